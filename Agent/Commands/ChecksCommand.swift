@@ -1,0 +1,48 @@
+import ArgumentParser
+import DesksideChecks
+import DesksideInventory
+import DesksideProbes
+import Foundation
+
+/// `deskside-agent checks`: runs the probes and the fault checks and prints the faults found.
+struct ChecksCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checks",
+        abstract: "Print the faults found on this machine as JSON.",
+        discussion: "Thresholds come from --policy (a JSON document; fields left out keep their defaults, listed in docs/inventory.md)."
+    )
+
+    @OptionGroup var probes: ProbeOptions
+
+    @Option(name: .long, help: ArgumentHelp("Fault policy (JSON).", valueName: "FILE"))
+    var policy: String?
+
+    @Flag(name: .long, help: "Indent the JSON for people.")
+    var pretty = false
+
+    func run() throws {
+        let faultPolicy = try loadPolicy()
+        let configuration = probes.configuration()
+        let inventory = InventoryProbe(configuration).collect()
+        let faults = FaultChecker(policy: faultPolicy).faults(in: inventory, now: configuration.now())
+        try JSONOutput.write(ChecksReport(faults: faults, notes: inventory.notes), pretty: pretty)
+    }
+
+    func loadPolicy() throws -> FaultPolicy {
+        guard let policy else { return FaultPolicy() }
+        guard let data = FileManager.default.contents(atPath: policy) else {
+            throw ValidationError("cannot read the policy file \(policy)")
+        }
+        do {
+            return try JSONDecoder().decode(FaultPolicy.self, from: data)
+        } catch {
+            throw ValidationError("the policy file \(policy) is not a valid policy: \(error)")
+        }
+    }
+}
+
+/// What `checks` prints: the faults, and the probes' notes so that a missing source is visible.
+struct ChecksReport: Encodable {
+    var faults: [Fault]
+    var notes: [ProbeNote]
+}

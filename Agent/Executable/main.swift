@@ -1,0 +1,2 @@
+import DesksideAgentCommands
+DesksideAgent.main()

@@ -1,0 +1,173 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// The filesystem a probe reads: `/` on a real machine, or a fixture tree holding copies of a system's
+/// files. Every read is bounded, so that a huge or endless file (a hostile /proc entry, a runaway log)
+/// cannot exhaust the agent's memory.
+public struct SystemRoot: Sendable {
+    /// Absolute path of the root, without a trailing slash unless it is `/`.
+    public let path: String
+
+    /// Reads of small files are cut here; larger files are refused with ``ReadError/tooLarge``.
+    public static let smallFileLimit = 1 << 20
+
+    public init(_ path: String = "/") {
+        var trimmed = path
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
+        self.path = trimmed.isEmpty ? "/" : trimmed
+    }
+
+    /// Whether this is the live system rather than a copy of one.
+    public var isLiveSystem: Bool { path == "/" }
+
+    /// The host path of `relative` (an absolute path inside the probed system).
+    public func hostPath(_ relative: String) -> String {
+        if path == "/" { return relative }
+        return relative.hasPrefix("/") ? path + relative : path + "/" + relative
+    }
+
+    /// Why a file could not be read.
+    public enum ReadError: Error, Equatable {
+        case missing
+        case unreadable(errno: Int32)
+        case tooLarge(limit: Int)
+
+        /// The note kind for this error.
+        public var noteKind: ProbeNoteKind {
+            switch self {
+            case .missing: .missing
+            case .unreadable: .unreadable
+            case .tooLarge: .tooLarge
+            }
+        }
+
+        public var message: String {
+            switch self {
+            case .missing: "does not exist"
+            case .unreadable(let code): "cannot be read: \(String(cString: strerror(code)))"
+            case .tooLarge(let limit): "is larger than \(limit) bytes and was skipped"
+            }
+        }
+    }
+
+    /// Reads a whole file, refusing it when it is longer than `limit` bytes.
+    /// Files in /proc and /sys report a size of 0 or 4096, so the limit is enforced while reading.
+    public func read(_ relative: String, limit: Int = SystemRoot.smallFileLimit) throws(ReadError) -> [UInt8] {
+        let fd = open(hostPath(relative), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            throw code == ENOENT || code == ENOTDIR ? .missing : .unreadable(errno: code)
+        }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(errno: errno)
+            }
+            if count == 0 { break }
+            if result.count + count > limit { throw .tooLarge(limit: limit) }
+            result.append(contentsOf: chunk[0..<count])
+        }
+        return result
+    }
+
+    /// Reads a text file; invalid UTF-8 is replaced, never fatal.
+    public func readText(_ relative: String, limit: Int = SystemRoot.smallFileLimit) throws(ReadError) -> String {
+        String(decoding: try read(relative, limit: limit), as: UTF8.self)
+    }
+
+    /// Reads a one-value sysfs or procfs attribute: trimmed text, `nil` when absent, unreadable, empty,
+    /// or not printable text (binary junk). Use ``attribute(_:notes:section:probe:)`` to record why.
+    public func attribute(_ relative: String) -> String? {
+        guard let bytes = try? read(relative, limit: 65536) else { return nil }
+        return Self.printable(bytes)
+    }
+
+    /// Like ``attribute(_:)``, but a file that exists and holds junk leaves a `malformed` note.
+    public func attribute(_ relative: String, notes: inout NoteLog, section: InventorySectionName, probe: String) -> String? {
+        let bytes: [UInt8]
+        do throws(ReadError) {
+            bytes = try read(relative, limit: 65536)
+        } catch .missing {
+            return nil
+        } catch {
+            notes.add(section, probe: probe, error: error, source: relative)
+            return nil
+        }
+        if let text = Self.printable(bytes) { return text }
+        if !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0 }) {
+            notes.add(section, probe: probe, kind: .malformed, source: relative, message: "holds bytes that are not text; value ignored")
+        }
+        return nil
+    }
+
+    /// Trimmed text when `bytes` is valid UTF-8 without control characters; `nil` otherwise or when empty.
+    static func printable(_ bytes: [UInt8]) -> String? {
+        var slice = bytes[...]
+        while let last = slice.last, last == 0x0A || last == 0x20 || last == 0x09 || last == 0x0D || last == 0 { slice.removeLast() }
+        while let first = slice.first, first == 0x20 || first == 0x09 { slice.removeFirst() }
+        guard !slice.isEmpty else { return nil }
+        guard slice.allSatisfy({ $0 >= 0x20 && $0 != 0x7F }) else { return nil }
+        guard let text = String(validating: slice, as: UTF8.self) else { return nil }
+        return text
+    }
+
+    /// Entries of a directory, sorted; empty when it does not exist.
+    public func list(_ relative: String) -> [String] {
+        guard let dir = opendir(hostPath(relative)) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// The target of a symbolic link, as stored.
+    public func readLink(_ relative: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink(hostPath(relative), &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Metadata of a file (following links), or `nil` when it does not exist.
+    public func status(_ relative: String) -> FileStatus? {
+        var info = stat()
+        guard stat(hostPath(relative), &info) == 0 else { return nil }
+        return FileStatus(info)
+    }
+
+    public func exists(_ relative: String) -> Bool { status(relative) != nil }
+
+    public func isDirectory(_ relative: String) -> Bool { status(relative)?.isDirectory ?? false }
+}
+
+/// The parts of `stat(2)` that probes use.
+public struct FileStatus: Sendable, Equatable, Codable {
+    public var size: Int64
+    public var modifiedNanoseconds: Int64
+    public var inode: UInt64
+    public var isDirectory: Bool
+
+    init(_ info: stat) {
+        size = Int64(info.st_size)
+        modifiedNanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        inode = UInt64(info.st_ino)
+        isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    public var modified: Date { Date(timeIntervalSince1970: Double(modifiedNanoseconds) / 1e9) }
+}

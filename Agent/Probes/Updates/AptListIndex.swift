@@ -1,0 +1,56 @@
+/// The files in apt's list directory and which Release file each package list belongs to.
+///
+/// apt names each downloaded index after its URI with `/` turned into `_` (apt-pkg/acquire-item.cc,
+/// `URItoFileName`): `deb.debian.org_debian_dists_bookworm_InRelease` and
+/// `deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.lz4`. A list belongs to the
+/// Release file whose name, less `InRelease` or `Release`, is the longest prefix of the list's name.
+public struct AptListIndex: Sendable {
+    public static let listsDirectory = "/var/lib/apt/lists"
+
+    /// A package list and the release it came from.
+    public struct PackageList: Sendable {
+        public var fileName: String
+        public var release: AptRelease?
+    }
+
+    public var packageLists: [PackageList] = []
+    /// Release file names read, for the cache fingerprint.
+    public var releaseFiles: [String] = []
+
+    /// Finds the lists under `root`; Release files are parsed here (they are small).
+    public init(root: SystemRoot, notes: inout NoteLog) {
+        let names = root.list(Self.listsDirectory)
+        var releases: [(prefix: String, release: AptRelease)] = []
+        for name in names {
+            let prefix: Substring
+            if name.hasSuffix("_InRelease") {
+                prefix = name.dropLast("InRelease".count)
+            } else if name.hasSuffix("_Release") {
+                prefix = name.dropLast("Release".count)
+            } else {
+                continue
+            }
+            // An InRelease and a Release for the same suite: keep the first (InRelease sorts first).
+            guard !releases.contains(where: { $0.prefix == prefix }) else { continue }
+            let path = Self.listsDirectory + "/" + name
+            do throws(SystemRoot.ReadError) {
+                releases.append((String(prefix), AptRelease(parsing: try root.read(path))))
+                releaseFiles.append(name)
+            } catch {
+                notes.add(.updates, probe: "apt", error: error, source: path)
+            }
+        }
+        for name in names where Self.isPackageList(name) {
+            let release = releases.filter { name.hasPrefix($0.prefix) }.max { $0.prefix.count < $1.prefix.count }?.release
+            packageLists.append(PackageList(fileName: name, release: release))
+        }
+    }
+
+    /// `..._Packages` with an optional compression extension; not translations, sources or diffs.
+    static func isPackageList(_ name: String) -> Bool {
+        for suffix in ["_Packages", "_Packages.gz", "_Packages.lz4", "_Packages.xz", "_Packages.lzma"] where name.hasSuffix(suffix) {
+            return true
+        }
+        return false
+    }
+}

@@ -1,0 +1,103 @@
+import DesksideCompression
+import DesksideInventory
+import Foundation
+
+/// Pending updates, computed natively from apt's package lists and dpkg's status, giving the same set
+/// that `apt list --upgradable` prints: for each installed package, the candidate chosen by apt's
+/// default policy (see ``AptCandidateResolver``), marked security when the candidate can be had from a
+/// security suite.
+///
+/// Not applied: pins in /etc/apt/preferences (a note says so when there are any) and Ubuntu's phased
+/// updates. Lists are streamed through the decompressor, never held whole in memory.
+public struct AptUpdatesProbe: Sendable {
+    /// Decompressed size above which a list is refused: Debian's largest (main, amd64) is about 100 MB.
+    public static let listLimit = 1 << 30
+
+    public let root: SystemRoot
+
+    public init(root: SystemRoot) { self.root = root }
+
+    /// Identity of an installed package for matching: `Architecture: all` is apt's native architecture.
+    struct Key: Hashable {
+        var name: String
+        var architecture: String
+    }
+
+    /// Computes pending updates for `installed` (dpkg's packages). `nil` when there are no apt lists.
+    public func updates(installed: [Package], notes: inout NoteLog) -> Updates? {
+        let index = AptListIndex(root: root, notes: &notes)
+        guard !index.packageLists.isEmpty else { return nil }
+        let nativeArchitecture = installed.first(where: { $0.name == "dpkg" })?.architecture
+            ?? installed.first(where: { $0.architecture != "all" })?.architecture ?? "all"
+        func key(_ name: String, _ architecture: String) -> Key {
+            Key(name: name, architecture: architecture == "all" ? nativeArchitecture : architecture)
+        }
+        var installedByKey: [Key: String] = [:]
+        for package in installed { installedByKey[key(package.name, package.architecture)] = package.version }
+        var offers: [Key: [AptCandidateResolver.Offer]] = [:]
+
+        for list in index.packageLists {
+            let path = AptListIndex.listsDirectory + "/" + list.fileName
+            let priority = list.release?.defaultPriority ?? 500
+            let suite = list.release?.displayName
+            let security = list.release?.isSecurity ?? false
+            var reader = ControlStanzaReader(fields: ["Package", "Version", "Architecture"])
+            let collect: (ControlStanzaReader.Stanza) -> Void = { stanza in
+                guard let name = stanza[0], let version = stanza[1] else { return }
+                let packageKey = key(name, stanza[2] ?? "all")
+                guard installedByKey[packageKey] != nil else { return }
+                var known = offers[packageKey, default: []]
+                if let at = known.firstIndex(where: { $0.version == version }) {
+                    known[at].merge(priority: priority, suite: suite, security: security)
+                } else {
+                    known.append(.init(version: version, priority: priority, suites: suite.map { [$0] } ?? [], security: security))
+                }
+                offers[packageKey] = known
+            }
+            do {
+                try CompressedFile.forEachChunk(path: root.hostPath(path), format: CompressionFormat(fileName: list.fileName), maxOutputBytes: Self.listLimit) { chunk in
+                    reader.feed(chunk, collect)
+                }
+                if !reader.finish(collect) {
+                    notes.add(.updates, probe: "apt", kind: .malformed, source: path, message: "\(path) ends in the middle of an entry")
+                }
+            } catch {
+                notes.add(.updates, probe: "apt", kind: .malformed, source: path,
+                          message: "\(path) could not be read (\(error)); updates from it are missing until the next `apt update`")
+            }
+        }
+
+        var pending: [PendingUpdate] = []
+        for package in installed {
+            let packageKey = key(package.name, package.architecture)
+            guard let known = offers[packageKey],
+                  let candidate = AptCandidateResolver.candidate(installed: package.version, offers: known) else { continue }
+            pending.append(PendingUpdate(
+                name: package.name, architecture: package.architecture, installedVersion: package.version,
+                candidateVersion: candidate.version, suites: candidate.suites.sorted(), security: candidate.security
+            ))
+        }
+        if !root.list("/etc/apt/preferences.d").filter({ !$0.hasPrefix(".") }).isEmpty || root.exists("/etc/apt/preferences") {
+            notes.add(.updates, probe: "apt", kind: .unavailable, source: "/etc/apt/preferences",
+                      message: "apt pins are not applied; pending updates assume default priorities")
+        }
+        return Updates(source: "apt", pending: pending, listsUpdatedAt: listsUpdatedAt(index))
+    }
+
+    /// The last successful `apt update`: APT::Periodic's stamp, else the newest Release file.
+    func listsUpdatedAt(_ index: AptListIndex) -> Date? {
+        if let stamp = root.status("/var/lib/apt/periodic/update-success-stamp") { return stamp.modified }
+        return index.releaseFiles.compactMap { root.status(AptListIndex.listsDirectory + "/" + $0)?.modified }.max()
+    }
+
+    /// What the result depends on: every list and Release file and the status file, by size, time and inode.
+    public func fingerprint() -> [String] {
+        var inputs = [DpkgProbe.statusPath]
+        inputs += root.list(AptListIndex.listsDirectory).map { AptListIndex.listsDirectory + "/" + $0 }
+        inputs += ["/etc/apt/preferences"] + root.list("/etc/apt/preferences.d").map { "/etc/apt/preferences.d/" + $0 }
+        return ["root \(root.path)"] + inputs.compactMap { path in
+            guard let status = root.status(path), !status.isDirectory else { return nil }
+            return "\(path) \(status.size) \(status.modifiedNanoseconds) \(status.inode)"
+        }
+    }
+}

@@ -1,0 +1,104 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Deskside: asset and endpoint management for internal IT help desks.
+///
+/// Layout (see docs/ARCHITECTURE.md): shared libraries in Sources/, the agent in Agent/,
+/// the collector in Collector/, tests in Tests/. Executables are thin entry points over libraries.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "deskside",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "deskside-agent", targets: ["deskside-agent"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        // MARK: System libraries (Debian: zlib1g-dev, liblz4-dev, liblzma-dev, libsqlite3-dev)
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CLZMA", path: "Sources/CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Agent/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        // MARK: Shared libraries
+        .target(
+            name: "DesksideInventory",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/DesksideInventory",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DesksideCompression",
+            dependencies: ["CZlib", "CLZ4", "CLZMA"],
+            path: "Sources/DesksideCompression",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Agent
+        .target(
+            name: "DesksideProbes",
+            dependencies: ["DesksideInventory", "DesksideCompression", "CSQLite"],
+            path: "Agent/Probes",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DesksideChecks",
+            dependencies: ["DesksideInventory"],
+            path: "Agent/Checks",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DesksideAgentCommands",
+            dependencies: [
+                "DesksideInventory", "DesksideProbes", "DesksideChecks",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Agent/Commands",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "deskside-agent",
+            dependencies: ["DesksideAgentCommands"],
+            path: "Agent/Executable",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests
+        .testTarget(
+            name: "DesksideInventoryTests",
+            dependencies: ["DesksideInventory"],
+            path: "Tests/DesksideInventoryTests"
+        ),
+        .testTarget(
+            name: "DesksideCompressionTests",
+            dependencies: ["DesksideCompression"],
+            path: "Tests/DesksideCompressionTests"
+        ),
+        .testTarget(
+            name: "DesksideProbesTests",
+            dependencies: ["DesksideProbes", "DesksideInventory"],
+            path: "Tests/DesksideProbesTests"
+        ),
+        .testTarget(
+            name: "DesksideChecksTests",
+            dependencies: ["DesksideChecks", "DesksideInventory"],
+            path: "Tests/DesksideChecksTests"
+        ),
+        .testTarget(
+            name: "AgentEndToEndTests",
+            dependencies: ["DesksideInventory"],
+            path: "Tests/AgentEndToEndTests"
+        ),
+    ]
+)
