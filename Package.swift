@@ -75,29 +75,30 @@ let package = Package(
         ),
 
         // MARK: Tests
+        .target(name: "DesksideTestSupport", path: "Tests/Support"),
         .testTarget(
             name: "DesksideInventoryTests",
-            dependencies: ["DesksideInventory"],
+            dependencies: ["DesksideTestSupport", "DesksideInventory"],
             path: "Tests/DesksideInventoryTests"
         ),
         .testTarget(
             name: "DesksideCompressionTests",
-            dependencies: ["DesksideCompression"],
+            dependencies: ["DesksideTestSupport", "DesksideCompression"],
             path: "Tests/DesksideCompressionTests"
         ),
         .testTarget(
             name: "DesksideProbesTests",
-            dependencies: ["DesksideProbes", "DesksideInventory"],
+            dependencies: ["DesksideTestSupport", "DesksideProbes", "DesksideInventory"],
             path: "Tests/DesksideProbesTests"
         ),
         .testTarget(
             name: "DesksideChecksTests",
-            dependencies: ["DesksideChecks", "DesksideInventory"],
+            dependencies: ["DesksideTestSupport", "DesksideChecks", "DesksideInventory"],
             path: "Tests/DesksideChecksTests"
         ),
         .testTarget(
             name: "AgentEndToEndTests",
-            dependencies: ["DesksideInventory"],
+            dependencies: ["DesksideTestSupport", "DesksideInventory"],
             path: "Tests/AgentEndToEndTests"
         ),
     ]

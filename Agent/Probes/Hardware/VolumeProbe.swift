@@ -5,7 +5,8 @@ import DesksideInventory
 
 /// Mounted filesystems backed by a block device, from /proc/mounts (proc(5), fstab(5) field format with
 /// octal escapes), with space from statvfs(3). Pseudo filesystems and read-only images (squashfs: snaps)
-/// are left out; a device mounted twice (bind mounts) is reported once, at its first mount point.
+/// are left out. A device may stand at several mount points (btrfs subvolumes); each is a volume. Files
+/// bind-mounted over files (a container's /etc/hosts) are not volumes and are left out.
 public struct VolumeProbe: Sendable {
     /// Space figures for one mount point, as statvfs(3) gives them.
     public struct SpaceFigures: Sendable, Equatable, Codable {
@@ -51,11 +52,13 @@ public struct VolumeProbe: Sendable {
             notes.add(.hardware, probe: "volumes", error: error, source: "/proc/mounts")
             return []
         }
-        var seenDevices: Set<String> = []
         var volumes: [Volume] = []
         for mount in Self.parse(mounts: text) {
             guard mount.device.hasPrefix("/dev/"), !Self.skippedFilesystems.contains(mount.filesystem),
-                  !mount.device.hasPrefix("/dev/loop"), seenDevices.insert(mount.device).inserted else { continue }
+                  !mount.device.hasPrefix("/dev/loop") else { continue }
+            if let status = root.status(mount.mountPoint), !status.isDirectory { continue }
+            // A later mount at the same point hides the earlier one.
+            volumes.removeAll { $0.mountPoint == mount.mountPoint }
             var volume = Volume(mountPoint: mount.mountPoint, device: mount.device, filesystem: mount.filesystem, readOnly: mount.readOnly)
             if let figures = space(root.hostPath(mount.mountPoint)) {
                 volume.sizeBytes = figures.blocks * figures.blockSize

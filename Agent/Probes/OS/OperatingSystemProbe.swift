@@ -58,7 +58,8 @@ public struct OperatingSystemProbe: Sendable {
                 notes.add(.os, probe: "os-release", kind: .malformed, source: path,
                           message: "\(path) has \(parsed.malformedLines) line(s) that are not KEY=value; they were ignored")
             }
-            let values = parsed.values
+            // An empty value (Fedora's VERSION_CODENAME="") says nothing.
+            let values = parsed.values.filter { !$0.value.isEmpty }
             os.name = values["NAME"]
             os.id = values["ID"]
             os.version = values["VERSION_ID"]

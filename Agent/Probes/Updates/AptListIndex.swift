@@ -1,3 +1,5 @@
+import Foundation
+
 /// The files in apt's list directory and which Release file each package list belongs to.
 ///
 /// apt names each downloaded index after its URI with `/` turned into `_` (apt-pkg/acquire-item.cc,
@@ -11,6 +13,8 @@ public struct AptListIndex: Sendable {
     public struct PackageList: Sendable {
         public var fileName: String
         public var release: AptRelease?
+        /// Where it comes from, for pins: host, component and architecture from the file name.
+        public var source: AptPreferences.Source
     }
 
     public var packageLists: [PackageList] = []
@@ -41,9 +45,26 @@ public struct AptListIndex: Sendable {
             }
         }
         for name in names where Self.isPackageList(name) {
-            let release = releases.filter { name.hasPrefix($0.prefix) }.max { $0.prefix.count < $1.prefix.count }?.release
-            packageLists.append(PackageList(fileName: name, release: release))
+            let match = releases.filter { name.hasPrefix($0.prefix) }.max { $0.prefix.count < $1.prefix.count }
+            packageLists.append(PackageList(fileName: name, release: match?.release,
+                                            source: Self.source(of: name, releasePrefix: match?.prefix, release: match?.release)))
         }
+    }
+
+    /// Host, component and architecture from `host_path_dists_suite_component_binary-arch_Packages`.
+    static func source(of name: String, releasePrefix: String?, release: AptRelease?) -> AptPreferences.Source {
+        let host = name.split(separator: "_").first.map(String.init)
+        var component: String?
+        var architecture: String?
+        if let range = name.range(of: "_binary-") {
+            let rest = name[range.upperBound...]
+            architecture = rest.split(separator: "_").first.map(String.init)
+            if let prefix = releasePrefix, name.count > prefix.count, name.hasPrefix(prefix) {
+                let middle = name[name.index(name.startIndex, offsetBy: prefix.count)..<range.lowerBound]
+                component = middle.isEmpty ? nil : middle.replacingOccurrences(of: "_", with: "/")
+            }
+        }
+        return AptPreferences.Source(release: release, host: host, component: component, architecture: architecture)
     }
 
     /// `..._Packages` with an optional compression extension; not translations, sources or diffs.

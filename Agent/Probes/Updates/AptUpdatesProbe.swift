@@ -7,8 +7,8 @@ import Foundation
 /// default policy (see ``AptCandidateResolver``), marked security when the candidate can be had from a
 /// security suite.
 ///
-/// Not applied: pins in /etc/apt/preferences (a note says so when there are any) and Ubuntu's phased
-/// updates. Lists are streamed through the decompressor, never held whole in memory.
+/// Pins in /etc/apt/preferences(.d) are applied (``AptPreferences``). Not applied: Ubuntu's phased
+/// updates, which hold some updates back per machine for a while. Lists are streamed through the decompressor, never held whole in memory.
 public struct AptUpdatesProbe: Sendable {
     /// Decompressed size above which a list is refused: Debian's largest (main, amd64) is about 100 MB.
     public static let listLimit = 1 << 30
@@ -27,6 +27,7 @@ public struct AptUpdatesProbe: Sendable {
     public func updates(installed: [Package], notes: inout NoteLog) -> Updates? {
         let index = AptListIndex(root: root, notes: &notes)
         guard !index.packageLists.isEmpty else { return nil }
+        let preferences = AptPreferences(root: root, notes: &notes)
         let nativeArchitecture = installed.first(where: { $0.name == "dpkg" })?.architecture
             ?? installed.first(where: { $0.architecture != "all" })?.architecture ?? "all"
         func key(_ name: String, _ architecture: String) -> Key {
@@ -46,6 +47,8 @@ public struct AptUpdatesProbe: Sendable {
                 guard let name = stanza[0], let version = stanza[1] else { return }
                 let packageKey = key(name, stanza[2] ?? "all")
                 guard installedByKey[packageKey] != nil else { return }
+                let priority = preferences.isEmpty ? priority
+                    : preferences.priority(package: name, version: version, source: list.source, default: priority)
                 var known = offers[packageKey, default: []]
                 if let at = known.firstIndex(where: { $0.version == version }) {
                     known[at].merge(priority: priority, suite: suite, security: security)
@@ -76,10 +79,6 @@ public struct AptUpdatesProbe: Sendable {
                 name: package.name, architecture: package.architecture, installedVersion: package.version,
                 candidateVersion: candidate.version, suites: candidate.suites.sorted(), security: candidate.security
             ))
-        }
-        if !root.list("/etc/apt/preferences.d").filter({ !$0.hasPrefix(".") }).isEmpty || root.exists("/etc/apt/preferences") {
-            notes.add(.updates, probe: "apt", kind: .unavailable, source: "/etc/apt/preferences",
-                      message: "apt pins are not applied; pending updates assume default priorities")
         }
         return Updates(source: "apt", pending: pending, listsUpdatedAt: listsUpdatedAt(index))
     }

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Paths of the test fixtures in Tests/Fixtures, and helpers to run real programs from tests.
+public enum Fixtures {
+    /// Tests/Fixtures in the checkout.
+    public static let directory: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        url.deleteLastPathComponent() // Support
+        url.deleteLastPathComponent() // Tests
+        return url.appendingPathComponent("Fixtures").path
+    }()
+
+    /// A system tree under Tests/Fixtures/systems.
+    public static func system(_ name: String) -> String { directory + "/systems/" + name }
+
+    /// A file beside the system trees, e.g. `laptop.expected.json`.
+    public static func sidecar(_ name: String) -> String { directory + "/systems/" + name }
+
+    /// The package's root directory.
+    public static var packageRoot: String { URL(fileURLWithPath: directory).deletingLastPathComponent().deletingLastPathComponent().path }
+
+    /// Whether an executable is on this machine.
+    public static func which(_ name: String) -> String? {
+        for directory in ["/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin"] {
+            let path = directory + "/" + name
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    /// Runs a program with arguments (no shell) and returns its exit status and output.
+    @discardableResult
+    public static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws -> (status: Int32, stdout: Data, stderr: Data) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        // Write input and read both outputs concurrently, so that no pipe fills and blocks the child.
+        let writer = input.fileHandleForWriting
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            if let stdin { writer.write(stdin) }
+            try? writer.close()
+            group.leave()
+        }
+        let errorData = LockedData()
+        group.enter()
+        DispatchQueue.global().async {
+            errorData.set(err.fileHandleForReading.readDataToEndOfFile())
+            group.leave()
+        }
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return (process.terminationStatus, output, errorData.get())
+    }
+
+    /// A fresh temporary directory, removed by the caller.
+    public static func temporaryDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "deskside-test-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
+
+final class LockedData: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    func set(_ value: Data) { lock.withLock { data = value } }
+    func get() -> Data { lock.withLock { data } }
+}
