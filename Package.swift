@@ -28,8 +28,14 @@ let package = Package(
 
         // MARK: Shared libraries
         .target(
+            name: "DesksideJSON",
+            path: "Sources/DesksideJSON",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DesksideInventory",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["DesksideJSON", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/DesksideInventory",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
@@ -80,6 +86,11 @@ let package = Package(
             name: "DesksideInventoryTests",
             dependencies: ["DesksideTestSupport", "DesksideInventory"],
             path: "Tests/DesksideInventoryTests"
+        ),
+        .testTarget(
+            name: "DesksideJSONTests",
+            dependencies: ["DesksideTestSupport", "DesksideJSON"],
+            path: "Tests/DesksideJSONTests"
         ),
         .testTarget(
             name: "DesksideCompressionTests",

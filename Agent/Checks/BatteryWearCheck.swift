@@ -1,5 +1,9 @@
 import DesksideInventory
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `battery.worn`: a battery holds much less than it did new.
 public struct BatteryWearCheck: FaultCheck {

@@ -1,5 +1,9 @@
 import DesksideInventory
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `disk.space.low`: a volume's free space is below the policy's percentage, or below its absolute
 /// floor on volumes large enough for the floor to make sense. Critical below the critical percentage.

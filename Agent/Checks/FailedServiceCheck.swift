@@ -1,5 +1,9 @@
 import DesksideInventory
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `service.failed`: a systemd unit is in the failed state; one fault per unit.
 public struct FailedServiceCheck: FaultCheck {

@@ -1,5 +1,9 @@
 import DesksideInventory
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `memory.low`: available memory is below the policy's share of the total.
 public struct MemoryLowCheck: FaultCheck {

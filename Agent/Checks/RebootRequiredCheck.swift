@@ -1,5 +1,9 @@
 import DesksideInventory
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `reboot.required`: a reboot has been pending (updates installed that need one) for longer than the
 /// policy allows.

@@ -1,5 +1,9 @@
 import DesksideInventory
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `updates.security.pending`: security updates have waited longer than the policy allows. One fault
 /// per machine, with the count and the age of the oldest; critical past three times the allowed age.

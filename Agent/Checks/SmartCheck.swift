@@ -1,5 +1,9 @@
 import DesksideInventory
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `disk.smart.failing`: the disk's own SMART self-assessment says it is failing. Always critical:
 /// data loss is near.

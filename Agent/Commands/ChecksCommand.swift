@@ -2,7 +2,11 @@ import ArgumentParser
 import DesksideChecks
 import DesksideInventory
 import DesksideProbes
-import Foundation
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+
+#endif
 
 /// `deskside-agent checks`: runs the probes and the fault checks and prints the faults found.
 struct ChecksCommand: ParsableCommand {
@@ -34,7 +38,7 @@ struct ChecksCommand: ParsableCommand {
             throw ValidationError("cannot read the policy file \(policy)")
         }
         do {
-            return try JSONDecoder().decode(FaultPolicy.self, from: data)
+            return try JSONCoder.decode(FaultPolicy.self, from: Array(data))
         } catch {
             throw ValidationError("the policy file \(policy) is not a valid policy: \(error)")
         }

@@ -1,6 +1,14 @@
-import ArgumentParser
-import DesksideProbes
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import ArgumentParser
+import DesksideInventory
+import DesksideProbes
 
 /// Options shared by the commands that run the probes.
 struct ProbeOptions: ParsableArguments {
@@ -14,8 +22,7 @@ struct ProbeOptions: ParsableArguments {
     var noState = false
 
     func validate() throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard SystemRoot(root).isDirectory("/") else {
             throw ValidationError("--root \(root) is not a directory")
         }
     }
@@ -24,21 +31,23 @@ struct ProbeOptions: ParsableArguments {
     func stateDirectory() -> String? {
         if noState { return nil }
         let directory: String
+        let environment = ProcessInfo.processInfo.environment
         if let state {
             directory = state
         } else if root != "/" {
             return nil
         } else if getuid() == 0 {
             directory = "/var/lib/deskside-agent"
-        } else {
-            let base = ProcessInfo.processInfo.environment["XDG_STATE_HOME"] ?? (NSHomeDirectory() + "/.local/state")
+        } else if let base = environment["XDG_STATE_HOME"] ?? environment["HOME"].map({ $0 + "/.local/state" }) {
             directory = base + "/deskside-agent"
+        } else {
+            return nil
         }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             return directory
         } catch {
-            FileHandle.standardError.write(Data("deskside-agent: warning: state directory \(directory) cannot be created; continuing without it\n".utf8))
+            StandardStreams.error("deskside-agent: warning: state directory \(directory) cannot be created; continuing without it\n")
             return nil
         }
     }
@@ -48,15 +57,28 @@ struct ProbeOptions: ParsableArguments {
     }
 }
 
-/// Writes JSON to standard output.
-enum JSONOutput {
-    static func write<T: Encodable>(_ value: T, pretty: Bool) throws {
-        let encoder = JSONEncoder.inventory
-        if pretty { encoder.outputFormatting.insert(.prettyPrinted) }
-        var data = try encoder.encode(value)
-        data.append(0x0A)
-        FileHandle.standardOutput.write(data)
+/// Writes to the standard streams without Foundation's FileHandle.
+enum StandardStreams {
+    static func output(_ bytes: [UInt8]) { write(bytes, to: 1) }
+
+    static func error(_ text: String) { write(Array(text.utf8), to: 2) }
+
+    private static func write(_ bytes: [UInt8], to descriptor: Int32) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            offset += written
+        }
     }
 }
 
-import DesksideInventory
+/// Writes JSON to standard output.
+enum JSONOutput {
+    static func write<T: Encodable>(_ value: T, pretty: Bool) throws {
+        var bytes = try JSONCoder.encode(value, pretty: pretty)
+        bytes.append(0x0A)
+        StandardStreams.output(bytes)
+    }
+}

@@ -1,5 +1,9 @@
 import DesksideInventory
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Runs every probe against one root and assembles the inventory. A probe that fails leaves a note
 /// and its fields empty; the others still run.

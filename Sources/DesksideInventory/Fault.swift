@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A problem a check found on a machine. One fault per (code, subject); its fingerprint stays the same
 /// for as long as the problem lasts, so that the collector can update one ticket instead of opening many.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Operational health: failed services, pending reboot, freshness of updates.
 public struct Health: Codable, Sendable, Equatable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One machine's inventory as the agent reports it: hardware, operating system, software, pending
 /// updates and health, plus notes about anything a probe could not read.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The operating system, its identity on the network, and who is using it.
 public struct OperatingSystem: Codable, Sendable, Equatable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Installed software, from every package manager found on the machine.
 public struct Software: Codable, Sendable, Equatable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Updates the package manager would install, computed by the agent from the package lists.
 public struct Updates: Codable, Sendable, Equatable {

@@ -52,7 +52,7 @@ import Testing
                                    Self.volume("/media/cd", size: 100 * Self.gib, free: 0, readOnly: true),
                                    Self.volume("/snap", size: 100 * Self.gib, free: 0)]
         }
-        let policy = try JSONDecoder().decode(FaultPolicy.self, from: Data(#"{"diskFreePercentMin": 20, "ignoredMountPoints": ["/snap"]}"#.utf8))
+        let policy = try JSONCoder.decode(FaultPolicy.self, from: Array(#"{"diskFreePercentMin": 20, "ignoredMountPoints": ["/snap"]}"#.utf8))
         #expect(policy.diskFreeBytesMin == FaultPolicy().diskFreeBytesMin)
         let faults = DiskSpaceCheck().faults(in: inventory, policy: policy, now: Self.now)
         #expect(faults.map(\.subject) == ["/"])
@@ -143,7 +143,7 @@ import Testing
     @Test func faultsRoundTripThroughJSON() throws {
         let fault = Fault(code: "disk.space.low", severity: .warning, subject: "/", summary: "low",
                           facts: ["a": .int(1), "b": .double(2.5), "c": .string("x"), "d": .bool(true)])
-        let decoded = try JSONDecoder.inventory.decode(Fault.self, from: JSONEncoder.inventory.encode(fault))
+        let decoded = try JSONCoder.decode(Fault.self, from: JSONCoder.encode(fault))
         #expect(decoded == fault)
     }
 }

@@ -12,8 +12,8 @@ import Testing
 
     /// The inventory of a fixture tree, with filesystem space from `<name>.statvfs.json`.
     static func inventory(of name: String, stateDirectory: String? = nil) throws -> Inventory {
-        let figures = try JSONDecoder().decode([String: VolumeProbe.SpaceFigures].self,
-                                               from: Data(contentsOf: URL(fileURLWithPath: Fixtures.sidecar(name + ".statvfs.json"))))
+        let figures = try JSONCoder.decode([String: VolumeProbe.SpaceFigures].self,
+                                           from: Array(Data(contentsOf: URL(fileURLWithPath: Fixtures.sidecar(name + ".statvfs.json")))))
         let root = Fixtures.system(name)
         return InventoryProbe(.init(root: SystemRoot(root), space: { path in
             figures[path == root ? "/" : String(path.dropFirst(root.count))]

@@ -35,8 +35,8 @@ public struct CPUProbe: Sendable {
         var currentSocket = "0"
         for line in cpuinfo.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            let key = line[..<colon].trimmingCharacters(in: .whitespaces)
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let key = line[..<colon].trimmingWhitespace()
+            let value = line[line.index(after: colon)...].trimmingWhitespace()
             switch key {
             case "processor": threads += 1
             case "model name", "Model", "cpu model": if cpu.model == nil, !value.isEmpty { cpu.model = value }
@@ -67,4 +67,8 @@ public struct CPUProbe: Sendable {
     }
 }
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif

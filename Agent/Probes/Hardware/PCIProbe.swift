@@ -21,8 +21,13 @@ public struct PCIProbe: Sendable {
                 driver: root.readLink(base + "/driver").map { String($0.split(separator: "/").last ?? "") }
             )
         }
-        guard let text = Self.databasePaths.lazy.compactMap({ try? root.readText($0, limit: 8 << 20) }).first else { return devices }
-        let names = PCIIDs(text, vendors: Set(devices.map(\.vendorID)))
+        guard let path = Self.databasePaths.first(where: { root.exists($0) }) else { return devices }
+        var names = PCIIDs(vendors: Set(devices.map(\.vendorID)))
+        do throws(SystemRoot.ReadError) {
+            try root.forEachLine(path, limit: 16 << 20) { names.add(line: $0) }
+        } catch {
+            notes.add(.hardware, probe: "pci", error: error, source: path)
+        }
         return devices.map { device in
             var device = device
             device.vendorName = names.vendors[device.vendorID]
@@ -41,39 +46,55 @@ public struct PCIProbe: Sendable {
 }
 
 /// The parts of pci.ids used for names: vendors, `vendor:device` pairs, classes and subclasses.
+/// Read line by line (pci.ids is 1.4 MB and 40,000 lines, read on every run), keeping only the
+/// vendors asked for.
 public struct PCIIDs: Sendable {
     public var vendors: [String: String] = [:]
     public var devices: [String: String] = [:]
     public var classes: [String: String] = [:]
+    private let wanted: Set<String>
+    private var vendor: String?
+    private var keepVendor = false
+    private var classCode: String?
 
-    /// Parses pci.ids: vendor lines `vvvv  Name`, device lines `\tdddd  Name`, subsystem lines with two
-    /// tabs (skipped), then `C cc  Class` lines with `\tss  Subclass` lines. Only the vendors in `wanted`
-    /// are kept, so that the 1.4 MB database does not become 40,000 dictionary entries on every run.
+    public init(vendors wanted: Set<String>) { self.wanted = wanted }
+
+    /// Parses all of a database held in memory.
     public init(_ text: String, vendors wanted: Set<String>) {
-        var vendor: String?
-        var classCode: String?
-        for line in text.split(separator: "\n") {
-            if line.hasPrefix("#") || line.hasPrefix("\t\t") { continue }
-            if line.hasPrefix("C ") {
-                let rest = line.dropFirst(2)
-                classCode = String(rest.prefix(2))
-                classes[classCode!] = String(rest.dropFirst(2).drop(while: { $0 == " " }))
-                vendor = nil
-            } else if line.hasPrefix("\t") {
-                let rest = line.dropFirst()
-                let id = String(rest.prefix(while: { $0 != " " }))
-                let name = String(rest.dropFirst(id.count).drop(while: { $0 == " " }))
-                if let vendor {
-                    if wanted.contains(vendor) { devices[vendor + ":" + id] = name }
-                } else if let classCode {
-                    classes[classCode + id] = name
-                }
-            } else if line.count > 6 {
-                let id = String(line.prefix(4))
-                if wanted.contains(id) { vendors[id] = String(line.dropFirst(4).drop(while: { $0 == " " })) }
-                vendor = id
-                classCode = nil
+        self.init(vendors: wanted)
+        for line in text.split(separator: "\n") { Array(line.utf8).withUnsafeBytes { add(line: $0) } }
+    }
+
+    /// One line of pci.ids: vendor lines `vvvv  Name`, device lines `\tdddd  Name`, subsystem lines with
+    /// two tabs (skipped), then `C cc  Class` lines with `\tss  Subclass` lines.
+    public mutating func add(line: UnsafeRawBufferPointer) {
+        guard let first = line.first, first != UInt8(ascii: "#") else { return }
+        func text(_ range: Range<Int>) -> String { String(decoding: line[range], as: UTF8.self) }
+        func name(after index: Int) -> String {
+            var from = index
+            while from < line.count && line[from] == 0x20 { from += 1 }
+            return text(from..<line.count)
+        }
+        let tab = UInt8(ascii: "\t")
+        if first == tab {
+            guard line.count > 6, line[1] != tab else { return }
+            if let vendor {
+                if keepVendor { devices[vendor + ":" + text(1..<5)] = name(after: 5) }
+            } else if let classCode {
+                classes[classCode + text(1..<3)] = name(after: 3)
             }
+        } else if first == UInt8(ascii: "C") && line.count > 4 && line[1] == 0x20 {
+            let code = text(2..<4)
+            classes[code] = name(after: 4)
+            classCode = code
+            vendor = nil
+            keepVendor = false
+        } else if line.count > 6 {
+            let id = text(0..<4)
+            vendor = id
+            keepVendor = wanted.contains(id)
+            if keepVendor { vendors[id] = name(after: 4) }
+            classCode = nil
         }
     }
 }

@@ -1,5 +1,9 @@
-import DesksideInventory
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import DesksideInventory
 
 /// Where SMART verdicts come from. On a live system, `smartctl` (smartmontools) when installed;
 /// tests substitute captured `smartctl --json` output.
@@ -19,25 +23,42 @@ public struct UnavailableSmartSource: SmartSource {
 
 /// Reads the verdict from smartctl's JSON output (smartmontools 7+, `smartctl --json=c -H -A`).
 public enum SmartctlOutput {
+    private struct Output: Decodable {
+        struct Status: Decodable { var passed: Bool? }
+        struct Tool: Decodable {
+            struct Message: Decodable { var string: String? }
+            var messages: [Message]?
+        }
+        struct Temperature: Decodable { var current: Int? }
+        struct PowerOn: Decodable { var hours: Int? }
+        struct NVMeLog: Decodable {
+            var critical_warning: Int?
+            var percentage_used: Int?
+        }
+        var smart_status: Status?
+        var smartctl: Tool?
+        var temperature: Temperature?
+        var power_on_time: PowerOn?
+        var nvme_smart_health_information_log: NVMeLog?
+    }
+
     /// Parses smartctl's JSON. `smart_status.passed` gives the verdict; temperature, power-on hours and
     /// NVMe wear are kept when present.
     public static func parse(_ data: Data) -> SmartHealth {
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        guard let output = try? JSONCoder.decode(Output.self, from: Array(data)) else {
             return SmartHealth(verdict: .unknown, detail: "smartctl output is not JSON")
         }
         var health = SmartHealth()
-        if let status = object["smart_status"] as? [String: Any], let passed = status["passed"] as? Bool {
+        if let passed = output.smart_status?.passed {
             health.verdict = passed ? .passed : .failing
         } else {
-            let messages = ((object["smartctl"] as? [String: Any])?["messages"] as? [[String: Any]])?
-                .compactMap { $0["string"] as? String } ?? []
-            health.detail = messages.first ?? "the device does not report SMART status"
+            health.detail = output.smartctl?.messages?.compactMap(\.string).first ?? "the device does not report SMART status"
         }
-        health.temperatureCelsius = ((object["temperature"] as? [String: Any])?["current"] as? NSNumber)?.intValue
-        health.powerOnHours = ((object["power_on_time"] as? [String: Any])?["hours"] as? NSNumber)?.intValue
-        if let nvme = object["nvme_smart_health_information_log"] as? [String: Any] {
-            health.percentageUsed = (nvme["percentage_used"] as? NSNumber)?.intValue
-            if health.verdict == .failing, let warning = (nvme["critical_warning"] as? NSNumber)?.intValue, warning != 0 {
+        health.temperatureCelsius = output.temperature?.current
+        health.powerOnHours = output.power_on_time?.hours
+        if let nvme = output.nvme_smart_health_information_log {
+            health.percentageUsed = nvme.percentage_used
+            if health.verdict == .failing, let warning = nvme.critical_warning, warning != 0 {
                 health.detail = "NVMe critical warning 0x" + String(warning, radix: 16)
             }
         }

@@ -1,5 +1,9 @@
-import DesksideInventory
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import DesksideInventory
 
 /// SMART verdicts from smartctl (smartmontools), the agent's one optional tool. Run with typed
 /// arguments (never a shell), a time limit, and its output capped.
@@ -23,29 +27,19 @@ public struct SmartctlSource: SmartSource {
     }
 
     public func health(of disk: String) -> SmartHealth {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--json=c", "--health", "--attributes", "/dev/" + disk]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
+        guard disk.allSatisfy({ $0.isLetter || $0.isNumber }) else {
+            return SmartHealth(verdict: .unknown, detail: "unexpected device name")
+        }
+        let result: ChildProcess.Result
+        do throws(ChildProcess.LaunchError) {
+            result = try ChildProcess.run(executable, ["--json=c", "--health", "--attributes", "/dev/" + disk],
+                                          timeoutSeconds: timeoutSeconds, outputLimit: 1 << 20)
         } catch {
-            return SmartHealth(verdict: .unknown, detail: "smartctl could not be started")
+            return SmartHealth(verdict: .unknown, detail: "smartctl could not be started (errno \(error.errno))")
         }
-        let deadline = DispatchTime.now() + timeoutSeconds
-        let finished = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            process.waitUntilExit()
-            finished.signal()
-        }
-        // Reading runs while the process does; output past 1 MiB is not read.
-        let data = output.fileHandleForReading.readData(ofLength: 1 << 20)
-        if finished.wait(timeout: deadline) == .timedOut {
-            process.terminate()
+        if result.timedOut {
             return SmartHealth(verdict: .unknown, detail: "smartctl did not answer within \(Int(timeoutSeconds)) s")
         }
-        return SmartctlOutput.parse(data)
+        return SmartctlOutput.parse(Data(result.output))
     }
 }

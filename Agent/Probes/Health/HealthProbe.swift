@@ -17,7 +17,7 @@ public struct HealthProbe: Sendable {
             health.rebootRequired = true
             health.rebootRequiredSince = flag.modified
             let packages = (try? root.readText("/run/reboot-required.pkgs")) ?? ""
-            health.rebootRequiredPackages = Array(Set(packages.split(separator: "\n").map { $0.trimmingCharacters() }.filter { !$0.isEmpty })).sorted()
+            health.rebootRequiredPackages = Array(Set(packages.split(separator: "\n").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty })).sorted()
         }
         health.lastPackageChange = [DpkgProbe.statusPath, "/var/log/dpkg.log"] .compactMap { root.status($0)?.modified }.max()
             ?? RPMProbe.databasePaths.compactMap { root.status($0)?.modified }.max()
@@ -27,7 +27,9 @@ public struct HealthProbe: Sendable {
 }
 
 extension Substring {
-    func trimmingCharacters() -> String {
-        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed())
+    /// Without leading and trailing spaces, tabs and carriage returns.
+    func trimmingWhitespace() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
+        return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
     }
 }

@@ -2,7 +2,11 @@
 import Glibc
 #endif
 import DesksideInventory
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The operating system's identity (os-release(5), /etc/debian_version), kernel (/proc/sys/kernel),
 /// names (hostname, /etc/hosts for the FQDN), boot time (`btime` in /proc/stat) and uptime, time zone
@@ -77,7 +81,7 @@ public struct OperatingSystemProbe: Sendable {
     /// Debian's /etc/timezone, else the zone the /etc/localtime link points into.
     func timezone() -> String? {
         if let zone = root.attribute("/etc/timezone"), !zone.isEmpty { return zone }
-        guard let target = root.readLink("/etc/localtime"), let range = target.range(of: "zoneinfo/") else { return nil }
+        guard let target = root.readLink("/etc/localtime"), let range = target.firstRange(of: "zoneinfo/") else { return nil }
         return String(target[range.upperBound...])
     }
 

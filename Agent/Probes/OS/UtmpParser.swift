@@ -1,5 +1,9 @@
 import DesksideInventory
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Parses the utmp file (/run/utmp, utmp(5)): fixed 384-byte `struct utmp` records as glibc writes
 /// them on 64-bit Linux (ut_type at 0, ut_line at 8, ut_user at 44, ut_host at 76, ut_tv.tv_sec at 340).

@@ -1,5 +1,9 @@
 import DesksideInventory
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Installed Debian packages, from dpkg's database (/var/lib/dpkg/status, format in dpkg(1) and
 /// deb-control(5)). Only packages whose status is `installed` count, the set `dpkg-query -W` reports
@@ -17,16 +21,22 @@ public struct DpkgProbe: Sendable {
 
     /// The installed packages; `nil` when the machine has no dpkg database.
     public func packages(notes: inout NoteLog) -> [Package]? {
-        let bytes: [UInt8]
+        var reader = ControlStanzaReader(fields: Self.fields)
+        var packages: [Package] = []
+        let collect: (ControlStanzaReader.Stanza) -> Void = { stanza in
+            if let package = Self.package(from: stanza) { packages.append(package) }
+        }
         do throws(SystemRoot.ReadError) {
-            bytes = try root.read(Self.statusPath, limit: Self.statusLimit)
+            try root.forEachChunk(Self.statusPath, limit: Self.statusLimit) { chunk in reader.feed(chunk, collect) }
         } catch .missing {
             return nil
         } catch {
             notes.add(.software, probe: "dpkg", error: error, source: Self.statusPath)
             return nil
         }
-        let parsed = Self.parseStatus(bytes)
+        let complete = reader.finish(collect)
+        packages.sort { ($0.name, $0.architecture) < ($1.name, $1.architecture) }
+        let parsed = (packages: packages, truncated: !complete, malformedLines: reader.malformedLines)
         if parsed.truncated {
             notes.add(.software, probe: "dpkg", kind: .malformed, source: Self.statusPath,
                       message: "\(Self.statusPath) ends in the middle of an entry; that entry was ignored")
@@ -45,26 +55,24 @@ public struct DpkgProbe: Sendable {
     /// Parses a status file into installed packages, sorted by name and architecture. Pure.
     public static func parseStatus(_ bytes: [UInt8]) -> (packages: [Package], truncated: Bool, malformedLines: Int) {
         let parsed = ControlStanzaReader.parse(bytes, fields: fields)
-        var packages: [Package] = []
-        packages.reserveCapacity(parsed.stanzas.count)
-        for stanza in parsed.stanzas {
-            guard let name = stanza[0], let status = stanza[1], let version = stanza[2],
-                  isInstalled(status: status) else { continue }
-            let architecture = stanza[3] ?? "all"
-            packages.append(Package(
-                name: name,
-                version: version,
-                architecture: architecture,
-                source: sourceName(stanza[4]) ?? name,
-                manager: "dpkg",
-                sizeBytes: stanza[5].flatMap { UInt64($0) }.map { $0 * 1024 },
-                section: stanza[6],
-                vendor: stanza[7],
-                summary: stanza[8]
-            ))
-        }
-        packages.sort { ($0.name, $0.architecture) < ($1.name, $1.architecture) }
+        let packages = parsed.stanzas.compactMap(package(from:)).sorted { ($0.name, $0.architecture) < ($1.name, $1.architecture) }
         return (packages, parsed.truncated, parsed.malformedLines)
+    }
+
+    /// The package a status stanza describes, when it is installed.
+    static func package(from stanza: ControlStanzaReader.Stanza) -> Package? {
+        guard let name = stanza[0], let status = stanza[1], let version = stanza[2], isInstalled(status: status) else { return nil }
+        return Package(
+            name: name,
+            version: version,
+            architecture: stanza[3] ?? "all",
+            source: sourceName(stanza[4]) ?? name,
+            manager: "dpkg",
+            sizeBytes: stanza[5].flatMap { UInt64($0) }.map { $0 * 1024 },
+            section: stanza[6],
+            vendor: stanza[7],
+            summary: stanza[8]
+        )
     }
 
     /// `Status: want flag status`; the package is installed when the last word is `installed`.

@@ -1,6 +1,10 @@
 import CSQLite
 import DesksideInventory
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Installed RPM packages, from RPM's SQLite database (RPM 4.16 and later): one row per package in
 /// table `Packages(hnum, blob)`, each blob an RPM header. Fedora 36+ keeps it under /usr/lib/sysimage/rpm

@@ -5,7 +5,11 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The filesystem a probe reads: `/` on a real machine, or a fixture tree holding copies of a system's
 /// files. Every read is bounded, so that a huge or endless file (a hostile /proc entry, a runaway log)
@@ -78,6 +82,54 @@ public struct SystemRoot: Sendable {
             result.append(contentsOf: chunk[0..<count])
         }
         return result
+    }
+
+    /// Reads a file in pieces of at most 64 KiB, refusing more than `limit` bytes in all; for large
+    /// files parsed as they stream (dpkg's status, pci.ids), so that they never sit in memory whole.
+    public func forEachChunk(_ relative: String, limit: Int, _ body: (UnsafeRawBufferPointer) throws(ReadError) -> Void) throws(ReadError) {
+        let fd = open(hostPath(relative), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            throw code == ENOENT || code == ENOTDIR ? .missing : .unreadable(errno: code)
+        }
+        defer { close(fd) }
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        var total = 0
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(errno: errno)
+            }
+            if count == 0 { return }
+            total += count
+            if total > limit { throw .tooLarge(limit: limit) }
+            var failure: ReadError?
+            chunk.withUnsafeBytes { raw in
+                do throws(ReadError) { try body(UnsafeRawBufferPointer(rebasing: raw[0..<count])) } catch { failure = error }
+            }
+            if let failure { throw failure }
+        }
+    }
+
+    /// Calls `body` with each line of a file (without its newline), reading it in pieces.
+    public func forEachLine(_ relative: String, limit: Int, _ body: (UnsafeRawBufferPointer) -> Void) throws(ReadError) {
+        var carry: [UInt8] = []
+        try forEachChunk(relative, limit: limit) { chunk throws(ReadError) in
+            var start = 0
+            for index in chunk.indices where chunk[index] == 0x0A {
+                if carry.isEmpty {
+                    body(UnsafeRawBufferPointer(rebasing: chunk[start..<index]))
+                } else {
+                    carry.append(contentsOf: chunk[start..<index])
+                    carry.withUnsafeBytes { body($0) }
+                    carry.removeAll(keepingCapacity: true)
+                }
+                start = index + 1
+            }
+            carry.append(contentsOf: chunk[start...])
+        }
+        if !carry.isEmpty { carry.withUnsafeBytes { body($0) } }
     }
 
     /// Reads a text file; invalid UTF-8 is replaced, never fatal.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The files in apt's list directory and which Release file each package list belongs to.
 ///
@@ -56,12 +60,12 @@ public struct AptListIndex: Sendable {
         let host = name.split(separator: "_").first.map(String.init)
         var component: String?
         var architecture: String?
-        if let range = name.range(of: "_binary-") {
+        if let range = name.firstRange(of: "_binary-") {
             let rest = name[range.upperBound...]
             architecture = rest.split(separator: "_").first.map(String.init)
             if let prefix = releasePrefix, name.count > prefix.count, name.hasPrefix(prefix) {
                 let middle = name[name.index(name.startIndex, offsetBy: prefix.count)..<range.lowerBound]
-                component = middle.isEmpty ? nil : middle.replacingOccurrences(of: "_", with: "/")
+                component = middle.isEmpty ? nil : String(middle.map { $0 == "_" ? "/" : $0 })
             }
         }
         return AptPreferences.Source(release: release, host: host, component: component, architecture: architecture)

@@ -58,7 +58,7 @@ public struct AptRelease: Sendable, Equatable {
         for name in [suite, codename].compactMap({ $0 }) where name.hasSuffix("-security") || name.hasSuffix("/updates") {
             return true
         }
-        return label?.range(of: "Security", options: []) != nil
+        return label?.contains("Security") ?? false
     }
 
     /// The name shown for the suite, as `apt list` shows it.

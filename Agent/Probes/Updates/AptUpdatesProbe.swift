@@ -1,6 +1,10 @@
 import DesksideCompression
 import DesksideInventory
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Pending updates, computed natively from apt's package lists and dpkg's status, giving the same set
 /// that `apt list --upgradable` prints: for each installed package, the candidate chosen by apt's

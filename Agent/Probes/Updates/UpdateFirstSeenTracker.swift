@@ -1,5 +1,12 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import DesksideInventory
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Remembers when each pending update (package, architecture, candidate version) was first seen,
 /// because package lists carry no dates: the age of the oldest pending security update is the time
@@ -17,7 +24,7 @@ public struct UpdateFirstSeenTracker: Sendable {
 
     /// Sets `firstSeenAt` on each update and saves the new table.
     public func annotate(_ pending: [PendingUpdate], now: Date) -> [PendingUpdate] {
-        let known = (FileManager.default.contents(atPath: path)).flatMap { try? JSONDecoder.inventory.decode([String: Date].self, from: $0) } ?? [:]
+        let known = (FileManager.default.contents(atPath: path)).flatMap { try? JSONCoder.decode([String: Date].self, from: Array($0)) } ?? [:]
         var table: [String: Date] = [:]
         let annotated = pending.map { update in
             var update = update
@@ -27,7 +34,8 @@ public struct UpdateFirstSeenTracker: Sendable {
             update.firstSeenAt = seen
             return update
         }
-        if table != known, let data = try? JSONEncoder.inventory.encode(table) {
+        if table != known, let bytes = try? JSONCoder.encode(table) {
+            let data = Data(bytes)
             let temporary = path + ".tmp"
             if FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) {
                 _ = rename(temporary, path)
