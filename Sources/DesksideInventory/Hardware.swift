@@ -302,6 +302,8 @@ public struct Battery: Codable, Sendable, Equatable {
     public var model: String?
     public var serial: String?
     public var technology: String?
+    /// Capacity lost since new, in percent (0 when as new), from the two capacities; `nil` when unknown.
+    public var wearPercent: Double?
 
     public init(
         name: String, present: Bool, status: String? = nil, chargePercent: Int? = nil,
@@ -321,12 +323,9 @@ public struct Battery: Codable, Sendable, Equatable {
         self.model = model
         self.serial = serial
         self.technology = technology
-    }
-
-    /// Capacity lost since new, in percent (0 when as new); `nil` when the capacities are unknown.
-    public var wearPercent: Double? {
-        guard let design = designCapacity, let full = fullCapacity, design > 0 else { return nil }
-        return max(0, (1 - Double(full) / Double(design)) * 100)
+        if let design = designCapacity, let full = fullCapacity, design > 0 {
+            wearPercent = max(0, (1 - Double(full) / Double(design)) * 100)
+        }
     }
 }
 

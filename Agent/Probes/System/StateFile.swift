@@ -1,0 +1,32 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DesksideJSON
+
+/// A JSON file in the agent's state directory, written atomically (a temporary file renamed over it)
+/// and readable by its owner only. A file that is missing or unreadable reads as `nil`: state is a
+/// cache or a memory, never a source of truth.
+struct StateFile<Value: Codable>: Sendable {
+    let path: String
+
+    init(directory: String, name: String) {
+        path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+
+    func load() -> Value? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? JSONCoder.decode(Value.self, from: Array(data))
+    }
+
+    func store(_ value: Value) {
+        guard let bytes = try? JSONCoder.encode(value) else { return }
+        let temporary = path + ".tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else { return }
+        _ = rename(temporary, path)
+    }
+}
