@@ -99,7 +99,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DesksideProbesTests",
-            dependencies: ["DesksideTestSupport", "DesksideProbes", "DesksideInventory"],
+            dependencies: ["DesksideTestSupport", "DesksideProbes", "DesksideChecks", "DesksideInventory"],
             path: "Tests/DesksideProbesTests"
         ),
         .testTarget(

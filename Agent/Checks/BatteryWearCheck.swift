@@ -16,8 +16,8 @@ public struct BatteryWearCheck: FaultCheck {
             guard battery.present, let wear = battery.wearPercent, wear >= policy.batteryWearPercentMax else { return nil }
             var facts: [String: FactValue] = ["battery": .string(battery.name), "wearPercent": .double(wear.oneDecimal),
                                               "thresholdPercent": .double(policy.batteryWearPercentMax)]
-            if let design = battery.designCapacity { facts["designCapacity"] = .int(Int64(design)) }
-            if let full = battery.fullCapacity { facts["fullCapacity"] = .int(Int64(full)) }
+            if let design = battery.designCapacity { facts["designCapacity"] = .int(Int64(clamping: design)) }
+            if let full = battery.fullCapacity { facts["fullCapacity"] = .int(Int64(clamping: full)) }
             if let cycles = battery.cycleCount { facts["cycleCount"] = .int(Int64(cycles)) }
             if let unit = battery.capacityUnit { facts["unit"] = .string(unit) }
             return Fault(code: Self.code, severity: .warning, subject: battery.name,

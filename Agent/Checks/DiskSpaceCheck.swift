@@ -18,7 +18,8 @@ public struct DiskSpaceCheck: FaultCheck {
                   let free = volume.freeBytes, let size = volume.sizeBytes, size > 0,
                   let freePercent = volume.freePercent else { return nil }
             let belowPercent = freePercent < policy.diskFreePercentMin
-            let belowBytes = size >= policy.diskFreeBytesMin * 4 && free < policy.diskFreeBytesMin
+            let (floorScale, overflow) = policy.diskFreeBytesMin.multipliedReportingOverflow(by: 4)
+            let belowBytes = !overflow && size >= floorScale && free < policy.diskFreeBytesMin
             guard belowPercent || belowBytes else { return nil }
             return Fault(
                 code: Self.code,
@@ -27,8 +28,8 @@ public struct DiskSpaceCheck: FaultCheck {
                 summary: "\(volume.mountPoint) has \(ByteCount.format(free)) free (\(freePercent.oneDecimal)%)",
                 facts: [
                     "mountPoint": .string(volume.mountPoint), "device": .string(volume.device),
-                    "freeBytes": .int(Int64(free)), "sizeBytes": .int(Int64(size)), "freePercent": .double(freePercent.oneDecimal),
-                    "thresholdPercent": .double(policy.diskFreePercentMin), "thresholdBytes": .int(Int64(policy.diskFreeBytesMin)),
+                    "freeBytes": .int(Int64(clamping: free)), "sizeBytes": .int(Int64(clamping: size)), "freePercent": .double(freePercent.oneDecimal),
+                    "thresholdPercent": .double(policy.diskFreePercentMin), "thresholdBytes": .int(Int64(clamping: policy.diskFreeBytesMin)),
                 ]
             )
         }

@@ -18,7 +18,7 @@ public struct MemoryLowCheck: FaultCheck {
         guard percent < policy.memoryAvailablePercentMin else { return [] }
         return [Fault(code: Self.code, severity: .warning, subject: "",
                       summary: "Only \(ByteCount.format(available)) of \(ByteCount.format(total)) memory available",
-                      facts: ["availableBytes": .int(Int64(available)), "totalBytes": .int(Int64(total)),
+                      facts: ["availableBytes": .int(Int64(clamping: available)), "totalBytes": .int(Int64(clamping: total)),
                               "availablePercent": .double(percent.oneDecimal), "thresholdPercent": .double(policy.memoryAvailablePercentMin)])]
     }
 }

@@ -34,11 +34,14 @@ struct ChecksCommand: ParsableCommand {
 
     func loadPolicy() throws -> FaultPolicy {
         guard let policy else { return FaultPolicy() }
-        guard let data = FileManager.default.contents(atPath: policy) else {
-            throw ValidationError("cannot read the policy file \(policy)")
+        let bytes: [UInt8]
+        do {
+            bytes = try SystemRoot("/").read(policy, limit: 1 << 20)
+        } catch {
+            throw ValidationError("cannot read the policy file \(policy): it \(error.message)")
         }
         do {
-            return try JSONCoder.decode(FaultPolicy.self, from: Array(data))
+            return try JSONCoder.decode(FaultPolicy.self, from: bytes)
         } catch {
             throw ValidationError("the policy file \(policy) is not a valid policy: \(error)")
         }

@@ -13,14 +13,14 @@ public struct InventoryProbe: Sendable {
         public var root: SystemRoot
         /// SMART verdicts; by default smartctl on the live system, unknown on a fixture tree.
         public var smart: (any SmartSource)?
-        /// Filesystem space; by default statvfs(3).
-        public var space: VolumeProbe.SpaceSource
+        /// Filesystem space; by default statvfs(3) on the live system and none on a copied tree.
+        public var space: VolumeProbe.SpaceSource?
         /// Directory for the updates cache and update first-seen times; `nil` for none.
         public var stateDirectory: String?
         public var agentVersion: String
         public var now: @Sendable () -> Date
 
-        public init(root: SystemRoot, smart: (any SmartSource)? = nil, space: @escaping VolumeProbe.SpaceSource = VolumeProbe.statvfsSource,
+        public init(root: SystemRoot, smart: (any SmartSource)? = nil, space: VolumeProbe.SpaceSource? = nil,
                     stateDirectory: String? = nil, agentVersion: String = AgentVersion.current, now: @escaping @Sendable () -> Date = Date.init) {
             self.root = root
             self.smart = smart
@@ -69,7 +69,7 @@ public struct InventoryProbe: Sendable {
             packages += rpm
         }
         inventory.software = Software(packageManagers: managers, packages: packages)
-        if managers.isEmpty {
+        if managers.isEmpty && !root.exists(DpkgProbe.statusPath) && !RPMProbe.databasePaths.contains(where: root.exists) {
             notes.add(.software, probe: "packages", kind: .missing, source: DpkgProbe.statusPath,
                       message: "no dpkg or RPM database was found")
         }
@@ -100,8 +100,13 @@ public struct InventoryProbe: Sendable {
             for note in computeNotes.notes { notes.add(note.section, probe: note.probe, kind: note.kind, source: note.source, message: note.message) }
         }
         guard var result = updates else { return Updates() }
+        // Not cached: the stamp moves on every `apt update`, even when the lists stay the same.
+        result.listsUpdatedAt = probe.listsUpdatedAt()
         if let directory = configuration.stateDirectory {
-            result.pending = UpdateFirstSeenTracker(directory: directory).annotate(result.pending, now: configuration.now())
+            // After a run that could not read every list, updates missing from it may still be pending:
+            // their first-seen times are kept.
+            let complete = !notes.notes.contains { $0.section == .updates }
+            result.pending = UpdateFirstSeenTracker(directory: directory).annotate(result.pending, now: configuration.now(), forgetOthers: complete)
         }
         return result
     }

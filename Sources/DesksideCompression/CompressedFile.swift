@@ -11,9 +11,12 @@ public enum CompressedFile {
         path: String, format: CompressionFormat, maxOutputBytes: Int,
         _ body: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking and regular files only: a FIFO in the lists directory must not hang the agent.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else { throw DecompressionError.io(path: path, errno: errno) }
         defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { throw DecompressionError.io(path: path, errno: EINVAL) }
         var decompressor = try StreamDecompressor(format: format, maxOutputBytes: maxOutputBytes)
         var input = [UInt8](repeating: 0, count: 1 << 16)
         while true {

@@ -247,8 +247,8 @@ public struct Volume: Codable, Sendable, Equatable {
 
     /// Free space as a percentage of used plus free, as `df` computes it.
     public var freePercent: Double? {
-        guard let used = usedBytes, let free = freeBytes, used + free > 0 else { return nil }
-        return Double(free) * 100 / Double(used + free)
+        guard let used = usedBytes, let free = freeBytes, Double(used) + Double(free) > 0 else { return nil }
+        return Double(free) * 100 / (Double(used) + Double(free))
     }
 }
 
@@ -336,14 +336,14 @@ public struct PCIDevice: Codable, Sendable, Equatable {
     public var vendorID: String
     public var deviceID: String
     /// Class code, 4 hex digits (class and subclass).
-    public var classID: String
+    public var classID: String?
     public var vendorName: String?
     public var deviceName: String?
     public var className: String?
     public var driver: String?
 
     public init(
-        slot: String, vendorID: String, deviceID: String, classID: String, vendorName: String? = nil,
+        slot: String, vendorID: String, deviceID: String, classID: String?, vendorName: String? = nil,
         deviceName: String? = nil, className: String? = nil, driver: String? = nil
     ) {
         self.slot = slot

@@ -7,10 +7,12 @@ import Darwin
 /// Timestamps as RFC 3339 / ISO 8601 text in UTC, `2026-11-22T13:24:33Z`, to the second; fractions
 /// and offsets are accepted when reading.
 public enum ISO8601 {
+    /// Formats a timestamp; one that is not finite or outside years 0 to 9999 is written as the nearest bound.
     public static func format(secondsSince1970 seconds: Double) -> String {
-        var time = time_t(seconds.rounded(.down))
+        let bounded = seconds.isFinite ? min(max(seconds, -62_167_219_200), 253_402_300_799) : (seconds > 0 ? 253_402_300_799 : -62_167_219_200)
+        var time = time_t(bounded.rounded(.down))
         var parts = tm()
-        gmtime_r(&time, &parts)
+        guard gmtime_r(&time, &parts) != nil else { return "1970-01-01T00:00:00Z" }
         func pad(_ value: Int32, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text

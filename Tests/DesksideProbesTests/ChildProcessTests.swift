@@ -26,6 +26,14 @@ import Testing
         #expect(result.timedOut)
     }
 
+    /// A program that closes its output and keeps running is still held to the time limit.
+    @Test func closingOutputDoesNotEscapeTheLimit() throws {
+        let start = Date()
+        let result = try ChildProcess.run(Fixtures.which("sh")!, ["-c", "exec >&- ; sleep 30"], timeoutSeconds: 0.5, outputLimit: 100)
+        #expect(result.timedOut)
+        #expect(Date().timeIntervalSince(start) < 10)
+    }
+
     @Test func missingProgramIsALaunchError() {
         #expect(throws: ChildProcess.LaunchError.self) {
             _ = try ChildProcess.run("/no/such/program", [], timeoutSeconds: 1, outputLimit: 10)

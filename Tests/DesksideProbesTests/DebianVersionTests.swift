@@ -1,4 +1,4 @@
-import DesksideProbes
+@testable import DesksideProbes
 import DesksideTestSupport
 import Foundation
 import Testing
@@ -70,5 +70,77 @@ struct SeededGenerator: RandomNumberGenerator {
     mutating func next() -> UInt64 {
         state = state &* 6364136223846793005 &+ 1442695040888963407
         return state >> 11 ^ state
+    }
+}
+
+@Suite struct AptCandidateResolverTests {
+    typealias Offer = AptCandidateResolver.Offer
+
+    @Test func highestVersionAtTheDefaultPriorityWins() {
+        let offers = [Offer(version: "2.0-1", priority: 500, suites: ["stable"], security: false),
+                      Offer(version: "2.1-1", priority: 500, suites: ["stable-security"], security: true)]
+        #expect(AptCandidateResolver.candidate(installed: "1.0-1", offers: offers)?.version == "2.1-1")
+    }
+
+    @Test func notAutomaticSuitesAreNotCandidates() {
+        // experimental (priority 1) is newer but the installed version (100) wins.
+        let offers = [Offer(version: "3.0-1", priority: 1, suites: ["experimental"], security: false)]
+        #expect(AptCandidateResolver.candidate(installed: "2.0-1", offers: offers) == nil)
+        // backports (100) does not replace a version installed from stable (500)...
+        let backports = [Offer(version: "2.5-1~bpo12+1", priority: 100, suites: ["bookworm-backports"], security: false),
+                         Offer(version: "2.0-1", priority: 500, suites: ["bookworm"], security: false)]
+        #expect(AptCandidateResolver.candidate(installed: "2.0-1", offers: backports) == nil)
+        // ...but does upgrade a version that came from backports (only the status file offers it, at 100).
+        let fromBackports = [Offer(version: "2.5-1~bpo12+1", priority: 100, suites: ["bookworm-backports"], security: false)]
+        #expect(AptCandidateResolver.candidate(installed: "2.4-1~bpo12+1", offers: fromBackports)?.version == "2.5-1~bpo12+1")
+    }
+
+    @Test func aPinAboveAThousandThatDowngradesIsNotAnUpgrade() {
+        let offers = [Offer(version: "1.0-1", priority: 1001, suites: ["stable"], security: false)]
+        #expect(AptCandidateResolver.candidate(installed: "2.0-1", offers: offers) == nil)
+    }
+
+    @Test func aPinnedOlderVersionHoldsBackANewerOne() {
+        let offers = [Offer(version: "3.0-1", priority: 500, suites: ["stable"], security: false),
+                      Offer(version: "2.5-1", priority: 990, suites: ["pinned"], security: false)]
+        #expect(AptCandidateResolver.candidate(installed: "2.0-1", offers: offers)?.version == "2.5-1")
+    }
+}
+
+@Suite struct AptPreferencesTests {
+    @Test func pinsMatchByNameGlobAndRelease() {
+        let text = """
+        Package: nodejs
+        Pin: origin deb.nodesource.com
+        Pin-Priority: 600
+
+        Package: *
+        Pin: release a=bookworm-backports
+        Pin-Priority: 400
+
+        Package: lib*
+        Pin: version 1.*
+        Pin-Priority: 50
+
+        Package: broken
+        Pin-Priority: 10
+        """
+        let parsed = AptPreferences.parse(text)
+        #expect(parsed.pins.count == 3)
+        #expect(parsed.malformed == 1)
+        var notes = NoteLog()
+        let root = try! Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try! FileManager.default.createDirectory(atPath: root + "/etc/apt/preferences.d", withIntermediateDirectories: true)
+        try! text.write(toFile: root + "/etc/apt/preferences.d/pins", atomically: true, encoding: .utf8)
+        try! "x".write(toFile: root + "/etc/apt/preferences.d/ignored.txt", atomically: true, encoding: .utf8)
+        let preferences = AptPreferences(root: SystemRoot(root), notes: &notes)
+        let nodesource = AptPreferences.Source(release: nil, host: "deb.nodesource.com", component: "main", architecture: "amd64")
+        let backports = AptPreferences.Source(release: AptRelease(suite: "bookworm-backports"), host: "deb.debian.org", component: "main", architecture: "amd64")
+        #expect(preferences.priority(package: "nodejs", version: "20.1", source: nodesource, default: 500) == 600)
+        #expect(preferences.priority(package: "nodejs", version: "20.1", source: backports, default: 500) == 400)
+        #expect(preferences.priority(package: "libfoo", version: "1.2", source: nodesource, default: 500) == 50)
+        #expect(preferences.priority(package: "libfoo", version: "2.2", source: nodesource, default: 500) == 500)
+        #expect(notes.notes.count == 1)
     }
 }

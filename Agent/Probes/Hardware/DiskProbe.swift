@@ -26,7 +26,7 @@ public struct DiskProbe: Sendable {
                 model: attribute("device/model") ?? udev["ID_MODEL"],
                 serial: attribute("device/serial") ?? udev["ID_SERIAL_SHORT"],
                 firmware: attribute("device/firmware_rev") ?? attribute("device/rev") ?? udev["ID_REVISION"],
-                sizeBytes: sectors.map { $0 * 512 },
+                sizeBytes: sectors.flatMap { Checked.multiply($0, 512) },
                 rotational: attribute("queue/rotational").map { $0 == "1" },
                 removable: attribute("removable").map { $0 == "1" },
                 transport: Self.transport(name: name, devicePath: root.readLink(base)),

@@ -40,7 +40,7 @@ public struct MemoryProbe: Sendable {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             guard fields.count >= 2, fields[0].hasSuffix(":"), let number = UInt64(fields[1]) else { continue }
             let multiplier: UInt64 = fields.count > 2 && fields[2] == "kB" ? 1024 : 1
-            values[String(fields[0].dropLast())] = number * multiplier
+            values[String(fields[0].dropLast())] = Checked.multiply(number, multiplier)
         }
         return values
     }

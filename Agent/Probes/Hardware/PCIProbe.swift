@@ -15,7 +15,7 @@ public struct PCIProbe: Sendable {
             let base = "/sys/bus/pci/devices/" + slot
             guard let vendor = root.attribute(base + "/vendor").map(Self.hex4),
                   let device = root.attribute(base + "/device").map(Self.hex4) else { return nil }
-            let classCode = root.attribute(base + "/class").map { String(Self.hex4(String($0.dropLast(2)))) } ?? "0000"
+            let classCode = root.attribute(base + "/class").map { String(Self.hex4(String($0.dropLast(2)))) }
             return PCIDevice(
                 slot: slot, vendorID: vendor, deviceID: device, classID: classCode,
                 driver: root.readLink(base + "/driver").map { String($0.split(separator: "/").last ?? "") }
@@ -32,7 +32,7 @@ public struct PCIProbe: Sendable {
             var device = device
             device.vendorName = names.vendors[device.vendorID]
             device.deviceName = names.devices[device.vendorID + ":" + device.deviceID]
-            device.className = names.classes[device.classID] ?? names.classes[String(device.classID.prefix(2))]
+            if let classID = device.classID { device.className = names.classes[classID] ?? names.classes[String(classID.prefix(2))] }
             return device
         }
     }

@@ -37,11 +37,12 @@ public struct VolumeProbe: Sendable {
     static let skippedFilesystems: Set<String> = ["squashfs", "iso9660", "udf", "overlay", "tmpfs", "devtmpfs", "ramfs"]
 
     public let root: SystemRoot
-    public let space: SpaceSource
+    /// `nil` on a copied tree: statvfs there would measure the host's disks, not the copied machine's.
+    public let space: SpaceSource?
 
-    public init(root: SystemRoot, space: @escaping SpaceSource = VolumeProbe.statvfsSource) {
+    public init(root: SystemRoot, space: SpaceSource? = nil) {
         self.root = root
-        self.space = space
+        self.space = space ?? (root.isLiveSystem ? VolumeProbe.statvfsSource : nil)
     }
 
     public func read(notes: inout NoteLog) -> [Volume] {
@@ -54,16 +55,17 @@ public struct VolumeProbe: Sendable {
         }
         var volumes: [Volume] = []
         for mount in Self.parse(mounts: text) {
+            // FUSE filesystems report whatever their process likes, device name included.
             guard mount.device.hasPrefix("/dev/"), !Self.skippedFilesystems.contains(mount.filesystem),
-                  !mount.device.hasPrefix("/dev/loop") else { continue }
+                  !mount.filesystem.hasPrefix("fuse"), !mount.device.hasPrefix("/dev/loop") else { continue }
             if let status = root.status(mount.mountPoint), !status.isDirectory { continue }
             // A later mount at the same point hides the earlier one.
             volumes.removeAll { $0.mountPoint == mount.mountPoint }
             var volume = Volume(mountPoint: mount.mountPoint, device: mount.device, filesystem: mount.filesystem, readOnly: mount.readOnly)
-            if let figures = space(root.hostPath(mount.mountPoint)) {
-                volume.sizeBytes = figures.blocks * figures.blockSize
-                volume.usedBytes = (figures.blocks - min(figures.blocks, figures.blocksFree)) * figures.blockSize
-                volume.freeBytes = figures.blocksAvailable * figures.blockSize
+            if let figures = space?(root.hostPath(mount.mountPoint)) {
+                volume.sizeBytes = Checked.multiply(figures.blocks, figures.blockSize)
+                volume.usedBytes = Checked.multiply(figures.blocks - min(figures.blocks, figures.blocksFree), figures.blockSize)
+                volume.freeBytes = Checked.multiply(figures.blocksAvailable, figures.blockSize)
             }
             volumes.append(volume)
         }

@@ -33,22 +33,16 @@ public final class DBusConnection {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
+        // From here on every property is set, so deinit closes the socket on any failure.
         guard connected == 0 else {
-            let code = errno
-            close(fd)
-            throw ConnectionError(reason: "cannot connect to \(socketPath): \(String(cString: strerror(code)))")
+            throw ConnectionError(reason: "cannot connect to \(socketPath): \(String(cString: strerror(errno)))")
         }
-        do throws(ConnectionError) {
-            try authenticate()
-            _ = try call(DBusMessage(kind: .methodCall, serial: 0, path: "/org/freedesktop/DBus", interface: "org.freedesktop.DBus",
-                                     member: "Hello", destination: "org.freedesktop.DBus"))
-        } catch {
-            close(fd)
-            throw error
-        }
+        try authenticate()
+        _ = try call(DBusMessage(kind: .methodCall, serial: 0, path: "/org/freedesktop/DBus", interface: "org.freedesktop.DBus",
+                                 member: "Hello", destination: "org.freedesktop.DBus"))
     }
 
-    deinit { close(fd) }
+    deinit { if fd >= 0 { close(fd) } }
 
     /// The SASL exchange: a NUL byte, `AUTH EXTERNAL <hex of the uid's decimal digits>`, `OK <guid>`, `BEGIN`.
     private func authenticate() throws(ConnectionError) {

@@ -30,10 +30,10 @@ public struct OperatingSystemProbe: Sendable {
         }
         if let stat = try? root.readText("/proc/stat"),
            let line = stat.split(separator: "\n").first(where: { $0.hasPrefix("btime ") }),
-           let seconds = Double(line.dropFirst(6)) {
+           let seconds = Double(line.dropFirst(6)).flatMap(Checked.seconds) {
             os.bootTime = Date(timeIntervalSince1970: seconds)
         }
-        if let uptime = root.attribute("/proc/uptime")?.split(separator: " ").first.flatMap({ Double($0) }) {
+        if let uptime = root.attribute("/proc/uptime")?.split(separator: " ").first.flatMap({ Double($0) }).flatMap(Checked.seconds), uptime >= 0 {
             os.uptimeSeconds = Int(uptime)
         }
         os.timezone = timezone()

@@ -51,8 +51,10 @@ public struct ControlStanzaReader {
         return complete
     }
 
-    /// Convenience: parses a whole buffer. `truncated` is set when it ends mid-line.
-    public static func parse(_ bytes: [UInt8], fields: [String]) -> (stanzas: [Stanza], truncated: Bool, malformedLines: Int) {
+    /// Convenience: parses a whole buffer. `truncated` is set when it ends mid-line. Hand-edited files
+    /// (apt's preferences) often lack a final newline: `unterminatedLastLine` accepts that.
+    public static func parse(_ bytes: [UInt8], fields: [String], unterminatedLastLine: Bool = false) -> (stanzas: [Stanza], truncated: Bool, malformedLines: Int) {
+        if unterminatedLastLine, let last = bytes.last, last != 0x0A { return parse(bytes + [0x0A], fields: fields) }
         var reader = ControlStanzaReader(fields: fields)
         var stanzas: [Stanza] = []
         bytes.withUnsafeBytes { reader.feed($0) { stanzas.append($0) } }

@@ -65,10 +65,10 @@ public struct DpkgProbe: Sendable {
         return Package(
             name: name,
             version: version,
-            architecture: stanza[3] ?? "all",
+            architecture: stanza[3] ?? "",
             source: sourceName(stanza[4]) ?? name,
             manager: "dpkg",
-            sizeBytes: stanza[5].flatMap { UInt64($0) }.map { $0 * 1024 },
+            sizeBytes: stanza[5].flatMap { UInt64($0) }.flatMap { Checked.multiply($0, 1024) },
             section: stanza[6],
             vendor: stanza[7],
             summary: stanza[8]

@@ -44,18 +44,31 @@ public struct RPMProbe: Sendable {
     public static func readDatabase(atHostPath hostPath: String) throws(DatabaseError) -> [Package] {
         var database: OpaquePointer?
         // Read-only, and immutable as a fallback: a WAL database whose -shm cannot be created (a read-only
-        // medium, a fixture) refuses plain read-only opens.
-        var status = sqlite3_open_v2("file:\(hostPath)?mode=ro", &database, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nil)
+        // medium, a fixture) refuses plain read-only opens. The path is percent-encoded for the URI.
+        let uri = "file:" + percentEncoded(hostPath)
+        var status = sqlite3_open_v2(uri + "?mode=ro", &database, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nil)
         if status == SQLITE_OK, !canQuery(database) {
             sqlite3_close(database)
             database = nil
-            status = sqlite3_open_v2("file:\(hostPath)?immutable=1", &database, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nil)
+            status = sqlite3_open_v2(uri + "?immutable=1", &database, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nil)
         }
         guard status == SQLITE_OK, let database else {
             sqlite3_close(database)
             throw DatabaseError(reason: "cannot open the database (sqlite status \(status))")
         }
         defer { sqlite3_close(database) }
+        // The file is data, not code: no triggers or views from its schema run, and a query that does not
+        // finish in time (a hostile database) is interrupted.
+        sqlite3_exec(database, "PRAGMA trusted_schema=OFF", nil, nil, nil)
+        guard isPlainTable(database, "Packages") else { throw DatabaseError(reason: "Packages is not a table") }
+        let deadline = ChildProcess.monotonicSeconds() + 30
+        let deadlineBox = UnsafeMutablePointer<Double>.allocate(capacity: 1)
+        deadlineBox.initialize(to: deadline)
+        defer { deadlineBox.deallocate() }
+        sqlite3_progress_handler(database, 10000, { context in
+            guard let context else { return 0 }
+            return ChildProcess.monotonicSeconds() > context.assumingMemoryBound(to: Double.self).pointee ? 1 : 0
+        }, deadlineBox)
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(database, "SELECT blob FROM Packages", -1, &statement, nil) == SQLITE_OK, let statement else {
             throw DatabaseError(reason: String(cString: sqlite3_errmsg(database)))
@@ -76,6 +89,28 @@ public struct RPMProbe: Sendable {
         return packages
     }
 
+    private static func isPlainTable(_ database: OpaquePointer, _ name: String) -> Bool {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(database, "SELECT type FROM sqlite_master WHERE name = ?1", -1, &statement, nil) == SQLITE_OK else { return false }
+        defer { sqlite3_finalize(statement) }
+        sqlite3_bind_text(statement, 1, name, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+        guard sqlite3_step(statement) == SQLITE_ROW, let type = sqlite3_column_text(statement, 0) else { return false }
+        return String(cString: type) == "table"
+    }
+
+    /// Percent-encodes what SQLite's URI parser treats specially (RFC 3986 reserved characters).
+    private static func percentEncoded(_ path: String) -> String {
+        var result = ""
+        for byte in path.utf8 {
+            if (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || [0x2F, 0x2D, 0x2E, 0x5F, 0x7E].contains(byte) {
+                result.append(Character(Unicode.Scalar(byte)))
+            } else {
+                result += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return result
+    }
+
     private static func canQuery(_ database: OpaquePointer?) -> Bool {
         sqlite3_exec(database, "SELECT count(*) FROM sqlite_master", nil, nil, nil) == SQLITE_OK
     }
@@ -92,7 +127,7 @@ public struct RPMProbe: Sendable {
             architecture: header.string(.arch) ?? "(none)",
             source: header.string(.sourceRPM).flatMap(sourceName(fromSourceRPM:)) ?? name,
             manager: "rpm",
-            installedAt: header.integer(.installTime).map { Date(timeIntervalSince1970: Double($0)) },
+            installedAt: header.integer(.installTime).flatMap { Checked.seconds(Double($0)) }.map { Date(timeIntervalSince1970: $0) },
             sizeBytes: (header.integer(.longSize) ?? header.integer(.size)).map { UInt64(max(0, $0)) },
             section: header.string(.group),
             vendor: header.string(.vendor),

@@ -58,9 +58,22 @@ public enum ChildProcess {
             // Past the cap the output is drained and dropped, so that the child never blocks on a full pipe.
             if output.count < outputLimit { output.append(contentsOf: chunk[0..<min(count, outputLimit - output.count)]) }
         }
-        if timedOut { kill(pid, SIGKILL) }
+        // The child may close its output and go on running: the time limit holds for its exit too.
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        while !timedOut {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid { break }
+            if reaped < 0 && errno != EINTR { break }
+            if monotonicSeconds() >= deadline {
+                timedOut = true
+                break
+            }
+            usleep(10000)
+        }
+        if timedOut {
+            kill(pid, SIGKILL)
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        }
         let exited = status & 0x7F == 0
         return Result(status: exited && !timedOut ? (status >> 8) & 0xFF : nil, output: output, timedOut: timedOut)
     }

@@ -19,8 +19,8 @@ struct StateFile<Value: Codable>: Sendable {
     }
 
     func load() -> Value? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return try? JSONCoder.decode(Value.self, from: Array(data))
+        guard let bytes = try? SystemRoot("/").read(path, limit: 64 << 20) else { return nil }
+        return try? JSONCoder.decode(Value.self, from: bytes)
     }
 
     func store(_ value: Value) {

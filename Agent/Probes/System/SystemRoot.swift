@@ -54,20 +54,33 @@ public struct SystemRoot: Sendable {
         public var message: String {
             switch self {
             case .missing: "does not exist"
-            case .unreadable(let code): "cannot be read: \(String(cString: strerror(code)))"
+            case .unreadable(let code): code == EINVAL ? "is not a regular file" : "cannot be read: \(String(cString: strerror(code)))"
             case .tooLarge(let limit): "is larger than \(limit) bytes and was skipped"
             }
         }
     }
 
-    /// Reads a whole file, refusing it when it is longer than `limit` bytes.
-    /// Files in /proc and /sys report a size of 0 or 4096, so the limit is enforced while reading.
-    public func read(_ relative: String, limit: Int = SystemRoot.smallFileLimit) throws(ReadError) -> [UInt8] {
-        let fd = open(hostPath(relative), O_RDONLY | O_CLOEXEC)
+    /// Opens a regular file for reading. Non-blocking and checked with fstat, so that a FIFO or a device
+    /// put where a file should be (`/dev/watchdog`, a pipe nobody writes) is refused instead of hanging
+    /// or acting on the agent, which runs as root.
+    static func openRegularFile(_ path: String) throws(ReadError) -> Int32 {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else {
             let code = errno
             throw code == ENOENT || code == ENOTDIR ? .missing : .unreadable(errno: code)
         }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw .unreadable(errno: EINVAL)
+        }
+        return fd
+    }
+
+    /// Reads a whole file, refusing it when it is longer than `limit` bytes.
+    /// Files in /proc and /sys report a size of 0 or 4096, so the limit is enforced while reading.
+    public func read(_ relative: String, limit: Int = SystemRoot.smallFileLimit) throws(ReadError) -> [UInt8] {
+        let fd = try Self.openRegularFile(hostPath(relative))
         defer { close(fd) }
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16384)
@@ -87,11 +100,7 @@ public struct SystemRoot: Sendable {
     /// Reads a file in pieces of at most 64 KiB, refusing more than `limit` bytes in all; for large
     /// files parsed as they stream (dpkg's status, pci.ids), so that they never sit in memory whole.
     public func forEachChunk(_ relative: String, limit: Int, _ body: (UnsafeRawBufferPointer) throws(ReadError) -> Void) throws(ReadError) {
-        let fd = open(hostPath(relative), O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let code = errno
-            throw code == ENOENT || code == ENOTDIR ? .missing : .unreadable(errno: code)
-        }
+        let fd = try Self.openRegularFile(hostPath(relative))
         defer { close(fd) }
         var chunk = [UInt8](repeating: 0, count: 65536)
         var total = 0
@@ -216,7 +225,9 @@ public struct FileStatus: Sendable, Equatable, Codable {
 
     init(_ info: stat) {
         size = Int64(info.st_size)
-        modifiedNanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        // A timestamp past the year 2262 does not fit in nanoseconds: clamp rather than trap.
+        let (nanoseconds, overflow) = Int64(info.st_mtim.tv_sec).multipliedReportingOverflow(by: 1_000_000_000)
+        modifiedNanoseconds = overflow ? (info.st_mtim.tv_sec < 0 ? Int64.min : Int64.max) : nanoseconds &+ Int64(info.st_mtim.tv_nsec)
         inode = UInt64(info.st_ino)
         isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
     }

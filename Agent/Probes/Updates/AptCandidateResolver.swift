@@ -52,7 +52,9 @@ public struct AptCandidateResolver: Sendable {
                 break
             }
         }
-        guard let preferred, DebianVersion(preferred.version) != installedVersion else { return nil }
+        // A pin of 1000 or more can make an older version the candidate (a downgrade); apt lists only
+        // newer candidates as upgradable.
+        guard let preferred, DebianVersion(preferred.version) > installedVersion else { return nil }
         return preferred
     }
 }

@@ -22,8 +22,6 @@ public struct AptListIndex: Sendable {
     }
 
     public var packageLists: [PackageList] = []
-    /// Release file names read, for the cache fingerprint.
-    public var releaseFiles: [String] = []
 
     /// Finds the lists under `root`; Release files are parsed here (they are small).
     public init(root: SystemRoot, notes: inout NoteLog) {
@@ -43,10 +41,13 @@ public struct AptListIndex: Sendable {
             let path = Self.listsDirectory + "/" + name
             do throws(SystemRoot.ReadError) {
                 releases.append((String(prefix), AptRelease(parsing: try root.read(path))))
-                releaseFiles.append(name)
             } catch {
                 notes.add(.updates, probe: "apt", error: error, source: path)
             }
+        }
+        for name in names where name.hasSuffix("_Packages.zst") || name.hasSuffix("_Packages.bz2") {
+            notes.add(.updates, probe: "apt", kind: .unavailable, source: Self.listsDirectory + "/" + name,
+                      message: "\(name) is compressed in a format the agent does not read (zstd or bzip2); set Acquire::GzipIndexes or Acquire::CompressionTypes::Order to gz, lz4 or xz")
         }
         for name in names where Self.isPackageList(name) {
             let match = releases.filter { name.hasPrefix($0.prefix) }.max { $0.prefix.count < $1.prefix.count }

@@ -40,7 +40,13 @@ public struct AptPreferences: Sendable {
         var files = root.exists("/etc/apt/preferences") ? ["/etc/apt/preferences"] : []
         files += root.list("/etc/apt/preferences.d").filter(Self.isPreferencesFile).map { "/etc/apt/preferences.d/" + $0 }
         for file in files {
-            guard let text = try? root.readText(file) else { continue }
+            let text: String
+            do throws(SystemRoot.ReadError) {
+                text = try root.readText(file)
+            } catch {
+                notes.add(.updates, probe: "apt", error: error, source: file)
+                continue
+            }
             let parsed = Self.parse(text)
             pins += parsed.pins
             if parsed.malformed > 0 {
@@ -56,7 +62,7 @@ public struct AptPreferences: Sendable {
     }
 
     static func parse(_ text: String) -> (pins: [Pin], malformed: Int) {
-        let parsed = ControlStanzaReader.parse(Array(text.utf8), fields: ["Package", "Pin", "Pin-Priority"])
+        let parsed = ControlStanzaReader.parse(Array(text.utf8), fields: ["Package", "Pin", "Pin-Priority"], unterminatedLastLine: true)
         var pins: [Pin] = []
         var malformed = 0
         for stanza in parsed.stanzas {

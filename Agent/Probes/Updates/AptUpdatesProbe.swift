@@ -84,21 +84,23 @@ public struct AptUpdatesProbe: Sendable {
                 candidateVersion: candidate.version, suites: candidate.suites.sorted(), security: candidate.security
             ))
         }
-        return Updates(source: "apt", pending: pending, listsUpdatedAt: listsUpdatedAt(index))
+        return Updates(source: "apt", pending: pending, listsUpdatedAt: listsUpdatedAt())
     }
 
     /// The last successful `apt update`: APT::Periodic's stamp, else the newest Release file.
-    func listsUpdatedAt(_ index: AptListIndex) -> Date? {
+    public func listsUpdatedAt() -> Date? {
         if let stamp = root.status("/var/lib/apt/periodic/update-success-stamp") { return stamp.modified }
-        return index.releaseFiles.compactMap { root.status(AptListIndex.listsDirectory + "/" + $0)?.modified }.max()
+        return root.list(AptListIndex.listsDirectory).filter { $0.hasSuffix("Release") }
+            .compactMap { root.status(AptListIndex.listsDirectory + "/" + $0)?.modified }.max()
     }
 
-    /// What the result depends on: every list and Release file and the status file, by size, time and inode.
+    /// What the result depends on: the agent's version, every list and Release file, the pins and the
+    /// status file, by size, time and inode.
     public func fingerprint() -> [String] {
         var inputs = [DpkgProbe.statusPath]
         inputs += root.list(AptListIndex.listsDirectory).map { AptListIndex.listsDirectory + "/" + $0 }
         inputs += ["/etc/apt/preferences"] + root.list("/etc/apt/preferences.d").map { "/etc/apt/preferences.d/" + $0 }
-        return ["root \(root.path)"] + inputs.compactMap { path in
+        return ["agent \(AgentVersion.current)", "root \(root.path)"] + inputs.compactMap { path in
             guard let status = root.status(path), !status.isDirectory else { return nil }
             return "\(path) \(status.size) \(status.modifiedNanoseconds) \(status.inode)"
         }

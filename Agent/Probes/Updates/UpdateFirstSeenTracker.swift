@@ -5,22 +5,25 @@ import Foundation
 #endif
 import DesksideInventory
 
-/// Remembers when each pending update (package, architecture, candidate version) was first seen,
-/// because package lists carry no dates: the age of the oldest pending security update is the time
-/// since the agent first saw it. Entries for updates no longer pending are forgotten.
+/// Remembers since when each installed package version has had an update pending, because package
+/// lists carry no dates: the age of the oldest pending security update is how long the machine has
+/// been behind. Keyed by the installed version, not the candidate, so that a package whose fixes keep
+/// coming (a browser, the kernel) still ages while it stays un-updated. Entries for updates no longer
+/// pending are forgotten.
 public struct UpdateFirstSeenTracker: Sendable {
     private let file: StateFile<[String: Date]>
 
     public init(directory: String) { file = StateFile(directory: directory, name: "updates-first-seen.json") }
 
     static func key(_ update: PendingUpdate) -> String {
-        update.name + ":" + update.architecture + "=" + update.candidateVersion
+        update.name + ":" + update.architecture + "=" + update.installedVersion
     }
 
-    /// Sets `firstSeenAt` on each update and saves the new table.
-    public func annotate(_ pending: [PendingUpdate], now: Date) -> [PendingUpdate] {
+    /// Sets `firstSeenAt` on each update and saves the new table; with `forgetOthers` false, entries
+    /// for updates not in `pending` are kept.
+    public func annotate(_ pending: [PendingUpdate], now: Date, forgetOthers: Bool = true) -> [PendingUpdate] {
         let known = file.load() ?? [:]
-        var table: [String: Date] = [:]
+        var table: [String: Date] = forgetOthers ? [:] : known
         let annotated = pending.map { update in
             var update = update
             let seen = known[Self.key(update)] ?? now
