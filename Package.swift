@@ -48,6 +48,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "DesksideProtocol",
+            dependencies: ["DesksideInventory", "DesksideJSON", "DesksideCompression", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/DesksideProtocol",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Agent
         .target(
             name: "DesksideProbes",
@@ -91,6 +99,11 @@ let package = Package(
             name: "DesksideJSONTests",
             dependencies: ["DesksideTestSupport", "DesksideJSON"],
             path: "Tests/DesksideJSONTests"
+        ),
+        .testTarget(
+            name: "DesksideProtocolTests",
+            dependencies: ["DesksideTestSupport", "DesksideProtocol", "DesksideProbes", "DesksideInventory"],
+            path: "Tests/DesksideProtocolTests"
         ),
         .testTarget(
             name: "DesksideCompressionTests",

@@ -69,6 +69,7 @@ public struct InventoryProbe: Sendable {
             packages += rpm
         }
         inventory.software = Software(packageManagers: managers, packages: packages)
+        inventory.software.sortPackages()
         if managers.isEmpty && !root.exists(DpkgProbe.statusPath) && !RPMProbe.databasePaths.contains(where: root.exists) {
             notes.add(.software, probe: "packages", kind: .missing, source: DpkgProbe.statusPath,
                       message: "no dpkg or RPM database was found")

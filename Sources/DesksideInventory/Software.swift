@@ -8,12 +8,18 @@ import Foundation
 public struct Software: Codable, Sendable, Equatable {
     /// Package managers whose database was found: `dpkg`, `rpm`.
     public var packageManagers: [String]
-    /// Sorted by name, then architecture.
+    /// In canonical order: name, architecture, version, manager (see ``sortPackages()``).
     public var packages: [Package]
 
     public init(packageManagers: [String] = [], packages: [Package] = []) {
         self.packageManagers = packageManagers
         self.packages = packages
+    }
+
+    /// Puts the packages in the one canonical order (name, architecture, version, manager), so that
+    /// equal package sets encode, and hash, the same.
+    public mutating func sortPackages() {
+        packages.sort { ($0.name, $0.architecture, $0.version, $0.manager) < ($1.name, $1.architecture, $1.version, $1.manager) }
     }
 }
 

@@ -1,0 +1,38 @@
+import Crypto
+import DesksideInventory
+
+/// Content hashes of an inventory: one per section, and one for the whole made from them. The time of
+/// collection and the agent's identity are left out, so that the same machine state hashes the same.
+/// Hashes are hex SHA-256 over the section's canonical JSON (DesksideJSON: sorted keys).
+public struct InventoryHash: Sendable, Equatable, Codable {
+    public var hardware: String
+    public var os: String
+    public var software: String
+    public var updates: String
+    public var health: String
+    public var notes: String
+
+    public init(_ inventory: Inventory) {
+        hardware = Self.digest(inventory.hardware)
+        os = Self.digest(inventory.os)
+        software = Self.digest(inventory.software)
+        updates = Self.digest(inventory.updates)
+        health = Self.digest(inventory.health)
+        notes = Self.digest(inventory.notes)
+    }
+
+    /// The hash of the whole inventory: SHA-256 over the section hashes in a fixed order.
+    public var combined: String {
+        Self.hex(SHA256.hash(data: Array([hardware, os, software, updates, health, notes].joined(separator: "\n").utf8)))
+    }
+
+    static func digest<T: Encodable>(_ value: T) -> String {
+        // Encoding model values cannot fail: they hold no non-finite numbers.
+        let bytes = (try? JSONCoder.encode(value)) ?? []
+        return hex(SHA256.hash(data: bytes))
+    }
+
+    static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+    }
+}

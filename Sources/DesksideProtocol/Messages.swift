@@ -1,0 +1,131 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DesksideInventory
+
+/// Agent to collector, first on every connection: who is speaking and what the agent last had
+/// acknowledged, so that the collector can tell it what to send.
+public struct Hello: Codable, Sendable, Equatable {
+    public var agentVersion: String
+    /// Hash of the last inventory the collector acknowledged, which the agent's next delta is based on.
+    public var acknowledgedBase: String?
+    /// Highest sequence number the collector acknowledged.
+    public var acknowledgedSequence: UInt64?
+
+    public init(agentVersion: String, acknowledgedBase: String? = nil, acknowledgedSequence: UInt64? = nil) {
+        self.agentVersion = agentVersion
+        self.acknowledgedBase = acknowledgedBase
+        self.acknowledgedSequence = acknowledgedSequence
+    }
+}
+
+/// Collector to agent, in answer to `hello`: timing, the fault policy, and the base the collector holds.
+public struct Welcome: Codable, Sendable, Equatable {
+    /// Hash of the inventory the collector holds for this agent; `nil` when it holds none (a full
+    /// report is due).
+    public var base: String?
+    public var heartbeatSeconds: Int
+    public var reportIntervalSeconds: Int
+    public var policy: FaultPolicy
+
+    public init(base: String?, heartbeatSeconds: Int, reportIntervalSeconds: Int, policy: FaultPolicy) {
+        self.base = base
+        self.heartbeatSeconds = heartbeatSeconds
+        self.reportIntervalSeconds = reportIntervalSeconds
+        self.policy = policy
+    }
+}
+
+/// One report. Every report has an id (stable across resends) and a sequence number (increasing per
+/// agent); the collector stores a report once however often it arrives, and never lets an older
+/// sequence overwrite a newer one.
+public struct Report: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable {
+        /// The whole inventory.
+        case full
+        /// Changes since ``Report/base``.
+        case delta
+        /// Nothing changed since ``Report/base``; faults and the time are still reported.
+        case heartbeat
+    }
+
+    public var id: String
+    public var sequence: UInt64
+    public var kind: Kind
+    /// For deltas and heartbeats: the hash of the inventory they build on.
+    public var base: String?
+    /// Hash of the inventory after this report.
+    public var hash: String
+    public var collectedAt: Date
+    public var inventory: Inventory?
+    public var delta: InventoryDelta?
+    public var faults: [Fault]
+    /// Reports that the agent's spool had to drop while it was offline.
+    public var gap: SpoolGap?
+
+    public init(id: String, sequence: UInt64, kind: Kind, base: String?, hash: String, collectedAt: Date,
+                inventory: Inventory? = nil, delta: InventoryDelta? = nil, faults: [Fault], gap: SpoolGap? = nil) {
+        self.id = id
+        self.sequence = sequence
+        self.kind = kind
+        self.base = base
+        self.hash = hash
+        self.collectedAt = collectedAt
+        self.inventory = inventory
+        self.delta = delta
+        self.faults = faults
+        self.gap = gap
+    }
+}
+
+/// Reports dropped from a full spool: how many, and the span of sequence numbers.
+public struct SpoolGap: Codable, Sendable, Equatable {
+    public var droppedReports: Int
+    public var firstSequence: UInt64
+    public var lastSequence: UInt64
+
+    public init(droppedReports: Int, firstSequence: UInt64, lastSequence: UInt64) {
+        self.droppedReports = droppedReports
+        self.firstSequence = firstSequence
+        self.lastSequence = lastSequence
+    }
+}
+
+/// Collector to agent: the report is committed. Sent only after the store's transaction commits.
+public struct Ack: Codable, Sendable, Equatable {
+    public var id: String
+    public var sequence: UInt64
+    /// The report had been stored before (a resend); nothing was written again.
+    public var duplicate: Bool
+
+    public init(id: String, sequence: UInt64, duplicate: Bool) {
+        self.id = id
+        self.sequence = sequence
+        self.duplicate = duplicate
+    }
+}
+
+/// Collector to agent: a delta or heartbeat could not be applied (its base is not what the collector
+/// holds); the agent sends a full report instead.
+public struct NeedFullReport: Codable, Sendable, Equatable {
+    public var id: String
+    public var reason: String
+
+    public init(id: String, reason: String) {
+        self.id = id
+        self.reason = reason
+    }
+}
+
+/// Either side: a refusal with a stable code; the connection is closed after it.
+public struct ErrorMessage: Codable, Sendable, Equatable {
+    public var code: String
+    public var message: String
+
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+}
