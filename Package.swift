@@ -65,6 +65,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "DesksideSpool",
+            dependencies: ["DesksideCompression"],
+            path: "Agent/Spool",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DesksideChecks",
             dependencies: ["DesksideInventory"],
             path: "Agent/Checks",
@@ -114,6 +121,11 @@ let package = Package(
             name: "DesksideProbesTests",
             dependencies: ["DesksideTestSupport", "DesksideProbes", "DesksideChecks", "DesksideInventory"],
             path: "Tests/DesksideProbesTests"
+        ),
+        .testTarget(
+            name: "DesksideSpoolTests",
+            dependencies: ["DesksideTestSupport", "DesksideSpool"],
+            path: "Tests/DesksideSpoolTests"
         ),
         .testTarget(
             name: "DesksideChecksTests",

@@ -15,3 +15,10 @@ public enum Deflate {
         return Array(output.prefix(Int(destinationLength)))
     }
 }
+
+/// CRC-32 (ISO 3309, as zlib and gzip compute it), for checking stored records.
+public enum CRC32 {
+    public static func checksum(_ bytes: [UInt8]) -> UInt32 {
+        bytes.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, uInt($0.count))) }
+    }
+}

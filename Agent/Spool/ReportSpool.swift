@@ -1,0 +1,199 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import DesksideCompression
+
+/// Reports waiting for the collector's acknowledgement, on disk, so that they survive the agent's
+/// restart and days offline. Bounded in entries and bytes: when the bound forces old reports out, the
+/// loss is recorded as a gap, to be reported at the next contact. Each entry is checked (magic, length,
+/// CRC-32) when read; a damaged one is set aside in `corrupt/` and counted as lost, never fatal.
+///
+/// Layout: `DIR/<sequence, 20 digits>.report`, each written to a temporary name, synced, then renamed,
+/// so that a crash leaves either the whole entry or none.
+public final class ReportSpool {
+    /// Why the spool could not take a report.
+    public enum SpoolError: Error, Equatable {
+        /// The disk is full (ENOSPC or EDQUOT); the report was not kept.
+        case diskFull
+        case io(errno: Int32, path: String)
+    }
+
+    /// One stored report.
+    public struct Entry: Sendable, Equatable {
+        public var sequence: UInt64
+        public var body: [UInt8]
+    }
+
+    /// What was lost: reports dropped for the bound, or found damaged.
+    public struct Loss: Sendable, Equatable {
+        public var droppedReports = 0
+        public var firstSequence: UInt64?
+        public var lastSequence: UInt64?
+        public var corruptEntries = 0
+
+        public var isEmpty: Bool { droppedReports == 0 && corruptEntries == 0 }
+
+        mutating func drop(_ sequence: UInt64) {
+            droppedReports += 1
+            firstSequence = min(firstSequence ?? sequence, sequence)
+            lastSequence = max(lastSequence ?? sequence, sequence)
+        }
+    }
+
+    static let magic: [UInt8] = Array("DSKSPL1\n".utf8)
+    static let headerLength = magic.count + 8
+
+    public let directory: String
+    public let maxEntries: Int
+    public let maxBytes: Int
+    /// Losses since the last ``takeLoss()``.
+    public private(set) var loss = Loss()
+
+    /// Opens (creating when needed) the spool in `directory`, mode 0700.
+    public init(directory: String, maxEntries: Int = 1000, maxBytes: Int = 64 << 20) throws(SpoolError) {
+        self.directory = directory
+        self.maxEntries = maxEntries
+        self.maxBytes = maxBytes
+        for path in [directory, directory + "/corrupt"] where mkdir(path, 0o700) != 0 && errno != EEXIST {
+            throw .io(errno: errno, path: path)
+        }
+    }
+
+    /// Stores a report under its sequence number, then enforces the bound by dropping the oldest.
+    public func append(sequence: UInt64, body: [UInt8]) throws(SpoolError) {
+        var record = Self.magic
+        let length = UInt32(body.count)
+        let checksum = CRC32.checksum(body)
+        for value in [length, checksum] { record += [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)] }
+        record += body
+        let path = self.path(sequence)
+        try Self.writeDurably(record, to: path, directory: directory)
+        try enforceBound()
+    }
+
+    /// Pending reports in sequence order. Damaged entries are moved aside and counted in ``loss``.
+    public func pending() -> [Entry] {
+        sequences().compactMap { sequence in
+            let path = self.path(sequence)
+            guard let record = Self.read(path), let body = Self.body(of: record) else {
+                setAside(path, sequence: sequence)
+                return nil
+            }
+            return Entry(sequence: sequence, body: body)
+        }
+    }
+
+    /// Removes every report up to and including `sequence`: the collector has committed them.
+    public func acknowledge(through sequence: UInt64) {
+        for stored in sequences() where stored <= sequence { unlink(path(stored)) }
+    }
+
+    /// Returns the losses to report, and forgets them.
+    public func takeLoss() -> Loss {
+        defer { loss = Loss() }
+        return loss
+    }
+
+    // MARK: - Files
+
+    func path(_ sequence: UInt64) -> String {
+        let digits = String(sequence)
+        return directory + "/" + String(repeating: "0", count: max(0, 20 - digits.count)) + digits + ".report"
+    }
+
+    func sequences() -> [UInt64] {
+        guard let dir = opendir(directory) else { return [] }
+        defer { closedir(dir) }
+        var result: [UInt64] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            if name.hasSuffix(".report"), let sequence = UInt64(name.dropLast(7)) { result.append(sequence) }
+        }
+        return result.sorted()
+    }
+
+    private func enforceBound() throws(SpoolError) {
+        var stored = sequences().map { ($0, Self.size(path($0))) }
+        var total = stored.reduce(0) { $0 + $1.1 }
+        while stored.count > 1 && (stored.count > maxEntries || total > maxBytes) {
+            let (oldest, size) = stored.removeFirst()
+            unlink(path(oldest))
+            total -= size
+            loss.drop(oldest)
+        }
+    }
+
+    private func setAside(_ path: String, sequence: UInt64) {
+        let target = directory + "/corrupt/" + String(sequence) + ".report"
+        if rename(path, target) != 0 { unlink(path) }
+        loss.corruptEntries += 1
+    }
+
+    static func body(of record: [UInt8]) -> [UInt8]? {
+        guard record.count >= headerLength, Array(record[0..<magic.count]) == magic else { return nil }
+        func word(_ at: Int) -> UInt32 { (0..<4).reduce(0) { $0 << 8 | UInt32(record[at + $1]) } }
+        let length = Int(word(magic.count))
+        let checksum = word(magic.count + 4)
+        guard record.count == headerLength + length else { return nil }
+        let body = Array(record[headerLength...])
+        return CRC32.checksum(body) == checksum ? body : nil
+    }
+
+    static func size(_ path: String) -> Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
+    }
+
+    static func read(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size < 1 << 30 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return nil }
+            offset += count
+        }
+        return bytes
+    }
+
+    /// Writes to a temporary file, fsyncs it, renames it over `path` and fsyncs the directory.
+    static func writeDurably(_ bytes: [UInt8], to path: String, directory: String) throws(SpoolError) {
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .io(errno: errno, path: temporary) }
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else {
+                let code = errno
+                close(fd)
+                unlink(temporary)
+                throw code == ENOSPC || code == EDQUOT ? .diskFull : .io(errno: code, path: temporary)
+            }
+            offset += count
+        }
+        let synced = fsync(fd) == 0
+        let code = errno
+        close(fd)
+        guard synced else {
+            unlink(temporary)
+            throw code == ENOSPC || code == EDQUOT ? .diskFull : .io(errno: code, path: temporary)
+        }
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw .io(errno: code, path: path)
+        }
+        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryFD >= 0 {
+            fsync(directoryFD)
+            close(directoryFD)
+        }
+    }
+}
