@@ -72,6 +72,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "DesksideSession",
+            dependencies: ["DesksideProtocol", "DesksideInventory"],
+            path: "Agent/Session",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DesksideChecks",
             dependencies: ["DesksideInventory"],
             path: "Agent/Checks",
@@ -126,6 +133,11 @@ let package = Package(
             name: "DesksideSpoolTests",
             dependencies: ["DesksideTestSupport", "DesksideSpool"],
             path: "Tests/DesksideSpoolTests"
+        ),
+        .testTarget(
+            name: "DesksideSessionTests",
+            dependencies: ["DesksideSession", "DesksideProtocol", "DesksideInventory"],
+            path: "Tests/DesksideSessionTests"
         ),
         .testTarget(
             name: "DesksideChecksTests",

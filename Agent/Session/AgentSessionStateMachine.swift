@@ -1,0 +1,155 @@
+import DesksideInventory
+import DesksideProtocol
+
+/// The agent's side of a session with the collector, as a pure state machine: events go in, actions
+/// come out, and the caller does the I/O (connect, send, spool, timers). Modelled on postgres-nio's
+/// ConnectionStateMachine, so that every path is tested without a socket.
+///
+/// One report is in flight at a time; the spool holds the rest. A report leaves the spool only when the
+/// collector acknowledges it, after its commit. Reconnects back off exponentially with full jitter.
+public struct AgentSessionStateMachine: Sendable {
+    public enum State: Sendable, Equatable {
+        /// Not connected; `attempt` failed connections in a row so far.
+        case disconnected(attempt: Int)
+        case connecting(attempt: Int)
+        /// `hello` sent, waiting for `welcome`.
+        case awaitingWelcome
+        /// Nothing in flight.
+        case ready
+        /// A report was sent; waiting for its `ack`.
+        case awaitingAck(sequence: UInt64, id: String)
+        /// The collector said this agent's identity is not valid: stop until enrolled again.
+        case needsEnrollment
+    }
+
+    public enum Event: Sendable {
+        case start
+        case connected
+        case connectionFailed
+        case connectionClosed
+        case received(WireMessage)
+        /// The spool's oldest pending report, and the inventory hash it leads to.
+        case reportPending(sequence: UInt64, id: String, hash: String)
+        /// No acknowledgement within the deadline.
+        case ackTimeout
+        case reconnectTimerFired
+    }
+
+    public enum Action: Sendable, Equatable {
+        case connect
+        case send(WireMessage)
+        /// Look in the spool; if a report is pending, feed it back as `reportPending`.
+        case sendOldestPending
+        /// Send this spooled report as it is.
+        case sendSpooled(sequence: UInt64)
+        /// Delete spooled reports up to this sequence and remember the collector's new base.
+        case acknowledge(through: UInt64, base: String?)
+        case applyPolicy(FaultPolicy, heartbeatSeconds: Int, reportIntervalSeconds: Int)
+        /// Drop spooled deltas and heartbeats and queue a full report: the collector lacks their base.
+        case queueFullReport(reason: String)
+        case close
+        case scheduleReconnect(afterSeconds: Double)
+        /// Stop reconnecting; the operator must enroll the agent again.
+        case reportIdentityRejected(String)
+        case none
+    }
+
+    public private(set) var state: State = .disconnected(attempt: 0)
+    /// Base and sequence the collector last acknowledged (persisted by the caller with `acknowledge`).
+    public private(set) var acknowledgedBase: String?
+    public private(set) var acknowledgedSequence: UInt64?
+    /// The hash each in-flight report leads to, to become the base once acknowledged.
+    private var inFlightHash: String?
+
+    public let agentVersion: String
+    public let backoffBaseSeconds: Double
+    public let backoffCapSeconds: Double
+    /// A random number in [0, 1) for each reconnect delay (full jitter); injected so tests are exact.
+    private var random: @Sendable () -> Double
+
+    public init(agentVersion: String, acknowledgedBase: String? = nil, acknowledgedSequence: UInt64? = nil,
+                backoffBaseSeconds: Double = 1, backoffCapSeconds: Double = 300, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+        self.agentVersion = agentVersion
+        self.acknowledgedBase = acknowledgedBase
+        self.acknowledgedSequence = acknowledgedSequence
+        self.backoffBaseSeconds = backoffBaseSeconds
+        self.backoffCapSeconds = backoffCapSeconds
+        self.random = random
+    }
+
+    /// Error codes after which reconnecting cannot help.
+    public static let identityErrorCodes: Set<String> = ["IDENTITY_INVALID", "AGENT_REVOKED"]
+
+    /// The delay before reconnect attempt `attempt` (1-based): uniform in [0, min(cap, base * 2^attempt)].
+    public func backoff(attempt: Int) -> Double {
+        let ceiling = min(backoffCapSeconds, backoffBaseSeconds * Double(1 << min(attempt, 30)))
+        return ceiling * random()
+    }
+
+    /// Feeds one event; returns what to do, in order.
+    public mutating func handle(_ event: Event) -> [Action] {
+        switch (state, event) {
+        case (.needsEnrollment, _):
+            return []
+        case (.disconnected(let attempt), .start), (.disconnected(let attempt), .reconnectTimerFired):
+            state = .connecting(attempt: attempt)
+            return [.connect]
+        case (.connecting, .connected):
+            state = .awaitingWelcome
+            return [.send(.hello(Hello(agentVersion: agentVersion, acknowledgedBase: acknowledgedBase, acknowledgedSequence: acknowledgedSequence)))]
+        case (.connecting(let attempt), .connectionFailed):
+            return retry(attempt: attempt + 1)
+        case (.disconnected, _), (.connecting, _):
+            return []
+        case (_, .connectionFailed), (_, .connectionClosed):
+            inFlightHash = nil
+            return retry(attempt: 1)
+        case (.awaitingAck, .ackTimeout):
+            inFlightHash = nil
+            return [.close] + retry(attempt: 1)
+        case (_, .received(.error(let error))):
+            inFlightHash = nil
+            if Self.identityErrorCodes.contains(error.code) {
+                state = .needsEnrollment
+                return [.close, .reportIdentityRejected(error.message)]
+            }
+            return [.close] + retry(attempt: 1)
+        case (.awaitingWelcome, .received(.welcome(let welcome))):
+            state = .ready
+            var actions: [Action] = [.applyPolicy(welcome.policy, heartbeatSeconds: welcome.heartbeatSeconds, reportIntervalSeconds: welcome.reportIntervalSeconds)]
+            if welcome.base != acknowledgedBase {
+                // The collector holds another base (or none): deltas on ours would be refused.
+                acknowledgedBase = welcome.base
+                actions.append(.queueFullReport(reason: welcome.base == nil ? "the collector holds no inventory for this agent" : "the collector holds another base"))
+            }
+            actions.append(.sendOldestPending)
+            return actions
+        case (.ready, .reportPending(let sequence, let id, let hash)):
+            state = .awaitingAck(sequence: sequence, id: id)
+            inFlightHash = hash
+            return [.sendSpooled(sequence: sequence)]
+        case (.awaitingAck(let sequence, let id), .received(.ack(let ack))) where ack.sequence == sequence && ack.id == id:
+            state = .ready
+            acknowledgedSequence = sequence
+            if let hash = inFlightHash { acknowledgedBase = hash }
+            inFlightHash = nil
+            return [.acknowledge(through: sequence, base: acknowledgedBase), .sendOldestPending]
+        case (.awaitingAck, .received(.needFullReport(let need))):
+            state = .ready
+            inFlightHash = nil
+            return [.queueFullReport(reason: need.reason), .sendOldestPending]
+        case (_, .received):
+            // A message out of turn: the peer does not follow the protocol.
+            inFlightHash = nil
+            return [.send(.error(ErrorMessage(code: "UNEXPECTED_MESSAGE", message: "message out of turn"))), .close] + retry(attempt: 1)
+        default:
+            // A report queued while one is in flight goes after its ack; stale timers do nothing.
+            return []
+        }
+    }
+
+    private mutating func retry(attempt: Int) -> [Action] {
+        state = .disconnected(attempt: attempt)
+        return [.scheduleReconnect(afterSeconds: backoff(attempt: attempt))]
+    }
+}

@@ -1,0 +1,113 @@
+import DesksideInventory
+import DesksideProtocol
+import DesksideSession
+import Testing
+
+/// The agent's session, event by event, without a socket.
+@Suite struct AgentSessionStateMachineTests {
+    static let welcome = Welcome(base: "base-1", heartbeatSeconds: 60, reportIntervalSeconds: 3600, policy: FaultPolicy())
+
+    static func machine(base: String? = "base-1", random: Double = 0.5) -> AgentSessionStateMachine {
+        AgentSessionStateMachine(agentVersion: "0.1.0", acknowledgedBase: base, acknowledgedSequence: 41, random: { random })
+    }
+
+    @Test func helloWelcomeReportAck() {
+        var machine = Self.machine()
+        #expect(machine.handle(.start) == [.connect])
+        #expect(machine.handle(.connected) == [.send(.hello(Hello(agentVersion: "0.1.0", acknowledgedBase: "base-1", acknowledgedSequence: 41)))])
+        #expect(machine.handle(.received(.welcome(Self.welcome))) == [
+            .applyPolicy(FaultPolicy(), heartbeatSeconds: 60, reportIntervalSeconds: 3600), .sendOldestPending,
+        ])
+        #expect(machine.handle(.reportPending(sequence: 42, id: "r42", hash: "base-2")) == [.sendSpooled(sequence: 42)])
+        // A second report waits for the first one's ack.
+        #expect(machine.handle(.reportPending(sequence: 43, id: "r43", hash: "base-3")) == [])
+        #expect(machine.handle(.received(.ack(Ack(id: "r42", sequence: 42, duplicate: false)))) == [
+            .acknowledge(through: 42, base: "base-2"), .sendOldestPending,
+        ])
+        #expect(machine.acknowledgedBase == "base-2")
+        #expect(machine.acknowledgedSequence == 42)
+        #expect(machine.state == .ready)
+    }
+
+    @Test func aCollectorWithAnotherBaseGetsAFullReport() {
+        var machine = Self.machine(base: "stale")
+        _ = machine.handle(.start)
+        _ = machine.handle(.connected)
+        let actions = machine.handle(.received(.welcome(Self.welcome)))
+        #expect(actions.contains(.queueFullReport(reason: "the collector holds another base")))
+        var fresh = Self.machine(base: nil)
+        _ = fresh.handle(.start)
+        _ = fresh.handle(.connected)
+        #expect(fresh.handle(.received(.welcome(Welcome(base: nil, heartbeatSeconds: 60, reportIntervalSeconds: 3600, policy: FaultPolicy())))) == [
+            .applyPolicy(FaultPolicy(), heartbeatSeconds: 60, reportIntervalSeconds: 3600), .sendOldestPending,
+        ])
+    }
+
+    @Test func needFullReportQueuesOne() {
+        var machine = Self.machine()
+        _ = machine.handle(.start)
+        _ = machine.handle(.connected)
+        _ = machine.handle(.received(.welcome(Self.welcome)))
+        _ = machine.handle(.reportPending(sequence: 42, id: "r42", hash: "x"))
+        #expect(machine.handle(.received(.needFullReport(NeedFullReport(id: "r42", reason: "base mismatch")))) == [
+            .queueFullReport(reason: "base mismatch"), .sendOldestPending,
+        ])
+        #expect(machine.acknowledgedBase == "base-1")
+    }
+
+    /// SECURITY-TESTS 11 and 13: failures back off exponentially with full jitter; identity is kept.
+    @Test func failuresBackOffWithJitter() {
+        var machine = Self.machine(random: 1.0 - 1e-9)
+        _ = machine.handle(.start)
+        var delays: [Double] = []
+        for _ in 0..<12 {
+            guard case .scheduleReconnect(let delay) = machine.handle(.connectionFailed).last else { Issue.record("no reconnect"); return }
+            delays.append(delay)
+            #expect(machine.handle(.reconnectTimerFired) == [.connect])
+        }
+        #expect(delays[0] < 2.01 && delays[1] < 4.01 && delays[2] < 8.01)
+        #expect(delays.last! <= 300)
+        #expect(delays == delays.sorted())
+        // Full jitter: with a random draw of 0.25 the delay is a quarter of the ceiling.
+        let jittered = Self.machine(random: 0.25)
+        #expect(jittered.backoff(attempt: 3) == 2.0)
+        #expect(machine.acknowledgedBase == "base-1")
+    }
+
+    @Test func ackTimeoutAndLostConnectionsResendLater() {
+        var machine = Self.machine()
+        _ = machine.handle(.start)
+        _ = machine.handle(.connected)
+        _ = machine.handle(.received(.welcome(Self.welcome)))
+        _ = machine.handle(.reportPending(sequence: 42, id: "r42", hash: "x"))
+        let actions = machine.handle(.ackTimeout)
+        #expect(actions.first == .close)
+        #expect(machine.state == .disconnected(attempt: 1))
+        // Nothing was acknowledged: the report stays in the spool and goes again after reconnecting.
+        #expect(machine.acknowledgedSequence == 41)
+        #expect(machine.handle(.reconnectTimerFired) == [.connect])
+    }
+
+    @Test func anAckForAnotherReportIsAProtocolError() {
+        var machine = Self.machine()
+        _ = machine.handle(.start)
+        _ = machine.handle(.connected)
+        _ = machine.handle(.received(.welcome(Self.welcome)))
+        _ = machine.handle(.reportPending(sequence: 42, id: "r42", hash: "x"))
+        let actions = machine.handle(.received(.ack(Ack(id: "r41", sequence: 41, duplicate: false))))
+        #expect(actions.contains(.close))
+        #expect(machine.acknowledgedSequence == 41)
+    }
+
+    /// SECURITY-TESTS 10: a revoked agent stops and does not hammer the collector.
+    @Test func aRevokedIdentityStopsReconnecting() {
+        var machine = Self.machine()
+        _ = machine.handle(.start)
+        _ = machine.handle(.connected)
+        #expect(machine.handle(.received(.error(ErrorMessage(code: "AGENT_REVOKED", message: "revoked by admin")))) == [
+            .close, .reportIdentityRejected("revoked by admin"),
+        ])
+        #expect(machine.handle(.reconnectTimerFired) == [])
+        #expect(machine.handle(.start) == [])
+    }
+}
