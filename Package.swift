@@ -18,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: System libraries (Debian: zlib1g-dev, liblz4-dev, liblzma-dev, libsqlite3-dev)
@@ -102,6 +103,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Collector
+        .target(
+            name: "DesksideStore",
+            dependencies: ["DesksideInventory", "DesksideJSON", "DesksideProtocol", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Collector/Store",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests
         .target(name: "DesksideTestSupport", path: "Tests/Support"),
         .testTarget(
@@ -138,6 +148,11 @@ let package = Package(
             name: "DesksideSessionTests",
             dependencies: ["DesksideSession", "DesksideProtocol", "DesksideInventory"],
             path: "Tests/DesksideSessionTests"
+        ),
+        .testTarget(
+            name: "DesksideStoreTests",
+            dependencies: ["DesksideTestSupport", "DesksideStore", "DesksideProtocol", "DesksideProbes", "DesksideInventory"],
+            path: "Tests/DesksideStoreTests"
         ),
         .testTarget(
             name: "DesksideChecksTests",

@@ -1,0 +1,198 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DesksideInventory
+import DesksideJSON
+import DesksideProtocol
+import GRDB
+
+/// The collector's database: one SQLite file in WAL mode, opened through GRDB, with writes named after
+/// what they do, each one transaction. Only this module imports GRDB; the rest of the collector speaks
+/// in the model's types, so that another store (PostgreSQL) can stand behind the same interface.
+public final class CollectorStore: Sendable {
+    let pool: DatabasePool
+
+    /// Why a write was refused.
+    public enum StoreError: Error, Equatable {
+        case unknownAgent(String)
+        case revokedAgent(String)
+    }
+
+    /// Opens (creating and migrating when needed) the database at `path`.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try StoreMigrations.migrator.migrate(pool)
+    }
+
+    // MARK: - Agents
+
+    /// Registers an enrolled agent; returns its stable id (a UUID string).
+    public func registerAgent(uuid: String, certificateFingerprint: String, at time: Date) throws {
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO agent (uuid, certificateFingerprint, enrolledAt) VALUES (?, ?, ?)",
+                           arguments: [uuid, certificateFingerprint, Timestamp.text(time)])
+        }
+    }
+
+    // MARK: - Reports
+
+    /// What became of a report.
+    public enum ReportOutcome: Sendable, Equatable {
+        /// Committed; the asset and the history events it produced.
+        case stored(assetID: Int64, events: Int)
+        /// The same report id was stored before: nothing written.
+        case duplicate
+        /// An older sequence than one already stored: kept as received, the inventory not overwritten.
+        case stale
+    }
+
+    /// Stores an agent's inventory as of one report, in one transaction: the sections that changed,
+    /// the package diff against the normalized package tables (never delete-and-reinsert), one history
+    /// event per change, the current faults. Idempotent by report id; an older sequence never
+    /// overwrites a newer inventory.
+    public func record(agentUUID: String, reportID: String, sequence: UInt64, kind: Report.Kind, inventory: Inventory,
+                       faults: [Fault], receivedAt: Date) throws -> ReportOutcome {
+        try pool.write { db in
+            guard let agent = try Row.fetchOne(db, sql: "SELECT id, revokedAt, lastSequence FROM agent WHERE uuid = ?", arguments: [agentUUID]) else {
+                throw StoreError.unknownAgent(agentUUID)
+            }
+            let agentID: Int64 = agent["id"]
+            guard (agent["revokedAt"] as String?) == nil else { throw StoreError.revokedAgent(agentUUID) }
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM report WHERE id = ?", arguments: [reportID]) == true {
+                return .duplicate
+            }
+            let hash = InventoryHash(inventory)
+            let now = Timestamp.text(receivedAt)
+            let lastSequence: Int64 = agent["lastSequence"]
+            guard Int64(clamping: sequence) > lastSequence else {
+                try db.execute(sql: "INSERT INTO report (id, agentId, sequence, kind, hash, receivedAt, outcome) VALUES (?, ?, ?, ?, ?, ?, 'stale')",
+                               arguments: [reportID, agentID, Int64(clamping: sequence), kind.rawValue, hash.combined, now])
+                return .stale
+            }
+            let assetID = try Self.asset(for: agentID, db: db, now: now)
+            var events = try InventoryWriter(db: db, assetID: assetID, at: now).write(inventory, hash: hash)
+            events += try Self.replaceFaults(faults, assetID: assetID, db: db, now: now)
+            try db.execute(sql: """
+                UPDATE asset SET hostname = ?, serial = ?, vendor = ?, model = ?, osName = ?, osVersion = ?, updatedAt = ?, lastReportAt = ?
+                WHERE id = ?
+                """, arguments: [inventory.os.hostname, inventory.hardware.system.serial, inventory.hardware.system.vendor,
+                                 inventory.hardware.system.model, inventory.os.name, inventory.os.version, now,
+                                 Timestamp.text(inventory.collectedAt), assetID])
+            try db.execute(sql: "UPDATE agent SET lastSequence = ?, baseHash = ? WHERE id = ?",
+                           arguments: [Int64(clamping: sequence), hash.combined, agentID])
+            try db.execute(sql: "INSERT INTO report (id, agentId, sequence, kind, hash, receivedAt, outcome) VALUES (?, ?, ?, ?, ?, ?, 'stored')",
+                           arguments: [reportID, agentID, Int64(clamping: sequence), kind.rawValue, hash.combined, now])
+            return .stored(assetID: assetID, events: events)
+        }
+    }
+
+    private static func asset(for agentID: Int64, db: Database, now: String) throws -> Int64 {
+        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM asset WHERE agentId = ?", arguments: [agentID]) { return id }
+        try db.execute(sql: "INSERT INTO asset (agentId, createdAt, updatedAt) VALUES (?, ?, ?)", arguments: [agentID, now, now])
+        return db.lastInsertedRowID
+    }
+
+    /// Makes the asset's faults the reported set; a fault that appears or clears is a history event.
+    private static func replaceFaults(_ faults: [Fault], assetID: Int64, db: Database, now: String) throws -> Int {
+        let current = Set(faults.map(\.fingerprint))
+        let stored = try Row.fetchAll(db, sql: "SELECT fingerprint, code, subject, severity FROM fault WHERE assetId = ?", arguments: [assetID])
+        let storedFingerprints = Set(stored.map { $0["fingerprint"] as String })
+        let record = try db.cachedStatement(sql: "INSERT INTO assetEvent (assetId, at, section, item, oldValue, newValue) VALUES (?, ?, 'faults', ?, ?, ?)")
+        var events = 0
+        for row in stored where !current.contains(row["fingerprint"] as String) {
+            try db.execute(sql: "DELETE FROM fault WHERE assetId = ? AND fingerprint = ?", arguments: [assetID, row["fingerprint"] as String])
+            try record.execute(arguments: [assetID, now, "\(row["code"] as String) \(row["subject"] as String)", row["severity"] as String, nil])
+            events += 1
+        }
+        for fault in faults where !storedFingerprints.contains(fault.fingerprint) {
+            try record.execute(arguments: [assetID, now, "\(fault.code) \(fault.subject)", nil, fault.severity.rawValue])
+            events += 1
+        }
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO fault (assetId, fingerprint, code, severity, subject, summary, facts, firstSeenAt, lastSeenAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (assetId, fingerprint) DO UPDATE SET severity = excluded.severity, summary = excluded.summary,
+                facts = excluded.facts, lastSeenAt = excluded.lastSeenAt
+            """)
+        for fault in faults {
+            try upsert.execute(arguments: [assetID, fault.fingerprint, fault.code, fault.severity.rawValue, fault.subject, fault.summary,
+                                           Data(try JSONCoder.encode(fault.facts)), now, now])
+        }
+        return events
+    }
+
+    // MARK: - Reads
+
+    /// The agent's last stored base hash and sequence, for `welcome`.
+    public func agentState(uuid: String) throws -> (base: String?, sequence: UInt64, revoked: Bool)? {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT baseHash, lastSequence, revokedAt FROM agent WHERE uuid = ?", arguments: [uuid]) else { return nil }
+            let sequence: Int64 = row["lastSequence"]
+            return (row["baseHash"], UInt64(max(0, sequence)), (row["revokedAt"] as String?) != nil)
+        }
+    }
+
+    /// The asset's inventory as last stored, rebuilt from its sections and packages; the base a delta
+    /// is applied to.
+    public func inventory(assetID: Int64) throws -> Inventory? {
+        try pool.read { db in try InventoryWriter(db: db, assetID: assetID, at: "").read() }
+    }
+
+    /// The asset of an agent.
+    public func assetID(agentUUID: String) throws -> Int64? {
+        try pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT asset.id FROM asset JOIN agent ON agent.id = asset.agentId WHERE agent.uuid = ?", arguments: [agentUUID])
+        }
+    }
+
+    /// One change in an asset's history.
+    public struct AssetEvent: Sendable, Equatable {
+        public var at: String
+        public var section: String
+        public var item: String
+        public var oldValue: String?
+        public var newValue: String?
+    }
+
+    public func history(assetID: Int64) throws -> [AssetEvent] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT at, section, item, oldValue, newValue FROM assetEvent WHERE assetId = ? ORDER BY id", arguments: [assetID]).map {
+                AssetEvent(at: $0["at"], section: $0["section"], item: $0["item"], oldValue: $0["oldValue"], newValue: $0["newValue"])
+            }
+        }
+    }
+
+    /// The asset's current faults.
+    public func faults(assetID: Int64) throws -> [(code: String, subject: String, severity: String, fingerprint: String)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT code, subject, severity, fingerprint FROM fault WHERE assetId = ? ORDER BY code, subject", arguments: [assetID]).map {
+                (code: $0["code"], subject: $0["subject"], severity: $0["severity"], fingerprint: $0["fingerprint"])
+            }
+        }
+    }
+
+    /// `PRAGMA integrity_check` and foreign-key check; empty when the database is sound.
+    public func integrityProblems() throws -> [String] {
+        try pool.read { db in
+            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
+            let foreignKeys = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").map { "foreign key: \($0)" }
+            return integrity + foreignKeys
+        }
+    }
+
+    /// Counts rows of a table (for tests and statistics).
+    func count(_ table: String) throws -> Int {
+        precondition(["asset", "agent", "packageName", "packageVersion", "assetPackage", "report", "assetEvent", "fault", "inventorySection"].contains(table))
+        return try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 }
+    }
+}
+
+/// Timestamps as stored: RFC 3339 text in UTC, which sorts as time does.
+enum Timestamp {
+    static func text(_ date: Date) -> String { ISO8601.format(secondsSince1970: date.timeIntervalSince1970) }
+}

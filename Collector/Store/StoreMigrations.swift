@@ -1,0 +1,100 @@
+import GRDB
+
+/// The collector's schema. Invariants live in the schema (foreign keys, NOT NULL, UNIQUE, CHECK) so
+/// that no code path can store what makes no sense. Migrations run when the store opens.
+enum StoreMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: agents, assets, inventory, packages, history, faults, reports") { db in
+            try db.execute(sql: """
+                CREATE TABLE agent (
+                    id INTEGER PRIMARY KEY,
+                    uuid TEXT NOT NULL UNIQUE,
+                    certificateFingerprint TEXT NOT NULL UNIQUE,
+                    enrolledAt TEXT NOT NULL,
+                    revokedAt TEXT,
+                    lastSequence INTEGER NOT NULL DEFAULT 0 CHECK (lastSequence >= 0),
+                    baseHash TEXT
+                );
+                CREATE TABLE asset (
+                    id INTEGER PRIMARY KEY,
+                    agentId INTEGER UNIQUE REFERENCES agent(id) ON DELETE SET NULL,
+                    hostname TEXT,
+                    serial TEXT,
+                    vendor TEXT,
+                    model TEXT,
+                    osName TEXT,
+                    osVersion TEXT,
+                    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'inStock', 'retired', 'lost')),
+                    createdAt TEXT NOT NULL,
+                    updatedAt TEXT NOT NULL,
+                    lastReportAt TEXT
+                );
+                CREATE INDEX asset_hostname ON asset(hostname);
+                CREATE INDEX asset_serial ON asset(serial);
+                CREATE TABLE inventorySection (
+                    assetId INTEGER NOT NULL REFERENCES asset(id) ON DELETE CASCADE,
+                    section TEXT NOT NULL CHECK (section IN ('hardware', 'os', 'software', 'updates', 'health', 'notes', 'meta')),
+                    hash TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    PRIMARY KEY (assetId, section)
+                ) WITHOUT ROWID;
+                CREATE TABLE packageName (
+                    id INTEGER PRIMARY KEY,
+                    manager TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    architecture TEXT NOT NULL,
+                    UNIQUE (manager, name, architecture)
+                );
+                CREATE INDEX packageName_name ON packageName(name);
+                CREATE TABLE packageVersion (
+                    id INTEGER PRIMARY KEY,
+                    packageNameId INTEGER NOT NULL REFERENCES packageName(id),
+                    version TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    UNIQUE (packageNameId, version)
+                );
+                CREATE TABLE assetPackage (
+                    assetId INTEGER NOT NULL REFERENCES asset(id) ON DELETE CASCADE,
+                    packageVersionId INTEGER NOT NULL REFERENCES packageVersion(id),
+                    installedAt TEXT,
+                    PRIMARY KEY (assetId, packageVersionId)
+                ) WITHOUT ROWID;
+                CREATE INDEX assetPackage_version ON assetPackage(packageVersionId);
+                CREATE TABLE report (
+                    id TEXT PRIMARY KEY,
+                    agentId INTEGER NOT NULL REFERENCES agent(id) ON DELETE CASCADE,
+                    sequence INTEGER NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('full', 'delta', 'heartbeat')),
+                    hash TEXT NOT NULL,
+                    receivedAt TEXT NOT NULL,
+                    outcome TEXT NOT NULL CHECK (outcome IN ('stored', 'stale'))
+                ) WITHOUT ROWID;
+                CREATE INDEX report_agent ON report(agentId, sequence);
+                CREATE TABLE assetEvent (
+                    id INTEGER PRIMARY KEY,
+                    assetId INTEGER NOT NULL REFERENCES asset(id) ON DELETE CASCADE,
+                    at TEXT NOT NULL,
+                    section TEXT NOT NULL,
+                    item TEXT NOT NULL,
+                    oldValue TEXT,
+                    newValue TEXT
+                );
+                CREATE INDEX assetEvent_asset ON assetEvent(assetId, at);
+                CREATE TABLE fault (
+                    assetId INTEGER NOT NULL REFERENCES asset(id) ON DELETE CASCADE,
+                    fingerprint TEXT NOT NULL,
+                    code TEXT NOT NULL,
+                    severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+                    subject TEXT NOT NULL,
+                    summary TEXT NOT NULL,
+                    facts BLOB NOT NULL,
+                    firstSeenAt TEXT NOT NULL,
+                    lastSeenAt TEXT NOT NULL,
+                    PRIMARY KEY (assetId, fingerprint)
+                ) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+}

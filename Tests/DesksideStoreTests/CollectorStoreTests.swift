@@ -1,0 +1,142 @@
+@testable import DesksideStore
+import DesksideInventory
+import DesksideProbes
+import DesksideProtocol
+import DesksideTestSupport
+import Foundation
+import Testing
+
+/// The store on a real SQLite file: what a report writes, what a resend and an older snapshot do not,
+/// the package diff, the history, and the schema's invariants.
+@Suite struct CollectorStoreTests {
+    static let time = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// A fixture's inventory as the collector receives it: through JSON, so times are to the second.
+    static func inventory(_ name: String) -> Inventory {
+        let collected = InventoryProbe(.init(root: SystemRoot(Fixtures.system(name)), now: { time })).collect()
+        return try! JSONCoder.decode(Inventory.self, from: JSONCoder.encode(collected))
+    }
+
+    static func store() throws -> (CollectorStore, String) {
+        let directory = try Fixtures.temporaryDirectory()
+        let store = try CollectorStore(path: directory + "/deskside.sqlite")
+        try store.registerAgent(uuid: "agent-1", certificateFingerprint: "SHA256:aa", at: time)
+        return (store, directory)
+    }
+
+    @Test func aFullReportIsStoredAndReadBackExactly() throws {
+        let (store, directory) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let inventory = Self.inventory("laptop")
+        let outcome = try store.record(agentUUID: "agent-1", reportID: "r1", sequence: 1, kind: .full, inventory: inventory, faults: [], receivedAt: Self.time)
+        guard case .stored(let assetID, _) = outcome else { Issue.record("not stored: \(outcome)"); return }
+        let stored = try #require(try store.inventory(assetID: assetID))
+        #expect(stored == inventory)
+        #expect(InventoryHash(stored).combined == InventoryHash(inventory).combined)
+        #expect(try store.agentState(uuid: "agent-1")?.base == InventoryHash(inventory).combined)
+        #expect(try store.count("assetPackage") == inventory.software.packages.count)
+        #expect(try store.integrityProblems().isEmpty)
+    }
+
+    /// SECURITY-TESTS 14/15: a resent report is stored once. 20: an older snapshot never wins.
+    @Test func resendsAreStoredOnceAndOlderSnapshotsDoNotOverwrite() throws {
+        let (store, directory) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = Self.inventory("laptop")
+        var second = first
+        second.software.packages.removeLast()
+        _ = try store.record(agentUUID: "agent-1", reportID: "r1", sequence: 1, kind: .full, inventory: first, faults: [], receivedAt: Self.time)
+        _ = try store.record(agentUUID: "agent-1", reportID: "r2", sequence: 2, kind: .full, inventory: second, faults: [], receivedAt: Self.time)
+        #expect(try store.record(agentUUID: "agent-1", reportID: "r2", sequence: 2, kind: .full, inventory: second, faults: [], receivedAt: Self.time) == .duplicate)
+        #expect(try store.record(agentUUID: "agent-1", reportID: "r1-late", sequence: 1, kind: .full, inventory: first, faults: [], receivedAt: Self.time) == .stale)
+        let assetID = try #require(try store.assetID(agentUUID: "agent-1"))
+        #expect(try store.inventory(assetID: assetID) == second)
+        #expect(try store.count("report") == 3)
+        #expect(try store.count("asset") == 1)
+    }
+
+    @Test func packageChangesAreADiffWithOneEventEach() throws {
+        let (store, directory) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let base = Self.inventory("laptop")
+        var new = base
+        let removed = new.software.packages.removeFirst()
+        new.software.packages[0].version = "9.9-1"
+        let upgraded = new.software.packages[0]
+        new.software.packages.append(Package(name: "zz-new", version: "1.0", architecture: "amd64", manager: "dpkg"))
+        new.software.sortPackages()
+        _ = try store.record(agentUUID: "agent-1", reportID: "r1", sequence: 1, kind: .full, inventory: base, faults: [], receivedAt: Self.time)
+        let dictionaryBefore = try store.count("packageVersion")
+        let outcome = try store.record(agentUUID: "agent-1", reportID: "r2", sequence: 2, kind: .delta, inventory: new, faults: [], receivedAt: Self.time + 60)
+        guard case .stored(let assetID, let events) = outcome else { Issue.record("not stored"); return }
+        #expect(events == 3)
+        let history = try store.history(assetID: assetID).filter { $0.section == "software" }
+        #expect(history.contains { $0.item == "\(removed.name):\(removed.architecture)" && $0.newValue == nil })
+        #expect(history.contains { $0.item == "\(upgraded.name):\(upgraded.architecture)" && $0.newValue == "9.9-1" && $0.oldValue != nil })
+        #expect(history.contains { $0.item == "zz-new:amd64" && $0.oldValue == nil && $0.newValue == "1.0" })
+        // The shared dictionary grew by the two new versions; nothing was deleted and reinserted.
+        #expect(try store.count("packageVersion") == dictionaryBefore + 2)
+        #expect(try store.inventory(assetID: assetID) == new)
+    }
+
+    @Test func hardwareChangesAndFaultsAreHistory() throws {
+        let (store, directory) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let base = Self.inventory("laptop")
+        var new = base
+        new.hardware.memory.totalBytes = 8 << 30
+        new.hardware.memory.modules.removeLast()
+        let fault = Fault(code: "disk.space.low", severity: .warning, subject: "/home", summary: "low", facts: ["freePercent": .double(4.2)])
+        _ = try store.record(agentUUID: "agent-1", reportID: "r1", sequence: 1, kind: .full, inventory: base, faults: [fault], receivedAt: Self.time)
+        _ = try store.record(agentUUID: "agent-1", reportID: "r2", sequence: 2, kind: .delta, inventory: new, faults: [], receivedAt: Self.time + 60)
+        let assetID = try #require(try store.assetID(agentUUID: "agent-1"))
+        let history = try store.history(assetID: assetID)
+        #expect(history.contains { $0.section == "hardware" && $0.item == "memory.totalBytes" && $0.newValue == String(8 << 30) })
+        #expect(history.contains { $0.section == "hardware" && $0.item == "memory.modules" })
+        #expect(history.contains { $0.section == "faults" && $0.item == "disk.space.low /home" && $0.newValue == "warning" })
+        #expect(history.contains { $0.section == "faults" && $0.item == "disk.space.low /home" && $0.oldValue == "warning" && $0.newValue == nil })
+        #expect(try store.faults(assetID: assetID).isEmpty)
+    }
+
+    /// SECURITY-TESTS 26: SQL metacharacters in every field are stored literally.
+    @Test func hostileTextIsStoredLiterally() throws {
+        let (store, directory) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var inventory = Self.inventory("fedora")
+        // NUL bytes are refused at intake (SECURITY-TESTS 25) and never reach the store.
+        let hostile = "x'); DROP TABLE asset; -- <script>alert(1)</script> \u{7}\"%_"
+        inventory.os.hostname = hostile
+        inventory.software.packages.append(Package(name: hostile, version: hostile, architecture: hostile, manager: "rpm", summary: hostile))
+        inventory.software.sortPackages()
+        let fault = Fault(code: "service.failed", severity: .warning, subject: hostile, summary: hostile, facts: ["unit": .string(hostile)])
+        guard case .stored(let assetID, _) = try store.record(agentUUID: "agent-1", reportID: hostile, sequence: 1, kind: .full, inventory: inventory,
+                                                             faults: [fault], receivedAt: Self.time) else { Issue.record("not stored"); return }
+        #expect(try store.inventory(assetID: assetID) == inventory)
+        #expect(try store.faults(assetID: assetID).first?.subject == hostile)
+        #expect(try store.count("asset") == 1)
+        #expect(try store.integrityProblems().isEmpty)
+    }
+
+    @Test func unknownAndRevokedAgentsAreRefused() throws {
+        let (store, directory) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(throws: CollectorStore.StoreError.unknownAgent("nobody")) {
+            _ = try store.record(agentUUID: "nobody", reportID: "r", sequence: 1, kind: .full, inventory: Self.inventory("fedora"), faults: [], receivedAt: Self.time)
+        }
+        #expect(try store.count("asset") == 0)
+    }
+
+    @Test func theSchemaHoldsItsInvariants() throws {
+        let (store, directory) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try store.pool.write { db in
+            #expect(throws: (any Error).self) { try db.execute(sql: "INSERT INTO assetPackage (assetId, packageVersionId) VALUES (999, 999)") }
+            #expect(throws: (any Error).self) { try db.execute(sql: "INSERT INTO asset (createdAt, updatedAt, status) VALUES ('t', 't', 'stolen')") }
+            #expect(throws: (any Error).self) { try db.execute(sql: "INSERT INTO agent (uuid, certificateFingerprint, enrolledAt) VALUES ('agent-1', 'x', 't')") }
+        }
+        // WAL mode, and the file reopens with its data.
+        #expect(try store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
+        let reopened = try CollectorStore(path: directory + "/deskside.sqlite")
+        #expect(try reopened.agentState(uuid: "agent-1") != nil)
+    }
+}
