@@ -112,6 +112,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "DesksideIngest",
+            dependencies: ["DesksideStore", "DesksideProtocol", "DesksideInventory"],
+            path: "Collector/Ingest",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests
         .target(name: "DesksideTestSupport", path: "Tests/Support"),
         .testTarget(
@@ -153,6 +161,11 @@ let package = Package(
             name: "DesksideStoreTests",
             dependencies: ["DesksideTestSupport", "DesksideStore", "DesksideProtocol", "DesksideProbes", "DesksideInventory"],
             path: "Tests/DesksideStoreTests"
+        ),
+        .testTarget(
+            name: "DesksideIngestTests",
+            dependencies: ["DesksideTestSupport", "DesksideIngest", "DesksideStore", "DesksideProtocol", "DesksideProbes", "DesksideInventory"],
+            path: "Tests/DesksideIngestTests"
         ),
         .testTarget(
             name: "DesksideChecksTests",

@@ -128,6 +128,11 @@ public final class CollectorStore: Sendable {
 
     // MARK: - Reads
 
+    /// Whether a report with this id was received before (stored or stale).
+    public func isKnownReport(id: String) throws -> Bool {
+        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM report WHERE id = ?", arguments: [id]) == true }
+    }
+
     /// The agent's last stored base hash and sequence, for `welcome`.
     public func agentState(uuid: String) throws -> (base: String?, sequence: UInt64, revoked: Bool)? {
         try pool.read { db in

@@ -8,11 +8,18 @@ public struct JSONParser {
         public var maxBytes: Int
         /// Members of all objects and arrays together.
         public var maxElements: Int
+        /// Longest string (in UTF-8 bytes), keys included.
+        public var maxStringBytes: Int
+        /// Refuse strings holding NUL (escaped as \u0000): C code, SQLite and logs cut text there.
+        public var rejectNUL: Bool
 
-        public init(maxDepth: Int = 128, maxBytes: Int = 64 << 20, maxElements: Int = 4_000_000) {
+        public init(maxDepth: Int = 128, maxBytes: Int = 64 << 20, maxElements: Int = 4_000_000,
+                    maxStringBytes: Int = 64 << 20, rejectNUL: Bool = false) {
             self.maxDepth = maxDepth
             self.maxBytes = maxBytes
             self.maxElements = maxElements
+            self.maxStringBytes = maxStringBytes
+            self.rejectNUL = rejectNUL
         }
     }
 
@@ -164,6 +171,7 @@ public struct JSONParser {
             while position < bytes.count {
                 let byte = bytes[position]
                 if byte == UInt8(ascii: "\"") {
+                    guard position - start <= limits.maxStringBytes else { throw error("string longer than \(limits.maxStringBytes) bytes", .tooLarge) }
                     guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self) else {
                         throw error("invalid UTF-8 in a string")
                     }
@@ -179,6 +187,8 @@ public struct JSONParser {
                 let byte = bytes[position]
                 if byte == UInt8(ascii: "\"") {
                     position += 1
+                    guard scalars.count <= limits.maxStringBytes else { throw error("string longer than \(limits.maxStringBytes) bytes", .tooLarge) }
+                    if limits.rejectNUL && scalars.contains(0) { throw error("NUL character in a string") }
                     guard let text = String(validating: scalars, as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
                     return text
                 }

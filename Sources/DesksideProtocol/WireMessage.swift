@@ -15,7 +15,9 @@ public enum WireMessage: Sendable, Equatable {
         public var maxBodyBytes: Int
         public var json: JSONParser.Limits
 
-        public init(maxBodyBytes: Int = 64 << 20, json: JSONParser.Limits = .init(maxDepth: 32, maxBytes: 64 << 20, maxElements: 2_000_000)) {
+        /// Strings are capped at 64 KiB (a hostname of a megabyte is refused) and may not hold NUL.
+        public init(maxBodyBytes: Int = 64 << 20,
+                    json: JSONParser.Limits = .init(maxDepth: 32, maxBytes: 64 << 20, maxElements: 2_000_000, maxStringBytes: 64 << 10, rejectNUL: true)) {
             self.maxBodyBytes = maxBodyBytes
             self.json = json
         }

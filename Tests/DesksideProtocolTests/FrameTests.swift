@@ -103,3 +103,17 @@ import Testing
         #expect(try WireMessage(frame: frame) == message)
     }
 }
+
+/// SECURITY-TESTS 25: invalid UTF-8, NUL bytes and a one-megabyte hostname are refused at the frame.
+@Suite struct HostileStringTests {
+    static func hello(_ agentVersion: String) -> Frame {
+        Frame(type: .hello, body: Array("{\"agentVersion\":\"".utf8) + Array(agentVersion.utf8) + Array("\"}".utf8))
+    }
+
+    @Test func nulAndHugeStringsAreRefused() throws {
+        #expect(throws: ProtocolError.self) { _ = try WireMessage(frame: Self.hello("a\\u0000b")) }
+        #expect(throws: ProtocolError.self) { _ = try WireMessage(frame: Self.hello(String(repeating: "h", count: 1 << 20))) }
+        #expect(throws: ProtocolError.self) { _ = try WireMessage(frame: Frame(type: .hello, body: Array("{\"agentVersion\":\"".utf8) + [0xC3, 0x28] + Array("\"}".utf8))) }
+        #expect(try WireMessage(frame: Self.hello("0.1.0 <b>é</b>")) == .hello(Hello(agentVersion: "0.1.0 <b>é</b>")))
+    }
+}

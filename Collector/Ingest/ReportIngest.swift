@@ -1,0 +1,76 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DesksideInventory
+import DesksideProtocol
+import DesksideStore
+
+/// The collector's answer to a report: check it, turn it into the agent's new inventory (a full
+/// report as it is, a delta applied on the stored base, a heartbeat on the stored inventory), store it
+/// in one transaction, and only then acknowledge. A report whose base is not what the store holds gets
+/// `needFullReport`; a resend gets an `ack` marked duplicate and writes nothing.
+public struct ReportIngest: Sendable {
+    public let store: CollectorStore
+
+    public init(store: CollectorStore) { self.store = store }
+
+    /// The message to send back for `report` from the agent `agentUUID`.
+    public func handle(_ report: Report, from agentUUID: String, receivedAt: Date) throws -> WireMessage {
+        // A resend of a report already received is acknowledged before anything else: its base may
+        // have moved on since, and it must not look like a mismatch.
+        if try store.isKnownReport(id: report.id) {
+            return .ack(Ack(id: report.id, sequence: report.sequence, duplicate: true))
+        }
+        let inventory: Inventory
+        switch report.kind {
+        case .full:
+            guard let full = report.inventory else { return refusal("a full report carries no inventory") }
+            guard InventoryHash(full).combined == report.hash else { return refusal("the report's hash does not match its inventory") }
+            inventory = full
+        case .delta, .heartbeat:
+            guard let base = try storedInventory(agentUUID), InventoryHash(base).combined == report.base else {
+                return .needFullReport(NeedFullReport(id: report.id, reason: "the collector holds another base"))
+            }
+            if report.kind == .heartbeat {
+                guard report.hash == report.base else { return refusal("a heartbeat must not change the inventory") }
+                inventory = base.withCollectedAt(report.collectedAt)
+            } else {
+                guard let delta = report.delta, delta.base == report.base, delta.target == report.hash else {
+                    return refusal("a delta report carries no delta, or one for other hashes")
+                }
+                do {
+                    inventory = try delta.apply(to: base)
+                } catch {
+                    return .needFullReport(NeedFullReport(id: report.id, reason: "the delta does not apply: \(error)"))
+                }
+            }
+        }
+        switch try store.record(agentUUID: agentUUID, reportID: report.id, sequence: report.sequence, kind: report.kind,
+                                inventory: inventory, faults: report.faults, receivedAt: receivedAt) {
+        case .stored:
+            return .ack(Ack(id: report.id, sequence: report.sequence, duplicate: false))
+        case .duplicate, .stale:
+            // Nothing written: acknowledged so that the agent drops it from its spool.
+            return .ack(Ack(id: report.id, sequence: report.sequence, duplicate: true))
+        }
+    }
+
+    private func storedInventory(_ agentUUID: String) throws -> Inventory? {
+        guard let assetID = try store.assetID(agentUUID: agentUUID) else { return nil }
+        return try store.inventory(assetID: assetID)
+    }
+
+    private func refusal(_ message: String) -> WireMessage {
+        .error(ErrorMessage(code: "BAD_REPORT", message: message))
+    }
+}
+
+extension Inventory {
+    func withCollectedAt(_ date: Date) -> Inventory {
+        var copy = self
+        copy.collectedAt = date
+        return copy
+    }
+}

@@ -1,0 +1,107 @@
+import DesksideIngest
+import DesksideInventory
+import DesksideProbes
+import DesksideProtocol
+import DesksideStore
+import DesksideTestSupport
+import Foundation
+import Testing
+
+/// Reports as they arrive, against a real SQLite store: full, delta, heartbeat, resends, wrong bases.
+@Suite struct ReportIngestTests {
+    static let time = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func inventory(_ name: String) -> Inventory {
+        let collected = InventoryProbe(.init(root: SystemRoot(Fixtures.system(name)), now: { time })).collect()
+        return try! JSONCoder.decode(Inventory.self, from: JSONCoder.encode(collected))
+    }
+
+    static func setUp() throws -> (ReportIngest, CollectorStore, String) {
+        let directory = try Fixtures.temporaryDirectory()
+        let store = try CollectorStore(path: directory + "/deskside.sqlite")
+        try store.registerAgent(uuid: "agent-1", certificateFingerprint: "SHA256:aa", at: time)
+        return (ReportIngest(store: store), store, directory)
+    }
+
+    static func full(_ inventory: Inventory, id: String, sequence: UInt64) -> Report {
+        Report(id: id, sequence: sequence, kind: .full, base: nil, hash: InventoryHash(inventory).combined, collectedAt: inventory.collectedAt,
+               inventory: inventory, faults: [])
+    }
+
+    static func delta(from base: Inventory, to new: Inventory, id: String, sequence: UInt64) -> Report {
+        let delta = InventoryDelta(from: base, to: new)
+        return Report(id: id, sequence: sequence, kind: .delta, base: delta.base, hash: delta.target, collectedAt: new.collectedAt, delta: delta, faults: [])
+    }
+
+    @Test func fullThenDeltaThenHeartbeat() throws {
+        let (ingest, store, directory) = try Self.setUp()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let base = Self.inventory("laptop")
+        #expect(try ingest.handle(Self.full(base, id: "r1", sequence: 1), from: "agent-1", receivedAt: Self.time) == .ack(Ack(id: "r1", sequence: 1, duplicate: false)))
+        var new = base
+        new.collectedAt += 60
+        new.software.packages.removeLast()
+        #expect(try ingest.handle(Self.delta(from: base, to: new, id: "r2", sequence: 2), from: "agent-1", receivedAt: Self.time)
+            == .ack(Ack(id: "r2", sequence: 2, duplicate: false)))
+        let assetID = try #require(try store.assetID(agentUUID: "agent-1"))
+        #expect(try store.inventory(assetID: assetID) == new)
+        let hash = InventoryHash(new).combined
+        let heartbeat = Report(id: "r3", sequence: 3, kind: .heartbeat, base: hash, hash: hash, collectedAt: new.collectedAt + 60, faults: [])
+        #expect(try ingest.handle(heartbeat, from: "agent-1", receivedAt: Self.time) == .ack(Ack(id: "r3", sequence: 3, duplicate: false)))
+        #expect(try store.inventory(assetID: assetID)?.collectedAt == new.collectedAt + 60)
+        #expect(try store.agentState(uuid: "agent-1")?.sequence == 3)
+    }
+
+    @Test func aResendIsAcknowledgedAsDuplicateEvenAfterTheBaseMoved() throws {
+        let (ingest, _, directory) = try Self.setUp()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let base = Self.inventory("laptop")
+        var new = base
+        new.software.packages.removeLast()
+        let delta = Self.delta(from: base, to: new, id: "r2", sequence: 2)
+        _ = try ingest.handle(Self.full(base, id: "r1", sequence: 1), from: "agent-1", receivedAt: Self.time)
+        _ = try ingest.handle(delta, from: "agent-1", receivedAt: Self.time)
+        #expect(try ingest.handle(delta, from: "agent-1", receivedAt: Self.time) == .ack(Ack(id: "r2", sequence: 2, duplicate: true)))
+    }
+
+    @Test func aDeltaOnAnotherBaseAsksForAFullReport() throws {
+        let (ingest, _, directory) = try Self.setUp()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let laptop = Self.inventory("laptop")
+        var new = laptop
+        new.software.packages.removeLast()
+        // No inventory stored yet: any delta needs a full report first.
+        guard case .needFullReport = try ingest.handle(Self.delta(from: laptop, to: new, id: "r1", sequence: 1), from: "agent-1", receivedAt: Self.time) else {
+            Issue.record("expected needFullReport")
+            return
+        }
+        _ = try ingest.handle(Self.full(Self.inventory("ubuntu"), id: "r2", sequence: 2), from: "agent-1", receivedAt: Self.time)
+        guard case .needFullReport = try ingest.handle(Self.delta(from: laptop, to: new, id: "r3", sequence: 3), from: "agent-1", receivedAt: Self.time) else {
+            Issue.record("expected needFullReport")
+            return
+        }
+    }
+
+    @Test func inconsistentReportsAreRefused() throws {
+        let (ingest, store, directory) = try Self.setUp()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var report = Self.full(Self.inventory("fedora"), id: "r1", sequence: 1)
+        report.hash = "0000"
+        guard case .error(let error) = try ingest.handle(report, from: "agent-1", receivedAt: Self.time) else { Issue.record("accepted"); return }
+        #expect(error.code == "BAD_REPORT")
+        #expect(try store.assetID(agentUUID: "agent-1") == nil)
+    }
+
+    /// SECURITY-TESTS 20: an older snapshot that arrives late is acknowledged and changes nothing.
+    @Test func anOlderSnapshotArrivingLateChangesNothing() throws {
+        let (ingest, store, directory) = try Self.setUp()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let older = Self.inventory("laptop")
+        var newer = older
+        newer.software.packages.removeLast()
+        _ = try ingest.handle(Self.full(newer, id: "r2", sequence: 2), from: "agent-1", receivedAt: Self.time)
+        #expect(try ingest.handle(Self.full(older, id: "r1", sequence: 1), from: "agent-1", receivedAt: Self.time) == .ack(Ack(id: "r1", sequence: 1, duplicate: true)))
+        let assetID = try #require(try store.assetID(agentUUID: "agent-1"))
+        #expect(try store.inventory(assetID: assetID) == newer)
+    }
+}
