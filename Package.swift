@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // MARK: System libraries (Debian: zlib1g-dev, liblz4-dev, liblzma-dev, libsqlite3-dev)
@@ -113,6 +115,17 @@ let package = Package(
         ),
 
         .target(
+            name: "DesksideAuthority",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Collector/Authority",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DesksideIngest",
             dependencies: ["DesksideStore", "DesksideProtocol", "DesksideInventory"],
             path: "Collector/Ingest",
@@ -166,6 +179,15 @@ let package = Package(
             name: "DesksideIngestTests",
             dependencies: ["DesksideTestSupport", "DesksideIngest", "DesksideStore", "DesksideProtocol", "DesksideProbes", "DesksideInventory"],
             path: "Tests/DesksideIngestTests"
+        ),
+        .testTarget(
+            name: "DesksideAuthorityTests",
+            dependencies: [
+                "DesksideAuthority", "DesksideTestSupport",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/DesksideAuthorityTests"
         ),
         .testTarget(
             name: "DesksideChecksTests",

@@ -93,7 +93,7 @@ struct InventoryWriter {
         for identityKey in Set(removedByIdentity.keys).union(addedByIdentity.keys).sorted() {
             let before = removedByIdentity[identityKey]?.map(version).sorted().joined(separator: ", ")
             let after = addedByIdentity[identityKey]?.map(version).sorted().joined(separator: ", ")
-            try event("software", label(identityKey + "\u{0}"), before, after)
+            try event("software", label(identityKey), before, after)
             events += 1
         }
         return events
