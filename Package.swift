@@ -108,7 +108,8 @@ let package = Package(
         // MARK: Collector
         .target(
             name: "DesksideStore",
-            dependencies: ["DesksideInventory", "DesksideJSON", "DesksideProtocol", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["DesksideInventory", "DesksideJSON", "DesksideProtocol", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Crypto", package: "swift-crypto")],
             path: "Collector/Store",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
@@ -122,6 +123,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Collector/Authority",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DesksideEnrollment",
+            dependencies: ["DesksideStore", "DesksideAuthority", .product(name: "X509", package: "swift-certificates")],
+            path: "Collector/Enrollment",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
@@ -188,6 +196,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/DesksideAuthorityTests"
+        ),
+        .testTarget(
+            name: "DesksideEnrollmentTests",
+            dependencies: [
+                "DesksideEnrollment", "DesksideStore", "DesksideAuthority", "DesksideTestSupport",
+                .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/DesksideEnrollmentTests"
         ),
         .testTarget(
             name: "DesksideChecksTests",

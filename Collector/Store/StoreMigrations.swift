@@ -95,6 +95,30 @@ enum StoreMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2: enrollment tokens and the audit log") { db in
+            try db.execute(sql: """
+                CREATE TABLE enrollmentToken (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    secretHash TEXT NOT NULL UNIQUE,
+                    reusable INTEGER NOT NULL CHECK (reusable IN (0, 1)),
+                    createdAt TEXT NOT NULL,
+                    expiresAt TEXT,
+                    revokedAt TEXT,
+                    useCount INTEGER NOT NULL DEFAULT 0 CHECK (useCount >= 0),
+                    CHECK (reusable = 1 OR useCount <= 1)
+                );
+                CREATE TABLE auditEvent (
+                    id INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    outcome TEXT NOT NULL CHECK (outcome IN ('allowed', 'refused')),
+                    detail TEXT NOT NULL
+                );
+                CREATE INDEX auditEvent_at ON auditEvent(at);
+                """)
+        }
         return migrator
     }
 }

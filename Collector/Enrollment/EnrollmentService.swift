@@ -1,0 +1,89 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DesksideAuthority
+import DesksideStore
+import X509
+
+/// Enrolls agents: a token and a certificate signing request in, a client certificate out. Every
+/// refusal looks the same to the caller ("enrollment refused"), whatever the reason, so that a guesser
+/// learns nothing; the reason goes to the audit log. Attempts are rate limited per peer address.
+public actor EnrollmentService {
+    public nonisolated let store: CollectorStore
+    public nonisolated let authority: CertificateAuthority
+    private var limiter: RateLimiter
+
+    /// The one error an enrolling agent sees.
+    public struct Refused: Error, Equatable, CustomStringConvertible {
+        public let code = "ENROLLMENT_REFUSED"
+        public var description: String { "enrollment refused" }
+    }
+
+    /// What an enrolled agent receives.
+    public struct Enrollment: Sendable {
+        public var agentID: String
+        public var certificatePEM: String
+        public var caCertificatePEM: String
+    }
+
+    /// - Parameter attemptsPerMinute: per peer address; a burst of that many is allowed.
+    public init(store: CollectorStore, authority: CertificateAuthority, attemptsPerMinute: Int = 10) {
+        self.store = store
+        self.authority = authority
+        limiter = RateLimiter(capacity: Double(attemptsPerMinute), refillPerSecond: Double(attemptsPerMinute) / 60)
+    }
+
+    public func enroll(tokenSecret: String, request: CertificateSigningRequest, peerAddress: String, now: Date = Date()) throws(Refused) -> Enrollment {
+        guard limiter.allow(peerAddress, now: now) else {
+            try? store.audit(actor: peerAddress, action: "enroll", allowed: false, detail: "rate limited", at: now)
+            throw Refused()
+        }
+        let agentID = UUID().uuidString.lowercased()
+        do {
+            let certificate = try authority.signAgentRequest(request, agentID: agentID, now: now)
+            if let refusal = try store.enrollAgent(tokenSecret: tokenSecret, uuid: agentID,
+                                                   certificateFingerprint: CertificateAuthority.fingerprint(of: certificate), now: now) {
+                try? store.audit(actor: peerAddress, action: "enroll", allowed: false, detail: refusal.rawValue, at: now)
+                throw Refused()
+            }
+            try? store.audit(actor: peerAddress, action: "enroll", allowed: true, detail: "agent \(agentID)", at: now)
+            return Enrollment(agentID: agentID, certificatePEM: try certificate.serializeAsPEM().pemString,
+                              caCertificatePEM: try authority.certificatePEM())
+        } catch let refused as Refused {
+            throw refused
+        } catch {
+            try? store.audit(actor: peerAddress, action: "enroll", allowed: false, detail: "invalid request", at: now)
+            throw Refused()
+        }
+    }
+}
+
+/// Token buckets per key: `capacity` attempts at once, refilled at `refillPerSecond`. Idle keys are
+/// forgotten so that a flood of addresses cannot grow it without bound.
+struct RateLimiter: Sendable {
+    let capacity: Double
+    let refillPerSecond: Double
+    private var buckets: [String: (tokens: Double, at: Date)] = [:]
+    static let maxKeys = 100_000
+
+    init(capacity: Double, refillPerSecond: Double) {
+        self.capacity = capacity
+        self.refillPerSecond = refillPerSecond
+    }
+
+    mutating func allow(_ key: String, now: Date) -> Bool {
+        if buckets.count >= Self.maxKeys {
+            buckets = buckets.filter { now.timeIntervalSince($0.value.at) * refillPerSecond + $0.value.tokens < capacity }
+        }
+        let bucket = buckets[key] ?? (capacity, now)
+        let tokens = min(capacity, bucket.tokens + max(0, now.timeIntervalSince(bucket.at)) * refillPerSecond)
+        guard tokens >= 1 else {
+            buckets[key] = (tokens, now)
+            return false
+        }
+        buckets[key] = (tokens - 1, now)
+        return true
+    }
+}
