@@ -15,7 +15,10 @@ public struct InventoryHash: Sendable, Equatable, Codable {
     public init(_ inventory: Inventory) {
         hardware = Self.digest(inventory.hardware)
         os = Self.digest(inventory.os)
-        software = Self.digest(inventory.software)
+        // Hashed in canonical package order, so that order never makes two equal package sets differ.
+        var software = inventory.software
+        software.sortPackages()
+        self.software = Self.digest(software)
         updates = Self.digest(inventory.updates)
         health = Self.digest(inventory.health)
         notes = Self.digest(inventory.notes)
