@@ -30,8 +30,8 @@ public struct AgentSessionStateMachine: Sendable {
         case received(WireMessage)
         /// The spool's oldest pending report, and the inventory hash it leads to.
         case reportPending(sequence: UInt64, id: String, hash: String)
-        /// No acknowledgement within the deadline.
-        case ackTimeout
+        /// No answer within the deadline: no `welcome` after `hello`, or no `ack` after a report.
+        case responseTimeout
         case reconnectTimerFired
     }
 
@@ -42,6 +42,8 @@ public struct AgentSessionStateMachine: Sendable {
         case sendOldestPending
         /// Send this spooled report as it is.
         case sendSpooled(sequence: UInt64)
+        /// Drop this spooled report: the collector refused its content, so resending it cannot help.
+        case discardSpooled(sequence: UInt64, reason: String)
         /// Delete spooled reports up to this sequence and remember the collector's new base.
         case acknowledge(through: UInt64, base: String?)
         case applyPolicy(FaultPolicy, heartbeatSeconds: Int, reportIntervalSeconds: Int)
@@ -104,9 +106,15 @@ public struct AgentSessionStateMachine: Sendable {
         case (_, .connectionFailed), (_, .connectionClosed):
             inFlightHash = nil
             return retry(attempt: 1)
-        case (.awaitingAck, .ackTimeout):
+        case (.awaitingAck, .responseTimeout), (.awaitingWelcome, .responseTimeout):
             inFlightHash = nil
             return [.close] + retry(attempt: 1)
+        case (.awaitingAck(let sequence, _), .received(.error(let error))) where error.code == "BAD_REPORT":
+            // The report itself is wrong (a bug, or damage after it was spooled); sent again it would
+            // block the spool forever. It goes, counted as lost, and a full report replaces it.
+            inFlightHash = nil
+            return [.discardSpooled(sequence: sequence, reason: error.message), .queueFullReport(reason: "the collector refused a report: \(error.message)"), .close]
+                + retry(attempt: 1)
         case (_, .received(.error(let error))):
             inFlightHash = nil
             if Self.identityErrorCodes.contains(error.code) {

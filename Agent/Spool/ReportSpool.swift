@@ -71,11 +71,14 @@ public final class ReportSpool {
         try enforceBound()
     }
 
-    /// Pending reports in sequence order. Damaged entries are moved aside and counted in ``loss``.
+    /// Pending reports in sequence order. Entries whose content is damaged are moved aside and counted
+    /// in ``loss``; entries that cannot be read right now (an I/O error, too many open files) are skipped
+    /// and tried again next time, never discarded.
     public func pending() -> [Entry] {
         sequences().compactMap { sequence in
             let path = self.path(sequence)
-            guard let record = Self.read(path), let body = Self.body(of: record) else {
+            guard let record = Self.read(path) else { return nil }
+            guard let body = Self.body(of: record) else {
                 setAside(path, sequence: sequence)
                 return nil
             }
@@ -123,10 +126,10 @@ public final class ReportSpool {
         }
     }
 
+    /// Moves a damaged entry out of the queue; when even that fails, it stays and is skipped again.
     private func setAside(_ path: String, sequence: UInt64) {
         let target = directory + "/corrupt/" + String(sequence) + ".report"
-        if rename(path, target) != 0 { unlink(path) }
-        loss.corruptEntries += 1
+        if rename(path, target) == 0 { loss.corruptEntries += 1 }
     }
 
     static func body(of record: [UInt8]) -> [UInt8]? {

@@ -99,6 +99,9 @@ public struct CertificateAuthority: Sendable {
     /// Signs an agent's certificate signing request after checking its signature. The certificate's
     /// subject is the agent's id (never its hostname or serial), for client authentication only.
     public func signAgentRequest(_ request: CertificateSigningRequest, agentID: String, now: Date = Date(), validDays: Int = 365) throws -> Certificate {
+        guard P256.Signing.PublicKey(request.publicKey) != nil else {
+            throw AuthorityError.invalidSigningRequest("agent keys must be P-256")
+        }
         guard request.publicKey.isValidSignature(request.signature, for: request) else {
             throw AuthorityError.invalidSigningRequest("the request's signature does not match its key")
         }

@@ -75,7 +75,13 @@ struct RateLimiter: Sendable {
 
     mutating func allow(_ key: String, now: Date) -> Bool {
         if buckets.count >= Self.maxKeys {
+            // Forget full buckets first, then, if a flood of addresses still fills the table, the
+            // least recently seen half: a hard bound on memory and on the cost of this sweep.
             buckets = buckets.filter { now.timeIntervalSince($0.value.at) * refillPerSecond + $0.value.tokens < capacity }
+            if buckets.count >= Self.maxKeys / 2 {
+                let keep = buckets.sorted { $0.value.at > $1.value.at }.prefix(Self.maxKeys / 2)
+                buckets = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
+            }
         }
         let bucket = buckets[key] ?? (capacity, now)
         let tokens = min(capacity, bucket.tokens + max(0, now.timeIntervalSince(bucket.at)) * refillPerSecond)

@@ -18,9 +18,13 @@ public struct ReportIngest: Sendable {
 
     /// The message to send back for `report` from the agent `agentUUID`.
     public func handle(_ report: Report, from agentUUID: String, receivedAt: Date) throws -> WireMessage {
+        guard let agent = try store.agentState(uuid: agentUUID), !agent.revoked else {
+            return .error(ErrorMessage(code: "AGENT_REVOKED", message: "this agent is not enrolled"))
+        }
+        guard Int64(exactly: report.sequence) != nil else { return refusal("sequence number out of range") }
         // A resend of a report already received is acknowledged before anything else: its base may
         // have moved on since, and it must not look like a mismatch.
-        if try store.isKnownReport(id: report.id) {
+        if try store.isKnownReport(id: report.id, agentUUID: agentUUID) {
             return .ack(Ack(id: report.id, sequence: report.sequence, duplicate: true))
         }
         let inventory: Inventory

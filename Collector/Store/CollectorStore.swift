@@ -18,6 +18,8 @@ public final class CollectorStore: Sendable {
     public enum StoreError: Error, Equatable {
         case unknownAgent(String)
         case revokedAgent(String)
+        /// Sequence numbers are stored as SQLite integers (signed 64-bit).
+        case sequenceOutOfRange(UInt64)
     }
 
     /// Opens (creating and migrating when needed) the database at `path`.
@@ -63,15 +65,15 @@ public final class CollectorStore: Sendable {
             }
             let agentID: Int64 = agent["id"]
             guard (agent["revokedAt"] as String?) == nil else { throw StoreError.revokedAgent(agentUUID) }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM report WHERE id = ?", arguments: [reportID]) == true {
+            guard let sequence = Int64(exactly: sequence) else { throw StoreError.sequenceOutOfRange(sequence) }
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM report WHERE agentId = ? AND id = ?", arguments: [agentID, reportID]) == true {
                 return .duplicate
             }
             let hash = InventoryHash(inventory)
             let now = Timestamp.text(receivedAt)
-            let lastSequence: Int64 = agent["lastSequence"]
-            guard Int64(clamping: sequence) > lastSequence else {
+            if let lastSequence = agent["lastSequence"] as Int64?, sequence <= lastSequence {
                 try db.execute(sql: "INSERT INTO report (id, agentId, sequence, kind, hash, receivedAt, outcome) VALUES (?, ?, ?, ?, ?, ?, 'stale')",
-                               arguments: [reportID, agentID, Int64(clamping: sequence), kind.rawValue, hash.combined, now])
+                               arguments: [reportID, agentID, sequence, kind.rawValue, hash.combined, now])
                 return .stale
             }
             let assetID = try Self.asset(for: agentID, db: db, now: now)
@@ -84,9 +86,9 @@ public final class CollectorStore: Sendable {
                                  inventory.hardware.system.model, inventory.os.name, inventory.os.version, now,
                                  Timestamp.text(inventory.collectedAt), assetID])
             try db.execute(sql: "UPDATE agent SET lastSequence = ?, baseHash = ? WHERE id = ?",
-                           arguments: [Int64(clamping: sequence), hash.combined, agentID])
+                           arguments: [sequence, hash.combined, agentID])
             try db.execute(sql: "INSERT INTO report (id, agentId, sequence, kind, hash, receivedAt, outcome) VALUES (?, ?, ?, ?, ?, ?, 'stored')",
-                           arguments: [reportID, agentID, Int64(clamping: sequence), kind.rawValue, hash.combined, now])
+                           arguments: [reportID, agentID, sequence, kind.rawValue, hash.combined, now])
             return .stored(assetID: assetID, events: events)
         }
     }
@@ -128,17 +130,21 @@ public final class CollectorStore: Sendable {
 
     // MARK: - Reads
 
-    /// Whether a report with this id was received before (stored or stale).
-    public func isKnownReport(id: String) throws -> Bool {
-        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM report WHERE id = ?", arguments: [id]) == true }
+    /// Whether this agent sent a report with this id before (stored or stale). Ids are per agent: one
+    /// agent's ids can neither shadow nor be shadowed by another's.
+    public func isKnownReport(id: String, agentUUID: String) throws -> Bool {
+        try pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM report JOIN agent ON agent.id = report.agentId WHERE agent.uuid = ? AND report.id = ?",
+                              arguments: [agentUUID, id]) == true
+        }
     }
 
     /// The agent's last stored base hash and sequence, for `welcome`.
-    public func agentState(uuid: String) throws -> (base: String?, sequence: UInt64, revoked: Bool)? {
+    public func agentState(uuid: String) throws -> (base: String?, sequence: UInt64?, revoked: Bool)? {
         try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT baseHash, lastSequence, revokedAt FROM agent WHERE uuid = ?", arguments: [uuid]) else { return nil }
-            let sequence: Int64 = row["lastSequence"]
-            return (row["baseHash"], UInt64(max(0, sequence)), (row["revokedAt"] as String?) != nil)
+            let sequence = row["lastSequence"] as Int64?
+            return (row["baseHash"], sequence.map { UInt64(max(0, $0)) }, (row["revokedAt"] as String?) != nil)
         }
     }
 

@@ -6,6 +6,7 @@ import Foundation
 import DesksideInventory
 import DesksideJSON
 import DesksideProtocol
+import Crypto
 import GRDB
 
 /// Writes one asset's inventory into its tables, and reads it back. Sections are stored as JSON with
@@ -61,60 +62,87 @@ struct InventoryWriter {
         return events
     }
 
-    /// Applies the package diff: rows for unchanged packages are not touched.
+    /// A package as stored: its details (shared by every asset reporting exactly the same details, keyed
+    /// by their hash) and this asset's install time.
+    private struct StoredPackage {
+        var body: [UInt8]
+        var bodyHash: String
+        var installedAt: String?
+
+        init(_ package: Package) throws {
+            var details = package
+            details.installedAt = nil
+            body = try JSONCoder.encode(details)
+            bodyHash = InventoryHash.hex(SHA256.hash(data: body))
+            installedAt = package.installedAt.map(Timestamp.text)
+        }
+    }
+
+    /// Applies the package diff: rows of packages whose version, details and install time are unchanged
+    /// are not touched. Versions whose details differ between assets are distinct dictionary rows, so
+    /// one agent's report never changes another asset's packages.
     private func writePackages(_ packages: [Package], recordEvents: Bool) throws -> Int {
         let current = try Row.fetchAll(db, sql: """
-            SELECT v.id AS versionId, n.manager, n.name, n.architecture, v.version FROM assetPackage a
+            SELECT v.id AS versionId, n.manager, n.name, n.architecture, v.version, v.bodyHash, a.installedAt FROM assetPackage a
             JOIN packageVersion v ON v.id = a.packageVersionId JOIN packageName n ON n.id = v.packageNameId
             WHERE a.assetId = ?
             """, arguments: [assetID])
-        var stored: [String: Int64] = [:]
-        for row in current { stored[Self.key(row["manager"], row["name"], row["architecture"], row["version"])] = row["versionId"] }
-        let wanted = Dictionary(packages.map { (Self.key($0.manager, $0.name, $0.architecture, $0.version), $0) }, uniquingKeysWith: { first, _ in first })
+        struct Key: Hashable {
+            var manager, name, architecture, version, bodyHash: String
+            var installedAt: String?
+        }
+        var stored: [Key: Int64] = [:]
+        for row in current {
+            stored[Key(manager: row["manager"], name: row["name"], architecture: row["architecture"], version: row["version"],
+                       bodyHash: row["bodyHash"], installedAt: row["installedAt"])] = row["versionId"]
+        }
+        var wanted: [Key: (Package, StoredPackage)] = [:]
+        for package in packages {
+            let storedForm = try StoredPackage(package)
+            wanted[Key(manager: package.manager, name: package.name, architecture: package.architecture, version: package.version,
+                       bodyHash: storedForm.bodyHash, installedAt: storedForm.installedAt)] = (package, storedForm)
+        }
         let removed = stored.filter { wanted[$0.key] == nil }
         let added = wanted.filter { stored[$0.key] == nil }
         let delete = try db.cachedStatement(sql: "DELETE FROM assetPackage WHERE assetId = ? AND packageVersionId = ?")
         for (_, versionID) in removed { try delete.execute(arguments: [assetID, versionID]) }
-        let insert = try db.cachedStatement(sql: "INSERT INTO assetPackage (assetId, packageVersionId, installedAt) VALUES (?, ?, ?)")
-        for (_, package) in added {
-            try insert.execute(arguments: [assetID, try versionID(of: package), package.installedAt.map(Timestamp.text)])
+        let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO assetPackage (assetId, packageVersionId, installedAt) VALUES (?, ?, ?)")
+        for (_, (package, storedForm)) in added {
+            try insert.execute(arguments: [assetID, try versionID(of: package, storedForm), storedForm.installedAt])
         }
         guard recordEvents else { return 0 }
-        // An upgrade is one event (old -> new version), not a removal and an addition.
-        func identity(_ key: String) -> String { String(key.split(separator: "\u{0}", omittingEmptySubsequences: false).prefix(3).joined(separator: "\u{0}")) }
-        func version(_ key: String) -> String { String(key.split(separator: "\u{0}", omittingEmptySubsequences: false).last ?? "") }
-        func label(_ key: String) -> String {
-            let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
-            return "\(parts[1]):\(parts[2])"
+        // History speaks of versions: an upgrade is one event (old -> new), a changed description none.
+        struct Identity: Hashable, Comparable {
+            var name, architecture, manager: String
+            static func < (a: Identity, b: Identity) -> Bool { (a.name, a.architecture, a.manager) < (b.name, b.architecture, b.manager) }
         }
-        let removedByIdentity = Dictionary(grouping: removed.keys, by: identity)
-        let addedByIdentity = Dictionary(grouping: added.keys, by: identity)
+        func versions(_ keys: some Sequence<Key>) -> [Identity: Set<String>] {
+            var result: [Identity: Set<String>] = [:]
+            for key in keys { result[Identity(name: key.name, architecture: key.architecture, manager: key.manager), default: []].insert(key.version) }
+            return result
+        }
+        let before = versions(stored.keys)
+        let after = versions(wanted.keys)
         var events = 0
-        for identityKey in Set(removedByIdentity.keys).union(addedByIdentity.keys).sorted() {
-            let before = removedByIdentity[identityKey]?.map(version).sorted().joined(separator: ", ")
-            let after = addedByIdentity[identityKey]?.map(version).sorted().joined(separator: ", ")
-            try event("software", label(identityKey), before, after)
+        for identity in Set(before.keys).union(after.keys).sorted() where before[identity] != after[identity] {
+            let old = before[identity].map { $0.sorted().joined(separator: ", ") }
+            let new = after[identity].map { $0.sorted().joined(separator: ", ") }
+            try event("software", "\(identity.name):\(identity.architecture)", old, new)
             events += 1
         }
         return events
     }
 
-    private static func key(_ manager: String, _ name: String, _ architecture: String, _ version: String) -> String {
-        manager + "\u{0}" + name + "\u{0}" + architecture + "\u{0}" + version
-    }
-
-    /// The id of a package version in the shared dictionary, inserted when new.
-    private func versionID(of package: Package) throws -> Int64 {
+    /// The id of a package version with these details in the shared dictionary, inserted when new.
+    private func versionID(of package: Package, _ storedForm: StoredPackage) throws -> Int64 {
         let insertName = try db.cachedStatement(sql: "INSERT INTO packageName (manager, name, architecture) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
         try insertName.execute(arguments: [package.manager, package.name, package.architecture])
         let nameID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM packageName WHERE manager = ? AND name = ? AND architecture = ?"),
                                         arguments: [package.manager, package.name, package.architecture])!
-        let insertVersion = try db.cachedStatement(sql: "INSERT INTO packageVersion (packageNameId, version, body) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
-        var stored = package
-        stored.installedAt = nil
-        try insertVersion.execute(arguments: [nameID, package.version, Data(try JSONCoder.encode(stored))])
-        return try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM packageVersion WHERE packageNameId = ? AND version = ?"),
-                                  arguments: [nameID, package.version])!
+        let insertVersion = try db.cachedStatement(sql: "INSERT INTO packageVersion (packageNameId, version, bodyHash, body) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+        try insertVersion.execute(arguments: [nameID, package.version, storedForm.bodyHash, Data(storedForm.body)])
+        return try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM packageVersion WHERE packageNameId = ? AND version = ? AND bodyHash = ?"),
+                                  arguments: [nameID, package.version, storedForm.bodyHash])!
     }
 
     private func event(_ section: String, _ item: String, _ old: String?, _ new: String?) throws {

@@ -13,7 +13,7 @@ enum StoreMigrations {
                     certificateFingerprint TEXT NOT NULL UNIQUE,
                     enrolledAt TEXT NOT NULL,
                     revokedAt TEXT,
-                    lastSequence INTEGER NOT NULL DEFAULT 0 CHECK (lastSequence >= 0),
+                    lastSequence INTEGER CHECK (lastSequence >= 0),
                     baseHash TEXT
                 );
                 CREATE TABLE asset (
@@ -51,8 +51,9 @@ enum StoreMigrations {
                     id INTEGER PRIMARY KEY,
                     packageNameId INTEGER NOT NULL REFERENCES packageName(id),
                     version TEXT NOT NULL,
+                    bodyHash TEXT NOT NULL,
                     body BLOB NOT NULL,
-                    UNIQUE (packageNameId, version)
+                    UNIQUE (packageNameId, version, bodyHash)
                 );
                 CREATE TABLE assetPackage (
                     assetId INTEGER NOT NULL REFERENCES asset(id) ON DELETE CASCADE,
@@ -62,13 +63,14 @@ enum StoreMigrations {
                 ) WITHOUT ROWID;
                 CREATE INDEX assetPackage_version ON assetPackage(packageVersionId);
                 CREATE TABLE report (
-                    id TEXT PRIMARY KEY,
+                    id TEXT NOT NULL,
                     agentId INTEGER NOT NULL REFERENCES agent(id) ON DELETE CASCADE,
                     sequence INTEGER NOT NULL,
                     kind TEXT NOT NULL CHECK (kind IN ('full', 'delta', 'heartbeat')),
                     hash TEXT NOT NULL,
                     receivedAt TEXT NOT NULL,
-                    outcome TEXT NOT NULL CHECK (outcome IN ('stored', 'stale'))
+                    outcome TEXT NOT NULL CHECK (outcome IN ('stored', 'stale')),
+                    PRIMARY KEY (agentId, id)
                 ) WITHOUT ROWID;
                 CREATE INDEX report_agent ON report(agentId, sequence);
                 CREATE TABLE assetEvent (

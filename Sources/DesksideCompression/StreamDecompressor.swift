@@ -127,14 +127,18 @@ public struct StreamDecompressor: ~Copyable {
         stream.pointee.avail_in = uInt(input.count)
         var buffer = outputBuffer
         defer { outputBuffer = buffer }
-        while stream.pointee.avail_in > 0 {
-            let (status, written) = buffer.withUnsafeMutableBytes { out -> (Int32, Int) in
+        // Go on while input remains or the last round filled the buffer: zlib may hold output for
+        // input it has already taken in.
+        var written = buffer.count
+        while stream.pointee.avail_in > 0 || written == buffer.count {
+            let (status, count) = buffer.withUnsafeMutableBytes { out -> (Int32, Int) in
                 stream.pointee.next_out = out.baseAddress!.assumingMemoryBound(to: Bytef.self)
                 stream.pointee.avail_out = uInt(out.count)
                 let status = inflate(stream, Z_NO_FLUSH)
                 return (status, out.count - Int(stream.pointee.avail_out))
             }
-            try buffer.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0[0..<written]), body) }
+            written = count
+            try buffer.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0[0..<count]), body) }
             switch status {
             case Z_STREAM_END:
                 if stream.pointee.avail_in > 0 {

@@ -35,7 +35,8 @@ public struct InventoryHash: Sendable, Equatable, Codable {
         return hex(SHA256.hash(data: bytes))
     }
 
-    static func hex(_ digest: SHA256.Digest) -> String {
+    /// Lowercase hex of a SHA-256 digest.
+    public static func hex(_ digest: SHA256.Digest) -> String {
         digest.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
     }
 }

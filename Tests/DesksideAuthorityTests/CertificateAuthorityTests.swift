@@ -48,6 +48,16 @@ import X509
         #expect(throws: CertificateAuthority.AuthorityError.self) { _ = try authority.signAgentRequest(forged, agentID: "x") }
     }
 
+    @Test func onlyP256AgentKeysAreSigned() throws {
+        let authority = try CertificateAuthority.create()
+        let request = try CertificateSigningRequest(version: .v1, subject: try DistinguishedName { CommonName("a") },
+                                                    privateKey: Certificate.PrivateKey(P384.Signing.PrivateKey()), attributes: .init(),
+                                                    signatureAlgorithm: .ecdsaWithSHA384)
+        #expect(throws: CertificateAuthority.AuthorityError.invalidSigningRequest("agent keys must be P-256")) {
+            _ = try authority.signAgentRequest(request, agentID: "x")
+        }
+    }
+
     /// OpenSSL, an independent implementation, verifies the chains and reads the purposes and names.
     @Test(.enabled(if: Fixtures.which("openssl") != nil, "needs openssl"))
     func openSSLVerifiesTheChains() throws {

@@ -81,6 +81,19 @@ import Testing
         #expect(produced <= 1 << 20)
     }
 
+    /// All input at once into a tiny output buffer: the decompressor must drain output that zlib, lz4
+    /// or xz hold after taking in the last input byte.
+    @Test(arguments: [CompressionFormat.gzip, .lz4, .xz])
+    func tinyOutputBufferDrainsEverything(format: CompressionFormat) throws {
+        let data = [UInt8](repeating: 0x61, count: 200_000) + Self.sample.prefix(5000)
+        let compressed = try Self.compress(format, Array(data))
+        var decompressor = try StreamDecompressor(format: format, maxOutputBytes: 1 << 30, bufferSize: 16)
+        var output: [UInt8] = []
+        try compressed.withUnsafeBytes { try decompressor.feed($0) { output.append(contentsOf: $0) } }
+        try decompressor.finish { output.append(contentsOf: $0) }
+        #expect(output == Array(data))
+    }
+
     @Test func plainFilesPassThrough() throws {
         #expect(try CompressedFile.decompress(Self.sample, format: .none, maxOutputBytes: 1 << 30) == Self.sample)
         #expect(throws: DecompressionError.outputLimitExceeded(limit: 10)) {

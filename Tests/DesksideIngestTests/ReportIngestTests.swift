@@ -82,6 +82,25 @@ import Testing
         }
     }
 
+    /// Report ids are per agent: another agent's ids neither shadow nor are shadowed; a revoked agent
+    /// gets no acknowledgement, not even for a resend.
+    @Test func reportIdsArePerAgentAndRevokedAgentsAreRefused() throws {
+        let (ingest, store, directory) = try Self.setUp()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try store.registerAgent(uuid: "agent-2", certificateFingerprint: "SHA256:bb", at: Self.time)
+        let report = Self.full(Self.inventory("fedora"), id: "same-id", sequence: 1)
+        #expect(try ingest.handle(report, from: "agent-1", receivedAt: Self.time) == .ack(Ack(id: "same-id", sequence: 1, duplicate: false)))
+        #expect(try ingest.handle(report, from: "agent-2", receivedAt: Self.time) == .ack(Ack(id: "same-id", sequence: 1, duplicate: false)))
+        #expect(try store.assetID(agentUUID: "agent-2") != nil)
+        try store.revokeAgent(uuid: "agent-1", now: Self.time)
+        guard case .error(let error) = try ingest.handle(report, from: "agent-1", receivedAt: Self.time) else { Issue.record("acknowledged"); return }
+        #expect(error.code == "AGENT_REVOKED")
+        var huge = Self.full(Self.inventory("fedora"), id: "r-huge", sequence: UInt64.max)
+        huge.hash = InventoryHash(huge.inventory!).combined
+        guard case .error(let range) = try ingest.handle(huge, from: "agent-2", receivedAt: Self.time) else { Issue.record("accepted"); return }
+        #expect(range.code == "BAD_REPORT")
+    }
+
     @Test func inconsistentReportsAreRefused() throws {
         let (ingest, store, directory) = try Self.setUp()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -11,6 +11,16 @@ import Testing
         AgentSessionStateMachine(agentVersion: "0.1.0", acknowledgedBase: base, acknowledgedSequence: 41, random: { random })
     }
 
+    /// A session past hello and welcome, with report 42 in flight.
+    static func awaitingAck() -> AgentSessionStateMachine {
+        var machine = machine()
+        _ = machine.handle(.start)
+        _ = machine.handle(.connected)
+        _ = machine.handle(.received(.welcome(welcome)))
+        _ = machine.handle(.reportPending(sequence: 42, id: "r42", hash: "x"))
+        return machine
+    }
+
     @Test func helloWelcomeReportAck() {
         var machine = Self.machine()
         #expect(machine.handle(.start) == [.connect])
@@ -44,11 +54,7 @@ import Testing
     }
 
     @Test func needFullReportQueuesOne() {
-        var machine = Self.machine()
-        _ = machine.handle(.start)
-        _ = machine.handle(.connected)
-        _ = machine.handle(.received(.welcome(Self.welcome)))
-        _ = machine.handle(.reportPending(sequence: 42, id: "r42", hash: "x"))
+        var machine = Self.awaitingAck()
         #expect(machine.handle(.received(.needFullReport(NeedFullReport(id: "r42", reason: "base mismatch")))) == [
             .queueFullReport(reason: "base mismatch"), .sendOldestPending,
         ])
@@ -75,12 +81,8 @@ import Testing
     }
 
     @Test func ackTimeoutAndLostConnectionsResendLater() {
-        var machine = Self.machine()
-        _ = machine.handle(.start)
-        _ = machine.handle(.connected)
-        _ = machine.handle(.received(.welcome(Self.welcome)))
-        _ = machine.handle(.reportPending(sequence: 42, id: "r42", hash: "x"))
-        let actions = machine.handle(.ackTimeout)
+        var machine = Self.awaitingAck()
+        let actions = machine.handle(.responseTimeout)
         #expect(actions.first == .close)
         #expect(machine.state == .disconnected(attempt: 1))
         // Nothing was acknowledged: the report stays in the spool and goes again after reconnecting.
@@ -88,12 +90,23 @@ import Testing
         #expect(machine.handle(.reconnectTimerFired) == [.connect])
     }
 
-    @Test func anAckForAnotherReportIsAProtocolError() {
+    @Test func aRefusedReportIsDroppedAndReplacedByAFullOne() {
+        var machine = Self.awaitingAck()
+        let actions = machine.handle(.received(.error(ErrorMessage(code: "BAD_REPORT", message: "hash mismatch"))))
+        #expect(actions.prefix(3) == [.discardSpooled(sequence: 42, reason: "hash mismatch"),
+                                     .queueFullReport(reason: "the collector refused a report: hash mismatch"), .close])
+    }
+
+    @Test func aCollectorThatNeverWelcomesIsLeft() {
         var machine = Self.machine()
         _ = machine.handle(.start)
         _ = machine.handle(.connected)
-        _ = machine.handle(.received(.welcome(Self.welcome)))
-        _ = machine.handle(.reportPending(sequence: 42, id: "r42", hash: "x"))
+        #expect(machine.handle(.responseTimeout).first == .close)
+        #expect(machine.state == .disconnected(attempt: 1))
+    }
+
+    @Test func anAckForAnotherReportIsAProtocolError() {
+        var machine = Self.awaitingAck()
         let actions = machine.handle(.received(.ack(Ack(id: "r41", sequence: 41, duplicate: false))))
         #expect(actions.contains(.close))
         #expect(machine.acknowledgedSequence == 41)

@@ -62,6 +62,18 @@ import Testing
         #expect(spool.pending().map(\.sequence) == [4, 5])
     }
 
+    /// An entry that cannot be read now (here: not a regular file) is skipped, not destroyed.
+    @Test func unreadableEntriesAreSkippedNotDestroyed() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let spool = try ReportSpool(directory: directory)
+        try spool.append(sequence: 1, body: Self.body(1))
+        try FileManager.default.createDirectory(atPath: directory + "/00000000000000000002.report", withIntermediateDirectories: false)
+        #expect(spool.pending().map(\.sequence) == [1])
+        #expect(spool.takeLoss().isEmpty)
+        #expect(FileManager.default.fileExists(atPath: directory + "/00000000000000000002.report"))
+    }
+
     @Test func aWriteCutShortByACrashLeavesNoEntry() throws {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

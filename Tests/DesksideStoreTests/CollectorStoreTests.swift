@@ -117,6 +117,43 @@ import Testing
         #expect(try store.integrityProblems().isEmpty)
     }
 
+    /// Two machines with the same package version but different details each keep their own: one
+    /// agent's report never rewrites another asset's packages, and each reads back exactly.
+    @Test func sharedPackageVersionsKeepEachAssetsDetails() throws {
+        let (store, directory) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try store.registerAgent(uuid: "agent-2", certificateFingerprint: "SHA256:bb", at: Self.time)
+        let first = Self.inventory("laptop")
+        var second = first
+        second.software.packages[0].summary = "tampered summary"
+        second.software.packages[1].installedAt = Self.time
+        _ = try store.record(agentUUID: "agent-1", reportID: "r1", sequence: 1, kind: .full, inventory: first, faults: [], receivedAt: Self.time)
+        _ = try store.record(agentUUID: "agent-2", reportID: "r1", sequence: 1, kind: .full, inventory: second, faults: [], receivedAt: Self.time)
+        let firstAsset = try #require(try store.assetID(agentUUID: "agent-1"))
+        let secondAsset = try #require(try store.assetID(agentUUID: "agent-2"))
+        #expect(try store.inventory(assetID: firstAsset) == first)
+        #expect(try store.inventory(assetID: secondAsset) == second)
+        // A reinstall at the same version (new install time) is stored, without a history event.
+        var reinstalled = first
+        reinstalled.software.packages[2].installedAt = Self.time + 5
+        guard case .stored(_, let events) = try store.record(agentUUID: "agent-1", reportID: "r2", sequence: 2, kind: .delta, inventory: reinstalled,
+                                                            faults: [], receivedAt: Self.time) else { Issue.record("not stored"); return }
+        #expect(events == 0)
+        #expect(try store.inventory(assetID: firstAsset) == reinstalled)
+    }
+
+    /// Sequence 0 is a first report like any other; sequences beyond SQLite's integers are refused.
+    @Test func sequenceZeroIsStoredAndHugeSequencesAreRefused() throws {
+        let (store, directory) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        guard case .stored = try store.record(agentUUID: "agent-1", reportID: "r0", sequence: 0, kind: .full, inventory: Self.inventory("fedora"),
+                                             faults: [], receivedAt: Self.time) else { Issue.record("sequence 0 not stored"); return }
+        #expect(throws: CollectorStore.StoreError.sequenceOutOfRange(UInt64.max)) {
+            _ = try store.record(agentUUID: "agent-1", reportID: "r-max", sequence: UInt64.max, kind: .full, inventory: Self.inventory("fedora"),
+                                 faults: [], receivedAt: Self.time)
+        }
+    }
+
     @Test func unknownAndRevokedAgentsAreRefused() throws {
         let (store, directory) = try Self.store()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -124,6 +161,10 @@ import Testing
             _ = try store.record(agentUUID: "nobody", reportID: "r", sequence: 1, kind: .full, inventory: Self.inventory("fedora"), faults: [], receivedAt: Self.time)
         }
         #expect(try store.count("asset") == 0)
+        try store.revokeAgent(uuid: "agent-1", now: Self.time)
+        #expect(throws: CollectorStore.StoreError.revokedAgent("agent-1")) {
+            _ = try store.record(agentUUID: "agent-1", reportID: "r", sequence: 1, kind: .full, inventory: Self.inventory("fedora"), faults: [], receivedAt: Self.time)
+        }
     }
 
     @Test func theSchemaHoldsItsInvariants() throws {
