@@ -134,6 +134,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "DesksideCollectorHome",
+            dependencies: ["DesksideStore", "DesksideAuthority", .product(name: "X509", package: "swift-certificates")],
+            path: "Collector/Home",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DesksideIngest",
             dependencies: ["DesksideStore", "DesksideProtocol", "DesksideInventory"],
             path: "Collector/Ingest",
@@ -204,6 +211,12 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/DesksideEnrollmentTests"
+        ),
+        .testTarget(
+            name: "DesksideCollectorHomeTests",
+            dependencies: ["DesksideCollectorHome", "DesksideStore", "DesksideAuthority", "DesksideTestSupport",
+                           .product(name: "X509", package: "swift-certificates")],
+            path: "Tests/DesksideCollectorHomeTests"
         ),
         .testTarget(
             name: "DesksideChecksTests",

@@ -20,8 +20,7 @@ extension CollectorStore {
 
     /// Creates a token; returns its id and its secret, which is shown once and stored only as SHA-256.
     public func createEnrollmentToken(name: String, reusable: Bool, expiresAt: Date?, now: Date) throws -> (id: Int64, secret: String) {
-        var random = SystemRandomNumberGenerator()
-        let secret = "dsk_" + (0..<32).map { _ in String(format2: UInt8.random(in: 0...255, using: &random)) }.joined()
+        let secret = "dsk_" + Self.randomHex(bytes: 32)
         let id = try pool.write { db -> Int64 in
             try db.execute(sql: "INSERT INTO enrollmentToken (name, secretHash, reusable, createdAt, expiresAt) VALUES (?, ?, ?, ?, ?)",
                            arguments: [name, Self.hash(secret), reusable, Timestamp.text(now), expiresAt.map(Timestamp.text)])

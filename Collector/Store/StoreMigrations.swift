@@ -121,6 +121,18 @@ enum StoreMigrations {
                 CREATE INDEX auditEvent_at ON auditEvent(at);
                 """)
         }
+        migrator.registerMigration("v3: API tokens") { db in
+            try db.execute(sql: """
+                CREATE TABLE apiToken (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('admin', 'technician', 'auditor', 'requester')),
+                    secretHash TEXT NOT NULL UNIQUE,
+                    createdAt TEXT NOT NULL,
+                    revokedAt TEXT
+                );
+                """)
+        }
         return migrator
     }
 }
