@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "deskside-agent", targets: ["deskside-agent"]),
+        .executable(name: "deskside-collector", targets: ["deskside-collector"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -141,6 +142,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "DesksideCollectorCommands",
+            dependencies: ["DesksideCollectorHome", "DesksideStore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Collector/Commands",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "deskside-collector",
+            dependencies: ["DesksideCollectorCommands"],
+            path: "Collector/Executable",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DesksideIngest",
             dependencies: ["DesksideStore", "DesksideProtocol", "DesksideInventory"],
             path: "Collector/Ingest",
@@ -224,9 +238,9 @@ let package = Package(
             path: "Tests/DesksideChecksTests"
         ),
         .testTarget(
-            name: "AgentEndToEndTests",
+            name: "EndToEndTests",
             dependencies: ["DesksideTestSupport", "DesksideInventory"],
-            path: "Tests/AgentEndToEndTests"
+            path: "Tests/EndToEndTests"
         ),
     ]
 )

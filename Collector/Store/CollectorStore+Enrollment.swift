@@ -106,3 +106,25 @@ extension String {
         self = (byte < 16 ? "0" : "") + String(byte, radix: 16)
     }
 }
+
+extension CollectorStore {
+    /// An enrolled agent as listed.
+    public struct AgentSummary: Sendable, Equatable {
+        public var uuid: String
+        public var enrolledAt: String
+        public var revokedAt: String?
+        public var lastSequence: Int64?
+        public var hostname: String?
+    }
+
+    public func agents() throws -> [AgentSummary] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT agent.uuid, agent.enrolledAt, agent.revokedAt, agent.lastSequence, asset.hostname
+                FROM agent LEFT JOIN asset ON asset.agentId = agent.id ORDER BY agent.id
+                """).map {
+                AgentSummary(uuid: $0["uuid"], enrolledAt: $0["enrolledAt"], revokedAt: $0["revokedAt"], lastSequence: $0["lastSequence"], hostname: $0["hostname"])
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+import DesksideCollectorCommands
+DesksideCollector.main()
