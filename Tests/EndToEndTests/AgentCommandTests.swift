@@ -5,11 +5,7 @@ import Testing
 
 /// The real `deskside-agent` program, run as a user would run it.
 @Suite struct AgentCommandTests {
-    /// The built program: $DESKSIDE_BIN_DIR (set by scripts/test) or .build/debug.
-    static let agent: String = {
-        let directory = ProcessInfo.processInfo.environment["DESKSIDE_BIN_DIR"] ?? Fixtures.packageRoot + "/.build/debug"
-        return directory + "/deskside-agent"
-    }()
+    static let agent = Fixtures.program("deskside-agent")
 
     static func run(_ arguments: [String]) throws -> (status: Int32, stdout: Data, stderr: String) {
         #expect(FileManager.default.isExecutableFile(atPath: agent), "build the agent first: swift build --product deskside-agent")

@@ -4,10 +4,7 @@ import Testing
 
 /// The real `deskside-collector` program: tokens and agents on a data directory.
 @Suite struct CollectorCommandTests {
-    static let collector: String = {
-        let directory = ProcessInfo.processInfo.environment["DESKSIDE_BIN_DIR"] ?? Fixtures.packageRoot + "/.build/debug"
-        return directory + "/deskside-collector"
-    }()
+    static let collector = Fixtures.program("deskside-collector")
 
     static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         #expect(FileManager.default.isExecutableFile(atPath: collector), "build first: swift build --product deskside-collector")

@@ -19,6 +19,11 @@ public enum Fixtures {
     /// The package's root directory.
     public static var packageRoot: String { URL(fileURLWithPath: directory).deletingLastPathComponent().deletingLastPathComponent().path }
 
+    /// One of the project's programs as built: in $DESKSIDE_BIN_DIR (set by scripts/test) or .build/debug.
+    public static func program(_ name: String) -> String {
+        (ProcessInfo.processInfo.environment["DESKSIDE_BIN_DIR"] ?? packageRoot + "/.build/debug") + "/" + name
+    }
+
     /// Whether an executable is on this machine.
     public static func which(_ name: String) -> String? {
         for directory in ["/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin"] {
