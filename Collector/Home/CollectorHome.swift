@@ -42,6 +42,12 @@ public struct CollectorHome: Sendable {
     /// server certificate when it is first made.
     public static func open(directory: String, serverNames: [String] = ["localhost"], serverAddresses: [String] = ["127.0.0.1", "::1"],
                             now: Date = Date()) throws -> CollectorHome {
+        // Parents as `mkdir -p` makes them; the data directory and its folders owner-only.
+        var parent = ""
+        for component in directory.split(separator: "/", omittingEmptySubsequences: true).dropLast() {
+            parent += (parent.isEmpty && !directory.hasPrefix("/") ? "" : "/") + component
+            if mkdir(parent, 0o755) != 0 && errno != EEXIST { throw HomeError(description: "cannot create \(parent): \(String(cString: strerror(errno)))") }
+        }
         for path in [directory, directory + "/ca", directory + "/tls", directory + "/secrets"] {
             if mkdir(path, 0o700) != 0 && errno != EEXIST { throw HomeError(description: "cannot create \(path): \(String(cString: strerror(errno)))") }
         }

@@ -15,7 +15,7 @@ import X509
     @Test func firstStartCreatesEverythingAndLaterStartsReuseIt() throws {
         let parent = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: parent) }
-        let directory = parent + "/data"
+        let directory = parent + "/missing/parents/data"
         let first = try CollectorHome.open(directory: directory)
         #expect(first.created)
         #expect(try Self.mode(directory) == 0o700)
