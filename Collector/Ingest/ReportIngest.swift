@@ -28,10 +28,12 @@ public struct ReportIngest: Sendable {
             return .ack(Ack(id: report.id, sequence: report.sequence, duplicate: true))
         }
         let inventory: Inventory
+        var hash: InventoryHash?
         switch report.kind {
         case .full:
             guard let full = report.inventory else { return refusal("a full report carries no inventory") }
-            guard InventoryHash(full).combined == report.hash else { return refusal("the report's hash does not match its inventory") }
+            hash = InventoryHash(full)
+            guard hash?.combined == report.hash else { return refusal("the report's hash does not match its inventory") }
             inventory = full
         case .delta, .heartbeat:
             guard let base = try storedInventory(agentUUID), InventoryHash(base).combined == report.base else {
@@ -52,7 +54,7 @@ public struct ReportIngest: Sendable {
             }
         }
         switch try store.record(agentUUID: agentUUID, reportID: report.id, sequence: report.sequence, kind: report.kind,
-                                inventory: inventory, faults: report.faults, receivedAt: receivedAt) {
+                                inventory: inventory, hash: hash, faults: report.faults, receivedAt: receivedAt) {
         case .stored:
             return .ack(Ack(id: report.id, sequence: report.sequence, duplicate: false))
         case .duplicate, .stale:

@@ -57,8 +57,10 @@ public final class CollectorStore: Sendable {
     /// the package diff against the normalized package tables (never delete-and-reinsert), one history
     /// event per change, the current faults. Idempotent by report id; an older sequence never
     /// overwrites a newer inventory.
+    /// - Parameter hash: the inventory's hash when the caller has computed it already (hashing is the
+    ///   costliest part of a report after parsing).
     public func record(agentUUID: String, reportID: String, sequence: UInt64, kind: Report.Kind, inventory: Inventory,
-                       faults: [Fault], receivedAt: Date) throws -> ReportOutcome {
+                       hash knownHash: InventoryHash? = nil, faults: [Fault], receivedAt: Date) throws -> ReportOutcome {
         try pool.write { db in
             guard let agent = try Row.fetchOne(db, sql: "SELECT id, revokedAt, lastSequence FROM agent WHERE uuid = ?", arguments: [agentUUID]) else {
                 throw StoreError.unknownAgent(agentUUID)
@@ -69,7 +71,7 @@ public final class CollectorStore: Sendable {
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM report WHERE agentId = ? AND id = ?", arguments: [agentID, reportID]) == true {
                 return .duplicate
             }
-            let hash = InventoryHash(inventory)
+            let hash = knownHash ?? InventoryHash(inventory)
             let now = Timestamp.text(receivedAt)
             if let lastSequence = agent["lastSequence"] as Int64?, sequence <= lastSequence {
                 try db.execute(sql: "INSERT INTO report (id, agentId, sequence, kind, hash, receivedAt, outcome) VALUES (?, ?, ?, ?, ?, ?, 'stale')",

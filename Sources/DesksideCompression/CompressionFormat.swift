@@ -15,14 +15,4 @@ public enum CompressionFormat: String, Sendable, CaseIterable {
             self = .none
         }
     }
-
-    /// The extension apt appends to a list stored in this format.
-    public var fileExtension: String {
-        switch self {
-        case .none: ""
-        case .gzip: ".gz"
-        case .lz4: ".lz4"
-        case .xz: ".xz"
-        }
-    }
 }

@@ -15,10 +15,6 @@ public enum JSONCoder {
         return output
     }
 
-    public static func encodeToValue<T: Encodable>(_ value: T) throws(JSONError) -> JSONValue {
-        try encodeToTree(value).value
-    }
-
     static func encodeToTree<T: Encodable>(_ value: T) throws(JSONError) -> NodeBox {
         let encoder = TreeEncoder(codingPath: [])
         do {
@@ -40,13 +36,6 @@ final class NodeBox {
         case leaf(JSONValue)
         case node(NodeBox)
 
-        var value: JSONValue {
-            switch self {
-            case .leaf(let value): value
-            case .node(let box): box.value
-            }
-        }
-
         func write(into output: inout [UInt8], pretty: Bool, indent: Int) {
             switch self {
             case .leaf(let value): JSONSerializer.write(value, into: &output, pretty: pretty, indent: indent)
@@ -62,14 +51,6 @@ final class NodeBox {
     }
 
     var content: Content = .value(.null)
-
-    var value: JSONValue {
-        switch content {
-        case .value(let value): return value
-        case .array(let items): return .array(items.map(\.value))
-        case .object(let members): return .object(Self.sorted(members).map { (key: $0.key, value: $0.value.value) })
-        }
-    }
 
     static func sorted(_ members: [String: Child]) -> [(key: String, value: Child)] {
         members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }

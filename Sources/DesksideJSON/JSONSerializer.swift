@@ -1,13 +1,6 @@
 /// Writes a ``JSONValue`` as compact or indented JSON. Object members are written in the order given;
 /// the encoder sorts them, so that equal values give equal bytes.
 public enum JSONSerializer {
-    public static func serialize(_ value: JSONValue, pretty: Bool = false) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(4096)
-        write(value, into: &output, pretty: pretty, indent: 0)
-        return output
-    }
-
     static func write(_ value: JSONValue, into output: inout [UInt8], pretty: Bool, indent: Int) {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)

@@ -19,12 +19,6 @@ public enum JSONValue: Sendable, Equatable {
         default: false
         }
     }
-
-    /// The member named `key` of an object.
-    public subscript(key: String) -> JSONValue? {
-        guard case .object(let members) = self else { return nil }
-        return members.first { $0.key == key }?.value
-    }
 }
 
 /// Why a document could not be read or written.

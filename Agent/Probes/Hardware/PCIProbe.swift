@@ -59,12 +59,6 @@ public struct PCIIDs: Sendable {
 
     public init(vendors wanted: Set<String>) { self.wanted = wanted }
 
-    /// Parses all of a database held in memory.
-    public init(_ text: String, vendors wanted: Set<String>) {
-        self.init(vendors: wanted)
-        for line in text.split(separator: "\n") { Array(line.utf8).withUnsafeBytes { add(line: $0) } }
-    }
-
     /// One line of pci.ids: vendor lines `vvvv  Name`, device lines `\tdddd  Name`, subsystem lines with
     /// two tabs (skipped), then `C cc  Class` lines with `\tss  Subclass` lines.
     public mutating func add(line: UnsafeRawBufferPointer) {

@@ -52,13 +52,6 @@ public struct DpkgProbe: Sendable {
         }
     }
 
-    /// Parses a status file into installed packages, sorted by name and architecture. Pure.
-    public static func parseStatus(_ bytes: [UInt8]) -> (packages: [Package], truncated: Bool, malformedLines: Int) {
-        let parsed = ControlStanzaReader.parse(bytes, fields: fields)
-        let packages = parsed.stanzas.compactMap(package(from:)).sorted { ($0.name, $0.architecture) < ($1.name, $1.architecture) }
-        return (packages, parsed.truncated, parsed.malformedLines)
-    }
-
     /// The package a status stanza describes, when it is installed.
     static func package(from stanza: ControlStanzaReader.Stanza) -> Package? {
         guard let name = stanza[0], let status = stanza[1], let version = stanza[2], isInstalled(status: status) else { return nil }

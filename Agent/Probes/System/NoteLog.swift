@@ -1,8 +1,5 @@
 import DesksideInventory
 
-public typealias ProbeNoteKind = ProbeNote.Kind
-public typealias InventorySectionName = InventorySection
-
 /// Collects the notes probes leave about what they could not read.
 public struct NoteLog: Sendable {
     public private(set) var notes: [ProbeNote] = []

@@ -11,6 +11,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
+import DesksideInventory
+
 /// The filesystem a probe reads: `/` on a real machine, or a fixture tree holding copies of a system's
 /// files. Every read is bounded, so that a huge or endless file (a hostile /proc entry, a runaway log)
 /// cannot exhaust the agent's memory.
@@ -43,7 +45,7 @@ public struct SystemRoot: Sendable {
         case tooLarge(limit: Int)
 
         /// The note kind for this error.
-        public var noteKind: ProbeNoteKind {
+        public var noteKind: ProbeNote.Kind {
             switch self {
             case .missing: .missing
             case .unreadable: .unreadable
@@ -154,7 +156,7 @@ public struct SystemRoot: Sendable {
     }
 
     /// Like ``attribute(_:)``, but a file that exists and holds junk leaves a `malformed` note.
-    public func attribute(_ relative: String, notes: inout NoteLog, section: InventorySectionName, probe: String) -> String? {
+    public func attribute(_ relative: String, notes: inout NoteLog, section: InventorySection, probe: String) -> String? {
         let bytes: [UInt8]
         do throws(ReadError) {
             bytes = try read(relative, limit: 65536)

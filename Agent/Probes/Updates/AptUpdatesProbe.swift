@@ -84,7 +84,8 @@ public struct AptUpdatesProbe: Sendable {
                 candidateVersion: candidate.version, suites: candidate.suites.sorted(), security: candidate.security
             ))
         }
-        return Updates(source: "apt", pending: pending, listsUpdatedAt: listsUpdatedAt())
+        // listsUpdatedAt is read on every run by the caller (it moves without the lists changing).
+        return Updates(source: "apt", pending: pending)
     }
 
     /// The last successful `apt update`: APT::Periodic's stamp, else the newest Release file.

@@ -46,11 +46,6 @@ public struct DebianVersion: Sendable, Hashable, Comparable, CustomStringConvert
         return compareFragment(Array(lhs.revision.utf8), Array(rhs.revision.utf8))
     }
 
-    /// Orders two version strings without building values; the hot path of the updates probe.
-    public static func compare(_ lhs: String, _ rhs: String) -> Int {
-        compare(DebianVersion(lhs), DebianVersion(rhs))
-    }
-
     private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
     private static func isAlpha(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) }
