@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import DesksideInventory
 import GRDB
 
 extension CollectorStore {
@@ -25,6 +26,6 @@ extension CollectorStore {
 
     static func randomHex(bytes count: Int) -> String {
         var random = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in String(format2: UInt8.random(in: 0...255, using: &random)) }.joined()
+        return Hex.encode((0..<count).map { _ in UInt8.random(in: 0...255, using: &random) })
     }
 }

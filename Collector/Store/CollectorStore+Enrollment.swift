@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Crypto
+import DesksideInventory
 import GRDB
 
 extension CollectorStore {
@@ -96,14 +97,7 @@ extension CollectorStore {
     }
 
     static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Array(secret.utf8)).map { String(format2: $0) }.joined()
-    }
-}
-
-extension String {
-    /// Two lowercase hex digits.
-    init(format2 byte: UInt8) {
-        self = (byte < 16 ? "0" : "") + String(byte, radix: 16)
+        Hex.encode(SHA256.hash(data: Array(secret.utf8)))
     }
 }
 

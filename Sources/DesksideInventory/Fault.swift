@@ -35,10 +35,7 @@ public struct Fault: Codable, Sendable, Equatable {
         hasher.update(data: Array(code.utf8))
         hasher.update(data: [0])
         hasher.update(data: Array(subject.utf8))
-        return hasher.finalize().prefix(16).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        return Hex.encode(hasher.finalize().prefix(16))
     }
 
     /// How urgent a fault is.

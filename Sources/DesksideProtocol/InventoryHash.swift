@@ -37,6 +37,6 @@ public struct InventoryHash: Sendable, Equatable, Codable {
 
     /// Lowercase hex of a SHA-256 digest.
     public static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+        Hex.encode(digest)
     }
 }

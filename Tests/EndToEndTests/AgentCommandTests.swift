@@ -25,7 +25,9 @@ import Testing
     }
 
     @Test func checksFindTheWornBatteryAndPendingReboot() throws {
-        let policy = try Fixtures.temporaryDirectory() + "/policy.json"
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let policy = directory + "/policy.json"
         try #"{"rebootRequiredMaxAgeDays": 0}"#.write(toFile: policy, atomically: true, encoding: .utf8)
         let laptop = try Self.run(["checks", "--root", Fixtures.system("laptop")])
         #expect(laptop.status == 0, "\(laptop.stderr)")
@@ -54,7 +56,9 @@ import Testing
         #expect(missing.stderr.contains("--root /no/such/dir is not a directory"))
         #expect(missing.stdout.isEmpty)
 
-        let policy = try Fixtures.temporaryDirectory() + "/policy.json"
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let policy = directory + "/policy.json"
         try #"{"diskFreePercentMin": "ten"}"#.write(toFile: policy, atomically: true, encoding: .utf8)
         let badPolicy = try Self.run(["checks", "--root", Fixtures.system("laptop"), "--policy", policy])
         #expect(badPolicy.status != 0)

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import DesksideInventory
 
 /// A minimal blocking D-Bus client over a Unix socket: EXTERNAL authentication (by the process's uid),
 /// `Hello`, and method calls with a timeout. Enough to ask systemd for failed units without a child
@@ -46,10 +47,7 @@ public final class DBusConnection {
 
     /// The SASL exchange: a NUL byte, `AUTH EXTERNAL <hex of the uid's decimal digits>`, `OK <guid>`, `BEGIN`.
     private func authenticate() throws(ConnectionError) {
-        let uid = String(getuid()).utf8.map { byte in
-            let hex = String(byte, radix: 16)
-            return hex.count == 1 ? "0" + hex : hex
-        }.joined()
+        let uid = Hex.encode(String(getuid()).utf8)
         try send([0] + Array("AUTH EXTERNAL \(uid)\r\n".utf8))
         let line = try readLine()
         guard line.hasPrefix("OK ") else { throw ConnectionError(reason: "bus refused authentication: \(line.prefix(80))") }
