@@ -22,6 +22,12 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: System libraries (Debian: zlib1g-dev, liblz4-dev, liblzma-dev, libsqlite3-dev)
@@ -52,10 +58,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(name: "DesksideFiles", path: "Sources/DesksideFiles", exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(
             name: "DesksideProtocol",
             dependencies: ["DesksideInventory", "DesksideJSON", "DesksideCompression", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/DesksideProtocol",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+
+        .target(
+            name: "DesksideTransport",
+            dependencies: [
+                "DesksideProtocol", "DesksideInventory",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/DesksideTransport",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
@@ -70,7 +92,7 @@ let package = Package(
         ),
         .target(
             name: "DesksideSpool",
-            dependencies: ["DesksideCompression"],
+            dependencies: ["DesksideCompression", "DesksideFiles"],
             path: "Agent/Spool",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
@@ -90,9 +112,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "DesksideAgentRuntime",
+            dependencies: [
+                "DesksideTransport", "DesksideProtocol", "DesksideSession", "DesksideSpool", "DesksideProbes", "DesksideChecks",
+                "DesksideInventory", "DesksideFiles",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Agent/Runtime",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DesksideAgentCommands",
             dependencies: [
-                "DesksideInventory", "DesksideProbes", "DesksideChecks",
+                "DesksideInventory", "DesksideProbes", "DesksideChecks", "DesksideAgentRuntime", "DesksideSpool", "DesksideFiles", "DesksideTransport",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Agent/Commands",
@@ -143,7 +182,16 @@ let package = Package(
         ),
         .target(
             name: "DesksideCollectorCommands",
-            dependencies: ["DesksideCollectorHome", "DesksideStore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "DesksideCollectorHome", "DesksideStore", "DesksideAgentServer", "DesksideHTTP", "DesksideEnrollment", "DesksideTransport",
+                "DesksideFiles", "DesksideInventory", "DesksideProbes",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Collector/Commands",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
@@ -158,6 +206,37 @@ let package = Package(
             name: "DesksideIngest",
             dependencies: ["DesksideStore", "DesksideProtocol", "DesksideInventory"],
             path: "Collector/Ingest",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+
+        .target(
+            name: "DesksideAgentServer",
+            dependencies: [
+                "DesksideTransport", "DesksideProtocol", "DesksideIngest", "DesksideEnrollment", "DesksideStore", "DesksideInventory",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Collector/AgentServer",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+
+        .target(
+            name: "DesksideHTTP",
+            dependencies: [
+                "DesksideStore", "DesksideInventory", "DesksideJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Collector/HTTP",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),

@@ -2,12 +2,12 @@ import ArgumentParser
 import DesksideProbes
 
 /// `deskside-agent`: the program every workstation runs.
-public struct DesksideAgent: ParsableCommand {
+public struct DesksideAgent: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "deskside-agent",
         abstract: "Deskside agent: reports this machine's hardware, software, updates and health.",
         version: AgentVersion.current,
-        subcommands: [InventoryCommand.self, ChecksCommand.self]
+        subcommands: [InventoryCommand.self, ChecksCommand.self, EnrollCommand.self, RunCommand.self, StatusCommand.self]
     )
 
     public init() {}

@@ -31,15 +31,12 @@ struct ProbeOptions: ParsableArguments {
     func stateDirectory() -> String? {
         if noState { return nil }
         let directory: String
-        let environment = ProcessInfo.processInfo.environment
         if let state {
             directory = state
         } else if root != "/" {
             return nil
-        } else if getuid() == 0 {
-            directory = "/var/lib/deskside-agent"
-        } else if let base = environment["XDG_STATE_HOME"] ?? environment["HOME"].map({ $0 + "/.local/state" }) {
-            directory = base + "/deskside-agent"
+        } else if let standard = Self.defaultStateDirectory() {
+            directory = standard
         } else {
             return nil
         }
@@ -50,6 +47,13 @@ struct ProbeOptions: ParsableArguments {
             StandardStreams.error("deskside-agent: warning: state directory \(directory) cannot be created; continuing without it\n")
             return nil
         }
+    }
+
+    /// /var/lib/deskside-agent as root, $XDG_STATE_HOME/deskside-agent (~/.local/state) otherwise.
+    static func defaultStateDirectory() -> String? {
+        let environment = ProcessInfo.processInfo.environment
+        if getuid() == 0 { return "/var/lib/deskside-agent" }
+        return (environment["XDG_STATE_HOME"] ?? environment["HOME"].map { $0 + "/.local/state" }).map { $0 + "/deskside-agent" }
     }
 
     func configuration() -> InventoryProbe.Configuration {

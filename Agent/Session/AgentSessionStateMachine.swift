@@ -18,6 +18,8 @@ public struct AgentSessionStateMachine: Sendable {
         case ready
         /// A report was sent; waiting for its `ack`.
         case awaitingAck(sequence: UInt64, id: String)
+        /// A `ping` was sent (nothing else was in flight); waiting for its `pong`.
+        case awaitingPong
         /// The collector said this agent's identity is not valid: stop until enrolled again.
         case needsEnrollment
     }
@@ -33,6 +35,8 @@ public struct AgentSessionStateMachine: Sendable {
         /// No answer within the deadline: no `welcome` after `hello`, or no `ack` after a report.
         case responseTimeout
         case reconnectTimerFired
+        /// The heartbeat interval passed: show the collector this agent is alive.
+        case heartbeatDue
     }
 
     public enum Action: Sendable, Equatable {
@@ -106,7 +110,7 @@ public struct AgentSessionStateMachine: Sendable {
         case (_, .connectionFailed), (_, .connectionClosed):
             inFlightHash = nil
             return retry(attempt: 1)
-        case (.awaitingAck, .responseTimeout), (.awaitingWelcome, .responseTimeout):
+        case (.awaitingAck, .responseTimeout), (.awaitingWelcome, .responseTimeout), (.awaitingPong, .responseTimeout):
             inFlightHash = nil
             return [.close] + retry(attempt: 1)
         case (.awaitingAck(let sequence, _), .received(.error(let error))) where error.code == "BAD_REPORT":
@@ -142,6 +146,13 @@ public struct AgentSessionStateMachine: Sendable {
             if let hash = inFlightHash { acknowledgedBase = hash }
             inFlightHash = nil
             return [.acknowledge(through: sequence, base: acknowledgedBase), .sendOldestPending]
+        case (.ready, .heartbeatDue):
+            state = .awaitingPong
+            return [.send(.ping(Ping()))]
+        case (.awaitingPong, .received(.pong)):
+            // A report that became pending meanwhile was held back; it goes now.
+            state = .ready
+            return [.sendOldestPending]
         case (.awaitingAck, .received(.needFullReport(let need))):
             state = .ready
             inFlightHash = nil

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import DesksideCompression
+import DesksideFiles
 
 /// Reports waiting for the collector's acknowledgement, on disk, so that they survive the agent's
 /// restart and days offline. Bounded in entries and bytes: when the bound forces old reports out, the
@@ -67,7 +68,14 @@ public final class ReportSpool {
         for value in [length, checksum] { record += [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)] }
         record += body
         let path = self.path(sequence)
-        try Self.writeDurably(record, to: path, directory: directory)
+        do throws(DurableFile.FileError) {
+            try DurableFile.write(record, to: path)
+        } catch {
+            switch error {
+            case .diskFull: throw .diskFull
+            case .io(let code, let path): throw .io(errno: code, path: path)
+            }
+        }
         try enforceBound()
     }
 
@@ -77,7 +85,7 @@ public final class ReportSpool {
     public func pending() -> [Entry] {
         sequences().compactMap { sequence in
             let path = self.path(sequence)
-            guard let record = Self.read(path) else { return nil }
+            guard let record = DurableFile.read(path, limit: 1 << 30) else { return nil }
             guard let body = Self.body(of: record) else {
                 setAside(path, sequence: sequence)
                 return nil
@@ -104,7 +112,7 @@ public final class ReportSpool {
         return directory + "/" + String(repeating: "0", count: max(0, 20 - digits.count)) + digits + ".report"
     }
 
-    func sequences() -> [UInt64] {
+    public func sequences() -> [UInt64] {
         guard let dir = opendir(directory) else { return [] }
         defer { closedir(dir) }
         var result: [UInt64] = []
@@ -145,58 +153,5 @@ public final class ReportSpool {
     static func size(_ path: String) -> Int {
         var info = stat()
         return stat(path, &info) == 0 ? Int(info.st_size) : 0
-    }
-
-    static func read(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size < 1 << 30 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { return nil }
-            offset += count
-        }
-        return bytes
-    }
-
-    /// Writes to a temporary file, fsyncs it, renames it over `path` and fsyncs the directory.
-    static func writeDurably(_ bytes: [UInt8], to path: String, directory: String) throws(SpoolError) {
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .io(errno: errno, path: temporary) }
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else {
-                let code = errno
-                close(fd)
-                unlink(temporary)
-                throw code == ENOSPC || code == EDQUOT ? .diskFull : .io(errno: code, path: temporary)
-            }
-            offset += count
-        }
-        let synced = fsync(fd) == 0
-        let code = errno
-        close(fd)
-        guard synced else {
-            unlink(temporary)
-            throw code == ENOSPC || code == EDQUOT ? .diskFull : .io(errno: code, path: temporary)
-        }
-        guard rename(temporary, path) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw .io(errno: code, path: path)
-        }
-        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directoryFD >= 0 {
-            fsync(directoryFD)
-            close(directoryFD)
-        }
     }
 }

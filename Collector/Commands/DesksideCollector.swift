@@ -1,11 +1,11 @@
 import ArgumentParser
 
 /// `deskside-collector`: the server side of Deskside.
-public struct DesksideCollector: ParsableCommand {
+public struct DesksideCollector: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "deskside-collector",
         abstract: "Deskside collector: the asset register, enrollment and the agents' reports.",
-        subcommands: [TokenCommand.self, AgentsCommand.self]
+        subcommands: [ServeCommand.self, TokenCommand.self, AgentsCommand.self]
     )
 
     public init() {}

@@ -82,11 +82,11 @@ public final class CollectorStore: Sendable {
             var events = try InventoryWriter(db: db, assetID: assetID, at: now).write(inventory, hash: hash)
             events += try Self.replaceFaults(faults, assetID: assetID, db: db, now: now)
             try db.execute(sql: """
-                UPDATE asset SET hostname = ?, serial = ?, vendor = ?, model = ?, osName = ?, osVersion = ?, updatedAt = ?, lastReportAt = ?
+                UPDATE asset SET hostname = ?, serial = ?, vendor = ?, model = ?, osName = ?, osVersion = ?, lastUser = ?, updatedAt = ?, lastReportAt = ?
                 WHERE id = ?
                 """, arguments: [inventory.os.hostname, inventory.hardware.system.serial, inventory.hardware.system.vendor,
-                                 inventory.hardware.system.model, inventory.os.name, inventory.os.version, now,
-                                 Timestamp.text(inventory.collectedAt), assetID])
+                                 inventory.hardware.system.model, inventory.os.name, inventory.os.version,
+                                 inventory.os.loggedInUsers.first?.name, now, Timestamp.text(inventory.collectedAt), assetID])
             try db.execute(sql: "UPDATE agent SET lastSequence = ?, baseHash = ? WHERE id = ?",
                            arguments: [sequence, hash.combined, agentID])
             try db.execute(sql: "INSERT INTO report (id, agentId, sequence, kind, hash, receivedAt, outcome) VALUES (?, ?, ?, ?, ?, ?, 'stored')",
@@ -164,7 +164,7 @@ public final class CollectorStore: Sendable {
     }
 
     /// One change in an asset's history.
-    public struct AssetEvent: Sendable, Equatable {
+    public struct AssetEvent: Codable, Sendable, Equatable {
         public var at: String
         public var section: String
         public var item: String

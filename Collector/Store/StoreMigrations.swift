@@ -133,6 +133,15 @@ enum StoreMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("v4: agents' last contact, assets' owner and last user") { db in
+            try db.execute(sql: """
+                ALTER TABLE agent ADD COLUMN lastSeenAt TEXT;
+                ALTER TABLE asset ADD COLUMN owner TEXT;
+                ALTER TABLE asset ADD COLUMN lastUser TEXT;
+                DROP INDEX asset_hostname;
+                CREATE INDEX asset_hostname ON asset(hostname COLLATE NOCASE);
+                """)
+        }
         return migrator
     }
 }

@@ -14,7 +14,7 @@ public struct Frame: Sendable, Equatable {
     /// The protocol version this build speaks.
     public static let currentVersion: UInt8 = 1
     public static let compressedFlag: UInt8 = 0x01
-    static let headerLength = 3
+    public static let headerLength = 3
 
     public var version: UInt8
     public var type: MessageType
@@ -62,6 +62,10 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case ack = 4
     case needFullReport = 5
     case error = 6
+    case ping = 7
+    case pong = 8
+    case enroll = 9
+    case enrolled = 10
 }
 
 /// Splits a byte stream into frames. The length prefix is checked as soon as its four bytes are in, so a
@@ -89,15 +93,9 @@ public struct FrameDecoder: Sendable {
     public mutating func next() throws(ProtocolError) -> Frame? {
         guard bufferedByteCount >= 4 else { return nil }
         let length = Int(buffer[start]) << 24 | Int(buffer[start + 1]) << 16 | Int(buffer[start + 2]) << 8 | Int(buffer[start + 3])
-        guard length <= maxFrameLength else { throw .frameTooLarge(announced: length, limit: maxFrameLength) }
-        guard length >= Frame.headerLength else { throw .frameTooShort(announced: length) }
+        try Frame.checkLength(length, limit: maxFrameLength)
         guard bufferedByteCount >= 4 + length else { return nil }
-        let version = buffer[start + 4]
-        let typeByte = buffer[start + 5]
-        let flags = buffer[start + 6]
-        guard version == Frame.currentVersion else { throw .unsupportedVersion(version) }
-        guard let type = MessageType(rawValue: typeByte) else { throw .unknownMessageType(typeByte) }
-        guard flags & ~Frame.compressedFlag == 0 else { throw .unknownFlags(flags) }
+        let (type, compressed) = try Frame.checkHeader(version: buffer[start + 4], type: buffer[start + 5], flags: buffer[start + 6])
         let body = Array(buffer[(start + 7)..<(start + 4 + length)])
         start += 4 + length
         // Compact once the consumed prefix dominates, so the buffer does not grow without bound.
@@ -105,6 +103,22 @@ public struct FrameDecoder: Sendable {
             buffer.removeFirst(start)
             start = 0
         }
-        return Frame(version: version, type: type, compressed: flags & Frame.compressedFlag != 0, body: body)
+        return Frame(type: type, compressed: compressed, body: body)
+    }
+}
+
+extension Frame {
+    /// Checks a length prefix, before any of the body is buffered.
+    public static func checkLength(_ length: Int, limit: Int) throws(ProtocolError) {
+        guard length <= limit else { throw .frameTooLarge(announced: length, limit: limit) }
+        guard length >= headerLength else { throw .frameTooShort(announced: length) }
+    }
+
+    /// Checks the three header bytes after the length: the message type and whether the body is compressed.
+    public static func checkHeader(version: UInt8, type typeByte: UInt8, flags: UInt8) throws(ProtocolError) -> (MessageType, compressed: Bool) {
+        guard version == currentVersion else { throw .unsupportedVersion(version) }
+        guard let type = MessageType(rawValue: typeByte) else { throw .unknownMessageType(typeByte) }
+        guard flags & ~compressedFlag == 0 else { throw .unknownFlags(flags) }
+        return (type, flags & compressedFlag != 0)
     }
 }

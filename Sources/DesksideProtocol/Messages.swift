@@ -129,3 +129,44 @@ public struct ErrorMessage: Codable, Sendable, Equatable {
         self.message = message
     }
 }
+
+/// Agent to collector while nothing else is in flight: the liveness heartbeat. It costs the collector
+/// no database write (last-seen times are kept in memory and written in batches).
+public struct Ping: Codable, Sendable, Equatable {
+    public init() {}
+}
+
+/// Collector to agent: the answer to ``Ping``.
+public struct Pong: Codable, Sendable, Equatable {
+    public init() {}
+}
+
+/// Agent to collector, on a connection without a client certificate (the only message allowed there):
+/// an enrollment token and a certificate signing request. The private key never leaves the agent.
+public struct EnrollRequest: Codable, Sendable, Equatable {
+    public var token: String
+    /// PKCS #10 request, PEM.
+    public var csrPEM: String
+    public var hostname: String
+    public var agentVersion: String
+
+    public init(token: String, csrPEM: String, hostname: String, agentVersion: String) {
+        self.token = token
+        self.csrPEM = csrPEM
+        self.hostname = hostname
+        self.agentVersion = agentVersion
+    }
+}
+
+/// Collector to agent: the agent's identity, a client certificate issued by the collector's CA.
+public struct Enrolled: Codable, Sendable, Equatable {
+    public var agentID: String
+    public var certificatePEM: String
+    public var caCertificatePEM: String
+
+    public init(agentID: String, certificatePEM: String, caCertificatePEM: String) {
+        self.agentID = agentID
+        self.certificatePEM = certificatePEM
+        self.caCertificatePEM = caCertificatePEM
+    }
+}

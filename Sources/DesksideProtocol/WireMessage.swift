@@ -8,6 +8,10 @@ public enum WireMessage: Sendable, Equatable {
     case ack(Ack)
     case needFullReport(NeedFullReport)
     case error(ErrorMessage)
+    case ping(Ping)
+    case pong(Pong)
+    case enroll(EnrollRequest)
+    case enrolled(Enrolled)
 
     /// Limits applied to a body received from the other side.
     public struct Limits: Sendable {
@@ -31,6 +35,10 @@ public enum WireMessage: Sendable, Equatable {
         case .ack: .ack
         case .needFullReport: .needFullReport
         case .error: .error
+        case .ping: .ping
+        case .pong: .pong
+        case .enroll: .enroll
+        case .enrolled: .enrolled
         }
     }
 
@@ -45,6 +53,10 @@ public enum WireMessage: Sendable, Equatable {
             case .ack(let value): body = try JSONCoder.encode(value)
             case .needFullReport(let value): body = try JSONCoder.encode(value)
             case .error(let value): body = try JSONCoder.encode(value)
+            case .ping(let value): body = try JSONCoder.encode(value)
+            case .pong(let value): body = try JSONCoder.encode(value)
+            case .enroll(let value): body = try JSONCoder.encode(value)
+            case .enrolled(let value): body = try JSONCoder.encode(value)
             }
         } catch {
             // Model values hold no non-finite numbers, the one thing JSON cannot carry.
@@ -67,6 +79,10 @@ public enum WireMessage: Sendable, Equatable {
             case .ack: self = .ack(try JSONCoder.decode(Ack.self, from: body, limits: limits.json))
             case .needFullReport: self = .needFullReport(try JSONCoder.decode(NeedFullReport.self, from: body, limits: limits.json))
             case .error: self = .error(try JSONCoder.decode(ErrorMessage.self, from: body, limits: limits.json))
+            case .ping: self = .ping(try JSONCoder.decode(Ping.self, from: body, limits: limits.json))
+            case .pong: self = .pong(try JSONCoder.decode(Pong.self, from: body, limits: limits.json))
+            case .enroll: self = .enroll(try JSONCoder.decode(EnrollRequest.self, from: body, limits: limits.json))
+            case .enrolled: self = .enrolled(try JSONCoder.decode(Enrolled.self, from: body, limits: limits.json))
             }
         } catch {
             throw .malformedBody(error.description)

@@ -39,6 +39,28 @@ import Testing
         #expect(machine.state == .ready)
     }
 
+    @Test func heartbeatsGoOnlyWhenNothingIsInFlight() {
+        var machine = Self.machine()
+        _ = machine.handle(.start)
+        _ = machine.handle(.connected)
+        _ = machine.handle(.received(.welcome(Self.welcome)))
+        #expect(machine.handle(.heartbeatDue) == [.send(.ping(Ping()))])
+        #expect(machine.state == .awaitingPong)
+        // A report that becomes pending meanwhile waits for the pong, then goes.
+        #expect(machine.handle(.reportPending(sequence: 42, id: "r42", hash: "x")) == [])
+        #expect(machine.handle(.received(.pong(Pong()))) == [.sendOldestPending])
+        #expect(machine.handle(.reportPending(sequence: 42, id: "r42", hash: "x")) == [.sendSpooled(sequence: 42)])
+        // With a report in flight, its ack shows liveness: no ping.
+        #expect(machine.handle(.heartbeatDue) == [])
+        // A collector that stops answering pings is left and retried.
+        var silent = Self.machine()
+        _ = silent.handle(.start)
+        _ = silent.handle(.connected)
+        _ = silent.handle(.received(.welcome(Self.welcome)))
+        _ = silent.handle(.heartbeatDue)
+        #expect(silent.handle(.responseTimeout) == [.close, .scheduleReconnect(afterSeconds: 1)])
+    }
+
     @Test func aCollectorWithAnotherBaseGetsAFullReport() {
         var machine = Self.machine(base: "stale")
         _ = machine.handle(.start)

@@ -1,0 +1,49 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import ArgumentParser
+import DesksideAgentRuntime
+import DesksideInventory
+import DesksideProbes
+import NIOPosix
+
+/// `deskside-agent run`: stays connected to the collector and reports.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Report to the collector: a full inventory first, then deltas, heartbeats, and again soon after packages change.",
+        discussion: "With --once: send what is due, wait for the acknowledgement, exit 0 (1 when it could not be delivered; the report stays spooled)."
+    )
+
+    @OptionGroup var state: StateOption
+
+    @Option(name: .long, help: ArgumentHelp("Read the system under DIR instead of / (a copy of a machine's files).", valueName: "DIR"))
+    var root: String = "/"
+
+    @Flag(name: .long, help: "Send what is due, wait for the acknowledgement, and exit.")
+    var once = false
+
+    func run() async throws {
+        let directory = try state.directory()
+        guard let identity = try AgentIdentity.load(stateDirectory: directory) else {
+            throw CommandFailure("this agent is not enrolled (no identity in \(directory)); run deskside-agent enroll first")
+        }
+        var options = AgentRunner.Options(
+            stateDirectory: directory, probe: InventoryProbe.Configuration(root: SystemRoot(root), stateDirectory: directory),
+            once: once, log: { line in StandardStreams.error("\(ISO8601.format(secondsSince1970: Date().timeIntervalSince1970)) deskside-agent: \(line)\n") })
+        if once { options.responseTimeoutSeconds = 60 }
+        let runner = try AgentRunner(options: options, identity: identity, group: MultiThreadedEventLoopGroup.singleton)
+        switch await runner.run() {
+        case .delivered(let count):
+            print("delivered: \(count) report(s) acknowledged by the collector at \(identity.record.collector)")
+        case .undelivered(let reason):
+            StandardStreams.error("deskside-agent: not delivered: \(reason); the report stays in the spool\n")
+            throw ExitCode(1)
+        case .identityRejected(let reason):
+            StandardStreams.error("deskside-agent: the collector does not accept this agent: \(reason); enroll it again\n")
+            throw ExitCode(3)
+        }
+    }
+}

@@ -1,0 +1,4 @@
+import DesksideAgentCommands
+
+@main
+extension DesksideAgent {}

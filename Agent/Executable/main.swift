@@ -1,2 +1,0 @@
-import DesksideAgentCommands
-DesksideAgent.main()

@@ -1,0 +1,334 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DesksideInventory
+import DesksideProbes
+import DesksideProtocol
+import DesksideSession
+import DesksideSpool
+import DesksideTransport
+import NIOCore
+import NIOSSL
+
+/// `deskside-agent run`: the agent's life with its collector. The session's decisions come from
+/// `AgentSessionStateMachine`; this type does its I/O (connect, send, spool, timers) and feeds back
+/// what happened. Everything runs in one task that takes events from one stream, so there is no
+/// shared mutable state.
+public final class AgentRunner {
+    public struct Options: Sendable {
+        public var stateDirectory: String
+        public var probe: InventoryProbe.Configuration
+        /// Send what is due, wait for its acknowledgement, and return.
+        public var once = false
+        /// Files whose change means the installed packages changed (dpkg's status, the rpm database).
+        public var watchedFiles = ["/var/lib/dpkg/status", "/var/lib/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/rpmdb.sqlite"]
+        public var watchIntervalSeconds = 5
+        /// How long to wait for `welcome`, `pong` or an acknowledgement.
+        public var responseTimeoutSeconds = 120
+        public var log: @Sendable (String) -> Void
+
+        public init(stateDirectory: String, probe: InventoryProbe.Configuration, once: Bool = false, log: @escaping @Sendable (String) -> Void) {
+            self.stateDirectory = stateDirectory
+            self.probe = probe
+            self.once = once
+            self.log = log
+        }
+    }
+
+    /// How a run ended.
+    public enum Outcome: Sendable, Equatable {
+        /// `--once`: everything due was acknowledged.
+        case delivered(acknowledged: Int)
+        /// `--once`: the collector could not be reached or did not acknowledge; the reports stay spooled.
+        case undelivered(String)
+        /// The collector does not accept this agent's identity: enroll again.
+        case identityRejected(String)
+    }
+
+    enum Event: Sendable {
+        case session(AgentSessionStateMachine.Event)
+        case opened(CollectorConnection, generation: Int)
+        case connectionEnded(generation: Int, reason: String?)
+        case message(WireMessage, generation: Int)
+        case responseDeadline(Int)
+        case collect(forceFull: Bool, reason: String)
+        case heartbeatTick(Int)
+        case intervalTick(Int)
+    }
+
+    let options: Options
+    let identity: AgentIdentity
+    let spool: ReportSpool
+    let tls: NIOSSLContext
+    let group: any EventLoopGroup
+    private var state: SessionState
+    private var machine: AgentSessionStateMachine
+    private let events: AsyncStream<Event>
+    private let continuation: AsyncStream<Event>.Continuation
+    private var connection: CollectorConnection?
+    private var connectionGeneration = 0
+    private var deadlineGeneration = 0
+    private var timerGeneration = 0
+    private var acknowledgedThisRun = 0
+    private var outcome: Outcome?
+    private var lastFailure: String?
+
+    public init(options: Options, identity: AgentIdentity, group: any EventLoopGroup) throws {
+        self.options = options
+        self.identity = identity
+        self.group = group
+        spool = try ReportSpool(directory: options.stateDirectory + "/spool")
+        tls = try NIOSSLContext(configuration: TransportTLS.clientConfiguration(
+            caPEM: Array(identity.caPEM.utf8), certificatePEM: Array(identity.certificatePEM.utf8), privateKeyPEM: Array(identity.privateKeyPEM.utf8)))
+        state = SessionState.load(stateDirectory: options.stateDirectory)
+        machine = AgentSessionStateMachine(agentVersion: AgentVersion.current, acknowledgedBase: state.acknowledgedBase,
+                                           acknowledgedSequence: state.acknowledgedSequence)
+        (events, continuation) = AsyncStream<Event>.makeStream()
+    }
+
+    /// Runs until `--once` is done, the identity is rejected, or the task is cancelled.
+    public func run() async -> Outcome {
+        defer { continuation.finish() }
+        produce(forceFull: false, reason: "start")
+        startTimers()
+        if !options.once { watchPackages() }
+        handle(machine.handle(.start))
+        for await event in events {
+            if Task.isCancelled { break }
+            process(event)
+            if let outcome {
+                connection?.close()
+                return outcome
+            }
+        }
+        connection?.close()
+        return .undelivered("stopped")
+    }
+
+    // MARK: - Events
+
+    private func process(_ event: Event) {
+        switch event {
+        case .session(let sessionEvent):
+            handle(machine.handle(sessionEvent))
+        case .opened(let opened, let generation):
+            guard generation == connectionGeneration else { return opened.close() }
+            connection = opened
+            Task { [continuation] in
+                for await event in opened.events {
+                    switch event {
+                    case .message(let message): continuation.yield(.message(message, generation: generation))
+                    case .closed(let reason): continuation.yield(.connectionEnded(generation: generation, reason: reason))
+                    }
+                }
+            }
+            handle(machine.handle(.connected))
+        case .connectionEnded(let generation, let reason):
+            guard generation == connectionGeneration, connection != nil else { return }
+            connection = nil
+            lastFailure = reason ?? "the collector closed the connection"
+            options.log("connection to the collector ended: \(lastFailure!)")
+            handle(machine.handle(.connectionClosed))
+        case .message(let message, let generation):
+            guard generation == connectionGeneration else { return }
+            deadlineGeneration += 1
+            state.lastContactAt = Date()
+            if case .error(let error) = message {
+                lastFailure = "the collector refused (\(error.code)): \(error.message)"
+                options.log(lastFailure!)
+            }
+            handle(machine.handle(.received(message)))
+        case .responseDeadline(let generation):
+            guard generation == deadlineGeneration else { return }
+            lastFailure = "no answer from the collector within \(options.responseTimeoutSeconds) s"
+            options.log(lastFailure!)
+            handle(machine.handle(.responseTimeout))
+        case .collect(let forceFull, let reason):
+            produce(forceFull: forceFull, reason: reason)
+            if machine.state == .ready { handle([.sendOldestPending]) }
+        case .heartbeatTick(let generation):
+            guard generation == timerGeneration else { return }
+            handle(machine.handle(.heartbeatDue))
+        case .intervalTick(let generation):
+            guard generation == timerGeneration else { return }
+            produce(forceFull: false, reason: "interval")
+            if machine.state == .ready { handle([.sendOldestPending]) }
+        }
+    }
+
+    // MARK: - Actions
+
+    private func handle(_ actions: [AgentSessionStateMachine.Action]) {
+        for action in actions {
+            perform(action)
+            if outcome != nil { return }
+        }
+    }
+
+    private func perform(_ action: AgentSessionStateMachine.Action) {
+        switch action {
+        case .connect:
+            connectionGeneration += 1
+            let generation = connectionGeneration
+            let (endpoint, tls, group, continuation) = (try? identity.collector, tls, group, continuation)
+            guard let endpoint else {
+                outcome = .identityRejected("the collector address in the identity is not HOST:PORT; enroll again")
+                return
+            }
+            Task {
+                do {
+                    let opened = try await CollectorConnection.open(to: endpoint, tls: tls, group: group)
+                    continuation.yield(.opened(opened, generation: generation))
+                } catch {
+                    continuation.yield(.connectionEnded(generation: generation, reason: "\(error)"))
+                    continuation.yield(.session(.connectionFailed))
+                }
+            }
+        case .send(let message):
+            connection?.send(message)
+            armDeadline()
+        case .sendOldestPending:
+            guard let entry = spool.pending().first else {
+                if options.once, machine.state == .ready { outcome = .delivered(acknowledged: acknowledgedThisRun) }
+                return
+            }
+            guard let report = try? JSONCoder.decode(Report.self, from: entry.body) else {
+                options.log("spooled report \(entry.sequence) cannot be read; it is dropped and a full report replaces it")
+                spool.acknowledge(through: entry.sequence)
+                continuation.yield(.collect(forceFull: true, reason: "an unreadable spooled report"))
+                return
+            }
+            handle(machine.handle(.reportPending(sequence: entry.sequence, id: report.id, hash: report.hash)))
+        case .sendSpooled(let sequence):
+            guard let entry = spool.pending().first(where: { $0.sequence == sequence }),
+                  let report = try? JSONCoder.decode(Report.self, from: entry.body) else { return }
+            connection?.send(.report(report))
+            armDeadline()
+        case .discardSpooled(let sequence, let reason):
+            options.log("report \(sequence) dropped: \(reason)")
+            spool.acknowledge(through: sequence)
+        case .acknowledge(let through, let base):
+            spool.acknowledge(through: through)
+            acknowledgedThisRun += 1
+            state.acknowledgedSequence = through
+            state.acknowledgedBase = base
+            state.acknowledgedAt = Date()
+            saveState()
+        case .applyPolicy(let policy, let heartbeat, let interval):
+            let changed = heartbeat != state.heartbeatSeconds || interval != state.reportIntervalSeconds
+            state.policy = policy
+            state.heartbeatSeconds = max(5, heartbeat)
+            state.reportIntervalSeconds = max(60, interval)
+            saveState()
+            if changed { startTimers() }
+        case .queueFullReport(let reason):
+            options.log("a full report is due: \(reason)")
+            spool.acknowledge(through: UInt64.max)
+            LatestInventory.remove(stateDirectory: options.stateDirectory)
+            produce(forceFull: true, reason: reason)
+        case .close:
+            connection?.close()
+            connection = nil
+            connectionGeneration += 1
+        case .scheduleReconnect(let seconds):
+            connection = nil
+            if options.once {
+                outcome = .undelivered(lastFailure ?? "the collector could not be reached")
+                return
+            }
+            options.log("reconnecting in \((seconds * 10).rounded() / 10) s")
+            let continuation = continuation
+            Task {
+                try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+                continuation.yield(.session(.reconnectTimerFired))
+            }
+        case .reportIdentityRejected(let message):
+            outcome = .identityRejected(message)
+        case .none:
+            break
+        }
+    }
+
+    // MARK: - Work
+
+    private func produce(forceFull: Bool, reason: String) {
+        let producer = ReportProducer(probe: InventoryProbe(options.probe), stateDirectory: options.stateDirectory, spool: spool)
+        do {
+            let produced = try producer.produce(state: &state, forceFull: forceFull)
+            options.log("report \(produced.sequence) (\(produced.kind.rawValue), \(produced.faults) faults) spooled: \(reason)")
+        } catch {
+            // The disk is full or the state directory unwritable: what is spooled still goes; the
+            // warning is repeated at every collection until it clears.
+            options.log("warning: the report could not be spooled: \(error)")
+        }
+    }
+
+    private func saveState() {
+        do { try state.save(stateDirectory: options.stateDirectory) } catch { options.log("warning: session state not saved: \(error)") }
+    }
+
+    private func armDeadline() {
+        deadlineGeneration += 1
+        let generation = deadlineGeneration
+        let (seconds, continuation) = (options.responseTimeoutSeconds, continuation)
+        Task {
+            try? await Task.sleep(for: .seconds(seconds))
+            continuation.yield(.responseDeadline(generation))
+        }
+    }
+
+    /// (Re)starts the heartbeat and collection timers with the current intervals.
+    private func startTimers() {
+        timerGeneration += 1
+        let (generation, continuation) = (timerGeneration, continuation)
+        let (heartbeat, interval) = (state.heartbeatSeconds, state.reportIntervalSeconds)
+        Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(heartbeat))
+                if case .terminated = continuation.yield(.heartbeatTick(generation)) { return }
+            }
+        }
+        Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(interval))
+                if case .terminated = continuation.yield(.intervalTick(generation)) { return }
+            }
+        }
+    }
+
+    /// Reports again soon after the installed packages change: the watched files are polled, and a
+    /// change is acted on once they have been still for one poll (dpkg rewrites its status many times
+    /// during one upgrade).
+    private func watchPackages() {
+        let root = options.probe.root
+        let files = options.watchedFiles
+        let (seconds, continuation) = (options.watchIntervalSeconds, continuation)
+        Task {
+            func signature() -> [String] {
+                files.map { path in
+                    var info = stat()
+                    guard stat(root.hostPath(path), &info) == 0 else { return "-" }
+                    return "\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+                }
+            }
+            var settled = signature()
+            var pending: [String]?
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(seconds))
+                let now = signature()
+                if let candidate = pending, candidate == now {
+                    pending = nil
+                    settled = now
+                    if case .terminated = continuation.yield(.collect(forceFull: false, reason: "installed packages changed")) { return }
+                } else if now != settled {
+                    pending = now
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,248 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DesksideProtocol
+import DesksideStore
+import DesksideTransport
+import Logging
+import NIOCore
+import NIOSSL
+import NIOTLS
+import X509
+
+/// One agent's connection, from the TLS handshake to its close. Runs on the connection's event loop;
+/// store work goes to the server's thread pool and comes back here.
+///
+/// ```
+/// handshaking --handshake done--> awaitingFirstMessage --hello (client certificate)--> opening --> session
+///                                                      \--enroll (no certificate)--> enrolling --> closed
+/// ```
+final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = WireMessage
+    typealias OutboundOut = WireMessage
+
+    enum Phase {
+        case handshaking
+        case awaitingFirstMessage(certificateFingerprint: String?)
+        case opening
+        case enrolling
+        case session(agentID: String)
+        case closing
+    }
+
+    private let server: AgentServer
+    private var phase = Phase.handshaking
+    private var deadline: Scheduled<Void>?
+    /// Reports received while one is being stored; they are taken in order.
+    private var queued: [Report] = []
+    private var storing = false
+    private var peer = "?"
+
+    init(server: AgentServer) { self.server = server }
+
+    private var logger: Logger { server.logger }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        peer = context.channel.remoteAddress.map { "\($0)" } ?? "?"
+        armDeadline(context: context, what: "TLS handshake")
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        if case .session(let agentID) = phase { server.connected.remove(agentID, channel: context.channel) }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if case .session(let agentID) = phase { server.connected.remove(agentID, channel: context.channel) }
+        context.fireChannelInactive()
+    }
+
+    /// Closes the connection unless the current step ends within the handshake timeout.
+    private func armDeadline(context: ChannelHandlerContext, what: String) {
+        deadline?.cancel()
+        let channel = context.channel
+        let peer = self.peer
+        let logger = self.logger
+        let seconds = server.settings.handshakeTimeoutSeconds
+        deadline = context.eventLoop.scheduleTask(in: .seconds(Int64(seconds))) {
+            logger.info("closing \(peer): no \(what) within \(seconds) s")
+            channel.close(promise: nil)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case TLSUserEvent.handshakeCompleted = event {
+            var fingerprint: String?
+            if let handler = try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self),
+               let der = try? handler.peerCertificate?.toDERBytes() {
+                fingerprint = TransportTLS.fingerprint(der: der)
+            }
+            phase = .awaitingFirstMessage(certificateFingerprint: fingerprint)
+            armDeadline(context: context, what: "first message")
+        } else if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            logger.info("closing \(peer): nothing received for \(server.settings.idleTimeoutSeconds) s")
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let message = unwrapInboundIn(data)
+        switch (phase, message) {
+        case (.awaitingFirstMessage(.some(let fingerprint)), .hello(let hello)):
+            deadline?.cancel()
+            phase = .opening
+            open(context: context, fingerprint: fingerprint, hello: hello)
+        case (.awaitingFirstMessage(.none), .enroll(let request)):
+            deadline?.cancel()
+            phase = .enrolling
+            enroll(context: context, request: request)
+        case (.awaitingFirstMessage(.none), _):
+            refuse(context: context, code: "CERTIFICATE_REQUIRED", message: "without a client certificate, only enrollment is possible")
+        case (.session(let agentID), .ping):
+            server.lastSeen.touch(agentID)
+            context.writeAndFlush(wrapOutboundOut(.pong(Pong())), promise: nil)
+        case (.session(let agentID), .report(let report)):
+            server.lastSeen.touch(agentID)
+            guard server.quota.withLockedValue({ $0.allow(agentID, now: Date()) }) else {
+                logger.warning("agent \(agentID) is over its quota of \(server.settings.reportsPerMinute) reports a minute")
+                refuse(context: context, code: "RATE_LIMITED", message: "too many reports; try again later")
+                return
+            }
+            queued.append(report)
+            storeNext(context: context, agentID: agentID)
+        case (.closing, _):
+            break
+        default:
+            refuse(context: context, code: "UNEXPECTED_MESSAGE", message: "\(message.type) is not expected now")
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        switch error {
+        case let error as ProtocolError:
+            logger.warning("refusing \(peer): \(error)")
+            refuse(context: context, code: error.code, message: error.description)
+        case let error as NIOSSLError:
+            logger.warning("TLS with \(peer) failed: \(error)")
+            context.close(promise: nil)
+        default:
+            logger.info("connection with \(peer) ended: \(error)")
+            context.close(promise: nil)
+        }
+    }
+
+    // MARK: - Steps
+
+    private func open(context: ChannelHandlerContext, fingerprint: String, hello: Hello) {
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let store = server.store
+        server.threadPool.runIfActive(eventLoop: context.eventLoop) {
+            try store.agentSession(certificateFingerprint: fingerprint)
+        }.whenComplete { result in
+            let (handler, context) = bound.value
+            handler.opened(context: context, result: result)
+        }
+    }
+
+    private func opened(context: ChannelHandlerContext, result: Result<CollectorStore.AgentSession?, any Error>) {
+        guard case .opening = phase else { return }
+        switch result {
+        case .failure(let error):
+            logger.error("cannot open a session for \(peer): \(error)")
+            refuse(context: context, code: "UNAVAILABLE", message: "the collector cannot serve this agent now")
+        case .success(.none):
+            logger.warning("\(peer) presented a certificate of the collector's CA that belongs to no agent")
+            refuse(context: context, code: "IDENTITY_INVALID", message: "this certificate belongs to no enrolled agent")
+        case .success(.some(let session)) where session.revoked:
+            logger.notice("refusing revoked agent \(session.uuid) from \(peer)")
+            refuse(context: context, code: "AGENT_REVOKED", message: "this agent was revoked")
+        case .success(.some(let session)):
+            phase = .session(agentID: session.uuid)
+            if let previous = server.connected.register(session.uuid, channel: context.channel) {
+                previous.close(promise: nil)
+            }
+            server.lastSeen.touch(session.uuid)
+            logger.info("agent \(session.uuid) connected from \(peer)")
+            let settings = server.settings
+            context.writeAndFlush(wrapOutboundOut(.welcome(Welcome(
+                base: session.base, heartbeatSeconds: settings.heartbeatSeconds,
+                reportIntervalSeconds: settings.reportIntervalSeconds, policy: settings.policy))), promise: nil)
+        }
+    }
+
+    private func enroll(context: ChannelHandlerContext, request: EnrollRequest) {
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let enrollment = server.enrollment
+        let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        context.eventLoop.makeFutureWithTask { () -> WireMessage in
+            guard let csr = try? CertificateSigningRequest(pemEncoded: request.csrPEM) else {
+                try? enrollment.store.audit(actor: address, action: "enroll", allowed: false, detail: "unreadable signing request", at: Date())
+                return .error(ErrorMessage(code: "ENROLLMENT_REFUSED", message: "enrollment refused"))
+            }
+            do {
+                let result = try await enrollment.enroll(tokenSecret: request.token, request: csr, peerAddress: address)
+                return .enrolled(Enrolled(agentID: result.agentID, certificatePEM: result.certificatePEM, caCertificatePEM: result.caCertificatePEM))
+            } catch {
+                return .error(ErrorMessage(code: "ENROLLMENT_REFUSED", message: "enrollment refused"))
+            }
+        }.whenComplete { result in
+            let (handler, context) = bound.value
+            if case .success(.enrolled(let enrolled)) = result {
+                handler.logger.notice("enrolled agent \(enrolled.agentID) from \(address)")
+            } else {
+                handler.logger.warning("enrollment from \(address) refused")
+            }
+            let answer = (try? result.get()) ?? .error(ErrorMessage(code: "ENROLLMENT_REFUSED", message: "enrollment refused"))
+            handler.phase = .closing
+            let channel = context.channel
+            context.writeAndFlush(handler.wrapOutboundOut(answer)).whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    /// Stores the next queued report, if none is being stored; answers after the commit.
+    private func storeNext(context: ChannelHandlerContext, agentID: String) {
+        guard !storing, !queued.isEmpty else { return }
+        storing = true
+        let report = queued.removeFirst()
+        let ingest = server.ingest
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        server.threadPool.runIfActive(eventLoop: context.eventLoop) {
+            try ingest.handle(report, from: agentID, receivedAt: Date())
+        }.whenComplete { result in
+            let (handler, context) = bound.value
+            handler.storing = false
+            switch result {
+            case .success(let answer):
+                guard case .session = handler.phase else { return }
+                if case .error(let error) = answer {
+                    handler.logger.warning("report \(report.id) of agent \(agentID) refused: \(error.code) \(error.message)")
+                    handler.refuse(context: context, code: error.code, message: error.message)
+                    return
+                }
+                context.writeAndFlush(handler.wrapOutboundOut(answer), promise: nil)
+                handler.storeNext(context: context, agentID: agentID)
+            case .failure(let error):
+                // Not stored, so not acknowledged: the agent keeps the report and sends it again.
+                handler.logger.error("report \(report.id) of agent \(agentID) not stored: \(error)")
+                handler.refuse(context: context, code: "UNAVAILABLE", message: "the collector could not store the report; it will be taken again")
+            }
+        }
+    }
+
+    /// Sends an error and closes the connection.
+    private func refuse(context: ChannelHandlerContext, code: String, message: String) {
+        if case .closing = phase { return }
+        if case .session(let agentID) = phase { server.connected.remove(agentID, channel: context.channel) }
+        phase = .closing
+        deadline?.cancel()
+        queued.removeAll()
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.error(ErrorMessage(code: code, message: message)))).whenComplete { _ in
+            channel.close(promise: nil)
+        }
+    }
+}

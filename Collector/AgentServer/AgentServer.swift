@@ -1,0 +1,119 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DesksideEnrollment
+import DesksideIngest
+import DesksideProtocol
+import DesksideStore
+import DesksideTransport
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// The collector's agent listener: one long-lived mutual-TLS connection per agent, over which it
+/// enrolls (without a client certificate, nothing else allowed), says hello, reports and pings.
+///
+/// Guards: a handshake timeout (and the same again for the first message), an idle timeout, a cap on
+/// connections, a per-agent report quota. Reports are stored on a thread pool off the event loops and
+/// acknowledged only after the store commits. Every few seconds a sweep writes the batched last-seen
+/// times and closes the connections of agents revoked meanwhile (by `deskside-collector agents revoke`,
+/// which may run in another process).
+public final class AgentServer: Sendable {
+    public let settings: AgentServerSettings
+    public let connected = ConnectedAgents()
+    let store: CollectorStore
+    let ingest: ReportIngest
+    let enrollment: EnrollmentService
+    let tls: NIOSSLContext
+    let group: any EventLoopGroup
+    let threadPool: NIOThreadPool
+    let logger: Logger
+    let gate: ConnectionGate
+    let lastSeen = LastSeen()
+    let quota: NIOLockedValueBox<RateLimiter>
+    private let running = NIOLockedValueBox<(channel: (any Channel)?, sweep: RepeatedTask?)>((nil, nil))
+
+    public init(settings: AgentServerSettings, store: CollectorStore, enrollment: EnrollmentService, tls: TLSConfiguration,
+                group: any EventLoopGroup, threadPool: NIOThreadPool, logger: Logger) throws {
+        self.settings = settings
+        self.store = store
+        self.ingest = ReportIngest(store: store)
+        self.enrollment = enrollment
+        self.tls = try NIOSSLContext(configuration: tls)
+        self.group = group
+        self.threadPool = threadPool
+        self.logger = logger
+        self.gate = ConnectionGate(limit: settings.maxConnections)
+        self.quota = NIOLockedValueBox(RateLimiter(capacity: Double(settings.reportsPerMinute), refillPerSecond: Double(settings.reportsPerMinute) / 60))
+    }
+
+    /// Open connections (agents with a session, and others still in their handshake or enrolling).
+    public var openConnections: Int { gate.count }
+
+    /// Binds and starts accepting; returns the address bound (the port is chosen when 0 was asked).
+    public func start() async throws -> SocketAddress {
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.so_keepalive), value: 1)
+            .childChannelInitializer { [self] channel in
+                guard gate.enter() else {
+                    logger.warning("connection refused: the cap of \(settings.maxConnections) connections is reached",
+                                   metadata: ["peer": "\(channel.remoteAddress.map { "\($0)" } ?? "?")"])
+                    return channel.close()
+                }
+                channel.closeFuture.whenComplete { [gate] _ in gate.leave() }
+                return channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandler(NIOSSLServerHandler(context: tls))
+                    try pipeline.addHandler(IdleStateHandler(readTimeout: .seconds(Int64(settings.idleTimeoutSeconds))))
+                    try pipeline.addHandler(ByteToMessageHandler(WireMessageDecoder(maxFrameLength: settings.maxFrameLength)))
+                    try pipeline.addHandler(MessageToByteHandler(WireMessageEncoder()))
+                    try pipeline.addHandler(AgentConnectionHandler(server: self))
+                }
+            }
+            .bind(host: settings.listen.host, port: settings.listen.port).get()
+        let sweepInterval = TimeAmount.seconds(Int64(max(1, min(5, settings.heartbeatSeconds))))
+        let loop = group.next()
+        let sweep = loop.scheduleRepeatedAsyncTask(initialDelay: sweepInterval, delay: sweepInterval) { [self] _ in
+            threadPool.runIfActive(eventLoop: loop) { self.sweep() }
+        }
+        running.withLockedValue { $0 = (channel, sweep) }
+        guard let address = channel.localAddress else { throw ChannelError.inappropriateOperationForState }
+        return address
+    }
+
+    /// Stops accepting, closes every connection and writes the last-seen times.
+    public func shutdown() async {
+        let (channel, sweep) = running.withLockedValue { state in
+            defer { state = (nil, nil) }
+            return state
+        }
+        sweep?.cancel()
+        try? await channel?.close()
+        for connection in connected.all() { try? await connection.close() }
+        do {
+            try await threadPool.runIfActive { try self.store.recordLastSeen(self.lastSeen.drain()) }
+        } catch {
+            logger.error("could not write last-seen times at shutdown: \(error)")
+        }
+    }
+
+    /// Writes the batched last-seen times; closes the connections of revoked agents.
+    func sweep() {
+        do {
+            try store.recordLastSeen(lastSeen.drain())
+            let revoked = try store.revokedAgentUUIDs()
+            for agentID in connected.agentIDs where revoked.contains(agentID) {
+                logger.notice("closing the connection of revoked agent \(agentID)")
+                connected.close(agentID, sending: .error(ErrorMessage(code: "AGENT_REVOKED", message: "this agent was revoked")))
+            }
+        } catch {
+            logger.error("agent sweep failed: \(error)")
+        }
+    }
+}

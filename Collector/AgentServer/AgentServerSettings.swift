@@ -1,0 +1,24 @@
+import DesksideInventory
+import DesksideTransport
+
+/// How the agent server behaves; every value can be set in the collector's config file.
+public struct AgentServerSettings: Sendable {
+    public var listen = Endpoint(host: "0.0.0.0", port: 7443)
+    /// How often an idle agent pings; revocation closes a connection within this time.
+    public var heartbeatSeconds = 60
+    /// How often an agent collects its inventory when nothing triggers it sooner.
+    public var reportIntervalSeconds = 3600
+    /// From accept to the end of the TLS handshake, and again from there to the first message.
+    public var handshakeTimeoutSeconds = 10
+    /// A connection with nothing received for this long is closed (three missed heartbeats).
+    public var idleTimeoutSeconds = 180
+    /// Connections beyond this are closed as soon as they are accepted.
+    public var maxConnections = 20_000
+    /// Reports per agent per minute (a burst of as many is allowed); heartbeats are not counted.
+    public var reportsPerMinute = 60
+    /// The largest frame accepted, before decompression.
+    public var maxFrameLength = 8 << 20
+    public var policy = FaultPolicy()
+
+    public init() {}
+}

@@ -1,0 +1,127 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import ArgumentParser
+import DesksideAgentServer
+import DesksideCollectorHome
+import DesksideEnrollment
+import DesksideHTTP
+import DesksideProbes
+import DesksideTransport
+import DesksideFiles
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// `deskside-collector serve`: the agent listener and the HTTP server on one data directory.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the collector: agents over mutual TLS, the REST API over HTTP.",
+        discussion: "The first start creates DIR with the database, the CA, the server certificate, an enrollment token and an admin API token. SIGTERM or SIGINT stops it gracefully."
+    )
+
+    @OptionGroup var options: DataOptions
+
+    @Option(name: .long, help: ArgumentHelp("Where agents connect (default 0.0.0.0:7443).", valueName: "HOST:PORT"))
+    var agentListen: String?
+
+    @Option(name: .long, help: ArgumentHelp("Where the REST API listens (default 127.0.0.1:8080).", valueName: "HOST:PORT"))
+    var httpListen: String?
+
+    @Option(name: .long, help: ArgumentHelp("Settings file (JSON; see docs/ARCHITECTURE.md).", valueName: "FILE"))
+    var config: String?
+
+    func run() async throws {
+        let file = try config.map(ServeConfiguration.load) ?? ServeConfiguration()
+        try file.validate()
+        let agentEndpoint = try Self.endpoint(agentListen ?? file.agentListen ?? "0.0.0.0:7443", option: "--agent-listen")
+        let httpEndpoint = try Self.endpoint(httpListen ?? file.httpListen ?? "127.0.0.1:8080", option: "--http-listen")
+
+        var settings = AgentServerSettings()
+        settings.listen = agentEndpoint
+        settings.heartbeatSeconds = file.heartbeatSeconds ?? settings.heartbeatSeconds
+        settings.reportIntervalSeconds = file.reportIntervalSeconds ?? settings.reportIntervalSeconds
+        settings.maxConnections = file.maxConnections ?? settings.maxConnections
+        settings.reportsPerMinute = file.reportsPerMinute ?? settings.reportsPerMinute
+        settings.handshakeTimeoutSeconds = file.handshakeTimeoutSeconds ?? settings.handshakeTimeoutSeconds
+        settings.idleTimeoutSeconds = file.idleTimeoutSeconds ?? max(settings.heartbeatSeconds * 3, 30)
+        settings.policy = file.policy ?? settings.policy
+
+        let hostname = SystemRoot("/").attribute("/proc/sys/kernel/hostname")
+        let home = try CollectorHome.open(directory: options.data,
+                                          serverNames: ["localhost"] + (hostname.map { [$0] } ?? []) + (file.serverNames ?? []),
+                                          serverAddresses: ["127.0.0.1", "::1"] + (file.serverAddresses ?? []))
+        let tls = try TransportTLS.serverConfiguration(
+            certificateChainPEM: try Self.read(home.serverCertificatePath) + Array(("\n" + (try home.authority.certificatePEM())).utf8),
+            privateKeyPEM: try Self.read(home.serverKeyPath), caPEM: Array(try home.authority.certificatePEM().utf8))
+
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let logger = Logger(label: "deskside.collector")
+        let threadPool = NIOThreadPool.singleton
+        let agentServer = try AgentServer(settings: settings, store: home.store,
+                                          enrollment: EnrollmentService(store: home.store, authority: home.authority),
+                                          tls: tls, group: MultiThreadedEventLoopGroup.singleton, threadPool: threadPool, logger: logger)
+
+        Self.announce("""
+            Deskside collector
+              data directory:    \(home.directory)\(home.created ? " (created)" : "")
+              CA fingerprint:    \(home.authority.fingerprint)
+              enrollment token:  \(home.enrollmentTokenPath)
+              admin API token:   \(home.adminTokenPath)
+            """)
+        let app = Application(
+            router: CollectorHTTP.router(store: home.store, threadPool: threadPool),
+            configuration: .init(address: .hostname(httpEndpoint.host, port: httpEndpoint.port), serverName: "deskside-collector"),
+            services: [AgentServerService(server: agentServer)],
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? httpEndpoint.port
+                Self.announce("  HTTP API:          http://\(Endpoint(host: httpEndpoint.host, port: port))/api/v1")
+            },
+            logger: logger)
+        do {
+            try await app.runService()
+        } catch {
+            throw CommandError("the collector stopped: \(error)")
+        }
+    }
+
+    /// Prints a line at once (stdout may be a pipe that a script or test reads).
+    static func announce(_ line: String) {
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+    }
+
+    static func endpoint(_ text: String, option: String) throws -> Endpoint {
+        do { return try Endpoint(parsing: text) } catch { throw CommandError("\(option): \(error)") }
+    }
+
+    static func read(_ path: String) throws -> [UInt8] {
+        guard let bytes = DurableFile.read(path, limit: 1 << 20) else { throw CommandError("cannot read \(path)") }
+        return bytes
+    }
+}
+
+/// The agent server as a service of the application's service group: started with it, stopped
+/// gracefully on SIGTERM or SIGINT.
+struct AgentServerService: Service {
+    let server: AgentServer
+
+    func run() async throws {
+        let address = try await server.start()
+        ServeCommand.announce("  agents (TLS):      \(address.ipAddress.map { Endpoint(host: $0, port: address.port ?? 0).description } ?? "\(address)")")
+        try? await gracefulShutdown()
+        await server.shutdown()
+    }
+}

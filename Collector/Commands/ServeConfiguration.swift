@@ -1,0 +1,49 @@
+import DesksideFiles
+import DesksideInventory
+
+/// The collector's config file (`serve --config FILE`), JSON. Every field is optional; the command
+/// line wins over the file, the file over the defaults.
+///
+/// ```json
+/// {"agentListen": "0.0.0.0:7443", "httpListen": "127.0.0.1:8080",
+///  "serverNames": ["collector.example.com"], "serverAddresses": ["10.0.0.5"],
+///  "heartbeatSeconds": 60, "reportIntervalSeconds": 3600, "maxConnections": 20000,
+///  "reportsPerMinute": 60, "handshakeTimeoutSeconds": 10, "idleTimeoutSeconds": 180,
+///  "policy": {"diskSpaceLowPercent": 10}}
+/// ```
+struct ServeConfiguration: Codable, Sendable {
+    var agentListen: String?
+    var httpListen: String?
+    /// Names and addresses in the server certificate made at first start (besides localhost,
+    /// this machine's name, 127.0.0.1 and ::1).
+    var serverNames: [String]?
+    var serverAddresses: [String]?
+    var heartbeatSeconds: Int?
+    var reportIntervalSeconds: Int?
+    var maxConnections: Int?
+    var reportsPerMinute: Int?
+    var handshakeTimeoutSeconds: Int?
+    var idleTimeoutSeconds: Int?
+    var policy: FaultPolicy?
+
+    static func load(_ path: String) throws -> ServeConfiguration {
+        guard let bytes = DurableFile.read(path, limit: 1 << 20) else { throw CommandError("cannot read the config file \(path)") }
+        do {
+            return try JSONCoder.decode(ServeConfiguration.self, from: bytes)
+        } catch {
+            throw CommandError("the config file \(path) is not valid: \(error)")
+        }
+    }
+
+    /// Checks the numbers are in range, naming the field that is not.
+    func validate() throws {
+        let ranges: [(String, Int?, ClosedRange<Int>)] = [
+            ("heartbeatSeconds", heartbeatSeconds, 5...3600), ("reportIntervalSeconds", reportIntervalSeconds, 60...86400),
+            ("maxConnections", maxConnections, 1...1_000_000), ("reportsPerMinute", reportsPerMinute, 1...10_000),
+            ("handshakeTimeoutSeconds", handshakeTimeoutSeconds, 1...300), ("idleTimeoutSeconds", idleTimeoutSeconds, 10...86400),
+        ]
+        for (name, value, range) in ranges {
+            if let value, !range.contains(value) { throw CommandError("\(name) must be from \(range.lowerBound) to \(range.upperBound), not \(value)") }
+        }
+    }
+}

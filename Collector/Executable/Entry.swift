@@ -1,0 +1,4 @@
+import DesksideCollectorCommands
+
+@main
+extension DesksideCollector {}

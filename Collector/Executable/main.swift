@@ -1,2 +1,0 @@
-import DesksideCollectorCommands
-DesksideCollector.main()

@@ -1,0 +1,38 @@
+import DesksideJSON
+import Hummingbird
+import NIOCore
+
+/// An API error: a status and a JSON body `{"error": {"code": ..., "message": ...}}`.
+struct APIError: Error {
+    var status: HTTPResponse.Status
+    var code: String
+    var message: String
+
+    static let unauthenticated = APIError(status: .unauthorized, code: "UNAUTHENTICATED", message: "a valid API token is required (Authorization: Bearer TOKEN)")
+    static let forbidden = APIError(status: .forbidden, code: "FORBIDDEN", message: "this token's role may not do this")
+    static let notFound = APIError(status: .notFound, code: "NOT_FOUND", message: "no such resource")
+
+    static func badRequest(_ message: String) -> APIError { APIError(status: .badRequest, code: "BAD_REQUEST", message: message) }
+
+    private struct Body: Encodable {
+        var error: Detail
+        struct Detail: Encodable {
+            var code: String
+            var message: String
+        }
+    }
+
+    var response: Response {
+        var response = JSONResponse.make(Body(error: .init(code: code, message: message)), status: status)
+        if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        return response
+    }
+}
+
+enum JSONResponse {
+    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        let bytes = (try? JSONCoder.encode(value)) ?? Array(#"{"error":{"code":"INTERNAL","message":"encoding failed"}}"#.utf8)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

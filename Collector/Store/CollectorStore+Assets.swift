@@ -1,0 +1,134 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DesksideInventory
+import GRDB
+
+extension CollectorStore {
+    /// A search of the asset register. Every filter narrows; text filters match anywhere in the field,
+    /// case-insensitively; `package` is a package name, matched exactly.
+    public struct AssetQuery: Sendable, Equatable {
+        public var text: String?
+        public var hostname: String?
+        public var serial: String?
+        public var owner: String?
+        public var os: String?
+        public var package: String?
+        public var limit = 50
+        public var offset = 0
+
+        public init() {}
+    }
+
+    /// One asset as listed.
+    public struct AssetSummary: Codable, Sendable, Equatable {
+        public var id: Int64
+        public var agentID: String?
+        public var hostname: String?
+        public var serial: String?
+        public var vendor: String?
+        public var model: String?
+        public var osName: String?
+        public var osVersion: String?
+        public var owner: String?
+        public var lastUser: String?
+        public var status: String
+        public var createdAt: String
+        public var lastReportAt: String?
+        public var lastSeenAt: String?
+        public var faultCount: Int
+    }
+
+    /// One current fault of an asset.
+    public struct FaultRecord: Codable, Sendable, Equatable {
+        public var code: String
+        public var severity: String
+        public var subject: String
+        public var summary: String
+        public var fingerprint: String
+        public var facts: [String: FactValue]
+        public var firstSeenAt: String
+        public var lastSeenAt: String
+    }
+
+    static let assetColumns = """
+        asset.id, agent.uuid AS agentID, asset.hostname, asset.serial, asset.vendor, asset.model, asset.osName, asset.osVersion,
+        asset.owner, asset.lastUser, asset.status, asset.createdAt, asset.lastReportAt, agent.lastSeenAt,
+        (SELECT count(*) FROM fault WHERE fault.assetId = asset.id) AS faultCount
+        FROM asset LEFT JOIN agent ON agent.id = asset.agentId
+        """
+
+    /// The assets matching `query`, by hostname then id, and how many match in all.
+    public func assets(matching query: AssetQuery) throws -> (items: [AssetSummary], total: Int) {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        func contains(_ value: String?, _ columns: [String]) {
+            guard let value, !value.isEmpty else { return }
+            let pattern = "%" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_") + "%"
+            conditions.append("(" + columns.map { "\($0) LIKE ? ESCAPE '\\'" }.joined(separator: " OR ") + ")")
+            arguments += columns.map { _ in pattern }
+        }
+        contains(query.text, ["asset.hostname", "asset.serial", "asset.owner", "asset.lastUser", "asset.osName", "asset.model"])
+        contains(query.hostname, ["asset.hostname"])
+        contains(query.serial, ["asset.serial"])
+        contains(query.owner, ["asset.owner", "asset.lastUser"])
+        contains(query.os, ["asset.osName", "asset.osVersion"])
+        if let package = query.package, !package.isEmpty {
+            conditions.append("""
+                EXISTS (SELECT 1 FROM assetPackage JOIN packageVersion ON packageVersion.id = assetPackage.packageVersionId
+                        JOIN packageName ON packageName.id = packageVersion.packageNameId
+                        WHERE assetPackage.assetId = asset.id AND packageName.name = ?)
+                """)
+            arguments.append(package)
+        }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let limit = min(max(query.limit, 1), 500)
+        let offset = max(query.offset, 0)
+        return try pool.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM asset LEFT JOIN agent ON agent.id = asset.agentId" + filter,
+                                         arguments: StatementArguments(arguments)) ?? 0
+            let items = try Row.fetchAll(db, sql: "SELECT " + Self.assetColumns + filter + " ORDER BY asset.hostname COLLATE NOCASE, asset.id LIMIT ? OFFSET ?",
+                                         arguments: StatementArguments(arguments + [limit, offset])).map(Self.summary)
+            return (items, total)
+        }
+    }
+
+    public func asset(id: Int64) throws -> AssetSummary? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT " + Self.assetColumns + " WHERE asset.id = ?", arguments: [id]).map(Self.summary)
+        }
+    }
+
+    public func faultRecords(assetID: Int64) throws -> [FaultRecord] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT code, severity, subject, summary, fingerprint, facts, firstSeenAt, lastSeenAt FROM fault
+                WHERE assetId = ? ORDER BY code, subject
+                """, arguments: [assetID]).map { row in
+                let facts = (try? JSONCoder.decode([String: FactValue].self, from: Array(row["facts"] as Data))) ?? [:]
+                return FaultRecord(code: row["code"], severity: row["severity"], subject: row["subject"], summary: row["summary"],
+                                   fingerprint: row["fingerprint"], facts: facts, firstSeenAt: row["firstSeenAt"], lastSeenAt: row["lastSeenAt"])
+            }
+        }
+    }
+
+    /// The newest `limit` events of the asset's history, newest first.
+    public func recentHistory(assetID: Int64, limit: Int) throws -> [AssetEvent] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT at, section, item, oldValue, newValue FROM assetEvent WHERE assetId = ? ORDER BY id DESC LIMIT ?",
+                             arguments: [assetID, limit]).map {
+                AssetEvent(at: $0["at"], section: $0["section"], item: $0["item"], oldValue: $0["oldValue"], newValue: $0["newValue"])
+            }
+        }
+    }
+
+    static func summary(_ row: Row) -> AssetSummary {
+        AssetSummary(id: row["id"], agentID: row["agentID"], hostname: row["hostname"], serial: row["serial"], vendor: row["vendor"],
+                     model: row["model"], osName: row["osName"], osVersion: row["osVersion"], owner: row["owner"], lastUser: row["lastUser"],
+                     status: row["status"], createdAt: row["createdAt"], lastReportAt: row["lastReportAt"], lastSeenAt: row["lastSeenAt"],
+                     faultCount: row["faultCount"])
+    }
+}

@@ -1,0 +1,46 @@
+import DesksideProtocol
+import NIOCore
+
+/// Bytes to messages: the length prefix is checked as soon as its four bytes are in (a peer announcing
+/// more than the cap is refused before its body is buffered), then the header, then the body is
+/// inflated and parsed within the limits. Any violation is an error that ends the connection.
+public struct WireMessageDecoder: ByteToMessageDecoder {
+    public typealias InboundOut = WireMessage
+
+    public let maxFrameLength: Int
+    public let limits: WireMessage.Limits
+
+    public init(maxFrameLength: Int = 8 << 20, limits: WireMessage.Limits = .init()) {
+        self.maxFrameLength = maxFrameLength
+        self.limits = limits
+    }
+
+    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self).map(Int.init) else { return .needMoreData }
+        try Frame.checkLength(length, limit: maxFrameLength)
+        guard buffer.readableBytes >= 4 + length else { return .needMoreData }
+        buffer.moveReaderIndex(forwardBy: 4)
+        let header = buffer.readBytes(length: Frame.headerLength)!
+        let (type, compressed) = try Frame.checkHeader(version: header[0], type: header[1], flags: header[2])
+        let body = buffer.readBytes(length: length - Frame.headerLength)!
+        let message = try WireMessage(frame: Frame(type: type, compressed: compressed, body: body), limits: limits)
+        context.fireChannelRead(wrapInboundOut(message))
+        return .continue
+    }
+
+    public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+        while try decode(context: context, buffer: &buffer) == .continue {}
+        return .needMoreData
+    }
+}
+
+/// Messages to bytes: one frame each, bodies over 4 KiB compressed.
+public struct WireMessageEncoder: MessageToByteEncoder {
+    public typealias OutboundIn = WireMessage
+
+    public init() {}
+
+    public func encode(data: WireMessage, out: inout ByteBuffer) throws {
+        out.writeBytes(data.frame().encoded())
+    }
+}
