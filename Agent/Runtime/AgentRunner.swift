@@ -54,6 +54,7 @@ public final class AgentRunner {
         case session(AgentSessionStateMachine.Event)
         case opened(CollectorConnection, generation: Int)
         case connectionEnded(generation: Int, reason: String?)
+        case connectFailed(generation: Int, reason: String)
         case message(WireMessage, generation: Int)
         case responseDeadline(Int)
         case collect(forceFull: Bool, reason: String)
@@ -134,6 +135,11 @@ public final class AgentRunner {
             lastFailure = reason ?? "the collector closed the connection"
             options.log("connection to the collector ended: \(lastFailure!)")
             handle(machine.handle(.connectionClosed))
+        case .connectFailed(let generation, let reason):
+            guard generation == connectionGeneration else { return }
+            lastFailure = reason
+            options.log(reason)
+            handle(machine.handle(.connectionFailed))
         case .message(let message, let generation):
             guard generation == connectionGeneration else { return }
             deadlineGeneration += 1
@@ -185,8 +191,7 @@ public final class AgentRunner {
                     let opened = try await CollectorConnection.open(to: endpoint, tls: tls, group: group)
                     continuation.yield(.opened(opened, generation: generation))
                 } catch {
-                    continuation.yield(.connectionEnded(generation: generation, reason: "\(error)"))
-                    continuation.yield(.session(.connectionFailed))
+                    continuation.yield(.connectFailed(generation: generation, reason: "\(error)"))
                 }
             }
         case .send(let message):

@@ -79,4 +79,5 @@ final class LockedData: @unchecked Sendable {
     private var data = Data()
     func set(_ value: Data) { lock.withLock { data = value } }
     func get() -> Data { lock.withLock { data } }
+    func append(_ more: Data) { lock.withLock { data.append(more) } }
 }

@@ -1,0 +1,85 @@
+import Foundation
+
+/// The real `deskside-collector serve`, started on loopback with ports chosen by the system, for
+/// end-to-end tests. Its announced addresses and CA fingerprint are read from its standard output.
+public final class RunningCollector: @unchecked Sendable {
+    public let data: String
+    public let process: Process
+    public private(set) var agentAddress = ""
+    public private(set) var httpAddress = ""
+    public private(set) var fingerprint = ""
+    private let output = LockedData()
+    private let errors = LockedData()
+
+    public struct StartFailure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Starts the collector on `data`; returns once both listeners are announced.
+    public init(data: String, agentListen: String = "127.0.0.1:0", extraArguments: [String] = [], timeout: TimeInterval = 60) throws {
+        self.data = data
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: Fixtures.program("deskside-collector"))
+        process.arguments = ["serve", "--data", data, "--agent-listen", agentListen, "--http-listen", "127.0.0.1:0"] + extraArguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let output = self.output, errors = self.errors
+        out.fileHandleForReading.readabilityHandler = { handle in output.append(handle.availableData) }
+        err.fileHandleForReading.readabilityHandler = { handle in errors.append(handle.availableData) }
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let text = stdout
+            if let agents = Self.value(after: "agents (TLS):", in: text), let http = Self.value(after: "HTTP API:", in: text),
+               let fingerprint = Self.value(after: "CA fingerprint:", in: text) {
+                agentAddress = agents
+                httpAddress = http.replacingOccurrences(of: "/api/v1", with: "")
+                self.fingerprint = fingerprint
+                return
+            }
+            if !process.isRunning { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        if process.isRunning { process.terminate() }
+        throw StartFailure(description: "the collector did not start: \(stdout) \(stderr)")
+    }
+
+    public var stdout: String { String(decoding: output.get(), as: UTF8.self) }
+    public var stderr: String { String(decoding: errors.get(), as: UTF8.self) }
+
+    public var enrollmentTokenFile: String { data + "/secrets/enrollment-token" }
+    public var adminToken: String {
+        (try? String(contentsOfFile: data + "/secrets/admin-token", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+    }
+
+    /// A GET on the HTTP API with the admin token (or `token`), through curl.
+    public func get(_ path: String, token: String? = nil) throws -> (status: Int, body: Data) {
+        let result = try Fixtures.run("/usr/bin/curl", ["-s", "-o", "-", "-w", "\n%{http_code}", "-K", "-", httpAddress + path],
+                                      stdin: Data("header = \"Authorization: Bearer \(token ?? adminToken)\"\n".utf8))
+        let text = String(decoding: result.stdout, as: UTF8.self)
+        guard let split = text.lastIndex(of: "\n") else { return (0, Data()) }
+        return (Int(text[text.index(after: split)...]) ?? 0, Data(text[..<split].utf8))
+    }
+
+    /// SIGTERM, then waits for the exit.
+    public func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    /// SIGKILL: no chance to clean up.
+    public func kill() {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    static func value(after label: String, in text: String) -> String? {
+        guard let range = text.range(of: label) else { return nil }
+        let rest = text[range.upperBound...]
+        guard let end = rest.firstIndex(of: "\n") else { return nil }
+        return rest[..<end].trimmingCharacters(in: .whitespaces).components(separatedBy: " ").first
+    }
+
+    deinit { if process.isRunning { kill() } }
+}
