@@ -317,6 +317,20 @@ let package = Package(
             path: "Tests/DesksideChecksTests"
         ),
         .testTarget(
+            name: "DesksideAgentServerTests",
+            dependencies: [
+                "DesksideTestSupport", "DesksideAgentServer", "DesksideCollectorHome", "DesksideAuthority", "DesksideEnrollment",
+                "DesksideTransport", "DesksideProtocol", "DesksideCompression", "DesksideInventory", "DesksideProbes", "DesksideSession",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/DesksideAgentServerTests"
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: ["DesksideTestSupport", "DesksideInventory"],
             path: "Tests/EndToEndTests"

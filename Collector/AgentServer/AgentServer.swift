@@ -28,6 +28,8 @@ public final class AgentServer: Sendable {
     let store: CollectorStore
     let ingest: ReportIngest
     let enrollment: EnrollmentService
+    /// The enrollment service behind the listener (tests enroll through it directly).
+    public var enrollmentService: EnrollmentService { enrollment }
     let tls: NIOSSLContext
     let group: any EventLoopGroup
     let threadPool: NIOThreadPool

@@ -1,0 +1,181 @@
+import DesksideAgentServer
+import DesksideCompression
+import DesksideInventory
+import DesksideProbes
+import DesksideProtocol
+import DesksideSession
+import DesksideTestSupport
+import Foundation
+import NIOSSL
+import Testing
+
+/// The agent listener against hostile and faulty peers, over real TLS on loopback
+/// (../shared/SECURITY-TESTS.md, "Enrollment and transport" and "Hostile input").
+@Suite struct AgentServerTests {
+    static let inventory: Inventory = {
+        var configuration = InventoryProbe.Configuration(root: SystemRoot(Fixtures.system("laptop")))
+        configuration.smart = nil
+        return InventoryProbe(configuration).collect()
+    }()
+
+    static func hello() -> WireMessage { .hello(Hello(agentVersion: "test")) }
+
+    static func code(_ messages: [WireMessage]) -> String? {
+        for case .error(let error) in messages { return error.code }
+        return nil
+    }
+
+    /// An enrolled agent past hello and welcome.
+    static func session(_ harness: ServerHarness) async throws -> (RawClient, ServerHarness.Credentials) {
+        let credentials = try await harness.enrollAgent()
+        let client = try await harness.connect(tls: harness.clientTLS(certificatePEM: credentials.certificatePEM, keyPEM: credentials.keyPEM))
+        client.send(hello())
+        let answer = await client.messages(count: 1)
+        guard case .welcome = answer.first else { throw ExpectationFailure(description: "no welcome: \(answer) \(client.error ?? "")") }
+        return (client, credentials)
+    }
+
+    struct ExpectationFailure: Error, CustomStringConvertible { var description: String }
+
+    @Test func anAgentSaysHelloReportsAndPings() async throws {
+        let harness = try await ServerHarness()
+        let (client, credentials) = try await Self.session(harness)
+        let report = ReportBuilder.report(id: "r1", sequence: 1, inventory: Self.inventory, faults: [], base: nil)
+        client.send(.report(report))
+        client.send(.ping(Ping()))
+        // The pong does not wait for the report's commit; the ack comes after it.
+        let answers = await client.messages(count: 3)
+        #expect(answers.contains(.ack(Ack(id: "r1", sequence: 1, duplicate: false))))
+        #expect(answers.contains(.pong(Pong())))
+        #expect(harness.server.connected.isConnected(credentials.agentID))
+        client.close()
+        await harness.stop()
+    }
+
+    @Test func aLengthPrefixThatLiesIsRefusedBeforeTheBodyArrives() async throws {
+        let harness = try await ServerHarness()
+        let client = try await harness.connect(tls: harness.clientTLS())
+        // Two gigabytes announced, nothing sent after: the answer comes at once.
+        client.send([0x7F, 0xFF, 0xFF, 0xFF])
+        #expect(await client.waitForClose())
+        #expect(Self.code(client.messages) == "FRAME_TOO_LARGE")
+        await harness.stop()
+    }
+
+    @Test func aCompressionBombStopsAtTheCap() async throws {
+        let harness = try await ServerHarness()
+        let bomb = Deflate.compress([UInt8](repeating: 0x20, count: 80 << 20))
+        #expect(bomb.count < 200_000)
+        let client = try await harness.connect(tls: harness.clientTLS())
+        client.send(Frame(type: .hello, compressed: true, body: bomb).encoded())
+        #expect(await client.waitForClose())
+        #expect(Self.code(client.messages) == "BAD_COMPRESSION")
+        await harness.stop()
+    }
+
+    @Test func deeplyNestedJSONIsRefusedWithoutRecursion() async throws {
+        let harness = try await ServerHarness()
+        let client = try await harness.connect(tls: harness.clientTLS())
+        client.send(Frame(type: .hello, body: Array(String(repeating: "[", count: 100_000).utf8)).encoded())
+        #expect(await client.waitForClose())
+        #expect(Self.code(client.messages) == "MALFORMED_BODY")
+        await harness.stop()
+    }
+
+    @Test func withoutACertificateOnlyEnrollmentIsPossible() async throws {
+        let harness = try await ServerHarness()
+        let client = try await harness.connect(tls: harness.clientTLS())
+        client.send(Self.hello())
+        #expect(await client.waitForClose())
+        #expect(Self.code(client.messages) == "CERTIFICATE_REQUIRED")
+        await harness.stop()
+    }
+
+    @Test func certificatesExpiredNotYetValidOrFromAnotherCAFailTheHandshake() async throws {
+        let harness = try await ServerHarness()
+        let other = try CertificateAuthorityFixture.other()
+        let cases: [(String, (certificatePEM: String, keyPEM: String))] = [
+            ("expired", try ServerHarness.certificate(from: harness.home.authority, notBefore: Date().addingTimeInterval(-10 * 86400), days: 2)),
+            ("not yet valid", try ServerHarness.certificate(from: harness.home.authority, notBefore: Date().addingTimeInterval(5 * 86400), days: 30)),
+            ("another CA", try ServerHarness.certificate(from: other, notBefore: Date().addingTimeInterval(-60), days: 30)),
+        ]
+        for (name, credentials) in cases {
+            let client = try await harness.connect(tls: harness.clientTLS(certificatePEM: credentials.certificatePEM, keyPEM: credentials.keyPEM))
+            client.send(Self.hello())
+            #expect(await client.waitForClose(), "\(name)")
+            #expect(client.messages.isEmpty, "\(name): nothing is answered")
+        }
+        #expect(harness.log.all.filter { $0.contains("TLS with") && $0.contains("failed") }.count >= 3, "the collector logs why: \(harness.log.all)")
+        await harness.stop()
+    }
+
+    @Test func tlsBelowOnePointTwoIsRefused() async throws {
+        let harness = try await ServerHarness()
+        let client = try await harness.connect(tls: harness.clientTLS(maximumVersion: .tlsv11))
+        client.send(Self.hello())
+        #expect(await client.waitForClose())
+        #expect(client.messages.isEmpty)
+        #expect(client.error != nil)
+        await harness.stop()
+    }
+
+    @Test func slowHandshakesAreClosedAndRealAgentsStillConnect() async throws {
+        let harness = try await ServerHarness { $0.handshakeTimeoutSeconds = 1 }
+        var idle: [RawClient] = []
+        for _ in 0..<200 { idle.append(try await harness.connect(tls: nil)) }
+        let (agent, _) = try await Self.session(harness)
+        for client in idle { #expect(await client.waitForClose(seconds: 5)) }
+        #expect(agent.channel.isActive)
+        agent.close()
+        await harness.stop()
+    }
+
+    @Test func theConnectionCapHolds() async throws {
+        let harness = try await ServerHarness { $0.maxConnections = 5; $0.handshakeTimeoutSeconds = 2 }
+        var held: [RawClient] = []
+        for _ in 0..<5 { held.append(try await harness.connect(tls: nil)) }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(harness.server.openConnections == 5)
+        let refused = try await harness.connect(tls: nil)
+        #expect(await refused.waitForClose(seconds: 1))
+        #expect(harness.log.contains("cap of 5 connections"))
+        // Once the held ones time out, an agent gets in.
+        for client in held { _ = await client.waitForClose(seconds: 5) }
+        let (agent, _) = try await Self.session(harness)
+        agent.close()
+        await harness.stop()
+    }
+
+    @Test func anAgentOverItsQuotaIsStoppedAndOthersAreNot() async throws {
+        let harness = try await ServerHarness { $0.reportsPerMinute = 2 }
+        let (noisy, _) = try await Self.session(harness)
+        let full = ReportBuilder.report(id: "n1", sequence: 1, inventory: Self.inventory, faults: [], base: nil)
+        noisy.send(.report(full))
+        for sequence in 2...3 {
+            _ = await noisy.messages(count: sequence)
+            noisy.send(.report(ReportBuilder.report(id: "n\(sequence)", sequence: UInt64(sequence), inventory: Self.inventory, faults: [], base: Self.inventory)))
+        }
+        #expect(await noisy.waitForClose())
+        let answers = noisy.messages
+        #expect(answers.filter { if case .ack = $0 { true } else { false } }.count == 2)
+        #expect(Self.code(answers) == "RATE_LIMITED")
+        let (quiet, _) = try await Self.session(harness)
+        quiet.send(.report(ReportBuilder.report(id: "q1", sequence: 1, inventory: Self.inventory, faults: [], base: nil)))
+        #expect(await quiet.messages(count: 2).last == .ack(Ack(id: "q1", sequence: 1, duplicate: false)))
+        quiet.close()
+        await harness.stop()
+    }
+
+    @Test func revocationClosesTheConnectionAndRefusesTheNextOne() async throws {
+        let harness = try await ServerHarness { $0.heartbeatSeconds = 1 }
+        let (client, credentials) = try await Self.session(harness)
+        #expect(try harness.home.store.revokeAgent(uuid: credentials.agentID, now: Date()))
+        #expect(await client.waitForClose(seconds: 5))
+        #expect(Self.code(client.messages) == "AGENT_REVOKED")
+        let again = try await harness.connect(tls: harness.clientTLS(certificatePEM: credentials.certificatePEM, keyPEM: credentials.keyPEM))
+        again.send(Self.hello())
+        #expect(await again.waitForClose())
+        #expect(Self.code(again.messages) == "AGENT_REVOKED")
+        await harness.stop()
+    }
+}
