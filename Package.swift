@@ -74,7 +74,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/DesksideTransport",
@@ -175,7 +177,7 @@ let package = Package(
         ),
         .target(
             name: "DesksideCollectorHome",
-            dependencies: ["DesksideStore", "DesksideAuthority", .product(name: "X509", package: "swift-certificates")],
+            dependencies: ["DesksideStore", "DesksideAuthority", "DesksideFiles", .product(name: "X509", package: "swift-certificates")],
             path: "Collector/Home",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
@@ -238,6 +240,22 @@ let package = Package(
             ],
             path: "Collector/HTTP",
             exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Benchmarks
+        .executableTarget(
+            name: "deskside-loadgen",
+            dependencies: [
+                "DesksideCollectorHome", "DesksideAuthority", "DesksideInventory", "DesksideProtocol", "DesksideSession", "DesksideTransport", "DesksideProbes",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Benchmarks/CollectorLoad",
             swiftSettings: swiftSettings
         ),
 

@@ -38,7 +38,7 @@ final class CollectorConnection: Sendable {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let pipeline = channel.pipeline.syncOperations
-                        try pipeline.addHandler(TransportTLS.clientHandler(context: tls, endpoint: endpoint))
+                        try pipeline.addHandlers(TransportTLS.clientHandlers(context: tls, endpoint: endpoint))
                         try pipeline.addHandler(ByteToMessageHandler(WireMessageDecoder()))
                         try pipeline.addHandler(MessageToByteHandler(WireMessageEncoder()))
                         try pipeline.addHandler(Forwarder(continuation: continuation, handshake: handshake))

@@ -7,6 +7,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import DesksideAuthority
+import DesksideFiles
 import DesksideStore
 import X509
 
@@ -43,13 +44,10 @@ public struct CollectorHome: Sendable {
     public static func open(directory: String, serverNames: [String] = ["localhost"], serverAddresses: [String] = ["127.0.0.1", "::1"],
                             now: Date = Date()) throws -> CollectorHome {
         // Parents as `mkdir -p` makes them; the data directory and its folders owner-only.
-        var parent = ""
-        for component in directory.split(separator: "/", omittingEmptySubsequences: true).dropLast() {
-            parent += (parent.isEmpty && !directory.hasPrefix("/") ? "" : "/") + component
-            if mkdir(parent, 0o755) != 0 && errno != EEXIST { throw HomeError(description: "cannot create \(parent): \(String(cString: strerror(errno)))") }
-        }
-        for path in [directory, directory + "/ca", directory + "/tls", directory + "/secrets"] {
-            if mkdir(path, 0o700) != 0 && errno != EEXIST { throw HomeError(description: "cannot create \(path): \(String(cString: strerror(errno)))") }
+        do {
+            for path in [directory, directory + "/ca", directory + "/tls", directory + "/secrets"] { try DurableFile.makeDirectory(path) }
+        } catch {
+            throw HomeError(description: "\(error)")
         }
         let store = try CollectorStore(path: directory + "/deskside.sqlite")
         let caPath = directory + "/ca/ca.pem"
@@ -81,17 +79,10 @@ public struct CollectorHome: Sendable {
 
     /// Writes a file with `mode` from its creation (no window where a secret is world-readable).
     static func write(_ text: String, to path: String, mode: mode_t) throws {
-        let temporary = path + ".tmp"
-        unlink(temporary)
-        let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw HomeError(description: "cannot create \(path): \(String(cString: strerror(errno)))") }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        let synced = fsync(fd) == 0
-        close(fd)
-        guard written == bytes.count, synced, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw HomeError(description: "cannot write \(path)")
+        do {
+            try DurableFile.write(Array(text.utf8), to: path, mode: mode)
+        } catch {
+            throw HomeError(description: "\(error)")
         }
     }
 }

@@ -54,7 +54,7 @@ public struct ReportIngest: Sendable {
             }
         }
         switch try store.record(agentUUID: agentUUID, reportID: report.id, sequence: report.sequence, kind: report.kind,
-                                inventory: inventory, hash: hash, faults: report.faults, receivedAt: receivedAt) {
+                                inventory: inventory, hash: hash, faults: report.faults, gap: report.gap, receivedAt: receivedAt) {
         case .stored:
             return .ack(Ack(id: report.id, sequence: report.sequence, duplicate: false))
         case .duplicate, .stale:

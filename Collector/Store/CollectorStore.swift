@@ -60,7 +60,7 @@ public final class CollectorStore: Sendable {
     /// - Parameter hash: the inventory's hash when the caller has computed it already (hashing is the
     ///   costliest part of a report after parsing).
     public func record(agentUUID: String, reportID: String, sequence: UInt64, kind: Report.Kind, inventory: Inventory,
-                       hash knownHash: InventoryHash? = nil, faults: [Fault], receivedAt: Date) throws -> ReportOutcome {
+                       hash knownHash: InventoryHash? = nil, faults: [Fault], gap: SpoolGap? = nil, receivedAt: Date) throws -> ReportOutcome {
         try pool.write { db in
             guard let agent = try Row.fetchOne(db, sql: "SELECT id, revokedAt, lastSequence FROM agent WHERE uuid = ?", arguments: [agentUUID]) else {
                 throw StoreError.unknownAgent(agentUUID)
@@ -81,6 +81,12 @@ public final class CollectorStore: Sendable {
             let assetID = try Self.asset(for: agentID, db: db, now: now)
             var events = try InventoryWriter(db: db, assetID: assetID, at: now).write(inventory, hash: hash)
             events += try Self.replaceFaults(faults, assetID: assetID, db: db, now: now)
+            if let gap {
+                // Reports the agent's spool had to drop while it was offline: the history says so.
+                try db.execute(sql: "INSERT INTO assetEvent (assetId, at, section, item, oldValue, newValue) VALUES (?, ?, 'agent', 'spool gap', NULL, ?)",
+                               arguments: [assetID, now, "\(gap.droppedReports) report(s) lost while offline (sequences \(gap.firstSequence)-\(gap.lastSequence))"])
+                events += 1
+            }
             try db.execute(sql: """
                 UPDATE asset SET hostname = ?, serial = ?, vendor = ?, model = ?, osName = ?, osVersion = ?, lastUser = ?, updatedAt = ?, lastReportAt = ?
                 WHERE id = ?

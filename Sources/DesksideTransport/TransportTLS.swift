@@ -2,6 +2,8 @@ import Crypto
 import DesksideInventory
 import NIOCore
 import NIOSSL
+import NIOTLS
+import X509
 
 /// The TLS settings both sides use: TLS 1.2 at least (1.3 is preferred by both ends, so it is what they
 /// speak), no renegotiation, and trust in the collector's own CA only: never the system's roots.
@@ -36,10 +38,19 @@ public enum TransportTLS {
         return configuration
     }
 
-    /// The client-side TLS handler for `endpoint`: SNI and name check for a host name, address check
-    /// (against the certificate's IP addresses) for an address literal.
-    public static func clientHandler(context: NIOSSLContext, endpoint: Endpoint) throws -> NIOSSLClientHandler {
-        try NIOSSLClientHandler(context: context, serverHostname: endpoint.hostIsAddress ? nil : endpoint.host)
+    /// The client side's TLS handlers for `endpoint`, to add first in a pipeline: for a host name, SNI
+    /// and a check that the certificate names exactly that host; for an address literal, a check
+    /// against the certificate's IP addresses.
+    public static func clientHandlers(context: NIOSSLContext, endpoint: Endpoint) throws -> [any ChannelHandler] {
+        let tls = try NIOSSLClientHandler(context: context, serverHostname: endpoint.hostIsAddress ? nil : endpoint.host)
+        return endpoint.hostIsAddress ? [tls] : [tls, ServerNameCheck(host: endpoint.host)]
+    }
+
+    /// The collector's certificate does not name the host the agent was configured with.
+    public struct ServerNameMismatch: Error, CustomStringConvertible {
+        public var host: String
+        public var names: [String]
+        public var description: String { "the collector's certificate names \(names.joined(separator: ", ")), not \(host)" }
     }
 
     /// `SHA256:` and the hex SHA-256 of a certificate's DER encoding: how a CA is pinned.
@@ -54,5 +65,31 @@ public enum TransportTLS {
             return lower.hasPrefix("sha256:") ? String(lower.dropFirst(7)) : lower
         }
         return normal(a) == normal(b) && !normal(a).isEmpty
+    }
+}
+
+/// After the TLS handshake, checks that the collector's certificate names the host the agent asked
+/// for. NIOSSL accepts a certificate when any of its names matches the host name *or* its IP
+/// addresses match the socket's address; an agent configured with a name requires that name. On a
+/// mismatch the connection is closed before the handshake is reported, so nothing is ever sent.
+final class ServerNameCheck: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+
+    let host: String
+
+    init(host: String) { self.host = host.lowercased() }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard case TLSUserEvent.handshakeCompleted = event else { return context.fireUserInboundEventTriggered(event) }
+        let names = (try? context.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self).peerCertificate?.toDERBytes())
+            .flatMap { $0 }.flatMap { try? Certificate(derEncoded: $0) }
+            .flatMap { try? $0.extensions.subjectAlternativeNames }?
+            .compactMap { name -> String? in if case .dnsName(let dns) = name { dns.lowercased() } else { nil } } ?? []
+        guard names.contains(host) else {
+            context.fireErrorCaught(TransportTLS.ServerNameMismatch(host: host, names: names))
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 }

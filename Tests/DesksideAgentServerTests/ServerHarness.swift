@@ -100,13 +100,18 @@ final class RawClient: @unchecked Sendable {
     }
 
     static func connect(port: Int, tls: TLSConfiguration?) async throws -> RawClient {
+        let context = try tls.map { try NIOSSLContext(configuration: $0) }
+        return try await connect(port: port, handlers: try context.map { [try NIOSSLClientHandler(context: $0, serverHostname: nil)] } ?? [])
+    }
+
+    static func connect(port: Int, handlers: [any ChannelHandler]) async throws -> RawClient {
         let received = NIOLockedValueBox<[UInt8]>([])
         let failure = NIOLockedValueBox<String?>(nil)
-        let context = try tls.map { try NIOSSLContext(configuration: $0) }
+        let tls = UnsafeTransfer(handlers)
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if let context { try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: nil)) }
+                    try channel.pipeline.syncOperations.addHandlers(tls.value)
                     try channel.pipeline.syncOperations.addHandler(Collector(received: received, failure: failure))
                 }
             }
@@ -172,6 +177,12 @@ final class RawClient: @unchecked Sendable {
             context.close(promise: nil)
         }
     }
+}
+
+/// Hands a handler made outside the channel's initializer to it (used once, on one channel).
+struct UnsafeTransfer<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
 
 /// Log lines kept for the test to read.

@@ -52,6 +52,54 @@ import Testing
         #expect(try store.agentState(uuid: "agent-1")?.sequence == 3)
     }
 
+    @Test func aSpoolGapIsRecordedInTheAssetsHistory() throws {
+        let (ingest, store, directory) = try Self.setUp()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var report = Self.full(Self.inventory("laptop"), id: "r9", sequence: 9)
+        report.gap = SpoolGap(droppedReports: 3, firstSequence: 2, lastSequence: 4)
+        #expect(try ingest.handle(report, from: "agent-1", receivedAt: Self.time) == .ack(Ack(id: "r9", sequence: 9, duplicate: false)))
+        let assetID = try #require(try store.assetID(agentUUID: "agent-1"))
+        let gaps = try store.history(assetID: assetID).filter { $0.item == "spool gap" }
+        #expect(gaps.map(\.newValue) == ["3 report(s) lost while offline (sequences 2-4)"])
+    }
+
+    /// A full disk under the collector: the report is refused with an error (so not acknowledged), no
+    /// partial rows stay, the database stays sound, and what was stored before is intact.
+    @Test(.enabled(if: getuid() == 0, "mounting a small tmpfs needs root"))
+    func aFullDiskRefusesTheReportAndKeepsTheDatabaseSound() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try #require(try Fixtures.run("/bin/mount", ["-t", "tmpfs", "-o", "size=1536k", "tmpfs", directory]).status == 0)
+        defer { _ = try? Fixtures.run("/bin/umount", [directory]) }
+        let store = try CollectorStore(path: directory + "/deskside.sqlite")
+        let ingest = ReportIngest(store: store)
+        var refused = false
+        var stored = 0
+        let base = Self.inventory("laptop")
+        for index in 0..<200 where !refused {
+            let agent = "agent-\(index)"
+            do {
+                try store.registerAgent(uuid: agent, certificateFingerprint: "SHA256:\(index)", at: Self.time)
+                var inventory = base
+                inventory.os.hostname = String(repeating: "h", count: 2000) + "\(index)"
+                for package in inventory.software.packages.indices { inventory.software.packages[package].summary = String(repeating: "x", count: 400) + "\(index)" }
+                _ = try ingest.handle(Self.full(inventory, id: "r\(index)", sequence: 1), from: agent, receivedAt: Self.time)
+                stored += 1
+            } catch {
+                refused = true
+                #expect("\(error)".contains("full") || "\(error)".contains("SQLITE_FULL") || "\(error)".contains("13"), "\(error)")
+            }
+        }
+        #expect(refused, "the 1.5 MB disk filled up")
+        #expect(stored > 0)
+        #expect(try store.integrityProblems().isEmpty)
+        // Every stored report has its asset and inventory; the refused one left nothing behind.
+        let assets = try store.assets(matching: .init()).total
+        #expect(assets == stored)
+        let first = try #require(try store.assetID(agentUUID: "agent-0"))
+        #expect(try store.inventory(assetID: first)?.software.packages.count == base.software.packages.count)
+    }
+
     @Test func aResendIsAcknowledgedAsDuplicateEvenAfterTheBaseMoved() throws {
         let (ingest, _, directory) = try Self.setUp()
         defer { try? FileManager.default.removeItem(atPath: directory) }

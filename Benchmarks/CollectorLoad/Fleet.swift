@@ -1,0 +1,56 @@
+import Foundation
+import DesksideInventory
+import DesksideProbes
+import DesksideProtocol
+import DesksideSession
+
+/// A realistic fleet: machines cloned from a few base images (the fixture machines' real files), each
+/// padded to about 2,000 packages, with per-machine differences (names, serials, a few packages).
+struct Fleet {
+    static let images = ["laptop", "ubuntu", "debian-vm", "fedora"]
+
+    let bases: [Inventory]
+
+    init(fixtures: String, packages: Int) {
+        bases = Self.images.map { name in
+            var configuration = InventoryProbe.Configuration(root: SystemRoot(fixtures + "/" + name))
+            configuration.smart = nil
+            var inventory = InventoryProbe(configuration).collect()
+            let manager = inventory.software.packages.first?.manager ?? "dpkg"
+            var index = 0
+            while inventory.software.packages.count < packages {
+                inventory.software.packages.append(Package(
+                    name: "lib\(name)-component\(index)", version: "1.\(index % 17).\(index % 5)-\(index % 3 + 1)", architecture: "amd64",
+                    source: "component\(index / 4)", manager: manager, sizeBytes: UInt64(index * 1024 % 900_000), section: "libs",
+                    vendor: "Deskside Bench <bench@example.com>", summary: "synthetic package \(index) of the \(name) image"))
+                index += 1
+            }
+            inventory.software.sortPackages()
+            return inventory
+        }
+    }
+
+    /// Machine `index`: its image, renamed, with its own serial and a few packages of its own.
+    func machine(_ index: Int) -> Inventory {
+        var inventory = bases[index % bases.count]
+        inventory.os.hostname = String(format: "ws-%05d", index)
+        inventory.hardware.system.serial = String(format: "SN%08X", index &* 2_654_435_761 & 0x7FFF_FFFF)
+        inventory.hardware.system.uuid = UUID().uuidString.lowercased()
+        for extra in 0..<(index % 7) {
+            inventory.software.packages.append(Package(name: "tool-\(index % 50)-\(extra)", version: "0.\(extra)", architecture: "amd64", manager: "dpkg"))
+        }
+        inventory.software.sortPackages()
+        return inventory
+    }
+
+    /// The same machine with `count` package versions changed: the other end of a delta.
+    static func changed(_ inventory: Inventory, count: Int, round: Int) -> Inventory {
+        var changed = inventory
+        let step = max(1, changed.software.packages.count / count)
+        for position in stride(from: 0, to: changed.software.packages.count, by: step).prefix(count) {
+            changed.software.packages[position].version += "+bench\(round)"
+        }
+        changed.software.sortPackages()
+        return changed
+    }
+}

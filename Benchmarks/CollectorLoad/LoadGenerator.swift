@@ -1,0 +1,255 @@
+import Crypto
+import DesksideAuthority
+import DesksideCollectorHome
+import DesksideInventory
+import DesksideProtocol
+import DesksideSession
+import DesksideTransport
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+import X509
+
+/// `deskside-loadgen`: drives a real `deskside-collector serve` with simulated agents over loopback
+/// TLS and prints the collector benchmark's table (scripts/bench collector).
+///
+/// Usage: deskside-loadgen COLLECTOR_BINARY FIXTURES_DIR [--agents N] [--seconds S] [--packages P]
+@main
+struct LoadGenerator {
+    static func main() async throws {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        func option(_ name: String, _ fallback: Int) -> Int {
+            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else { return fallback }
+            arguments.removeSubrange(index...index + 1)
+            return value
+        }
+        let agents = option("--agents", 1000)
+        let seconds = option("--seconds", 10)
+        let packages = option("--packages", 2000)
+        guard arguments.count == 2 else {
+            FileHandle.standardError.write(Data("usage: deskside-loadgen COLLECTOR FIXTURES [--agents N] [--seconds S] [--packages P]\n".utf8))
+            exit(64)
+        }
+        let run = try await Run(collector: arguments[0], fixtures: arguments[1], agents: agents, seconds: seconds, packages: packages)
+        try await run.measure()
+    }
+}
+
+final class Run: @unchecked Sendable {
+    let collectorPath: String
+    let agents: Int
+    let seconds: Int
+    let fleet: Fleet
+    let data: String
+    let group = MultiThreadedEventLoopGroup.singleton
+    var identities: [(id: String, tls: NIOSSLContext)] = []
+    var rows: [(String, String, String)] = []
+
+    init(collector: String, fixtures: String, agents: Int, seconds: Int, packages: Int) async throws {
+        collectorPath = collector
+        self.agents = agents
+        self.seconds = seconds
+        fleet = Fleet(fixtures: fixtures, packages: packages)
+        data = NSTemporaryDirectory() + "deskside-bench-" + UUID().uuidString.prefix(8)
+    }
+
+    /// Enrolls the simulated agents through the store, as enrollment does (the enrollment path itself
+    /// is rate limited per address and is not what this measures).
+    func enroll() throws {
+        let home = try CollectorHome.open(directory: data)
+        let token = try home.store.createEnrollmentToken(name: "bench", reusable: true, expiresAt: nil, now: Date())
+        let caPEM = Array(try home.authority.certificatePEM().utf8)
+        for _ in 0..<agents {
+            let key = P256.Signing.PrivateKey()
+            let request = try CertificateSigningRequest(version: .v1, subject: try DistinguishedName { CommonName("bench") },
+                                                        privateKey: Certificate.PrivateKey(key), attributes: .init(), signatureAlgorithm: .ecdsaWithSHA256)
+            let id = UUID().uuidString.lowercased()
+            let certificate = try home.authority.signAgentRequest(request, agentID: id)
+            _ = try home.store.enrollAgent(tokenSecret: token.secret, uuid: id, certificateFingerprint: CertificateAuthority.fingerprint(of: certificate), now: Date())
+            let tls = try NIOSSLContext(configuration: TransportTLS.clientConfiguration(
+                caPEM: caPEM, certificatePEM: Array(try certificate.serializeAsPEM().pemString.utf8),
+                privateKeyPEM: Array(try Certificate.PrivateKey(key).serializeAsPEM().pemString.utf8)))
+            identities.append((id, tls))
+        }
+    }
+
+    func measure() async throws {
+        try enroll()
+        let config = data + "-config.json"
+        try #"{"maxConnections": 100000, "reportsPerMinute": 10000, "idleTimeoutSeconds": 3600, "heartbeatSeconds": 600}"#
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let collector = Process()
+        collector.executableURL = URL(fileURLWithPath: collectorPath)
+        collector.arguments = ["serve", "--data", data, "--agent-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0", "--config", config]
+        let output = Pipe()
+        collector.standardOutput = output
+        collector.standardError = FileHandle.nullDevice
+        try collector.run()
+        defer { if collector.isRunning { collector.terminate() } }
+        var announced = ""
+        while !announced.contains("agents (TLS):") {
+            let chunk = output.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { throw CocoaError(.fileReadUnknown) }
+            announced += String(decoding: chunk, as: UTF8.self)
+        }
+        let line = announced.components(separatedBy: "\n").first { $0.contains("agents (TLS):") }!
+        let endpoint = try Endpoint(parsing: line.components(separatedBy: " ").last { !$0.isEmpty }!)
+        try await Task.sleep(for: .seconds(1))
+        let idleRSS = Self.rss(collector.processIdentifier)
+
+        // Connected agents, each past hello and welcome.
+        var connected: [SimulatedAgent] = []
+        for batch in stride(from: 0, to: agents, by: 100) {
+            try await withThrowingTaskGroup(of: SimulatedAgent.self) { group in
+                for index in batch..<min(agents, batch + 100) {
+                    group.addTask { [identities, group = self.group] in
+                        let agent = try await SimulatedAgent.connect(to: endpoint, tls: identities[index].tls, group: group)
+                        _ = try await agent.request(.hello(Hello(agentVersion: "bench")))
+                        return agent
+                    }
+                }
+                for try await agent in group { connected.append(agent) }
+            }
+        }
+        try await Task.sleep(for: .seconds(1))
+        let connectedRSS = Self.rss(collector.processIdentifier)
+
+        // Full reports: every agent sends its first, all at once.
+        let machines = (0..<agents).map(fleet.machine)
+        let fullStart = Date()
+        try await forEachAgent(connected) { index, agent in
+            let report = ReportBuilder.report(id: "full-\(index)", sequence: 1, inventory: machines[index], faults: [], base: nil)
+            guard case .ack = try await agent.request(.report(report)) else { throw CocoaError(.featureUnsupported) }
+        }
+        let fullRate = Double(agents) / Date().timeIntervalSince(fullStart)
+
+        // Deltas of 20 changed packages, alternating between two states per agent.
+        let changed = machines.enumerated().map { Fleet.changed($0.element, count: 20, round: $0.offset) }
+        let forward = zip(machines, changed).map { InventoryDelta(from: $0, to: $1) }
+        let backward = zip(changed, machines).map { InventoryDelta(from: $0, to: $1) }
+        let sequences = SequenceCounter(agents: agents)
+        @Sendable func delta(_ index: Int) -> WireMessage {
+            let sequence = sequences.next(index)
+            let delta = sequence % 2 == 0 ? forward[index] : backward[index]
+            return .report(Report(id: "d-\(index)-\(sequence)", sequence: sequence, kind: .delta, base: delta.base, hash: delta.target,
+                                  collectedAt: Date(), delta: delta, faults: []))
+        }
+        let deltaRate = try await saturate(connected) { index in delta(index) }
+        let pingRate = try await saturate(connected) { _ in .ping(Ping()) }
+        let deltaLatency = try await paced(connected, rate: deltaRate / 2) { index in delta(index) }
+        let pingLatency = try await paced(connected, rate: pingRate / 2) { _ in .ping(Ping()) }
+
+        for agent in connected { agent.close() }
+        collector.terminate()
+        collector.waitUntilExit()
+        let databaseBytes = ["", "-wal", "-shm"].reduce(0) { total, suffix in
+            total + ((try? FileManager.default.attributesOfItem(atPath: data + "/deskside.sqlite" + suffix)[.size] as? Int) ?? 0)
+        }
+        try? FileManager.default.removeItem(atPath: data)
+        try? FileManager.default.removeItem(atPath: config)
+
+        let packageCount = machines.map(\.software.packages.count).reduce(0, +) / max(1, agents)
+        print("Collector benchmark: \(agents) simulated agents (\(packageCount) packages each, \(Fleet.images.count) base images), real TLS over loopback;")
+        print("the collector and this load generator share the machine's \(ProcessInfo.processInfo.activeProcessorCount) cores. Phases of \(seconds) s.\n")
+        let table: [(String, String, String)] = [
+            ("full reports/s", String(format: "%.0f", fullRate), "200"),
+            ("deltas/s (20 package changes)", String(format: "%.0f", deltaRate), "5,000"),
+            ("heartbeats/s", String(format: "%.0f", pingRate), "20,000"),
+            ("delta send->ack p50 / p99 at half peak", String(format: "%.1f / %.1f ms", deltaLatency.0, deltaLatency.1), "p99 < 100 ms"),
+            ("heartbeat send->ack p50 / p99 at half peak", String(format: "%.1f / %.1f ms", pingLatency.0, pingLatency.1), "p99 < 100 ms"),
+            ("collector RSS per connected agent", String(format: "%.0f KB", Double(connectedRSS - idleRSS) / Double(agents) / 1024), "< 100 KB (10,000 in 1 GB)"),
+            ("collector RSS idle / with agents", String(format: "%.0f MB / %.0f MB", Double(idleRSS) / 1048576, Double(connectedRSS) / 1048576), ""),
+            ("database bytes per asset", String(format: "%.1f KB", Double(databaseBytes) / Double(agents) / 1024), "< 50 KB"),
+        ]
+        print("metric".padding(toLength: 44, withPad: " ", startingAt: 0) + "measured".padding(toLength: 22, withPad: " ", startingAt: 0) + "target")
+        for (name, value, target) in table {
+            print(name.padding(toLength: 44, withPad: " ", startingAt: 0) + value.padding(toLength: 22, withPad: " ", startingAt: 0) + target)
+        }
+    }
+
+    /// Runs `body` for every agent concurrently.
+    func forEachAgent(_ agents: [SimulatedAgent], _ body: @escaping @Sendable (Int, SimulatedAgent) async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, agent) in agents.enumerated() { group.addTask { try await body(index, agent) } }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Every agent sends back to back for the phase; returns answers per second.
+    func saturate(_ agents: [SimulatedAgent], _ message: @escaping @Sendable (Int) -> WireMessage) async throws -> Double {
+        let end = Date().addingTimeInterval(Double(seconds))
+        let counter = SequenceCounter(agents: 1)
+        let start = Date()
+        try await forEachAgent(agents) { index, agent in
+            while Date() < end {
+                _ = try await agent.request(message(index))
+                _ = counter.next(0)
+            }
+        }
+        return Double(counter.current(0)) / Date().timeIntervalSince(start)
+    }
+
+    /// Sends at `rate` per second (open loop, round robin over free agents); returns p50 and p99 in ms.
+    func paced(_ agents: [SimulatedAgent], rate: Double, _ message: @escaping @Sendable (Int) -> WireMessage) async throws -> (Double, Double) {
+        let latencies = LatencyLog()
+        let interval = 1.0 / max(rate, 1)
+        let start = Date()
+        let total = Int(rate * Double(seconds))
+        let busy = BusySet(count: agents.count)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 0
+            for sent in 0..<total {
+                let due = start.addingTimeInterval(Double(sent) * interval)
+                let wait = due.timeIntervalSinceNow
+                if wait > 0.001 { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
+                var tries = 0
+                while busy.isBusy(next) && tries < agents.count { next = (next + 1) % agents.count; tries += 1 }
+                let index = next
+                next = (next + 1) % agents.count
+                busy.set(index, true)
+                group.addTask {
+                    let sentAt = DispatchTime.now()
+                    _ = try await agents[index].request(message(index))
+                    latencies.add(Double(DispatchTime.now().uptimeNanoseconds - sentAt.uptimeNanoseconds) / 1e6)
+                    busy.set(index, false)
+                }
+            }
+            try await group.waitForAll()
+        }
+        return latencies.percentiles()
+    }
+
+    static func rss(_ pid: Int32) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.components(separatedBy: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+        return (Int(line.components(separatedBy: " ").filter { !$0.isEmpty }[1]) ?? 0) * 1024
+    }
+}
+
+final class SequenceCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [UInt64]
+    init(agents: Int) { values = Array(repeating: 1, count: agents) }
+    func next(_ index: Int) -> UInt64 { lock.withLock { values[index] += 1; return values[index] } }
+    func current(_ index: Int) -> UInt64 { lock.withLock { values[index] - 1 } }
+}
+
+final class BusySet: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flags: [Bool]
+    init(count: Int) { flags = Array(repeating: false, count: count) }
+    func isBusy(_ index: Int) -> Bool { lock.withLock { flags[index] } }
+    func set(_ index: Int, _ value: Bool) { lock.withLock { flags[index] = value } }
+}
+
+final class LatencyLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Double] = []
+    func add(_ value: Double) { lock.withLock { values.append(value) } }
+    func percentiles() -> (Double, Double) {
+        let sorted = lock.withLock { values.sorted() }
+        guard !sorted.isEmpty else { return (0, 0) }
+        return (sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 99 / 100)])
+    }
+}

@@ -1,0 +1,61 @@
+import DesksideProtocol
+import DesksideTransport
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// One simulated agent: a real TLS connection with its own client certificate, one request in flight.
+final class SimulatedAgent: Sendable {
+    let channel: any Channel
+    private let waiting: NIOLockedValueBox<[EventLoopPromise<WireMessage>]>
+
+    private init(channel: any Channel, waiting: NIOLockedValueBox<[EventLoopPromise<WireMessage>]>) {
+        self.channel = channel
+        self.waiting = waiting
+    }
+
+    static func connect(to endpoint: Endpoint, tls: NIOSSLContext, group: any EventLoopGroup) async throws -> SimulatedAgent {
+        let waiting = NIOLockedValueBox<[EventLoopPromise<WireMessage>]>([])
+        let channel = try await ClientBootstrap(group: group)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandlers(TransportTLS.clientHandlers(context: tls, endpoint: endpoint))
+                    try pipeline.addHandler(ByteToMessageHandler(WireMessageDecoder()))
+                    try pipeline.addHandler(MessageToByteHandler(WireMessageEncoder()))
+                    try pipeline.addHandler(Answers(waiting: waiting))
+                }
+            }
+            .connect(host: endpoint.host, port: endpoint.port).get()
+        return SimulatedAgent(channel: channel, waiting: waiting)
+    }
+
+    /// Sends `message` and returns the answer.
+    func request(_ message: WireMessage) async throws -> WireMessage {
+        let promise = channel.eventLoop.makePromise(of: WireMessage.self)
+        waiting.withLockedValue { $0.append(promise) }
+        channel.writeAndFlush(message).whenFailure { promise.fail($0) }
+        return try await promise.futureResult.get()
+    }
+
+    func close() { channel.close(promise: nil) }
+
+    private final class Answers: ChannelInboundHandler {
+        typealias InboundIn = WireMessage
+        let waiting: NIOLockedValueBox<[EventLoopPromise<WireMessage>]>
+
+        init(waiting: NIOLockedValueBox<[EventLoopPromise<WireMessage>]>) { self.waiting = waiting }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let message = unwrapInboundIn(data)
+            let promise = waiting.withLockedValue { $0.isEmpty ? nil : $0.removeFirst() }
+            promise?.succeed(message)
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            struct Closed: Error {}
+            for promise in waiting.withLockedValue({ list in defer { list = [] }; return list }) { promise.fail(Closed()) }
+        }
+    }
+}
