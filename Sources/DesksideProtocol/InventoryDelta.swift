@@ -73,21 +73,46 @@ public struct InventoryDelta: Codable, Sendable, Equatable {
 
     /// Applies the delta to `base`, which must be the inventory it was made from.
     public func apply(to base: Inventory) throws(ApplyError) -> Inventory {
-        let actual = InventoryHash(base).combined
+        try applying(to: base, baseHash: InventoryHash(base)).inventory
+    }
+
+    /// Applies the delta to `base`, whose section hashes the caller already has (the collector keeps
+    /// them with the stored sections): only the sections the delta changes are hashed again.
+    public func applying(to base: Inventory, baseHash: InventoryHash) throws(ApplyError) -> (inventory: Inventory, hash: InventoryHash) {
+        let actual = baseHash.combined
         guard actual == self.base else { throw .baseMismatch(expected: self.base, actual: actual) }
         var result = base
+        var hash = baseHash
         result.collectedAt = collectedAt
         result.agent = agent
-        if let hardware { result.hardware = hardware }
-        if let os { result.os = os }
-        if let updates { result.updates = updates }
-        if let health { result.health = health }
-        if let notes { result.notes = notes }
-        if let packageManagers { result.software.packageManagers = packageManagers }
-        let removed = Set(packagesRemoved)
-        result.software.packages = result.software.packages.filter { !removed.contains(PackageIdentity($0)) } + packagesAdded
-        result.software.sortPackages()
-        guard InventoryHash(result).combined == target else { throw .targetMismatch }
-        return result
+        if let hardware {
+            result.hardware = hardware
+            hash.hardware = InventoryHash.digest(hardware)
+        }
+        if let os {
+            result.os = os
+            hash.os = InventoryHash.digest(os)
+        }
+        if let updates {
+            result.updates = updates
+            hash.updates = InventoryHash.digest(updates)
+        }
+        if let health {
+            result.health = health
+            hash.health = InventoryHash.digest(health)
+        }
+        if let notes {
+            result.notes = notes
+            hash.notes = InventoryHash.digest(notes)
+        }
+        if packageManagers != nil || !packagesRemoved.isEmpty || !packagesAdded.isEmpty {
+            if let packageManagers { result.software.packageManagers = packageManagers }
+            let removed = Set(packagesRemoved)
+            result.software.packages = result.software.packages.filter { !removed.contains(PackageIdentity($0)) } + packagesAdded
+            result.software.sortPackages()
+            hash.software = InventoryHash.digest(result.software)
+        }
+        guard hash.combined == target else { throw .targetMismatch }
+        return (result, hash)
     }
 }

@@ -24,6 +24,16 @@ public struct InventoryHash: Sendable, Equatable, Codable {
         notes = Self.digest(inventory.notes)
     }
 
+    /// Section hashes as stored.
+    public init(hardware: String, os: String, software: String, updates: String, health: String, notes: String) {
+        self.hardware = hardware
+        self.os = os
+        self.software = software
+        self.updates = updates
+        self.health = health
+        self.notes = notes
+    }
+
     /// The hash of the whole inventory: SHA-256 over the section hashes in a fixed order.
     public var combined: String {
         Self.hex(SHA256.hash(data: Array([hardware, os, software, updates, health, notes].joined(separator: "\n").utf8)))
