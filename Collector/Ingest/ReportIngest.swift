@@ -28,44 +28,53 @@ public struct ReportIngest: Sendable {
             return .ack(Ack(id: report.id, sequence: report.sequence, duplicate: true))
         }
         let inventory: Inventory
-        var hash: InventoryHash?
+        let hash: InventoryHash
         switch report.kind {
         case .full:
             guard let full = report.inventory else { return refusal("a full report carries no inventory") }
             hash = InventoryHash(full)
-            guard hash?.combined == report.hash else { return refusal("the report's hash does not match its inventory") }
+            guard hash.combined == report.hash else { return refusal("the report's hash does not match its inventory") }
             inventory = full
         case .delta, .heartbeat:
-            guard let base = try storedInventory(agentUUID), InventoryHash(base).combined == report.base else {
+            // The store keeps the hash of what it holds: a report on another base is answered without
+            // reading the inventory.
+            guard let base = agent.base, base == report.base else {
                 return .needFullReport(NeedFullReport(id: report.id, reason: "the collector holds another base"))
             }
             if report.kind == .heartbeat {
                 guard report.hash == report.base else { return refusal("a heartbeat must not change the inventory") }
-                inventory = base.withCollectedAt(report.collectedAt)
-            } else {
-                guard let delta = report.delta, delta.base == report.base, delta.target == report.hash else {
-                    return refusal("a delta report carries no delta, or one for other hashes")
-                }
-                do {
-                    inventory = try delta.apply(to: base)
-                } catch {
-                    return .needFullReport(NeedFullReport(id: report.id, reason: "the delta does not apply: \(error)"))
-                }
+                return answer(try store.recordHeartbeat(agentUUID: agentUUID, reportID: report.id, sequence: report.sequence, base: base,
+                                                        faults: report.faults, gap: report.gap, collectedAt: report.collectedAt,
+                                                        receivedAt: receivedAt), report)
+            }
+            guard let delta = report.delta, delta.base == report.base, delta.target == report.hash else {
+                return refusal("a delta report carries no delta, or one for other hashes")
+            }
+            guard let assetID = try store.assetID(agentUUID: agentUUID), let stored = try store.inventory(assetID: assetID),
+                  let storedHash = try store.inventoryHash(assetID: assetID) else {
+                return .needFullReport(NeedFullReport(id: report.id, reason: "the collector holds no inventory for this agent"))
+            }
+            do {
+                (inventory, hash) = try delta.applying(to: stored, baseHash: storedHash)
+            } catch {
+                return .needFullReport(NeedFullReport(id: report.id, reason: "the delta does not apply: \(error)"))
             }
         }
-        switch try store.record(agentUUID: agentUUID, reportID: report.id, sequence: report.sequence, kind: report.kind,
-                                inventory: inventory, hash: hash, faults: report.faults, gap: report.gap, receivedAt: receivedAt) {
+        return answer(try store.record(agentUUID: agentUUID, reportID: report.id, sequence: report.sequence, kind: report.kind,
+                                       inventory: inventory, hash: hash, expectedBase: report.kind == .full ? nil : report.base,
+                                       faults: report.faults, gap: report.gap, receivedAt: receivedAt), report)
+    }
+
+    private func answer(_ outcome: CollectorStore.ReportOutcome, _ report: Report) -> WireMessage {
+        switch outcome {
         case .stored:
             return .ack(Ack(id: report.id, sequence: report.sequence, duplicate: false))
         case .duplicate, .stale:
             // Nothing written: acknowledged so that the agent drops it from its spool.
             return .ack(Ack(id: report.id, sequence: report.sequence, duplicate: true))
+        case .baseMoved:
+            return .needFullReport(NeedFullReport(id: report.id, reason: "the collector holds another base"))
         }
-    }
-
-    private func storedInventory(_ agentUUID: String) throws -> Inventory? {
-        guard let assetID = try store.assetID(agentUUID: agentUUID) else { return nil }
-        return try store.inventory(assetID: assetID)
     }
 
     private func refusal(_ message: String) -> WireMessage {

@@ -51,54 +51,114 @@ public final class CollectorStore: Sendable {
         case duplicate
         /// An older sequence than one already stored: kept as received, the inventory not overwritten.
         case stale
+        /// The report builds on a base the store no longer holds (another report moved it meanwhile).
+        case baseMoved
     }
 
     /// Stores an agent's inventory as of one report, in one transaction: the sections that changed,
     /// the package diff against the normalized package tables (never delete-and-reinsert), one history
     /// event per change, the current faults. Idempotent by report id; an older sequence never
     /// overwrites a newer inventory.
-    /// - Parameter hash: the inventory's hash when the caller has computed it already (hashing is the
-    ///   costliest part of a report after parsing).
+    /// - Parameters:
+    ///   - hash: the inventory's hash when the caller has computed it already (hashing is the
+    ///     costliest part of a report after parsing).
+    ///   - expectedBase: for a delta, the base it was applied to; checked inside the transaction.
     public func record(agentUUID: String, reportID: String, sequence: UInt64, kind: Report.Kind, inventory: Inventory,
-                       hash knownHash: InventoryHash? = nil, faults: [Fault], gap: SpoolGap? = nil, receivedAt: Date) throws -> ReportOutcome {
+                       hash knownHash: InventoryHash? = nil, expectedBase: String? = nil, faults: [Fault], gap: SpoolGap? = nil,
+                       receivedAt: Date) throws -> ReportOutcome {
         try pool.write { db in
-            guard let agent = try Row.fetchOne(db, sql: "SELECT id, revokedAt, lastSequence FROM agent WHERE uuid = ?", arguments: [agentUUID]) else {
-                throw StoreError.unknownAgent(agentUUID)
-            }
-            let agentID: Int64 = agent["id"]
-            guard (agent["revokedAt"] as String?) == nil else { throw StoreError.revokedAgent(agentUUID) }
-            guard let sequence = Int64(exactly: sequence) else { throw StoreError.sequenceOutOfRange(sequence) }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM report WHERE agentId = ? AND id = ?", arguments: [agentID, reportID]) == true {
-                return .duplicate
-            }
             let hash = knownHash ?? InventoryHash(inventory)
             let now = Timestamp.text(receivedAt)
-            if let lastSequence = agent["lastSequence"] as Int64?, sequence <= lastSequence {
-                try db.execute(sql: "INSERT INTO report (id, agentId, sequence, kind, hash, receivedAt, outcome) VALUES (?, ?, ?, ?, ?, ?, 'stale')",
-                               arguments: [reportID, agentID, sequence, kind.rawValue, hash.combined, now])
-                return .stale
+            let agent: Admitted
+            switch try Self.admit(db, agentUUID: agentUUID, reportID: reportID, sequence: sequence, kind: kind, hash: hash.combined,
+                                  expectedBase: expectedBase, now: now) {
+            case .refused(let outcome): return outcome
+            case .admitted(let admitted): agent = admitted
             }
-            let assetID = try Self.asset(for: agentID, db: db, now: now)
+            let assetID = try Self.asset(for: agent.id, db: db, now: now)
             var events = try InventoryWriter(db: db, assetID: assetID, at: now).write(inventory, hash: hash)
             events += try Self.replaceFaults(faults, assetID: assetID, db: db, now: now)
-            if let gap {
-                // Reports the agent's spool had to drop while it was offline: the history says so.
-                try db.execute(sql: "INSERT INTO assetEvent (assetId, at, section, item, oldValue, newValue) VALUES (?, ?, 'agent', 'spool gap', NULL, ?)",
-                               arguments: [assetID, now, "\(gap.droppedReports) report(s) lost while offline (sequences \(gap.firstSequence)-\(gap.lastSequence))"])
-                events += 1
-            }
+            events += try Self.recordGap(gap, assetID: assetID, db: db, now: now)
             try db.execute(sql: """
                 UPDATE asset SET hostname = ?, serial = ?, vendor = ?, model = ?, osName = ?, osVersion = ?, lastUser = ?, updatedAt = ?, lastReportAt = ?
                 WHERE id = ?
                 """, arguments: [inventory.os.hostname, inventory.hardware.system.serial, inventory.hardware.system.vendor,
                                  inventory.hardware.system.model, inventory.os.name, inventory.os.version,
                                  inventory.os.loggedInUsers.first?.name, now, Timestamp.text(inventory.collectedAt), assetID])
-            try db.execute(sql: "UPDATE agent SET lastSequence = ?, baseHash = ? WHERE id = ?",
-                           arguments: [sequence, hash.combined, agentID])
-            try db.execute(sql: "INSERT INTO report (id, agentId, sequence, kind, hash, receivedAt, outcome) VALUES (?, ?, ?, ?, ?, ?, 'stored')",
-                           arguments: [reportID, agentID, sequence, kind.rawValue, hash.combined, now])
+            try Self.accept(db, agent: agent, reportID: reportID, kind: kind, hash: hash.combined, now: now)
             return .stored(assetID: assetID, events: events)
         }
+    }
+
+    /// Stores a heartbeat report: the inventory is unchanged, so only the faults, the time of
+    /// collection and the sequence are written, without reading the inventory.
+    public func recordHeartbeat(agentUUID: String, reportID: String, sequence: UInt64, base: String, faults: [Fault], gap: SpoolGap?,
+                                collectedAt: Date, receivedAt: Date) throws -> ReportOutcome {
+        try pool.write { db in
+            let now = Timestamp.text(receivedAt)
+            let agent: Admitted
+            switch try Self.admit(db, agentUUID: agentUUID, reportID: reportID, sequence: sequence, kind: .heartbeat, hash: base,
+                                  expectedBase: base, now: now) {
+            case .refused(let outcome): return outcome
+            case .admitted(let admitted): agent = admitted
+            }
+            guard let assetID = try Int64.fetchOne(db, sql: "SELECT id FROM asset WHERE agentId = ?", arguments: [agent.id]) else { return .baseMoved }
+            try InventoryWriter(db: db, assetID: assetID, at: now).updateCollectedAt(collectedAt)
+            var events = try Self.replaceFaults(faults, assetID: assetID, db: db, now: now)
+            events += try Self.recordGap(gap, assetID: assetID, db: db, now: now)
+            try db.execute(sql: "UPDATE asset SET lastReportAt = ? WHERE id = ?", arguments: [Timestamp.text(collectedAt), assetID])
+            try Self.accept(db, agent: agent, reportID: reportID, kind: .heartbeat, hash: base, now: now)
+            return .stored(assetID: assetID, events: events)
+        }
+    }
+
+    /// An agent whose report may be written.
+    struct Admitted {
+        var id: Int64
+        var sequence: Int64
+    }
+
+    enum Admission {
+        case admitted(Admitted)
+        case refused(ReportOutcome)
+    }
+
+    /// The checks before any report is written, inside its transaction: a known, unrevoked agent; a
+    /// report id not seen before; a sequence newer than the newest stored (an older one is recorded as
+    /// stale and changes nothing); the base the report builds on still the stored one.
+    private static func admit(_ db: Database, agentUUID: String, reportID: String, sequence: UInt64, kind: Report.Kind, hash: String,
+                              expectedBase: String?, now: String) throws -> Admission {
+        guard let agent = try Row.fetchOne(db, sql: "SELECT id, revokedAt, lastSequence, baseHash FROM agent WHERE uuid = ?", arguments: [agentUUID]) else {
+            throw StoreError.unknownAgent(agentUUID)
+        }
+        let agentID: Int64 = agent["id"]
+        guard (agent["revokedAt"] as String?) == nil else { throw StoreError.revokedAgent(agentUUID) }
+        guard let sequence = Int64(exactly: sequence) else { throw StoreError.sequenceOutOfRange(sequence) }
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM report WHERE agentId = ? AND id = ?", arguments: [agentID, reportID]) == true {
+            return .refused(.duplicate)
+        }
+        if let lastSequence = agent["lastSequence"] as Int64?, sequence <= lastSequence {
+            try db.execute(sql: "INSERT INTO report (id, agentId, sequence, kind, hash, receivedAt, outcome) VALUES (?, ?, ?, ?, ?, ?, 'stale')",
+                           arguments: [reportID, agentID, sequence, kind.rawValue, hash, now])
+            return .refused(.stale)
+        }
+        if let expectedBase, (agent["baseHash"] as String?) != expectedBase { return .refused(.baseMoved) }
+        return .admitted(Admitted(id: agentID, sequence: sequence))
+    }
+
+    /// Marks the report stored and moves the agent's sequence and base.
+    private static func accept(_ db: Database, agent: Admitted, reportID: String, kind: Report.Kind, hash: String, now: String) throws {
+        try db.execute(sql: "UPDATE agent SET lastSequence = ?, baseHash = ? WHERE id = ?", arguments: [agent.sequence, hash, agent.id])
+        try db.execute(sql: "INSERT INTO report (id, agentId, sequence, kind, hash, receivedAt, outcome) VALUES (?, ?, ?, ?, ?, ?, 'stored')",
+                       arguments: [reportID, agent.id, agent.sequence, kind.rawValue, hash, now])
+    }
+
+    /// Reports the agent's spool had to drop while it was offline: the history says so.
+    private static func recordGap(_ gap: SpoolGap?, assetID: Int64, db: Database, now: String) throws -> Int {
+        guard let gap else { return 0 }
+        try db.execute(sql: "INSERT INTO assetEvent (assetId, at, section, item, oldValue, newValue) VALUES (?, ?, 'agent', 'spool gap', NULL, ?)",
+                       arguments: [assetID, now, "\(gap.droppedReports) report(s) lost while offline (sequences \(gap.firstSequence)-\(gap.lastSequence))"])
+        return 1
     }
 
     private static func asset(for agentID: Int64, db: Database, now: String) throws -> Int64 {
@@ -160,6 +220,17 @@ public final class CollectorStore: Sendable {
     /// is applied to.
     public func inventory(assetID: Int64) throws -> Inventory? {
         try pool.read { db in try InventoryWriter(db: db, assetID: assetID, at: "").read() }
+    }
+
+    /// The section hashes of the asset's stored inventory; `nil` when any is missing.
+    public func inventoryHash(assetID: Int64) throws -> InventoryHash? {
+        try pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT section, hash FROM inventorySection WHERE assetId = ?", arguments: [assetID])
+            let hashes = Dictionary(uniqueKeysWithValues: rows.map { ($0["section"] as String, $0["hash"] as String) })
+            guard let hardware = hashes["hardware"], let os = hashes["os"], let software = hashes["software"], let updates = hashes["updates"],
+                  let health = hashes["health"], let notes = hashes["notes"] else { return nil }
+            return InventoryHash(hardware: hardware, os: os, software: software, updates: updates, health: health, notes: notes)
+        }
     }
 
     /// The asset of an agent.

@@ -150,6 +150,14 @@ struct InventoryWriter {
             .execute(arguments: [assetID, at, section, item, old, new])
     }
 
+    /// Moves the stored inventory's time of collection (a heartbeat report).
+    func updateCollectedAt(_ date: Date) throws {
+        guard let body = try Data.fetchOne(db, sql: "SELECT body FROM inventorySection WHERE assetId = ? AND section = 'meta'", arguments: [assetID]) else { return }
+        var meta = try JSONCoder.decode(Meta.self, from: Array(body))
+        meta.collectedAt = date
+        try db.execute(sql: "UPDATE inventorySection SET body = ? WHERE assetId = ? AND section = 'meta'", arguments: [Data(try JSONCoder.encode(meta)), assetID])
+    }
+
     /// Rebuilds the stored inventory; `nil` when the asset has none.
     func read() throws -> Inventory? {
         let rows = try Row.fetchAll(db, sql: "SELECT section, body FROM inventorySection WHERE assetId = ?", arguments: [assetID])

@@ -22,6 +22,10 @@ final class ServerHarness: @unchecked Sendable {
     let server: AgentServer
     let port: Int
     let log = CapturedLog()
+    /// Each harness has its own event loop and thread pool, so that tests running side by side (one
+    /// inflating a compression bomb, another storing reports) do not hold each other up.
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    let threadPool = NIOThreadPool(numberOfThreads: 1)
 
     init(_ configure: (inout AgentServerSettings) -> Void = { _ in }) async throws {
         directory = try Fixtures.temporaryDirectory()
@@ -34,14 +38,17 @@ final class ServerHarness: @unchecked Sendable {
             certificateChainPEM: Array((try String(contentsOfFile: home.serverCertificatePath, encoding: .utf8) + "\n" + caPEM).utf8),
             privateKeyPEM: Array(try String(contentsOfFile: home.serverKeyPath, encoding: .utf8).utf8), caPEM: Array(caPEM.utf8))
         let log = self.log
+        threadPool.start()
         server = try AgentServer(settings: settings, store: home.store, enrollment: EnrollmentService(store: home.store, authority: home.authority),
-                                 tls: tls, group: MultiThreadedEventLoopGroup.singleton, threadPool: NIOThreadPool.singleton,
+                                 tls: tls, group: group, threadPool: threadPool,
                                  logger: Logger(label: "test", factory: { _ in CapturingLogHandler(log: log) }))
         port = try await server.start().port ?? 0
     }
 
     func stop() async {
         await server.shutdown()
+        try? await threadPool.shutdownGracefully()
+        try? await group.shutdownGracefully()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -134,7 +141,7 @@ final class RawClient: @unchecked Sendable {
     }
 
     /// Waits until `count` messages have arrived (or the connection closed, or `seconds` passed).
-    func messages(count: Int = 1, seconds: Double = 10) async -> [WireMessage] {
+    func messages(count: Int = 1, seconds: Double = 30) async -> [WireMessage] {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let decoded = messages
