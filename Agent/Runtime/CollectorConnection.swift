@@ -33,18 +33,9 @@ final class CollectorConnection: Sendable {
         let handshake = group.next().makePromise(of: Void.self)
         let channel: any Channel
         do {
-            channel = try await ClientBootstrap(group: group)
-                .connectTimeout(timeout)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        let pipeline = channel.pipeline.syncOperations
-                        try pipeline.addHandlers(TransportTLS.clientHandlers(context: tls, endpoint: endpoint))
-                        try pipeline.addHandler(ByteToMessageHandler(WireMessageDecoder()))
-                        try pipeline.addHandler(MessageToByteHandler(WireMessageEncoder()))
-                        try pipeline.addHandler(Forwarder(continuation: continuation, handshake: handshake))
-                    }
-                }
-                .connect(host: endpoint.host, port: endpoint.port).get()
+            channel = try await WireClient.connect(to: endpoint, tls: tls, group: group, timeout: timeout) {
+                Forwarder(continuation: continuation, handshake: handshake)
+            }
         } catch {
             handshake.fail(error)
             continuation.finish()

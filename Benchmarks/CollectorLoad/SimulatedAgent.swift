@@ -17,17 +17,7 @@ final class SimulatedAgent: Sendable {
 
     static func connect(to endpoint: Endpoint, tls: NIOSSLContext, group: any EventLoopGroup) async throws -> SimulatedAgent {
         let waiting = NIOLockedValueBox<[EventLoopPromise<WireMessage>]>([])
-        let channel = try await ClientBootstrap(group: group)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandlers(TransportTLS.clientHandlers(context: tls, endpoint: endpoint))
-                    try pipeline.addHandler(ByteToMessageHandler(WireMessageDecoder()))
-                    try pipeline.addHandler(MessageToByteHandler(WireMessageEncoder()))
-                    try pipeline.addHandler(Answers(waiting: waiting))
-                }
-            }
-            .connect(host: endpoint.host, port: endpoint.port).get()
+        let channel = try await WireClient.connect(to: endpoint, tls: tls, group: group) { Answers(waiting: waiting) }
         return SimulatedAgent(channel: channel, waiting: waiting)
     }
 

@@ -1,5 +1,7 @@
 import DesksideProtocol
 import NIOCore
+import NIOPosix
+import NIOSSL
 
 /// Bytes to messages: the length prefix is checked as soon as its four bytes are in (a peer announcing
 /// more than the cap is refused before its body is buffered), then the header, then the body is
@@ -42,5 +44,25 @@ public struct WireMessageEncoder: MessageToByteEncoder {
 
     public func encode(data: WireMessage, out: inout ByteBuffer) throws {
         out.writeBytes(data.frame().encoded())
+    }
+}
+
+/// The agent side's connection: TCP to `endpoint`, TLS with the collector's name checked, the wire
+/// codec, then `handler` (which receives `WireMessage`s).
+public enum WireClient {
+    public static func connect(to endpoint: Endpoint, tls: NIOSSLContext, group: any EventLoopGroup, timeout: TimeAmount = .seconds(15),
+                               handler: @escaping @Sendable () -> any ChannelHandler) async throws -> any Channel {
+        try await ClientBootstrap(group: group)
+            .connectTimeout(timeout)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandlers(TransportTLS.clientHandlers(context: tls, endpoint: endpoint))
+                    try pipeline.addHandler(ByteToMessageHandler(WireMessageDecoder()))
+                    try pipeline.addHandler(MessageToByteHandler(WireMessageEncoder()))
+                    try pipeline.addHandler(handler())
+                }
+            }
+            .connect(host: endpoint.host, port: endpoint.port).get()
     }
 }
