@@ -110,7 +110,7 @@ public struct InventoryDelta: Codable, Sendable, Equatable {
             let removed = Set(packagesRemoved)
             result.software.packages = result.software.packages.filter { !removed.contains(PackageIdentity($0)) } + packagesAdded
             result.software.sortPackages()
-            hash.software = InventoryHash.digest(result.software)
+            hash.software = PackageSetDigest(result.software.packages).softwareHash(packageManagers: result.software.packageManagers)
         }
         guard hash.combined == target else { throw .targetMismatch }
         return (result, hash)

@@ -15,10 +15,8 @@ public struct InventoryHash: Sendable, Equatable, Codable {
     public init(_ inventory: Inventory) {
         hardware = Self.digest(inventory.hardware)
         os = Self.digest(inventory.os)
-        // Hashed in canonical package order, so that order never makes two equal package sets differ.
-        var software = inventory.software
-        software.sortPackages()
-        self.software = Self.digest(software)
+        // An order-independent digest of the packages, which a delta updates package by package.
+        software = PackageSetDigest(inventory.software.packages).softwareHash(packageManagers: inventory.software.packageManagers)
         updates = Self.digest(inventory.updates)
         health = Self.digest(inventory.health)
         notes = Self.digest(inventory.notes)

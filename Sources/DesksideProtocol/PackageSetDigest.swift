@@ -1,0 +1,74 @@
+import Crypto
+import DesksideInventory
+
+/// The digest of a set of packages that can be updated one package at a time: the sum, modulo
+/// 2^256, of each package's SHA-256 (of its canonical JSON). Adding or removing a package changes it
+/// in constant time, so the collector applies a delta of twenty packages to a machine of two thousand
+/// without reading or hashing the other 1,980. Order does not matter, so no sorting is needed.
+///
+/// This is a consistency check between an agent and its collector, not a signature: an agent can only
+/// describe its own machine, so the weaker collision resistance of additive set hashing against a
+/// deliberate forger buys it nothing.
+public struct PackageSetDigest: Sendable, Equatable {
+    /// Little-endian 64-bit limbs.
+    public private(set) var limbs: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    public init() {}
+
+    public init(_ packages: some Sequence<Package>) {
+        for package in packages { add(Self.digest(of: package)) }
+    }
+
+    /// Restores a digest from its 32 bytes (as ``bytes`` wrote them).
+    public init?(bytes: [UInt8]) {
+        guard bytes.count == 32 else { return nil }
+        limbs = Self.limbs(bytes)
+    }
+
+    /// One package's SHA-256, over its canonical JSON (install time included).
+    public static func digest(of package: Package) -> [UInt8] {
+        Array(SHA256.hash(data: (try? JSONCoder.encode(package)) ?? []))
+    }
+
+    public mutating func add(_ digest: [UInt8]) {
+        let other = Self.limbs(digest)
+        var carry: UInt64 = 0
+        func step(_ a: UInt64, _ b: UInt64) -> UInt64 {
+            let (partial, overflow1) = a.addingReportingOverflow(b)
+            let (sum, overflow2) = partial.addingReportingOverflow(carry)
+            carry = (overflow1 ? 1 : 0) + (overflow2 ? 1 : 0)
+            return sum
+        }
+        limbs = (step(limbs.0, other.0), step(limbs.1, other.1), step(limbs.2, other.2), step(limbs.3, other.3))
+    }
+
+    public mutating func remove(_ digest: [UInt8]) {
+        let other = Self.limbs(digest)
+        var borrow: UInt64 = 0
+        func step(_ a: UInt64, _ b: UInt64) -> UInt64 {
+            let (partial, underflow1) = a.subtractingReportingOverflow(b)
+            let (difference, underflow2) = partial.subtractingReportingOverflow(borrow)
+            borrow = (underflow1 ? 1 : 0) + (underflow2 ? 1 : 0)
+            return difference
+        }
+        limbs = (step(limbs.0, other.0), step(limbs.1, other.1), step(limbs.2, other.2), step(limbs.3, other.3))
+    }
+
+    /// The 32 bytes, little-endian.
+    public var bytes: [UInt8] {
+        [limbs.0, limbs.1, limbs.2, limbs.3].flatMap { limb in (0..<8).map { UInt8(truncatingIfNeeded: limb >> ($0 * 8)) } }
+    }
+
+    /// The software section's hash: the package managers and this digest, hashed together.
+    public func softwareHash(packageManagers: [String]) -> String {
+        let managers = (try? JSONCoder.encode(packageManagers)) ?? []
+        return InventoryHash.hex(SHA256.hash(data: Array("software/2\n".utf8) + managers + [0x0A] + bytes))
+    }
+
+    private static func limbs(_ bytes: [UInt8]) -> (UInt64, UInt64, UInt64, UInt64) {
+        func limb(_ index: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(bytes[index * 8 + $1]) << ($1 * 8) } }
+        return (limb(0), limb(1), limb(2), limb(3))
+    }
+
+    public static func == (a: PackageSetDigest, b: PackageSetDigest) -> Bool { a.bytes == b.bytes }
+}
