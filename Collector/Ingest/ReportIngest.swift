@@ -50,6 +50,15 @@ public struct ReportIngest: Sendable {
             guard let delta = report.delta, delta.base == report.base, delta.target == report.hash else {
                 return refusal("a delta report carries no delta, or one for other hashes")
             }
+            switch try store.recordDelta(agentUUID: agentUUID, reportID: report.id, sequence: report.sequence, delta: delta,
+                                         faults: report.faults, gap: report.gap, receivedAt: receivedAt) {
+            case .recorded(let outcome):
+                return answer(outcome, report)
+            case .mismatch:
+                return .needFullReport(NeedFullReport(id: report.id, reason: "the delta does not lead to its target from the stored inventory"))
+            case .notInPlace:
+                break  // an inventory stored before package digests: applied on the rebuilt inventory below
+            }
             guard let assetID = try store.assetID(agentUUID: agentUUID), let stored = try store.inventory(assetID: assetID),
                   let storedHash = try store.inventoryHash(assetID: assetID) else {
                 return .needFullReport(NeedFullReport(id: report.id, reason: "the collector holds no inventory for this agent"))

@@ -112,6 +112,54 @@ public final class CollectorStore: Sendable {
         }
     }
 
+    /// What became of a delta applied in place.
+    public enum DeltaResult: Sendable, Equatable {
+        case recorded(ReportOutcome)
+        /// The stored inventory predates package digests: apply the delta on the rebuilt inventory.
+        case notInPlace
+        /// The delta does not lead to its target from the stored inventory: a full report is needed.
+        case mismatch
+    }
+
+    /// Stores a delta report by applying it to the stored inventory in place (see
+    /// `InventoryWriter.apply`), in one transaction with the usual checks; rolled back whole when the
+    /// result does not hash to the delta's target.
+    public func recordDelta(agentUUID: String, reportID: String, sequence: UInt64, delta: InventoryDelta, faults: [Fault], gap: SpoolGap?,
+                            receivedAt: Date) throws -> DeltaResult {
+        do {
+            return .recorded(try pool.write { db in
+                let now = Timestamp.text(receivedAt)
+                let agent: Admitted
+                switch try Self.admit(db, agentUUID: agentUUID, reportID: reportID, sequence: sequence, kind: .delta, hash: delta.target,
+                                      expectedBase: delta.base, now: now) {
+                case .refused(let outcome): return outcome
+                case .admitted(let admitted): agent = admitted
+                }
+                guard let assetID = try Int64.fetchOne(db, sql: "SELECT id FROM asset WHERE agentId = ?", arguments: [agent.id]) else { return .baseMoved }
+                let (hash, applied) = try InventoryWriter(db: db, assetID: assetID, at: now).apply(delta)
+                var events = applied
+                events += try Self.replaceFaults(faults, assetID: assetID, db: db, now: now)
+                events += try Self.recordGap(gap, assetID: assetID, db: db, now: now)
+                if let os = delta.os {
+                    try db.execute(sql: "UPDATE asset SET hostname = ?, osName = ?, osVersion = ?, lastUser = ? WHERE id = ?",
+                                   arguments: [os.hostname, os.name, os.version, os.loggedInUsers.first?.name, assetID])
+                }
+                if let hardware = delta.hardware {
+                    try db.execute(sql: "UPDATE asset SET serial = ?, vendor = ?, model = ? WHERE id = ?",
+                                   arguments: [hardware.system.serial, hardware.system.vendor, hardware.system.model, assetID])
+                }
+                try db.execute(sql: "UPDATE asset SET updatedAt = ?, lastReportAt = ? WHERE id = ?",
+                               arguments: [now, Timestamp.text(delta.collectedAt), assetID])
+                try Self.accept(db, agent: agent, reportID: reportID, kind: .delta, hash: hash.combined, now: now)
+                return .stored(assetID: assetID, events: events)
+            })
+        } catch InventoryWriter.DeltaFailure.notInPlace {
+            return .notInPlace
+        } catch InventoryWriter.DeltaFailure.targetMismatch {
+            return .mismatch
+        }
+    }
+
     /// An agent whose report may be written.
     struct Admitted {
         var id: Int64

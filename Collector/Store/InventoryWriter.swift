@@ -51,9 +51,10 @@ struct InventoryWriter {
         try db.execute(sql: "INSERT OR REPLACE INTO inventorySection (assetId, section, hash, body) VALUES (?, 'meta', '', ?)",
                        arguments: [assetID, Data(try JSONCoder.encode(meta))])
         if stored["software"] != hash.software {
-            events += try writePackages(inventory.software.packages, recordEvents: !isFirst)
-            try db.execute(sql: "INSERT OR REPLACE INTO inventorySection (assetId, section, hash, body) VALUES (?, 'software', ?, X'')",
-                           arguments: [assetID, hash.software])
+            let (count, sum) = try writePackages(inventory.software.packages, recordEvents: !isFirst)
+            events += count
+            try db.execute(sql: "INSERT OR REPLACE INTO inventorySection (assetId, section, hash, body) VALUES (?, 'software', ?, ?)",
+                           arguments: [assetID, hash.software, Data(sum.bytes)])
         }
         if isFirst {
             try event("asset", "created", nil, inventory.os.hostname)
@@ -64,10 +65,12 @@ struct InventoryWriter {
 
     /// A package as stored: its details (shared by every asset reporting exactly the same details, keyed
     /// by their hash) and this asset's install time.
-    private struct StoredPackage {
+    struct StoredPackage {
         var body: [UInt8]
         var bodyHash: String
         var installedAt: String?
+        /// The package's part of the software hash (`PackageSetDigest`).
+        var digest: [UInt8]
 
         init(_ package: Package) throws {
             var details = package
@@ -75,13 +78,14 @@ struct InventoryWriter {
             body = try JSONCoder.encode(details)
             bodyHash = InventoryHash.hex(SHA256.hash(data: body))
             installedAt = package.installedAt.map(Timestamp.text)
+            digest = PackageSetDigest.digest(details: body, installedAt: package.installedAt)
         }
     }
 
     /// Applies the package diff: rows of packages whose version, details and install time are unchanged
     /// are not touched. Versions whose details differ between assets are distinct dictionary rows, so
     /// one agent's report never changes another asset's packages.
-    private func writePackages(_ packages: [Package], recordEvents: Bool) throws -> Int {
+    private func writePackages(_ packages: [Package], recordEvents: Bool) throws -> (events: Int, sum: PackageSetDigest) {
         let current = try Row.fetchAll(db, sql: """
             SELECT v.id AS versionId, n.manager, n.name, n.architecture, v.version, v.bodyHash, a.installedAt FROM assetPackage a
             JOIN packageVersion v ON v.id = a.packageVersionId JOIN packageName n ON n.id = v.packageNameId
@@ -97,8 +101,10 @@ struct InventoryWriter {
                        bodyHash: row["bodyHash"], installedAt: row["installedAt"])] = row["versionId"]
         }
         var wanted: [Key: (Package, StoredPackage)] = [:]
+        var sum = PackageSetDigest()
         for package in packages {
             let storedForm = try StoredPackage(package)
+            sum.add(storedForm.digest)
             wanted[Key(manager: package.manager, name: package.name, architecture: package.architecture, version: package.version,
                        bodyHash: storedForm.bodyHash, installedAt: storedForm.installedAt)] = (package, storedForm)
         }
@@ -106,11 +112,8 @@ struct InventoryWriter {
         let added = wanted.filter { stored[$0.key] == nil }
         let delete = try db.cachedStatement(sql: "DELETE FROM assetPackage WHERE assetId = ? AND packageVersionId = ?")
         for (_, versionID) in removed { try delete.execute(arguments: [assetID, versionID]) }
-        let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO assetPackage (assetId, packageVersionId, installedAt) VALUES (?, ?, ?)")
-        for (_, (package, storedForm)) in added {
-            try insert.execute(arguments: [assetID, try versionID(of: package, storedForm), storedForm.installedAt])
-        }
-        guard recordEvents else { return 0 }
+        for (_, (package, storedForm)) in added { try insertPackage(package, storedForm) }
+        guard recordEvents else { return (0, sum) }
         // History speaks of versions: an upgrade is one event (old -> new), a changed description none.
         struct Identity: Hashable, Comparable {
             var name, architecture, manager: String
@@ -130,7 +133,12 @@ struct InventoryWriter {
             try event("software", "\(identity.name):\(identity.architecture)", old, new)
             events += 1
         }
-        return events
+        return (events, sum)
+    }
+
+    func insertPackage(_ package: Package, _ storedForm: StoredPackage) throws {
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO assetPackage (assetId, packageVersionId, installedAt, digest) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [assetID, try versionID(of: package, storedForm), storedForm.installedAt, Data(storedForm.digest)])
     }
 
     /// The id of a package version with these details in the shared dictionary, inserted when new.
@@ -145,7 +153,7 @@ struct InventoryWriter {
                                   arguments: [nameID, package.version, storedForm.bodyHash])!
     }
 
-    private func event(_ section: String, _ item: String, _ old: String?, _ new: String?) throws {
+    func event(_ section: String, _ item: String, _ old: String?, _ new: String?) throws {
         try db.cachedStatement(sql: "INSERT INTO assetEvent (assetId, at, section, item, oldValue, newValue) VALUES (?, ?, ?, ?, ?, ?)")
             .execute(arguments: [assetID, at, section, item, old, new])
     }

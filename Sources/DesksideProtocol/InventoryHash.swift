@@ -37,7 +37,8 @@ public struct InventoryHash: Sendable, Equatable, Codable {
         Self.hex(SHA256.hash(data: Array([hardware, os, software, updates, health, notes].joined(separator: "\n").utf8)))
     }
 
-    static func digest<T: Encodable>(_ value: T) -> String {
+    /// Hex SHA-256 of a section's canonical JSON.
+    public static func digest<T: Encodable>(_ value: T) -> String {
         // Encoding model values cannot fail: they hold no non-finite numbers.
         let bytes = (try? JSONCoder.encode(value)) ?? []
         return hex(SHA256.hash(data: bytes))

@@ -1,8 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import Crypto
 import DesksideInventory
 
 /// The digest of a set of packages that can be updated one package at a time: the sum, modulo
-/// 2^256, of each package's SHA-256 (of its canonical JSON). Adding or removing a package changes it
+/// 2^256, of each package's SHA-256 (see ``digest(of:)``). Adding or removing a package changes it
 /// in constant time, so the collector applies a delta of twenty packages to a machine of two thousand
 /// without reading or hashing the other 1,980. Order does not matter, so no sorting is needed.
 ///
@@ -25,9 +30,21 @@ public struct PackageSetDigest: Sendable, Equatable {
         limbs = Self.limbs(bytes)
     }
 
-    /// One package's SHA-256, over its canonical JSON (install time included).
+    /// One package's SHA-256: over its canonical JSON without the install time, a newline, and the
+    /// install time (RFC 3339, empty when unknown). The collector stores the first part once for every
+    /// asset that has the same package, so it hashes the same bytes it stores.
     public static func digest(of package: Package) -> [UInt8] {
-        Array(SHA256.hash(data: (try? JSONCoder.encode(package)) ?? []))
+        var details = package
+        details.installedAt = nil
+        return digest(details: (try? JSONCoder.encode(details)) ?? [], installedAt: package.installedAt)
+    }
+
+    public static func digest(details: [UInt8], installedAt: Date?) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: details)
+        hasher.update(data: [0x0A])
+        if let installedAt { hasher.update(data: Array(ISO8601.format(secondsSince1970: installedAt.timeIntervalSince1970).utf8)) }
+        return Array(hasher.finalize())
     }
 
     public mutating func add(_ digest: [UInt8]) {

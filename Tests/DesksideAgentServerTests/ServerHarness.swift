@@ -32,6 +32,8 @@ final class ServerHarness: @unchecked Sendable {
         home = try CollectorHome.open(directory: directory + "/data")
         var settings = AgentServerSettings()
         settings.listen = Endpoint(host: "127.0.0.1", port: 0)
+        // Generous by default: tests share two cores with heavy neighbours; the tests of the timeouts set their own.
+        settings.handshakeTimeoutSeconds = 60
         configure(&settings)
         let caPEM = try home.authority.certificatePEM()
         let tls = try TransportTLS.serverConfiguration(

@@ -52,6 +52,30 @@ import Testing
         #expect(try store.agentState(uuid: "agent-1")?.sequence == 3)
     }
 
+    @Test func aDeltaThatMissesItsTargetIsRolledBackWhole() throws {
+        let (ingest, store, directory) = try Self.setUp()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let base = Self.inventory("laptop")
+        _ = try ingest.handle(Self.full(base, id: "r1", sequence: 1), from: "agent-1", receivedAt: Self.time)
+        let assetID = try #require(try store.assetID(agentUUID: "agent-1"))
+        let eventsBefore = try store.history(assetID: assetID).count
+        var new = base
+        new.software.packages.removeLast()
+        new.os.hostname = "renamed"
+        var report = Self.delta(from: base, to: new, id: "r2", sequence: 2)
+        // The delta claims to remove a package the machine does not have.
+        report.delta?.packagesRemoved.append(.init(Package(name: "ghost", version: "1", architecture: "all", manager: "dpkg")))
+        guard case .needFullReport = try ingest.handle(report, from: "agent-1", receivedAt: Self.time) else { Issue.record("applied"); return }
+        #expect(try store.inventory(assetID: assetID) == base)
+        #expect(try store.history(assetID: assetID).count == eventsBefore)
+        #expect(try store.agentState(uuid: "agent-1")?.sequence == 1)
+        // The same change, honestly described, applies in place and reads back exactly.
+        #expect(try ingest.handle(Self.delta(from: base, to: new, id: "r3", sequence: 3), from: "agent-1", receivedAt: Self.time)
+            == .ack(Ack(id: "r3", sequence: 3, duplicate: false)))
+        #expect(try store.inventory(assetID: assetID) == new)
+        #expect(try store.asset(id: assetID)?.hostname == "renamed")
+    }
+
     @Test func aSpoolGapIsRecordedInTheAssetsHistory() throws {
         let (ingest, store, directory) = try Self.setUp()
         defer { try? FileManager.default.removeItem(atPath: directory) }
