@@ -115,7 +115,7 @@ public final class CollectorStore: Sendable {
     /// What became of a delta applied in place.
     public enum DeltaResult: Sendable, Equatable {
         case recorded(ReportOutcome)
-        /// The stored inventory predates package digests: apply the delta on the rebuilt inventory.
+        /// The stored inventory predates the package-set sum: apply the delta on the rebuilt inventory.
         case notInPlace
         /// The delta does not lead to its target from the stored inventory: a full report is needed.
         case mismatch

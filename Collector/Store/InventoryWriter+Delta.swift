@@ -10,8 +10,8 @@ import GRDB
 extension InventoryWriter {
     /// Why a delta could not be applied in place.
     enum DeltaFailure: Error {
-        /// Something the in-place path needs is not stored (an inventory written before package
-        /// digests existed); the caller applies the delta on the rebuilt inventory instead.
+        /// Something the in-place path needs is not stored (an inventory written before the package-set
+        /// sum was kept); the caller applies the delta on the rebuilt inventory instead.
         case notInPlace
         /// The result does not hash to the delta's target.
         case targetMismatch
@@ -63,7 +63,7 @@ extension InventoryWriter {
             var before: [String: [String]] = [:]
             var after: [String: [String]] = [:]
             let find = try db.cachedStatement(sql: """
-                SELECT a.packageVersionId, a.digest FROM assetPackage a JOIN packageVersion v ON v.id = a.packageVersionId
+                SELECT a.packageVersionId, a.installedAt, v.bodyHash FROM assetPackage a JOIN packageVersion v ON v.id = a.packageVersionId
                 JOIN packageName n ON n.id = v.packageNameId
                 WHERE a.assetId = ? AND n.manager = ? AND n.name = ? AND n.architecture = ? AND v.version = ?
                 """)
@@ -72,8 +72,7 @@ extension InventoryWriter {
                 let rows = try Row.fetchAll(find, arguments: [assetID, removed.manager, removed.name, removed.architecture, removed.version])
                 guard !rows.isEmpty else { throw DeltaFailure.targetMismatch }
                 for row in rows {
-                    guard let digest = row["digest"] as Data? else { throw DeltaFailure.notInPlace }
-                    sum.remove(Array(digest))
+                    sum.remove(PackageSetDigest.digest(detailsHash: row["bodyHash"], installedAt: row["installedAt"]))
                     try delete.execute(arguments: [assetID, row["packageVersionId"] as Int64])
                 }
                 before["\(removed.name):\(removed.architecture)", default: []].append(removed.version)

@@ -78,7 +78,7 @@ struct InventoryWriter {
             body = try JSONCoder.encode(details)
             bodyHash = InventoryHash.hex(SHA256.hash(data: body))
             installedAt = package.installedAt.map(Timestamp.text)
-            digest = PackageSetDigest.digest(details: body, installedAt: package.installedAt)
+            digest = PackageSetDigest.digest(detailsHash: bodyHash, installedAt: installedAt)
         }
     }
 
@@ -137,8 +137,8 @@ struct InventoryWriter {
     }
 
     func insertPackage(_ package: Package, _ storedForm: StoredPackage) throws {
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO assetPackage (assetId, packageVersionId, installedAt, digest) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [assetID, try versionID(of: package, storedForm), storedForm.installedAt, Data(storedForm.digest)])
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO assetPackage (assetId, packageVersionId, installedAt) VALUES (?, ?, ?)")
+            .execute(arguments: [assetID, try versionID(of: package, storedForm), storedForm.installedAt])
     }
 
     /// The id of a package version with these details in the shared dictionary, inserted when new.

@@ -142,9 +142,6 @@ enum StoreMigrations {
                 CREATE INDEX asset_hostname ON asset(hostname COLLATE NOCASE);
                 """)
         }
-        migrator.registerMigration("v5: package digests, for deltas applied without rebuilding the inventory") { db in
-            try db.execute(sql: "ALTER TABLE assetPackage ADD COLUMN digest BLOB CHECK (digest IS NULL OR length(digest) = 32)")
-        }
         return migrator
     }
 }

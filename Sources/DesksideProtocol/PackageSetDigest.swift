@@ -30,20 +30,22 @@ public struct PackageSetDigest: Sendable, Equatable {
         limbs = Self.limbs(bytes)
     }
 
-    /// One package's SHA-256: over its canonical JSON without the install time, a newline, and the
-    /// install time (RFC 3339, empty when unknown). The collector stores the first part once for every
-    /// asset that has the same package, so it hashes the same bytes it stores.
+    /// One package's digest: SHA-256 over the hex SHA-256 of its canonical JSON without the install
+    /// time, a newline, and the install time (RFC 3339, empty when unknown). The collector keeps the
+    /// first hash with the package details it shares between assets, and the install time per asset,
+    /// so it can compute any stored package's digest without storing it.
     public static func digest(of package: Package) -> [UInt8] {
         var details = package
         details.installedAt = nil
-        return digest(details: (try? JSONCoder.encode(details)) ?? [], installedAt: package.installedAt)
+        return digest(detailsHash: InventoryHash.hex(SHA256.hash(data: (try? JSONCoder.encode(details)) ?? [])),
+                      installedAt: package.installedAt.map { ISO8601.format(secondsSince1970: $0.timeIntervalSince1970) })
     }
 
-    public static func digest(details: [UInt8], installedAt: Date?) -> [UInt8] {
+    public static func digest(detailsHash: String, installedAt: String?) -> [UInt8] {
         var hasher = SHA256()
-        hasher.update(data: details)
+        hasher.update(data: Array(detailsHash.utf8))
         hasher.update(data: [0x0A])
-        if let installedAt { hasher.update(data: Array(ISO8601.format(secondsSince1970: installedAt.timeIntervalSince1970).utf8)) }
+        if let installedAt { hasher.update(data: Array(installedAt.utf8)) }
         return Array(hasher.finalize())
     }
 
