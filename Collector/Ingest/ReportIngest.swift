@@ -28,12 +28,10 @@ public struct ReportIngest: Sendable {
             return .ack(Ack(id: report.id, sequence: report.sequence, duplicate: true))
         }
         let inventory: Inventory
-        let hash: InventoryHash
         switch report.kind {
         case .full:
+            // The store hashes the inventory while it prepares its rows, and checks the hash there.
             guard let full = report.inventory else { return refusal("a full report carries no inventory") }
-            hash = InventoryHash(full)
-            guard hash.combined == report.hash else { return refusal("the report's hash does not match its inventory") }
             inventory = full
         case .delta, .heartbeat:
             // The store keeps the hash of what it holds: a report on another base is answered without
@@ -64,14 +62,18 @@ public struct ReportIngest: Sendable {
                 return .needFullReport(NeedFullReport(id: report.id, reason: "the collector holds no inventory for this agent"))
             }
             do {
-                (inventory, hash) = try delta.applying(to: stored, baseHash: storedHash)
+                inventory = try delta.applying(to: stored, baseHash: storedHash).inventory
             } catch {
                 return .needFullReport(NeedFullReport(id: report.id, reason: "the delta does not apply: \(error)"))
             }
         }
-        return answer(try store.record(agentUUID: agentUUID, reportID: report.id, sequence: report.sequence, kind: report.kind,
-                                       inventory: inventory, hash: hash, expectedBase: report.kind == .full ? nil : report.base,
-                                       faults: report.faults, gap: report.gap, receivedAt: receivedAt), report)
+        do {
+            return answer(try store.record(agentUUID: agentUUID, reportID: report.id, sequence: report.sequence, kind: report.kind,
+                                           inventory: inventory, expectedHash: report.hash, expectedBase: report.kind == .full ? nil : report.base,
+                                           faults: report.faults, gap: report.gap, receivedAt: receivedAt), report)
+        } catch CollectorStore.StoreError.hashMismatch {
+            return refusal("the report's hash does not match its inventory")
+        }
     }
 
     private func answer(_ outcome: CollectorStore.ReportOutcome, _ report: Report) -> WireMessage {

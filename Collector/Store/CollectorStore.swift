@@ -13,6 +13,8 @@ import GRDB
 /// in the model's types, so that another store (PostgreSQL) can stand behind the same interface.
 public final class CollectorStore: Sendable {
     let pool: DatabasePool
+    /// Ids of package versions already in the dictionary, so that a report of known packages needs no lookups.
+    let versions = PackageVersionCache()
 
     /// Why a write was refused.
     public enum StoreError: Error, Equatable {
@@ -20,6 +22,8 @@ public final class CollectorStore: Sendable {
         case revokedAgent(String)
         /// Sequence numbers are stored as SQLite integers (signed 64-bit).
         case sequenceOutOfRange(UInt64)
+        /// The inventory does not hash to what the report says.
+        case hashMismatch
     }
 
     /// Opens (creating and migrating when needed) the database at `path`.
@@ -64,10 +68,16 @@ public final class CollectorStore: Sendable {
     ///     costliest part of a report after parsing).
     ///   - expectedBase: for a delta, the base it was applied to; checked inside the transaction.
     public func record(agentUUID: String, reportID: String, sequence: UInt64, kind: Report.Kind, inventory: Inventory,
-                       hash knownHash: InventoryHash? = nil, expectedBase: String? = nil, faults: [Fault], gap: SpoolGap? = nil,
+                       expectedHash: String? = nil, expectedBase: String? = nil, faults: [Fault], gap: SpoolGap? = nil,
                        receivedAt: Date) throws -> ReportOutcome {
-        try pool.write { db in
-            let hash = knownHash ?? InventoryHash(inventory)
+        // Each package is encoded and hashed once, here, for both the inventory's hash and its rows.
+        let packages = try inventory.software.packages.map { ($0, try InventoryWriter.StoredPackage($0)) }
+        var sum = PackageSetDigest()
+        for (_, stored) in packages { sum.add(stored.digest) }
+        let hash = InventoryHash(inventory, software: sum.softwareHash(packageManagers: inventory.software.packageManagers))
+        if let expectedHash, hash.combined != expectedHash { throw StoreError.hashMismatch }
+        var discovered: [PackageVersionCache.Key: Int64] = [:]
+        let outcome = try pool.write { db -> ReportOutcome in
             let now = Timestamp.text(receivedAt)
             let agent: Admitted
             switch try Self.admit(db, agentUUID: agentUUID, reportID: reportID, sequence: sequence, kind: kind, hash: hash.combined,
@@ -76,7 +86,9 @@ public final class CollectorStore: Sendable {
             case .admitted(let admitted): agent = admitted
             }
             let assetID = try Self.asset(for: agent.id, db: db, now: now)
-            var events = try InventoryWriter(db: db, assetID: assetID, at: now).write(inventory, hash: hash)
+            let writer = InventoryWriter(db: db, assetID: assetID, at: now, versions: versions)
+            var events = try writer.write(inventory, packages: packages, sum: sum, hash: hash)
+            discovered = writer.discovered.value
             events += try Self.replaceFaults(faults, assetID: assetID, db: db, now: now)
             events += try Self.recordGap(gap, assetID: assetID, db: db, now: now)
             try db.execute(sql: """
@@ -88,6 +100,8 @@ public final class CollectorStore: Sendable {
             try Self.accept(db, agent: agent, reportID: reportID, kind: kind, hash: hash.combined, now: now)
             return .stored(assetID: assetID, events: events)
         }
+        versions.remember(discovered)
+        return outcome
     }
 
     /// Stores a heartbeat report: the inventory is unchanged, so only the faults, the time of
@@ -126,8 +140,9 @@ public final class CollectorStore: Sendable {
     /// result does not hash to the delta's target.
     public func recordDelta(agentUUID: String, reportID: String, sequence: UInt64, delta: InventoryDelta, faults: [Fault], gap: SpoolGap?,
                             receivedAt: Date) throws -> DeltaResult {
+        var discovered: [PackageVersionCache.Key: Int64] = [:]
         do {
-            return .recorded(try pool.write { db in
+            let outcome = try pool.write { db -> ReportOutcome in
                 let now = Timestamp.text(receivedAt)
                 let agent: Admitted
                 switch try Self.admit(db, agentUUID: agentUUID, reportID: reportID, sequence: sequence, kind: .delta, hash: delta.target,
@@ -136,7 +151,9 @@ public final class CollectorStore: Sendable {
                 case .admitted(let admitted): agent = admitted
                 }
                 guard let assetID = try Int64.fetchOne(db, sql: "SELECT id FROM asset WHERE agentId = ?", arguments: [agent.id]) else { return .baseMoved }
-                let (hash, applied) = try InventoryWriter(db: db, assetID: assetID, at: now).apply(delta)
+                let writer = InventoryWriter(db: db, assetID: assetID, at: now, versions: versions)
+                let (hash, applied) = try writer.apply(delta)
+                discovered = writer.discovered.value
                 var events = applied
                 events += try Self.replaceFaults(faults, assetID: assetID, db: db, now: now)
                 events += try Self.recordGap(gap, assetID: assetID, db: db, now: now)
@@ -152,7 +169,9 @@ public final class CollectorStore: Sendable {
                                arguments: [now, Timestamp.text(delta.collectedAt), assetID])
                 try Self.accept(db, agent: agent, reportID: reportID, kind: .delta, hash: hash.combined, now: now)
                 return .stored(assetID: assetID, events: events)
-            })
+            }
+            versions.remember(discovered)
+            return .recorded(outcome)
         } catch InventoryWriter.DeltaFailure.notInPlace {
             return .notInPlace
         } catch InventoryWriter.DeltaFailure.targetMismatch {

@@ -17,6 +17,16 @@ struct InventoryWriter {
     let db: Database
     let assetID: Int64
     let at: String
+    let versions: PackageVersionCache
+    /// Package version ids looked up or inserted by this write, for the cache once it commits.
+    let discovered = Box<[PackageVersionCache.Key: Int64]>([:])
+
+    init(db: Database, assetID: Int64, at: String, versions: PackageVersionCache = PackageVersionCache()) {
+        self.db = db
+        self.assetID = assetID
+        self.at = at
+        self.versions = versions
+    }
 
     /// Metadata kept with the sections, to rebuild an `Inventory`.
     struct Meta: Codable {
@@ -27,7 +37,7 @@ struct InventoryWriter {
     }
 
     /// Writes `inventory`; returns how many history events it recorded.
-    func write(_ inventory: Inventory, hash: InventoryHash) throws -> Int {
+    func write(_ inventory: Inventory, packages: [(Package, StoredPackage)], sum: PackageSetDigest, hash: InventoryHash) throws -> Int {
         let stored = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT section, hash FROM inventorySection WHERE assetId = ?", arguments: [assetID])
             .map { ($0["section"] as String, $0["hash"] as String) })
         let isFirst = stored.isEmpty
@@ -51,8 +61,7 @@ struct InventoryWriter {
         try db.execute(sql: "INSERT OR REPLACE INTO inventorySection (assetId, section, hash, body) VALUES (?, 'meta', '', ?)",
                        arguments: [assetID, Data(try JSONCoder.encode(meta))])
         if stored["software"] != hash.software {
-            let (count, sum) = try writePackages(inventory.software.packages, recordEvents: !isFirst)
-            events += count
+            events += try writePackages(packages, recordEvents: !isFirst)
             try db.execute(sql: "INSERT OR REPLACE INTO inventorySection (assetId, section, hash, body) VALUES (?, 'software', ?, ?)",
                            arguments: [assetID, hash.software, Data(sum.bytes)])
         }
@@ -85,7 +94,7 @@ struct InventoryWriter {
     /// Applies the package diff: rows of packages whose version, details and install time are unchanged
     /// are not touched. Versions whose details differ between assets are distinct dictionary rows, so
     /// one agent's report never changes another asset's packages.
-    private func writePackages(_ packages: [Package], recordEvents: Bool) throws -> (events: Int, sum: PackageSetDigest) {
+    private func writePackages(_ packages: [(Package, StoredPackage)], recordEvents: Bool) throws -> Int {
         let current = try Row.fetchAll(db, sql: """
             SELECT v.id AS versionId, n.manager, n.name, n.architecture, v.version, v.bodyHash, a.installedAt FROM assetPackage a
             JOIN packageVersion v ON v.id = a.packageVersionId JOIN packageName n ON n.id = v.packageNameId
@@ -101,10 +110,7 @@ struct InventoryWriter {
                        bodyHash: row["bodyHash"], installedAt: row["installedAt"])] = row["versionId"]
         }
         var wanted: [Key: (Package, StoredPackage)] = [:]
-        var sum = PackageSetDigest()
-        for package in packages {
-            let storedForm = try StoredPackage(package)
-            sum.add(storedForm.digest)
+        for (package, storedForm) in packages {
             wanted[Key(manager: package.manager, name: package.name, architecture: package.architecture, version: package.version,
                        bodyHash: storedForm.bodyHash, installedAt: storedForm.installedAt)] = (package, storedForm)
         }
@@ -113,7 +119,7 @@ struct InventoryWriter {
         let delete = try db.cachedStatement(sql: "DELETE FROM assetPackage WHERE assetId = ? AND packageVersionId = ?")
         for (_, versionID) in removed { try delete.execute(arguments: [assetID, versionID]) }
         for (_, (package, storedForm)) in added { try insertPackage(package, storedForm) }
-        guard recordEvents else { return (0, sum) }
+        guard recordEvents else { return 0 }
         // History speaks of versions: an upgrade is one event (old -> new), a changed description none.
         struct Identity: Hashable, Comparable {
             var name, architecture, manager: String
@@ -133,7 +139,7 @@ struct InventoryWriter {
             try event("software", "\(identity.name):\(identity.architecture)", old, new)
             events += 1
         }
-        return (events, sum)
+        return events
     }
 
     func insertPackage(_ package: Package, _ storedForm: StoredPackage) throws {
@@ -143,14 +149,19 @@ struct InventoryWriter {
 
     /// The id of a package version with these details in the shared dictionary, inserted when new.
     private func versionID(of package: Package, _ storedForm: StoredPackage) throws -> Int64 {
+        let key = PackageVersionCache.Key(manager: package.manager, name: package.name, architecture: package.architecture,
+                                          version: package.version, bodyHash: storedForm.bodyHash)
+        if let id = versions.id(key) ?? discovered.value[key] { return id }
         let insertName = try db.cachedStatement(sql: "INSERT INTO packageName (manager, name, architecture) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
         try insertName.execute(arguments: [package.manager, package.name, package.architecture])
         let nameID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM packageName WHERE manager = ? AND name = ? AND architecture = ?"),
                                         arguments: [package.manager, package.name, package.architecture])!
         let insertVersion = try db.cachedStatement(sql: "INSERT INTO packageVersion (packageNameId, version, bodyHash, body) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
         try insertVersion.execute(arguments: [nameID, package.version, storedForm.bodyHash, Data(storedForm.body)])
-        return try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM packageVersion WHERE packageNameId = ? AND version = ? AND bodyHash = ?"),
-                                  arguments: [nameID, package.version, storedForm.bodyHash])!
+        let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM packageVersion WHERE packageNameId = ? AND version = ? AND bodyHash = ?"),
+                                    arguments: [nameID, package.version, storedForm.bodyHash])!
+        discovered.value[key] = id
+        return id
     }
 
     func event(_ section: String, _ item: String, _ old: String?, _ new: String?) throws {

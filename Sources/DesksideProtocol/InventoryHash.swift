@@ -13,10 +13,15 @@ public struct InventoryHash: Sendable, Equatable, Codable {
     public var notes: String
 
     public init(_ inventory: Inventory) {
+        self.init(inventory, software: PackageSetDigest(inventory.software.packages).softwareHash(packageManagers: inventory.software.packageManagers))
+    }
+
+    /// The hashes of `inventory`, with the software section's given (computed from package digests
+    /// the caller already has).
+    public init(_ inventory: Inventory, software: String) {
+        self.software = software
         hardware = Self.digest(inventory.hardware)
         os = Self.digest(inventory.os)
-        // An order-independent digest of the packages, which a delta updates package by package.
-        software = PackageSetDigest(inventory.software.packages).softwareHash(packageManagers: inventory.software.packageManagers)
         updates = Self.digest(inventory.updates)
         health = Self.digest(inventory.health)
         notes = Self.digest(inventory.notes)
