@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -26,6 +29,8 @@ struct RunCommand: AsyncParsableCommand {
     var once = false
 
     func run() async throws {
+        // A collector that goes away mid-write is a connection error, never a reason to die.
+        signal(SIGPIPE, SIG_IGN)
         let directory = try state.directory()
         guard let identity = try AgentIdentity.load(stateDirectory: directory) else {
             throw CommandFailure("this agent is not enrolled (no identity in \(directory)); run deskside-agent enroll first")

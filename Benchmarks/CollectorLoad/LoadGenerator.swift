@@ -18,6 +18,7 @@ import X509
 @main
 struct LoadGenerator {
     static func main() async throws {
+        signal(SIGPIPE, SIG_IGN)
         var arguments = Array(CommandLine.arguments.dropFirst())
         func option(_ name: String, _ fallback: Int) -> Int {
             guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else { return fallback }

@@ -40,6 +40,8 @@ struct ServeCommand: AsyncParsableCommand {
     var config: String?
 
     func run() async throws {
+        // A peer that goes away mid-write is an error on that connection, never a reason to die.
+        signal(SIGPIPE, SIG_IGN)
         let file = try config.map(ServeConfiguration.load) ?? ServeConfiguration()
         try file.validate()
         let agentEndpoint = try Self.endpoint(agentListen ?? file.agentListen ?? "0.0.0.0:7443", option: "--agent-listen")
