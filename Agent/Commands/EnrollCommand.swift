@@ -32,6 +32,7 @@ struct EnrollCommand: AsyncParsableCommand {
     @OptionGroup var state: StateOption
 
     func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
         let endpoint: Endpoint
         do { endpoint = try Endpoint(parsing: collector) } catch { throw ValidationError("--collector: \(error)") }
         let token = try Self.readToken(tokenFile)
