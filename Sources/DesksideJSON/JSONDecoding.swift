@@ -13,7 +13,7 @@ extension JSONCoder {
 
     public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(JSONError) -> T {
         do {
-            return try TreeDecoder(value: value, codingPath: []).decodeValue(type)
+            return try TreeDecoder(value: value, parent: nil, key: nil).decodeValue(type)
         } catch let error as JSONError {
             throw error
         } catch {
@@ -22,10 +22,45 @@ extension JSONCoder {
     }
 }
 
+/// The keys leading to a container, kept as a chain so that decoding a value costs no array copy:
+/// the path is made into an array only when asked (in practice, for an error message).
+final class CodingPathNode {
+    let parent: CodingPathNode?
+    let key: any CodingKey
+
+    init(parent: CodingPathNode?, key: any CodingKey) {
+        self.parent = parent
+        self.key = key
+    }
+
+    var keys: [any CodingKey] {
+        var keys: [any CodingKey] = []
+        var node: CodingPathNode? = self
+        while let current = node {
+            keys.append(current.key)
+            node = current.parent
+        }
+        return keys.reversed()
+    }
+}
+
 struct TreeDecoder: Decoder {
     let value: JSONValue
-    let codingPath: [any CodingKey]
+    /// The path to this value's container, and this value's key in it (`nil` at the top).
+    let parent: CodingPathNode?
+    let key: (any CodingKey)?
     var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    var codingPath: [any CodingKey] {
+        guard let key else { return [] }
+        return (parent?.keys ?? []) + [key]
+    }
+
+    /// The path node for this value, for its children (made once per container, not per leaf).
+    var node: CodingPathNode? {
+        guard let key else { return nil }
+        return CodingPathNode(parent: parent, key: key)
+    }
 
     func mismatch(_ expected: String) -> JSONError {
         JSONError(.typeMismatch, "expected \(expected)", at: pathText(codingPath).isEmpty ? "the top level" : pathText(codingPath))
@@ -41,14 +76,12 @@ struct TreeDecoder: Decoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard case .object(let members) = value else { throw mismatch("an object") }
-        var table: [String: JSONValue] = [:]
-        for member in members { table[member.key] = member.value }
-        return KeyedDecodingContainer(KeyedReader<Key>(members: table, codingPath: codingPath))
+        return KeyedDecodingContainer(KeyedReader<Key>(members: members, path: node))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         guard case .array(let items) = value else { throw mismatch("an array") }
-        return UnkeyedReader(items: items, codingPath: codingPath)
+        return UnkeyedReader(items: items, path: node)
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleReader(decoder: self) }
@@ -75,20 +108,36 @@ struct TreeDecoder: Decoder {
 }
 
 struct KeyedReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    let members: [String: JSONValue]
-    let codingPath: [any CodingKey]
-    var allKeys: [Key] { members.keys.compactMap { Key(stringValue: $0) } }
+    /// Members in document order (the parser refuses duplicate keys). Model objects have a handful of
+    /// keys, where a scan beats hashing; large objects get a table.
+    let members: [(key: String, value: JSONValue)]
+    let table: [String: JSONValue]?
+    let path: CodingPathNode?
+    var codingPath: [any CodingKey] { path?.keys ?? [] }
+    var allKeys: [Key] { members.compactMap { Key(stringValue: $0.key) } }
 
-    func contains(_ key: Key) -> Bool { members[key.stringValue] != nil }
-
-    func child(_ key: Key) throws -> TreeDecoder {
-        guard let value = members[key.stringValue] else {
-            throw JSONError(.missingKey, "missing key \"\(key.stringValue)\"", at: pathText(codingPath).isEmpty ? "the top level" : pathText(codingPath))
-        }
-        return TreeDecoder(value: value, codingPath: codingPath + [key])
+    init(members: [(key: String, value: JSONValue)], path: CodingPathNode?) {
+        self.members = members
+        self.path = path
+        table = members.count > 16 ? Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first }) : nil
     }
 
-    func decodeNil(forKey key: Key) throws -> Bool { members[key.stringValue].map { $0 == .null } ?? true }
+    func member(_ name: String) -> JSONValue? {
+        if let table { return table[name] }
+        for member in members where member.key == name { return member.value }
+        return nil
+    }
+
+    func contains(_ key: Key) -> Bool { member(key.stringValue) != nil }
+
+    func child(_ key: Key) throws -> TreeDecoder {
+        guard let value = member(key.stringValue) else {
+            throw JSONError(.missingKey, "missing key \"\(key.stringValue)\"", at: pathText(codingPath).isEmpty ? "the top level" : pathText(codingPath))
+        }
+        return TreeDecoder(value: value, parent: path, key: key)
+    }
+
+    func decodeNil(forKey key: Key) throws -> Bool { member(key.stringValue).map { $0 == .null } ?? true }
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try child(key).bool() }
     func decode(_ type: String.Type, forKey key: Key) throws -> String { try child(key).string() }
     func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try child(key).floating() }
@@ -116,20 +165,21 @@ struct KeyedReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
 struct UnkeyedReader: UnkeyedDecodingContainer {
     let items: [JSONValue]
-    let codingPath: [any CodingKey]
+    let path: CodingPathNode?
+    var codingPath: [any CodingKey] { path?.keys ?? [] }
     var currentIndex = 0
     var count: Int? { items.count }
     var isAtEnd: Bool { currentIndex >= items.count }
 
-    init(items: [JSONValue], codingPath: [any CodingKey]) {
+    init(items: [JSONValue], path: CodingPathNode?) {
         self.items = items
-        self.codingPath = codingPath
+        self.path = path
     }
 
     mutating func next() throws -> TreeDecoder {
         guard !isAtEnd else { throw JSONError(.typeMismatch, "array ends early", at: pathText(codingPath)) }
         defer { currentIndex += 1 }
-        return TreeDecoder(value: items[currentIndex], codingPath: codingPath + [IndexKey(currentIndex)])
+        return TreeDecoder(value: items[currentIndex], parent: path, key: IndexKey(currentIndex))
     }
 
     mutating func decodeNil() throws -> Bool {

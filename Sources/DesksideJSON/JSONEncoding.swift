@@ -46,14 +46,29 @@ final class NodeBox {
 
     enum Content {
         case value(JSONValue)
-        case object([String: Child])
+        /// Members in the order set; a key set twice keeps its last value (see ``sorted(_:)``).
+        case object([(key: String, value: Child)])
         case array([Child])
     }
 
     var content: Content = .value(.null)
 
-    static func sorted(_ members: [String: Child]) -> [(key: String, value: Child)] {
-        members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+    /// Members by key (bytewise), each key once with the value set last. An array and a sort are
+    /// cheaper than a dictionary for the handful of keys a model object has.
+    static func sorted(_ members: [(key: String, value: Child)]) -> [(key: String, value: Child)] {
+        let ordered = members.indices.sorted { a, b in
+            members[a].key == members[b].key ? a < b : members[a].key.utf8.lexicographicallyPrecedes(members[b].key.utf8)
+        }
+        var result: [(key: String, value: Child)] = []
+        result.reserveCapacity(members.count)
+        for index in ordered {
+            if let last = result.last, last.key == members[index].key {
+                result[result.count - 1] = members[index]
+            } else {
+                result.append(members[index])
+            }
+        }
+        return result
     }
 
     /// Serializes without building a second tree.
@@ -78,7 +93,7 @@ final class NodeBox {
     func set(_ child: Child, forKey key: String) {
         guard case .object(var members) = content else { return }
         content = .value(.null)
-        members[key] = child
+        members.append((key, child))
         content = .object(members)
     }
 
@@ -114,7 +129,7 @@ final class TreeEncoder: Encoder {
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        if case .object = node.content {} else { node.content = .object([:]) }
+        if case .object = node.content {} else { node.content = .object([]) }
         return KeyedEncodingContainer(KeyedContainer<Key>(node: node, codingPath: codingPath))
     }
 
@@ -173,7 +188,7 @@ struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
         let child = NodeBox()
-        child.content = .object([:])
+        child.content = .object([])
         set(child, key)
         return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: codingPath + [key]))
     }
@@ -234,7 +249,7 @@ struct UnkeyedContainer: UnkeyedEncodingContainer {
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         let child = NodeBox()
-        child.content = .object([:])
+        child.content = .object([])
         append(child)
         return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: codingPath + [IndexKey(count - 1)]))
     }

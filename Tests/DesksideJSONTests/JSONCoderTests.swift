@@ -40,6 +40,32 @@ import Testing
         #expect(try JSONCoder.decode(Sample.self, from: Array(encoder.encode(Self.sample))) == Self.sample)
     }
 
+    /// A key written twice keeps its last value, once; keys sort bytewise ("B" before "a").
+    struct Twice: Encodable {
+        enum Key: String, CodingKey { case a, B, c }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(1, forKey: .c)
+            try container.encode(2, forKey: .a)
+            try container.encode(3, forKey: .B)
+            try container.encode(4, forKey: .c)
+        }
+    }
+
+    @Test func aKeyWrittenTwiceKeepsItsLastValue() throws {
+        #expect(String(decoding: try JSONCoder.encode(Twice()), as: UTF8.self) == #"{"B":3,"a":2,"c":4}"#)
+    }
+
+    @Test func decodingErrorsNameTheirPath() throws {
+        struct Inner: Decodable { var count: Int }
+        struct Outer: Decodable { var items: [Inner] }
+        #expect {
+            _ = try JSONCoder.decode(Outer.self, from: Array(#"{"items":[{"count":1},{"count":"x"}]}"#.utf8))
+        } throws: { error in
+            "\(error)".contains("items") && "\(error)".contains("1") && "\(error)".contains("count")
+        }
+    }
+
     @Test func prettyOutputIsStillJSON() throws {
         let bytes = try JSONCoder.encode(Self.sample, pretty: true)
         #expect(String(decoding: bytes, as: UTF8.self).contains("\n  \"big\" : "))
