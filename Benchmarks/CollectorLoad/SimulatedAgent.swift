@@ -17,15 +17,20 @@ final class SimulatedAgent: Sendable {
 
     static func connect(to endpoint: Endpoint, tls: NIOSSLContext, group: any EventLoopGroup) async throws -> SimulatedAgent {
         let waiting = NIOLockedValueBox<[EventLoopPromise<WireMessage>]>([])
-        let channel = try await WireClient.connect(to: endpoint, tls: tls, group: group) { Answers(waiting: waiting) }
+        let channel = try await WireClient.connect(to: endpoint, tls: tls, group: group, encoder: false) { Answers(waiting: waiting) }
         return SimulatedAgent(channel: channel, waiting: waiting)
     }
 
     /// Sends `message` and returns the answer.
     func request(_ message: WireMessage) async throws -> WireMessage {
+        try await request(frame: message.frame().encoded())
+    }
+
+    /// Sends an encoded frame and returns the answer.
+    func request(frame: [UInt8]) async throws -> WireMessage {
         let promise = channel.eventLoop.makePromise(of: WireMessage.self)
         waiting.withLockedValue { $0.append(promise) }
-        channel.writeAndFlush(message).whenFailure { promise.fail($0) }
+        channel.writeAndFlush(ByteBuffer(bytes: frame)).whenFailure { promise.fail($0) }
         return try await promise.futureResult.get()
     }
 

@@ -48,10 +48,11 @@ public struct WireMessageEncoder: MessageToByteEncoder {
 }
 
 /// The agent side's connection: TCP to `endpoint`, TLS with the collector's name checked, the wire
-/// codec, then `handler` (which receives `WireMessage`s).
+/// codec, then `handler` (which receives `WireMessage`s). Without `encoder`, the caller writes frames
+/// as bytes (the load generator sends frames it encoded before the clock started).
 public enum WireClient {
     public static func connect(to endpoint: Endpoint, tls: NIOSSLContext, group: any EventLoopGroup, timeout: TimeAmount = .seconds(15),
-                               handler: @escaping @Sendable () -> any ChannelHandler) async throws -> any Channel {
+                               encoder: Bool = true, handler: @escaping @Sendable () -> any ChannelHandler) async throws -> any Channel {
         try await ClientBootstrap(group: group)
             .connectTimeout(timeout)
             .channelInitializer { channel in
@@ -59,7 +60,7 @@ public enum WireClient {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandlers(TransportTLS.clientHandlers(context: tls, endpoint: endpoint))
                     try pipeline.addHandler(ByteToMessageHandler(WireMessageDecoder()))
-                    try pipeline.addHandler(MessageToByteHandler(WireMessageEncoder()))
+                    if encoder { try pipeline.addHandler(MessageToByteHandler(WireMessageEncoder())) }
                     try pipeline.addHandler(handler())
                 }
             }
