@@ -119,9 +119,7 @@ extension CollectorStore {
     public func recentHistory(assetID: Int64, limit: Int) throws -> [AssetEvent] {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT at, section, item, oldValue, newValue FROM assetEvent WHERE assetId = ? ORDER BY id DESC LIMIT ?",
-                             arguments: [assetID, limit]).map {
-                AssetEvent(at: $0["at"], section: $0["section"], item: $0["item"], oldValue: $0["oldValue"], newValue: $0["newValue"])
-            }
+                             arguments: [assetID, limit]).map(AssetEvent.init)
         }
     }
 

@@ -37,7 +37,8 @@ public final class CollectorStore: Sendable {
 
     // MARK: - Agents
 
-    /// Registers an enrolled agent; returns its stable id (a UUID string).
+    /// Registers an agent without an enrollment token (tests and tools; agents enroll through
+    /// `enrollAgent`).
     public func registerAgent(uuid: String, certificateFingerprint: String, at time: Date) throws {
         try pool.write { db in
             try db.execute(sql: "INSERT INTO agent (uuid, certificateFingerprint, enrolledAt) VALUES (?, ?, ?)",
@@ -63,15 +64,13 @@ public final class CollectorStore: Sendable {
     /// the package diff against the normalized package tables (never delete-and-reinsert), one history
     /// event per change, the current faults. Idempotent by report id; an older sequence never
     /// overwrites a newer inventory.
-    /// - Parameters:
-    ///   - hash: the inventory's hash when the caller has computed it already (hashing is the
-    ///     costliest part of a report after parsing).
-    ///   - expectedBase: for a delta, the base it was applied to; checked inside the transaction.
+    /// - Parameter expectedHash: the hash the report claims; the store hashes the inventory while it
+    ///   prepares its rows and throws `hashMismatch` when they differ.
     public func record(agentUUID: String, reportID: String, sequence: UInt64, kind: Report.Kind, inventory: Inventory,
-                       expectedHash: String? = nil, expectedBase: String? = nil, faults: [Fault], gap: SpoolGap? = nil,
+                       expectedHash: String? = nil, faults: [Fault], gap: SpoolGap? = nil,
                        receivedAt: Date) throws -> ReportOutcome {
         // Each package is encoded and hashed once, here, for both the inventory's hash and its rows.
-        let packages = try inventory.software.packages.map { ($0, try InventoryWriter.StoredPackage($0)) }
+        let packages = inventory.software.packages.map { ($0, InventoryWriter.StoredPackage($0)) }
         var sum = PackageSetDigest()
         for (_, stored) in packages { sum.add(stored.digest) }
         let hash = InventoryHash(inventory, software: sum.softwareHash(packageManagers: inventory.software.packageManagers))
@@ -81,14 +80,14 @@ public final class CollectorStore: Sendable {
             let now = Timestamp.text(receivedAt)
             let agent: Admitted
             switch try Self.admit(db, agentUUID: agentUUID, reportID: reportID, sequence: sequence, kind: kind, hash: hash.combined,
-                                  expectedBase: expectedBase, now: now) {
+                                  expectedBase: nil, now: now) {
             case .refused(let outcome): return outcome
             case .admitted(let admitted): agent = admitted
             }
-            let assetID = try Self.asset(for: agent.id, db: db, now: now)
+            let assetID = try agent.assetID ?? Self.createAsset(for: agent.id, db: db, now: now)
             let writer = InventoryWriter(db: db, assetID: assetID, at: now, versions: versions)
             var events = try writer.write(inventory, packages: packages, sum: sum, hash: hash)
-            discovered = writer.discovered.value
+            discovered = writer.discovered
             events += try Self.replaceFaults(faults, assetID: assetID, db: db, now: now)
             events += try Self.recordGap(gap, assetID: assetID, db: db, now: now)
             try db.execute(sql: """
@@ -105,7 +104,7 @@ public final class CollectorStore: Sendable {
     }
 
     /// Stores a heartbeat report: the inventory is unchanged, so only the faults, the time of
-    /// collection and the sequence are written, without reading the inventory.
+    /// collection (in the meta section) and the sequence are written; no other section is read.
     public func recordHeartbeat(agentUUID: String, reportID: String, sequence: UInt64, base: String, faults: [Fault], gap: SpoolGap?,
                                 collectedAt: Date, receivedAt: Date) throws -> ReportOutcome {
         try pool.write { db in
@@ -116,7 +115,7 @@ public final class CollectorStore: Sendable {
             case .refused(let outcome): return outcome
             case .admitted(let admitted): agent = admitted
             }
-            guard let assetID = try Int64.fetchOne(db, sql: "SELECT id FROM asset WHERE agentId = ?", arguments: [agent.id]) else { return .baseMoved }
+            guard let assetID = agent.assetID else { return .baseMoved }
             try InventoryWriter(db: db, assetID: assetID, at: now).updateCollectedAt(collectedAt)
             var events = try Self.replaceFaults(faults, assetID: assetID, db: db, now: now)
             events += try Self.recordGap(gap, assetID: assetID, db: db, now: now)
@@ -129,8 +128,6 @@ public final class CollectorStore: Sendable {
     /// What became of a delta applied in place.
     public enum DeltaResult: Sendable, Equatable {
         case recorded(ReportOutcome)
-        /// The stored inventory predates the package-set sum: apply the delta on the rebuilt inventory.
-        case notInPlace
         /// The delta does not lead to its target from the stored inventory: a full report is needed.
         case mismatch
     }
@@ -150,10 +147,10 @@ public final class CollectorStore: Sendable {
                 case .refused(let outcome): return outcome
                 case .admitted(let admitted): agent = admitted
                 }
-                guard let assetID = try Int64.fetchOne(db, sql: "SELECT id FROM asset WHERE agentId = ?", arguments: [agent.id]) else { return .baseMoved }
+                guard let assetID = agent.assetID else { return .baseMoved }
                 let writer = InventoryWriter(db: db, assetID: assetID, at: now, versions: versions)
                 let (hash, applied) = try writer.apply(delta)
-                discovered = writer.discovered.value
+                discovered = writer.discovered
                 var events = applied
                 events += try Self.replaceFaults(faults, assetID: assetID, db: db, now: now)
                 events += try Self.recordGap(gap, assetID: assetID, db: db, now: now)
@@ -172,9 +169,7 @@ public final class CollectorStore: Sendable {
             }
             versions.remember(discovered)
             return .recorded(outcome)
-        } catch InventoryWriter.DeltaFailure.notInPlace {
-            return .notInPlace
-        } catch InventoryWriter.DeltaFailure.targetMismatch {
+        } catch is InventoryWriter.DeltaMismatch {
             return .mismatch
         }
     }
@@ -183,6 +178,8 @@ public final class CollectorStore: Sendable {
     struct Admitted {
         var id: Int64
         var sequence: Int64
+        /// The agent's asset; `nil` before its first stored report.
+        var assetID: Int64?
     }
 
     enum Admission {
@@ -195,7 +192,10 @@ public final class CollectorStore: Sendable {
     /// stale and changes nothing); the base the report builds on still the stored one.
     private static func admit(_ db: Database, agentUUID: String, reportID: String, sequence: UInt64, kind: Report.Kind, hash: String,
                               expectedBase: String?, now: String) throws -> Admission {
-        guard let agent = try Row.fetchOne(db, sql: "SELECT id, revokedAt, lastSequence, baseHash FROM agent WHERE uuid = ?", arguments: [agentUUID]) else {
+        guard let agent = try Row.fetchOne(db, sql: """
+            SELECT agent.id, agent.revokedAt, agent.lastSequence, agent.baseHash, asset.id AS assetId
+            FROM agent LEFT JOIN asset ON asset.agentId = agent.id WHERE agent.uuid = ?
+            """, arguments: [agentUUID]) else {
             throw StoreError.unknownAgent(agentUUID)
         }
         let agentID: Int64 = agent["id"]
@@ -210,7 +210,7 @@ public final class CollectorStore: Sendable {
             return .refused(.stale)
         }
         if let expectedBase, (agent["baseHash"] as String?) != expectedBase { return .refused(.baseMoved) }
-        return .admitted(Admitted(id: agentID, sequence: sequence))
+        return .admitted(Admitted(id: agentID, sequence: sequence, assetID: agent["assetId"]))
     }
 
     /// Marks the report stored and moves the agent's sequence and base.
@@ -228,8 +228,7 @@ public final class CollectorStore: Sendable {
         return 1
     }
 
-    private static func asset(for agentID: Int64, db: Database, now: String) throws -> Int64 {
-        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM asset WHERE agentId = ?", arguments: [agentID]) { return id }
+    private static func createAsset(for agentID: Int64, db: Database, now: String) throws -> Int64 {
         try db.execute(sql: "INSERT INTO asset (agentId, createdAt, updatedAt) VALUES (?, ?, ?)", arguments: [agentID, now, now])
         return db.lastInsertedRowID
     }
@@ -265,16 +264,7 @@ public final class CollectorStore: Sendable {
 
     // MARK: - Reads
 
-    /// Whether this agent sent a report with this id before (stored or stale). Ids are per agent: one
-    /// agent's ids can neither shadow nor be shadowed by another's.
-    public func isKnownReport(id: String, agentUUID: String) throws -> Bool {
-        try pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM report JOIN agent ON agent.id = report.agentId WHERE agent.uuid = ? AND report.id = ?",
-                              arguments: [agentUUID, id]) == true
-        }
-    }
-
-    /// The agent's last stored base hash and sequence, for `welcome`.
+    /// The agent's last stored base hash and sequence, and whether it is revoked.
     public func agentState(uuid: String) throws -> (base: String?, sequence: UInt64?, revoked: Bool)? {
         try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT baseHash, lastSequence, revokedAt FROM agent WHERE uuid = ?", arguments: [uuid]) else { return nil }
@@ -287,17 +277,6 @@ public final class CollectorStore: Sendable {
     /// is applied to.
     public func inventory(assetID: Int64) throws -> Inventory? {
         try pool.read { db in try InventoryWriter(db: db, assetID: assetID, at: "").read() }
-    }
-
-    /// The section hashes of the asset's stored inventory; `nil` when any is missing.
-    public func inventoryHash(assetID: Int64) throws -> InventoryHash? {
-        try pool.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT section, hash FROM inventorySection WHERE assetId = ?", arguments: [assetID])
-            let hashes = Dictionary(uniqueKeysWithValues: rows.map { ($0["section"] as String, $0["hash"] as String) })
-            guard let hardware = hashes["hardware"], let os = hashes["os"], let software = hashes["software"], let updates = hashes["updates"],
-                  let health = hashes["health"], let notes = hashes["notes"] else { return nil }
-            return InventoryHash(hardware: hardware, os: os, software: software, updates: updates, health: health, notes: notes)
-        }
     }
 
     /// The asset of an agent.
@@ -314,22 +293,21 @@ public final class CollectorStore: Sendable {
         public var item: String
         public var oldValue: String?
         public var newValue: String?
-    }
 
-    public func history(assetID: Int64) throws -> [AssetEvent] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT at, section, item, oldValue, newValue FROM assetEvent WHERE assetId = ? ORDER BY id", arguments: [assetID]).map {
-                AssetEvent(at: $0["at"], section: $0["section"], item: $0["item"], oldValue: $0["oldValue"], newValue: $0["newValue"])
-            }
+        init(_ row: Row) {
+            at = row["at"]
+            section = row["section"]
+            item = row["item"]
+            oldValue = row["oldValue"]
+            newValue = row["newValue"]
         }
     }
 
-    /// The asset's current faults.
-    public func faults(assetID: Int64) throws -> [(code: String, subject: String, severity: String, fingerprint: String)] {
+    /// The asset's whole history, oldest first.
+    public func history(assetID: Int64) throws -> [AssetEvent] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT code, subject, severity, fingerprint FROM fault WHERE assetId = ? ORDER BY code, subject", arguments: [assetID]).map {
-                (code: $0["code"], subject: $0["subject"], severity: $0["severity"], fingerprint: $0["fingerprint"])
-            }
+            try Row.fetchAll(db, sql: "SELECT at, section, item, oldValue, newValue FROM assetEvent WHERE assetId = ? ORDER BY id",
+                             arguments: [assetID]).map(AssetEvent.init)
         }
     }
 

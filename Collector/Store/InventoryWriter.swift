@@ -13,13 +13,13 @@ import GRDB
 /// their hash and rewritten only when the hash changes; packages are normalized (a name and version
 /// dictionary shared by all assets, and a per-asset join) and changed as a diff. Every change becomes
 /// an event in the asset's history.
-struct InventoryWriter {
+final class InventoryWriter {
     let db: Database
     let assetID: Int64
     let at: String
     let versions: PackageVersionCache
     /// Package version ids looked up or inserted by this write, for the cache once it commits.
-    let discovered = Box<[PackageVersionCache.Key: Int64]>([:])
+    private(set) var discovered: [PackageVersionCache.Key: Int64] = [:]
 
     init(db: Database, assetID: Int64, at: String, versions: PackageVersionCache = PackageVersionCache()) {
         self.db = db
@@ -81,12 +81,8 @@ struct InventoryWriter {
         /// The package's part of the software hash (`PackageSetDigest`).
         var digest: [UInt8]
 
-        init(_ package: Package) throws {
-            var details = package
-            details.installedAt = nil
-            body = try JSONCoder.encode(details)
-            bodyHash = InventoryHash.hex(SHA256.hash(data: body))
-            installedAt = package.installedAt.map(Timestamp.text)
+        init(_ package: Package) {
+            (body, bodyHash, installedAt) = PackageSetDigest.details(of: package)
             digest = PackageSetDigest.digest(detailsHash: bodyHash, installedAt: installedAt)
         }
     }
@@ -120,23 +116,27 @@ struct InventoryWriter {
         for (_, versionID) in removed { try delete.execute(arguments: [assetID, versionID]) }
         for (_, (package, storedForm)) in added { try insertPackage(package, storedForm) }
         guard recordEvents else { return 0 }
-        // History speaks of versions: an upgrade is one event (old -> new), a changed description none.
-        struct Identity: Hashable, Comparable {
-            var name, architecture, manager: String
-            static func < (a: Identity, b: Identity) -> Bool { (a.name, a.architecture, a.manager) < (b.name, b.architecture, b.manager) }
-        }
-        func versions(_ keys: some Sequence<Key>) -> [Identity: Set<String>] {
-            var result: [Identity: Set<String>] = [:]
-            for key in keys { result[Identity(name: key.name, architecture: key.architecture, manager: key.manager), default: []].insert(key.version) }
+        func versions(_ keys: some Sequence<Key>) -> [PackageName: Set<String>] {
+            var result: [PackageName: Set<String>] = [:]
+            for key in keys { result[PackageName(name: key.name, architecture: key.architecture, manager: key.manager), default: []].insert(key.version) }
             return result
         }
-        let before = versions(stored.keys)
-        let after = versions(wanted.keys)
+        return try versionEvents(before: versions(stored.keys), after: versions(wanted.keys))
+    }
+
+    /// A package regardless of its version.
+    struct PackageName: Hashable, Comparable {
+        var name, architecture, manager: String
+        static func < (a: PackageName, b: PackageName) -> Bool { (a.name, a.architecture, a.manager) < (b.name, b.architecture, b.manager) }
+    }
+
+    /// History speaks of versions: an upgrade is one event (old -> new), a changed description none.
+    func versionEvents(before: [PackageName: Set<String>], after: [PackageName: Set<String>]) throws -> Int {
         var events = 0
-        for identity in Set(before.keys).union(after.keys).sorted() where before[identity] != after[identity] {
-            let old = before[identity].map { $0.sorted().joined(separator: ", ") }
-            let new = after[identity].map { $0.sorted().joined(separator: ", ") }
-            try event("software", "\(identity.name):\(identity.architecture)", old, new)
+        for package in Set(before.keys).union(after.keys).sorted() where before[package] != after[package] {
+            let old = before[package].map { $0.sorted().joined(separator: ", ") }
+            let new = after[package].map { $0.sorted().joined(separator: ", ") }
+            try event("software", "\(package.name):\(package.architecture)", old, new)
             events += 1
         }
         return events
@@ -151,7 +151,7 @@ struct InventoryWriter {
     private func versionID(of package: Package, _ storedForm: StoredPackage) throws -> Int64 {
         let key = PackageVersionCache.Key(manager: package.manager, name: package.name, architecture: package.architecture,
                                           version: package.version, bodyHash: storedForm.bodyHash)
-        if let id = versions.id(key) ?? discovered.value[key] { return id }
+        if let id = versions.id(key) ?? discovered[key] { return id }
         let insertName = try db.cachedStatement(sql: "INSERT INTO packageName (manager, name, architecture) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
         try insertName.execute(arguments: [package.manager, package.name, package.architecture])
         let nameID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM packageName WHERE manager = ? AND name = ? AND architecture = ?"),
@@ -160,7 +160,7 @@ struct InventoryWriter {
         try insertVersion.execute(arguments: [nameID, package.version, storedForm.bodyHash, Data(storedForm.body)])
         let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM packageVersion WHERE packageNameId = ? AND version = ? AND bodyHash = ?"),
                                     arguments: [nameID, package.version, storedForm.bodyHash])!
-        discovered.value[key] = id
+        discovered[key] = id
         return id
     }
 

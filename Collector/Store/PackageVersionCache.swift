@@ -23,9 +23,3 @@ final class PackageVersionCache: Sendable {
         }
     }
 }
-
-/// A mutable value carried by a struct that is passed by value (the writer).
-final class Box<Value> {
-    var value: Value
-    init(_ value: Value) { self.value = value }
-}

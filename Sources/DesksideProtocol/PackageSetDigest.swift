@@ -35,10 +35,17 @@ public struct PackageSetDigest: Sendable, Equatable {
     /// first hash with the package details it shares between assets, and the install time per asset,
     /// so it can compute any stored package's digest without storing it.
     public static func digest(of package: Package) -> [UInt8] {
+        let details = details(of: package)
+        return digest(detailsHash: details.hash, installedAt: details.installedAt)
+    }
+
+    /// A package's canonical JSON without its install time, that JSON's hex SHA-256, and the install
+    /// time as RFC 3339: the parts of its digest, and what the collector stores.
+    public static func details(of package: Package) -> (body: [UInt8], hash: String, installedAt: String?) {
         var details = package
         details.installedAt = nil
-        return digest(detailsHash: InventoryHash.hex(SHA256.hash(data: (try? JSONCoder.encode(details)) ?? [])),
-                      installedAt: package.installedAt.map { ISO8601.format(secondsSince1970: $0.timeIntervalSince1970) })
+        let body = (try? JSONCoder.encode(details)) ?? []
+        return (body, Hex.encode(SHA256.hash(data: body)), package.installedAt.map { ISO8601.format(secondsSince1970: $0.timeIntervalSince1970) })
     }
 
     public static func digest(detailsHash: String, installedAt: String?) -> [UInt8] {

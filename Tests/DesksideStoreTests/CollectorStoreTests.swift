@@ -95,7 +95,7 @@ import Testing
         #expect(history.contains { $0.section == "hardware" && $0.item == "memory.modules" })
         #expect(history.contains { $0.section == "faults" && $0.item == "disk.space.low /home" && $0.newValue == "warning" })
         #expect(history.contains { $0.section == "faults" && $0.item == "disk.space.low /home" && $0.oldValue == "warning" && $0.newValue == nil })
-        #expect(try store.faults(assetID: assetID).isEmpty)
+        #expect(try store.faultRecords(assetID: assetID).isEmpty)
     }
 
     /// SECURITY-TESTS 26: SQL metacharacters in every field are stored literally.
@@ -112,7 +112,7 @@ import Testing
         guard case .stored(let assetID, _) = try store.record(agentUUID: "agent-1", reportID: hostile, sequence: 1, kind: .full, inventory: inventory,
                                                              faults: [fault], receivedAt: Self.time) else { Issue.record("not stored"); return }
         #expect(try store.inventory(assetID: assetID) == inventory)
-        #expect(try store.faults(assetID: assetID).first?.subject == hostile)
+        #expect(try store.faultRecords(assetID: assetID).first?.subject == hostile)
         #expect(try store.count("asset") == 1)
         #expect(try store.integrityProblems().isEmpty)
     }
