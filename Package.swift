@@ -87,7 +87,7 @@ let package = Package(
         // MARK: Agent
         .target(
             name: "DesksideProbes",
-            dependencies: ["DesksideInventory", "DesksideCompression", "CSQLite"],
+            dependencies: ["DesksideInventory", "DesksideCompression", "DesksideFiles", "CSQLite"],
             path: "Agent/Probes",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
@@ -160,6 +160,7 @@ let package = Package(
         .target(
             name: "DesksideAuthority",
             dependencies: [
+                "DesksideInventory",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -221,7 +222,6 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOTLS", package: "swift-nio"),
-                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Collector/AgentServer",

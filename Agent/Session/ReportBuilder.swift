@@ -14,17 +14,17 @@ public enum ReportBuilder {
     ///   - forceFull: the collector asked for a full report.
     public static func report(id: String, sequence: UInt64, inventory: Inventory, faults: [Fault], base: Inventory?,
                               forceFull: Bool = false, gap: SpoolGap? = nil) -> Report {
-        let hash = InventoryHash(inventory).combined
         guard let base, !forceFull else {
-            return Report(id: id, sequence: sequence, kind: .full, base: nil, hash: hash, collectedAt: inventory.collectedAt,
-                          inventory: inventory, faults: faults, gap: gap)
+            return Report(id: id, sequence: sequence, kind: .full, base: nil, hash: InventoryHash(inventory).combined,
+                          collectedAt: inventory.collectedAt, inventory: inventory, faults: faults, gap: gap)
         }
+        // The delta hashes both inventories; its target is the new inventory's hash.
         let delta = InventoryDelta(from: base, to: inventory)
         if delta.isEmpty {
-            return Report(id: id, sequence: sequence, kind: .heartbeat, base: delta.base, hash: hash, collectedAt: inventory.collectedAt,
+            return Report(id: id, sequence: sequence, kind: .heartbeat, base: delta.base, hash: delta.target, collectedAt: inventory.collectedAt,
                           faults: faults, gap: gap)
         }
-        return Report(id: id, sequence: sequence, kind: .delta, base: delta.base, hash: hash, collectedAt: inventory.collectedAt,
+        return Report(id: id, sequence: sequence, kind: .delta, base: delta.base, hash: delta.target, collectedAt: inventory.collectedAt,
                       delta: delta, faults: faults, gap: gap)
     }
 }

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import DesksideEnrollment
 import DesksideProtocol
 import DesksideStore
 import DesksideTransport
@@ -10,10 +11,10 @@ import Logging
 import NIOCore
 import NIOSSL
 import NIOTLS
-import X509
 
 /// One agent's connection, from the TLS handshake to its close. Runs on the connection's event loop;
-/// store work goes to the server's thread pool and comes back here.
+/// store work goes to the server's thread pool (enrollment to the `EnrollmentService` actor) and
+/// comes back here.
 ///
 /// ```
 /// handshaking --handshake done--> awaitingFirstMessage --hello (client certificate)--> opening --> session
@@ -52,11 +53,6 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
     func handlerRemoved(context: ChannelHandlerContext) {
         deadline?.cancel()
         if case .session(let agentID) = phase { server.connected.remove(agentID, channel: context.channel) }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        if case .session(let agentID) = phase { server.connected.remove(agentID, channel: context.channel) }
-        context.fireChannelInactive()
     }
 
     /// Closes the connection unless the current step ends within the handshake timeout.
@@ -178,25 +174,21 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let enrollment = server.enrollment
         let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
-        context.eventLoop.makeFutureWithTask { () -> WireMessage in
-            guard let csr = try? CertificateSigningRequest(pemEncoded: request.csrPEM) else {
-                try? enrollment.store.audit(actor: address, action: "enroll", allowed: false, detail: "unreadable signing request", at: Date())
-                return .error(ErrorMessage(code: "ENROLLMENT_REFUSED", message: "enrollment refused"))
-            }
-            do {
-                let result = try await enrollment.enroll(tokenSecret: request.token, request: csr, peerAddress: address)
-                return .enrolled(Enrolled(agentID: result.agentID, certificatePEM: result.certificatePEM, caCertificatePEM: result.caCertificatePEM))
-            } catch {
-                return .error(ErrorMessage(code: "ENROLLMENT_REFUSED", message: "enrollment refused"))
-            }
-        }.whenComplete { result in
+        context.eventLoop.makeFutureWithTask { () -> Enrolled? in
+            guard let result = try? await enrollment.enroll(tokenSecret: request.token, csrPEM: request.csrPEM, peerAddress: address) else { return nil }
+            return Enrolled(agentID: result.agentID, certificatePEM: result.certificatePEM, caCertificatePEM: result.caCertificatePEM)
+        }.whenSuccess { enrolled in
             let (handler, context) = bound.value
-            if case .success(.enrolled(let enrolled)) = result {
+            let answer: WireMessage
+            if let enrolled {
                 handler.logger.notice("enrolled agent \(enrolled.agentID) from \(address)")
+                answer = .enrolled(enrolled)
             } else {
+                // The same refusal whatever the reason; the reason is in the audit log.
                 handler.logger.warning("enrollment from \(address) refused")
+                let refused = EnrollmentService.Refused()
+                answer = .error(ErrorMessage(code: refused.code, message: refused.description))
             }
-            let answer = (try? result.get()) ?? .error(ErrorMessage(code: "ENROLLMENT_REFUSED", message: "enrollment refused"))
             handler.phase = .closing
             let channel = context.channel
             context.writeAndFlush(handler.wrapOutboundOut(answer)).whenComplete { _ in channel.close(promise: nil) }

@@ -27,9 +27,8 @@ public final class AgentServer: Sendable {
     public let connected = ConnectedAgents()
     let store: CollectorStore
     let ingest: ReportIngest
-    let enrollment: EnrollmentService
-    /// The enrollment service behind the listener (tests enroll through it directly).
-    public var enrollmentService: EnrollmentService { enrollment }
+    /// Enrollment behind the listener (tests enroll through it directly).
+    public let enrollment: EnrollmentService
     let tls: NIOSSLContext
     let group: any EventLoopGroup
     let threadPool: NIOThreadPool

@@ -1,7 +1,7 @@
 import DesksideInventory
 import DesksideTransport
 
-/// How the agent server behaves; every value can be set in the collector's config file.
+/// How the agent server behaves; all but `maxFrameLength` can be set in the collector's config file.
 public struct AgentServerSettings: Sendable {
     public var listen = Endpoint(host: "0.0.0.0", port: 7443)
     /// How often an idle agent pings; revocation closes a connection within this time.
@@ -14,7 +14,7 @@ public struct AgentServerSettings: Sendable {
     public var idleTimeoutSeconds = 180
     /// Connections beyond this are closed as soon as they are accepted.
     public var maxConnections = 20_000
-    /// Reports per agent per minute (a burst of as many is allowed); heartbeats are not counted.
+    /// Reports per agent per minute (a burst of as many is allowed); pings are not counted.
     public var reportsPerMinute = 60
     /// The largest frame accepted, before decompression.
     public var maxFrameLength = 8 << 20

@@ -9,7 +9,6 @@ public final class ConnectedAgents: Sendable {
 
     public init() {}
 
-    public var count: Int { channels.withLockedValue { $0.count } }
     public var agentIDs: [String] { channels.withLockedValue { Array($0.keys) } }
 
     public func isConnected(_ agentID: String) -> Bool { channels.withLockedValue { $0[agentID] != nil } }

@@ -10,8 +10,9 @@ import NIOConcurrencyHelpers
 final class LastSeen: Sendable {
     private let times = NIOLockedValueBox<[String: Date]>([:])
 
-    func touch(_ agentID: String, at time: Date = Date()) {
-        times.withLockedValue { $0[agentID] = time }
+    func touch(_ agentID: String) {
+        let now = Date()
+        times.withLockedValue { $0[agentID] = now }
     }
 
     /// The contacts since the last drain.

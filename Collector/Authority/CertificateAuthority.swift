@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Crypto
+import DesksideInventory
 import SwiftASN1
 import X509
 
@@ -65,7 +66,7 @@ public struct CertificateAuthority: Sendable {
     public static func fingerprint(of certificate: Certificate) -> String {
         var serializer = DER.Serializer()
         try? serializer.serialize(certificate)
-        return "SHA256:" + SHA256.hash(data: serializer.serializedBytes).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return Hex.certificateFingerprint(der: serializer.serializedBytes)
     }
 
     /// The collector's TLS server certificate for the given names and addresses, valid one year.

@@ -19,6 +19,7 @@ public actor EnrollmentService {
     public struct Refused: Error, Equatable, CustomStringConvertible {
         public let code = "ENROLLMENT_REFUSED"
         public var description: String { "enrollment refused" }
+        public init() {}
     }
 
     /// What an enrolled agent receives.
@@ -36,10 +37,30 @@ public actor EnrollmentService {
     }
 
     public func enroll(tokenSecret: String, request: CertificateSigningRequest, peerAddress: String, now: Date = Date()) throws(Refused) -> Enrollment {
+        try admit(peerAddress, now: now)
+        return try issue(tokenSecret: tokenSecret, request: request, peerAddress: peerAddress, now: now)
+    }
+
+    /// The same, with the signing request as the agent sent it (PEM); an unreadable one is refused
+    /// like any other, after the rate limit.
+    public func enroll(tokenSecret: String, csrPEM: String, peerAddress: String, now: Date = Date()) throws(Refused) -> Enrollment {
+        try admit(peerAddress, now: now)
+        guard let request = try? CertificateSigningRequest(pemEncoded: csrPEM) else {
+            try? store.audit(actor: peerAddress, action: "enroll", allowed: false, detail: "unreadable signing request", at: now)
+            throw Refused()
+        }
+        return try issue(tokenSecret: tokenSecret, request: request, peerAddress: peerAddress, now: now)
+    }
+
+    /// The per-address rate limit.
+    private func admit(_ peerAddress: String, now: Date) throws(Refused) {
         guard limiter.allow(peerAddress, now: now) else {
             try? store.audit(actor: peerAddress, action: "enroll", allowed: false, detail: "rate limited", at: now)
             throw Refused()
         }
+    }
+
+    private func issue(tokenSecret: String, request: CertificateSigningRequest, peerAddress: String, now: Date) throws(Refused) -> Enrollment {
         let agentID = UUID().uuidString.lowercased()
         do {
             let certificate = try authority.signAgentRequest(request, agentID: agentID, now: now)

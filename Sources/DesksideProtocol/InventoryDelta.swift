@@ -6,7 +6,7 @@ import Foundation
 import DesksideInventory
 
 /// What changed between two inventories of one machine. Sections that changed travel whole, except the
-/// package list, which travels as a diff: packages added (new or at a new version) and packages removed.
+/// package list, which travels as a diff: packages added (new, at a new version, or with other details) and packages removed.
 /// A delta names the inventory it applies to by its hash; applied to anything else it is refused.
 public struct InventoryDelta: Codable, Sendable, Equatable {
     /// ``InventoryHash/combined`` of the inventory this delta applies to.

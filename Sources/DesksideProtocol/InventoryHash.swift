@@ -3,7 +3,8 @@ import DesksideInventory
 
 /// Content hashes of an inventory: one per section, and one for the whole made from them. The time of
 /// collection and the agent's identity are left out, so that the same machine state hashes the same.
-/// Hashes are hex SHA-256 over the section's canonical JSON (DesksideJSON: sorted keys).
+/// Hashes are hex SHA-256 over the section's canonical JSON (DesksideJSON: sorted keys), except the
+/// software section's, which comes from the package-set digest (`PackageSetDigest`).
 public struct InventoryHash: Sendable, Equatable, Codable {
     public var hardware: String
     public var os: String
@@ -39,18 +40,13 @@ public struct InventoryHash: Sendable, Equatable, Codable {
 
     /// The hash of the whole inventory: SHA-256 over the section hashes in a fixed order.
     public var combined: String {
-        Self.hex(SHA256.hash(data: Array([hardware, os, software, updates, health, notes].joined(separator: "\n").utf8)))
+        Hex.encode(SHA256.hash(data: Array([hardware, os, software, updates, health, notes].joined(separator: "\n").utf8)))
     }
 
     /// Hex SHA-256 of a section's canonical JSON.
     public static func digest<T: Encodable>(_ value: T) -> String {
         // Encoding model values cannot fail: they hold no non-finite numbers.
         let bytes = (try? JSONCoder.encode(value)) ?? []
-        return hex(SHA256.hash(data: bytes))
-    }
-
-    /// Lowercase hex of a SHA-256 digest.
-    public static func hex(_ digest: SHA256.Digest) -> String {
-        Hex.encode(digest)
+        return Hex.encode(SHA256.hash(data: bytes))
     }
 }

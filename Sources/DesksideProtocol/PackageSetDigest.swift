@@ -56,26 +56,19 @@ public struct PackageSetDigest: Sendable, Equatable {
         return Array(hasher.finalize())
     }
 
-    public mutating func add(_ digest: [UInt8]) {
+    public mutating func add(_ digest: [UInt8]) { combine(digest, subtracting: false) }
+
+    public mutating func remove(_ digest: [UInt8]) { combine(digest, subtracting: true) }
+
+    /// Adds or subtracts a digest, limb by limb with carry (or borrow), modulo 2^256.
+    private mutating func combine(_ digest: [UInt8], subtracting: Bool) {
         let other = Self.limbs(digest)
         var carry: UInt64 = 0
         func step(_ a: UInt64, _ b: UInt64) -> UInt64 {
-            let (partial, overflow1) = a.addingReportingOverflow(b)
-            let (sum, overflow2) = partial.addingReportingOverflow(carry)
+            let (partial, overflow1) = subtracting ? a.subtractingReportingOverflow(b) : a.addingReportingOverflow(b)
+            let (result, overflow2) = subtracting ? partial.subtractingReportingOverflow(carry) : partial.addingReportingOverflow(carry)
             carry = (overflow1 ? 1 : 0) + (overflow2 ? 1 : 0)
-            return sum
-        }
-        limbs = (step(limbs.0, other.0), step(limbs.1, other.1), step(limbs.2, other.2), step(limbs.3, other.3))
-    }
-
-    public mutating func remove(_ digest: [UInt8]) {
-        let other = Self.limbs(digest)
-        var borrow: UInt64 = 0
-        func step(_ a: UInt64, _ b: UInt64) -> UInt64 {
-            let (partial, underflow1) = a.subtractingReportingOverflow(b)
-            let (difference, underflow2) = partial.subtractingReportingOverflow(borrow)
-            borrow = (underflow1 ? 1 : 0) + (underflow2 ? 1 : 0)
-            return difference
+            return result
         }
         limbs = (step(limbs.0, other.0), step(limbs.1, other.1), step(limbs.2, other.2), step(limbs.3, other.3))
     }
@@ -88,7 +81,7 @@ public struct PackageSetDigest: Sendable, Equatable {
     /// The software section's hash: the package managers and this digest, hashed together.
     public func softwareHash(packageManagers: [String]) -> String {
         let managers = (try? JSONCoder.encode(packageManagers)) ?? []
-        return InventoryHash.hex(SHA256.hash(data: Array("software/2\n".utf8) + managers + [0x0A] + bytes))
+        return Hex.encode(SHA256.hash(data: Array("software/2\n".utf8) + managers + [0x0A] + bytes))
     }
 
     private static func limbs(_ bytes: [UInt8]) -> (UInt64, UInt64, UInt64, UInt64) {
@@ -96,5 +89,7 @@ public struct PackageSetDigest: Sendable, Equatable {
         return (limb(0), limb(1), limb(2), limb(3))
     }
 
-    public static func == (a: PackageSetDigest, b: PackageSetDigest) -> Bool { a.bytes == b.bytes }
+    public static func == (a: PackageSetDigest, b: PackageSetDigest) -> Bool {
+        a.limbs.0 == b.limbs.0 && a.limbs.1 == b.limbs.1 && a.limbs.2 == b.limbs.2 && a.limbs.3 == b.limbs.3
+    }
 }

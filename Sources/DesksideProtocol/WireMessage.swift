@@ -1,3 +1,4 @@
+import DesksideCompression
 import DesksideInventory
 
 /// A message and its frame: encoding with optional compression, decoding with size limits.
@@ -42,22 +43,27 @@ public enum WireMessage: Sendable, Equatable {
         }
     }
 
+    /// The message's body value.
+    private var payload: any Encodable {
+        switch self {
+        case .hello(let value): value
+        case .welcome(let value): value
+        case .report(let value): value
+        case .ack(let value): value
+        case .needFullReport(let value): value
+        case .error(let value): value
+        case .ping(let value): value
+        case .pong(let value): value
+        case .enroll(let value): value
+        case .enrolled(let value): value
+        }
+    }
+
     /// The frame for this message; bodies larger than `compressAbove` bytes are zlib-compressed.
     public func frame(compressAbove: Int = 4096) -> Frame {
         let body: [UInt8]
         do {
-            switch self {
-            case .hello(let value): body = try JSONCoder.encode(value)
-            case .welcome(let value): body = try JSONCoder.encode(value)
-            case .report(let value): body = try JSONCoder.encode(value)
-            case .ack(let value): body = try JSONCoder.encode(value)
-            case .needFullReport(let value): body = try JSONCoder.encode(value)
-            case .error(let value): body = try JSONCoder.encode(value)
-            case .ping(let value): body = try JSONCoder.encode(value)
-            case .pong(let value): body = try JSONCoder.encode(value)
-            case .enroll(let value): body = try JSONCoder.encode(value)
-            case .enrolled(let value): body = try JSONCoder.encode(value)
-            }
+            body = try JSONCoder.encode(payload)
         } catch {
             // Model values hold no non-finite numbers, the one thing JSON cannot carry.
             preconditionFailure("message could not be encoded: \(error)")
@@ -71,23 +77,22 @@ public enum WireMessage: Sendable, Equatable {
     /// Reads a frame's message, inflating and parsing within `limits`.
     public init(frame: Frame, limits: Limits = Limits()) throws(ProtocolError) {
         let body = try frame.plainBody(limit: limits.maxBodyBytes)
+        func decode<T: Decodable>() throws(JSONError) -> T { try JSONCoder.decode(T.self, from: body, limits: limits.json) }
         do throws(JSONError) {
             switch frame.type {
-            case .hello: self = .hello(try JSONCoder.decode(Hello.self, from: body, limits: limits.json))
-            case .welcome: self = .welcome(try JSONCoder.decode(Welcome.self, from: body, limits: limits.json))
-            case .report: self = .report(try JSONCoder.decode(Report.self, from: body, limits: limits.json))
-            case .ack: self = .ack(try JSONCoder.decode(Ack.self, from: body, limits: limits.json))
-            case .needFullReport: self = .needFullReport(try JSONCoder.decode(NeedFullReport.self, from: body, limits: limits.json))
-            case .error: self = .error(try JSONCoder.decode(ErrorMessage.self, from: body, limits: limits.json))
-            case .ping: self = .ping(try JSONCoder.decode(Ping.self, from: body, limits: limits.json))
-            case .pong: self = .pong(try JSONCoder.decode(Pong.self, from: body, limits: limits.json))
-            case .enroll: self = .enroll(try JSONCoder.decode(EnrollRequest.self, from: body, limits: limits.json))
-            case .enrolled: self = .enrolled(try JSONCoder.decode(Enrolled.self, from: body, limits: limits.json))
+            case .hello: self = .hello(try decode())
+            case .welcome: self = .welcome(try decode())
+            case .report: self = .report(try decode())
+            case .ack: self = .ack(try decode())
+            case .needFullReport: self = .needFullReport(try decode())
+            case .error: self = .error(try decode())
+            case .ping: self = .ping(try decode())
+            case .pong: self = .pong(try decode())
+            case .enroll: self = .enroll(try decode())
+            case .enrolled: self = .enrolled(try decode())
             }
         } catch {
             throw .malformedBody(error.description)
         }
     }
 }
-
-import DesksideCompression

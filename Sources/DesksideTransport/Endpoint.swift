@@ -38,8 +38,13 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether the host is an IP address literal (checked against the certificate's IP addresses, not its names).
     public var hostIsAddress: Bool {
-        host.contains(":") || host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil }
+        if host.contains(":") { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { UInt8($0) != nil }
     }
+
+    /// The name sent in TLS (SNI) and checked against the certificate's names; `nil` for an address.
+    public var serverName: String? { hostIsAddress ? nil : host }
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }

@@ -25,7 +25,7 @@ public enum PresentedChain {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let handler = try NIOSSLClientHandler(
-                            context: context, serverHostname: endpoint.hostIsAddress ? nil : endpoint.host,
+                            context: context, serverHostname: endpoint.serverName,
                             customVerificationCallback: { certificates, promise in
                                 captured.withLockedValue { $0 = certificates.compactMap { try? $0.toDERBytes() } }
                                 promise.succeed(.failed)

@@ -42,8 +42,8 @@ public enum TransportTLS {
     /// and a check that the certificate names exactly that host; for an address literal, a check
     /// against the certificate's IP addresses.
     public static func clientHandlers(context: NIOSSLContext, endpoint: Endpoint) throws -> [any ChannelHandler] {
-        let tls = try NIOSSLClientHandler(context: context, serverHostname: endpoint.hostIsAddress ? nil : endpoint.host)
-        return endpoint.hostIsAddress ? [tls] : [tls, ServerNameCheck(host: endpoint.host)]
+        let tls = try NIOSSLClientHandler(context: context, serverHostname: endpoint.serverName)
+        return endpoint.serverName.map { [tls, ServerNameCheck(host: $0)] } ?? [tls]
     }
 
     /// The collector's certificate does not name the host the agent was configured with.
@@ -54,9 +54,7 @@ public enum TransportTLS {
     }
 
     /// `SHA256:` and the hex SHA-256 of a certificate's DER encoding: how a CA is pinned.
-    public static func fingerprint(der: [UInt8]) -> String {
-        "SHA256:" + Hex.encode(SHA256.hash(data: der))
-    }
+    public static func fingerprint(der: [UInt8]) -> String { Hex.certificateFingerprint(der: der) }
 
     /// Whether two fingerprints are the same, ignoring case and a missing `SHA256:` prefix.
     public static func fingerprintsMatch(_ a: String, _ b: String) -> Bool {

@@ -22,8 +22,7 @@ public struct WireMessageDecoder: ByteToMessageDecoder {
         try Frame.checkLength(length, limit: maxFrameLength)
         guard buffer.readableBytes >= 4 + length else { return .needMoreData }
         buffer.moveReaderIndex(forwardBy: 4)
-        let header = buffer.readBytes(length: Frame.headerLength)!
-        let (type, compressed) = try Frame.checkHeader(version: header[0], type: header[1], flags: header[2])
+        let (type, compressed) = try Frame.checkHeader(version: buffer.readInteger()!, type: buffer.readInteger()!, flags: buffer.readInteger()!)
         let body = buffer.readBytes(length: length - Frame.headerLength)!
         let message = try WireMessage(frame: Frame(type: type, compressed: compressed, body: body), limits: limits)
         context.fireChannelRead(wrapInboundOut(message))
@@ -43,7 +42,10 @@ public struct WireMessageEncoder: MessageToByteEncoder {
     public init() {}
 
     public func encode(data: WireMessage, out: inout ByteBuffer) throws {
-        out.writeBytes(data.frame().encoded())
+        let frame = data.frame()
+        out.writeInteger(UInt32(frame.body.count + Frame.headerLength))
+        out.writeBytes([frame.version, frame.type.rawValue, frame.compressed ? Frame.compressedFlag : 0])
+        out.writeBytes(frame.body)
     }
 }
 

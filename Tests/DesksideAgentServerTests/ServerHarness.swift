@@ -66,7 +66,7 @@ final class ServerHarness: @unchecked Sendable {
         let request = try CertificateSigningRequest(version: .v1, subject: try DistinguishedName { CommonName("test") },
                                                     privateKey: Certificate.PrivateKey(key), attributes: .init(), signatureAlgorithm: .ecdsaWithSHA256)
         let token = try String(contentsOfFile: home.enrollmentTokenPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        let enrolled = try await server.enrollmentService.enroll(tokenSecret: token, request: request, peerAddress: "test-\(UUID())")
+        let enrolled = try await server.enrollment.enroll(tokenSecret: token, request: request, peerAddress: "test-\(UUID())")
         return Credentials(agentID: enrolled.agentID, certificatePEM: enrolled.certificatePEM, keyPEM: try Certificate.PrivateKey(key).serializeAsPEM().pemString)
     }
 

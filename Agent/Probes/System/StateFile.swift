@@ -1,11 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import DesksideFiles
 import DesksideJSON
 
 /// A JSON file in the agent's state directory, written atomically (a temporary file renamed over it)
@@ -19,14 +12,12 @@ struct StateFile<Value: Codable>: Sendable {
     }
 
     func load() -> Value? {
-        guard let bytes = try? SystemRoot("/").read(path, limit: 64 << 20) else { return nil }
+        guard let bytes = DurableFile.read(path, limit: 64 << 20) else { return nil }
         return try? JSONCoder.decode(Value.self, from: bytes)
     }
 
     func store(_ value: Value) {
         guard let bytes = try? JSONCoder.encode(value) else { return }
-        let temporary = path + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else { return }
-        _ = rename(temporary, path)
+        try? DurableFile.write(bytes, to: path)
     }
 }
