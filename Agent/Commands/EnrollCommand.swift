@@ -43,28 +43,22 @@ struct EnrollCommand: AsyncParsableCommand {
                                                      stateDirectory: directory, group: MultiThreadedEventLoopGroup.singleton)
             print("enrolled as agent \(identity.record.agentID) with the collector at \(endpoint); identity in \(directory)/identity")
         } catch {
-            throw CommandFailure("enrollment failed: \(error)")
+            throw RuntimeError("enrollment failed: \(error)")
         }
     }
 
     /// The token, from a regular file that only its owner can read.
     static func readToken(_ path: String) throws -> String {
         var info = stat()
-        guard stat(path, &info) == 0 else { throw CommandFailure("cannot read the token file \(path): \(String(cString: strerror(errno)))") }
+        guard stat(path, &info) == 0 else { throw RuntimeError("cannot read the token file \(path): \(String(cString: strerror(errno)))") }
         guard info.st_mode & 0o077 == 0 else {
-            throw CommandFailure("the token file \(path) can be read by others (mode \(String(info.st_mode & 0o777, radix: 8))); run chmod 600 \(path)")
+            throw RuntimeError("the token file \(path) can be read by others (mode \(String(info.st_mode & 0o777, radix: 8))); run chmod 600 \(path)")
         }
-        guard let bytes = DurableFile.read(path, limit: 4096) else { throw CommandFailure("cannot read the token file \(path)") }
+        guard let bytes = DurableFile.read(path, limit: 4096) else { throw RuntimeError("cannot read the token file \(path)") }
         let token = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
-        guard !token.isEmpty else { throw CommandFailure("the token file \(path) is empty") }
+        guard !token.isEmpty else { throw RuntimeError("the token file \(path) is empty") }
         return token
     }
-}
-
-/// A failure printed as `Error: message`, without usage text.
-struct CommandFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
 
 extension String {

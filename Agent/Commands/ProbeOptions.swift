@@ -7,6 +7,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import ArgumentParser
+import DesksideFiles
 import DesksideInventory
 import DesksideProbes
 
@@ -41,7 +42,7 @@ struct ProbeOptions: ParsableArguments {
             return nil
         }
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try DurableFile.makeDirectory(directory)
             return directory
         } catch {
             StandardStreams.error("deskside-agent: warning: state directory \(directory) cannot be created; continuing without it\n")

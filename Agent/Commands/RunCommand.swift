@@ -28,12 +28,16 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Send what is due, wait for the acknowledgement, and exit.")
     var once = false
 
+    func validate() throws {
+        guard SystemRoot(root).isDirectory("/") else { throw ValidationError("--root \(root) is not a directory") }
+    }
+
     func run() async throws {
         // A collector that goes away mid-write is a connection error, never a reason to die.
         signal(SIGPIPE, SIG_IGN)
         let directory = try state.directory()
         guard let identity = try AgentIdentity.load(stateDirectory: directory) else {
-            throw CommandFailure("this agent is not enrolled (no identity in \(directory)); run deskside-agent enroll first")
+            throw RuntimeError("this agent is not enrolled (no identity in \(directory)); run deskside-agent enroll first")
         }
         var options = AgentRunner.Options(
             stateDirectory: directory, probe: InventoryProbe.Configuration(root: SystemRoot(root), stateDirectory: directory),

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -58,8 +55,7 @@ public final class AgentRunner {
         case message(WireMessage, generation: Int)
         case responseDeadline(Int)
         case collect(forceFull: Bool, reason: String)
-        case heartbeatTick(Int)
-        case intervalTick(Int)
+        case heartbeatDue
     }
 
     let options: Options
@@ -74,7 +70,11 @@ public final class AgentRunner {
     private var connection: CollectorConnection?
     private var connectionGeneration = 0
     private var deadlineGeneration = 0
-    private var timerGeneration = 0
+    /// The heartbeat and collection timers, and the package watch; cancelled when replaced or done.
+    private var timers: [Task<Void, Never>] = []
+    private var watch: Task<Void, Never>?
+    /// The report `sendOldestPending` found, for the `sendSpooled` that follows it.
+    private var nextReport: (sequence: UInt64, report: Report)?
     private var acknowledgedThisRun = 0
     private var outcome: Outcome?
     private var lastFailure: String?
@@ -94,7 +94,11 @@ public final class AgentRunner {
 
     /// Runs until `--once` is done, the identity is rejected, or the task is cancelled.
     public func run() async -> Outcome {
-        defer { continuation.finish() }
+        defer {
+            continuation.finish()
+            for timer in timers { timer.cancel() }
+            watch?.cancel()
+        }
         produce(forceFull: false, reason: "start")
         startTimers()
         if !options.once { watchPackages() }
@@ -157,13 +161,8 @@ public final class AgentRunner {
         case .collect(let forceFull, let reason):
             produce(forceFull: forceFull, reason: reason)
             if machine.state == .ready { handle([.sendOldestPending]) }
-        case .heartbeatTick(let generation):
-            guard generation == timerGeneration else { return }
+        case .heartbeatDue:
             handle(machine.handle(.heartbeatDue))
-        case .intervalTick(let generation):
-            guard generation == timerGeneration else { return }
-            produce(forceFull: false, reason: "interval")
-            if machine.state == .ready { handle([.sendOldestPending]) }
         }
     }
 
@@ -198,7 +197,7 @@ public final class AgentRunner {
             connection?.send(message)
             armDeadline()
         case .sendOldestPending:
-            guard let entry = spool.pending().first else {
+            guard let entry = spool.oldest() else {
                 if options.once, machine.state == .ready { outcome = .delivered(acknowledged: acknowledgedThisRun) }
                 return
             }
@@ -208,11 +207,12 @@ public final class AgentRunner {
                 continuation.yield(.collect(forceFull: true, reason: "an unreadable spooled report"))
                 return
             }
+            nextReport = (entry.sequence, report)
             handle(machine.handle(.reportPending(sequence: entry.sequence, id: report.id, hash: report.hash)))
         case .sendSpooled(let sequence):
-            guard let entry = spool.pending().first(where: { $0.sequence == sequence }),
-                  let report = try? JSONCoder.decode(Report.self, from: entry.body) else { return }
-            connection?.send(.report(report))
+            guard let next = nextReport, next.sequence == sequence else { return }
+            nextReport = nil
+            connection?.send(.report(next.report))
             armDeadline()
         case .discardSpooled(let sequence, let reason):
             options.log("report \(sequence) dropped: \(reason)")
@@ -225,10 +225,11 @@ public final class AgentRunner {
             state.acknowledgedAt = Date()
             saveState()
         case .applyPolicy(let policy, let heartbeat, let interval):
+            let (heartbeat, interval) = (max(5, heartbeat), max(60, interval))
             let changed = heartbeat != state.heartbeatSeconds || interval != state.reportIntervalSeconds
             state.policy = policy
-            state.heartbeatSeconds = max(5, heartbeat)
-            state.reportIntervalSeconds = max(60, interval)
+            state.heartbeatSeconds = heartbeat
+            state.reportIntervalSeconds = interval
             saveState()
             if changed { startTimers() }
         case .queueFullReport(let reason):
@@ -254,8 +255,6 @@ public final class AgentRunner {
             }
         case .reportIdentityRejected(let message):
             outcome = .identityRejected(message)
-        case .none:
-            break
         }
     }
 
@@ -289,21 +288,17 @@ public final class AgentRunner {
 
     /// (Re)starts the heartbeat and collection timers with the current intervals.
     private func startTimers() {
-        timerGeneration += 1
-        let (generation, continuation) = (timerGeneration, continuation)
-        let (heartbeat, interval) = (state.heartbeatSeconds, state.reportIntervalSeconds)
-        Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(heartbeat))
-                if case .terminated = continuation.yield(.heartbeatTick(generation)) { return }
+        for timer in timers { timer.cancel() }
+        let continuation = continuation
+        func every(_ seconds: Int, _ event: Event) -> Task<Void, Never> {
+            Task {
+                while (try? await Task.sleep(for: .seconds(seconds))) != nil {
+                    if case .terminated = continuation.yield(event) { return }
+                }
             }
         }
-        Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(interval))
-                if case .terminated = continuation.yield(.intervalTick(generation)) { return }
-            }
-        }
+        timers = [every(state.heartbeatSeconds, .heartbeatDue),
+                  every(state.reportIntervalSeconds, .collect(forceFull: false, reason: "interval"))]
     }
 
     /// Reports again soon after the installed packages change: the watched files are polled, and a
@@ -313,18 +308,11 @@ public final class AgentRunner {
         let root = options.probe.root
         let files = options.watchedFiles
         let (seconds, continuation) = (options.watchIntervalSeconds, continuation)
-        Task {
-            func signature() -> [String] {
-                files.map { path in
-                    var info = stat()
-                    guard stat(root.hostPath(path), &info) == 0 else { return "-" }
-                    return "\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
-                }
-            }
+        watch = Task {
+            func signature() -> [FileStatus?] { files.map(root.status) }
             var settled = signature()
-            var pending: [String]?
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(seconds))
+            var pending: [FileStatus?]?
+            while (try? await Task.sleep(for: .seconds(seconds))) != nil {
                 let now = signature()
                 if let candidate = pending, candidate == now {
                     pending = nil

@@ -57,7 +57,6 @@ public struct AgentSessionStateMachine: Sendable {
         case scheduleReconnect(afterSeconds: Double)
         /// Stop reconnecting; the operator must enroll the agent again.
         case reportIdentityRejected(String)
-        case none
     }
 
     public private(set) var state: State = .disconnected(attempt: 0)

@@ -83,15 +83,22 @@ public final class ReportSpool {
     /// in ``loss``; entries that cannot be read right now (an I/O error, too many open files) are skipped
     /// and tried again next time, never discarded.
     public func pending() -> [Entry] {
-        sequences().compactMap { sequence in
-            let path = self.path(sequence)
-            guard let record = DurableFile.read(path, limit: 1 << 30) else { return nil }
-            guard let body = Self.body(of: record) else {
-                setAside(path, sequence: sequence)
-                return nil
-            }
-            return Entry(sequence: sequence, body: body)
+        sequences().compactMap(entry)
+    }
+
+    /// The oldest pending report, reading no more files than needed to find it.
+    public func oldest() -> Entry? {
+        sequences().lazy.compactMap(entry).first
+    }
+
+    private func entry(_ sequence: UInt64) -> Entry? {
+        let path = self.path(sequence)
+        guard let record = DurableFile.read(path, limit: 1 << 30) else { return nil }
+        guard let body = Self.body(of: record) else {
+            setAside(path, sequence: sequence)
+            return nil
         }
+        return Entry(sequence: sequence, body: body)
     }
 
     /// Removes every report up to and including `sequence`: the collector has committed them.

@@ -13,9 +13,7 @@ struct Fleet {
 
     init(fixtures: String, packages: Int) {
         bases = Self.images.map { name in
-            var configuration = InventoryProbe.Configuration(root: SystemRoot(fixtures + "/" + name))
-            configuration.smart = nil
-            var inventory = InventoryProbe(configuration).collect()
+            var inventory = InventoryProbe(InventoryProbe.Configuration(root: SystemRoot(fixtures + "/" + name))).collect()
             let manager = inventory.software.packages.first?.manager ?? "dpkg"
             var index = 0
             while inventory.software.packages.count < packages {

@@ -45,7 +45,6 @@ final class Run: @unchecked Sendable {
     let data: String
     let group = MultiThreadedEventLoopGroup.singleton
     var identities: [(id: String, tls: NIOSSLContext)] = []
-    var rows: [(String, String, String)] = []
 
     init(collector: String, fixtures: String, agents: Int, seconds: Int, packages: Int) async throws {
         collectorPath = collector

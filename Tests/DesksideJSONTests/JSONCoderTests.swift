@@ -95,8 +95,9 @@ import Testing
         } catch {
             #expect(error.code == .tooDeep)
         }
-        let deepObjects = Array(String(repeating: "{\"a\":", count: 100_000).utf8)
-        #expect(throws: JSONError.self) { _ = try JSONParser.parse(deepObjects) }
+        let deepObjects = Array((String(repeating: "{\"a\":", count: 100_000) + "1" + String(repeating: "}", count: 100_000)).utf8)
+        let refused = #expect(throws: JSONError.self) { _ = try JSONParser.parse(deepObjects) }
+        #expect(refused?.code == .tooDeep)
     }
 
     /// A million keys: refused at the element limit.

@@ -74,7 +74,8 @@ import Testing
         let bomb = Deflate.compress([UInt8](repeating: 0x20, count: 64 << 20), level: 9)
         #expect(bomb.count < 100_000)
         let frame = Frame(type: .report, compressed: true, body: bomb)
-        #expect(throws: ProtocolError.self) { _ = try WireMessage(frame: frame, limits: .init(maxBodyBytes: 1 << 20)) }
+        let stopped = #expect(throws: ProtocolError.self) { _ = try WireMessage(frame: frame, limits: .init(maxBodyBytes: 1 << 20)) }
+        #expect(stopped?.code == "BAD_COMPRESSION")
         #expect(throws: ProtocolError.self) { _ = try WireMessage(frame: Frame(type: .report, compressed: true, body: [1, 2, 3])) }
     }
 

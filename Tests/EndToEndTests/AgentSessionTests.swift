@@ -23,11 +23,15 @@ import Testing
         func remove() { try? FileManager.default.removeItem(atPath: directory) }
 
         /// Removes the last package stanza from the copy's dpkg status: one package uninstalled.
-        func uninstallLastPackage() throws {
+        /// Returns its name.
+        @discardableResult
+        func uninstallLastPackage() throws -> String {
             let path = root + "/var/lib/dpkg/status"
             var stanzas = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n\n").filter { !$0.isEmpty }
-            stanzas.removeLast()
+            let removed = stanzas.removeLast()
             try (stanzas.joined(separator: "\n\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            let line = removed.components(separatedBy: "\n").first { $0.hasPrefix("Package: ") } ?? ""
+            return String(line.dropFirst("Package: ".count))
         }
 
         func installedPackageCount() throws -> Int {
@@ -98,14 +102,17 @@ import Testing
         #expect(packageCount(try detail()) == installed)
 
         // A package goes: the next report is a delta, and the change is in the asset's history.
-        try workspace.uninstallLastPackage()
+        let removed = try workspace.uninstallLastPackage()
         let second = try Self.runOnce(workspace)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stderr.contains("(delta,"))
         let after = try detail()
         #expect(packageCount(after) == installed - 1)
         let history = after["history"] as? [[String: Any]] ?? []
-        #expect(history.contains { $0["section"] as? String == "software" && ($0["newValue"] == nil || $0["newValue"] is NSNull) })
+        #expect(history.contains {
+            $0["section"] as? String == "software" && ($0["item"] as? String)?.hasPrefix(removed + ":") == true
+                && ($0["newValue"] == nil || $0["newValue"] is NSNull)
+        }, "\(removed) removed: \(history)")
 
         // Nothing changed: a heartbeat report.
         let third = try Self.runOnce(workspace)
