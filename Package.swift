@@ -256,6 +256,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Benchmarks/CollectorLoad",
+            exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
 

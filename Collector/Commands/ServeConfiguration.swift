@@ -9,7 +9,7 @@ import DesksideInventory
 ///  "serverNames": ["collector.example.com"], "serverAddresses": ["10.0.0.5"],
 ///  "heartbeatSeconds": 60, "reportIntervalSeconds": 3600, "maxConnections": 20000,
 ///  "reportsPerMinute": 60, "handshakeTimeoutSeconds": 10, "idleTimeoutSeconds": 180,
-///  "policy": {"diskSpaceLowPercent": 10}}
+///  "policy": {"diskFreePercentMin": 10}}
 /// ```
 struct ServeConfiguration: Codable, Sendable {
     var agentListen: String?
