@@ -299,7 +299,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DesksideStoreTests",
-            dependencies: ["DesksideTestSupport", "DesksideStore", "DesksideProtocol", "DesksideProbes", "DesksideInventory"],
+            dependencies: ["DesksideTestSupport", "DesksideStore", "DesksideProtocol", "DesksideProbes", "DesksideInventory", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/DesksideStoreTests"
         ),
         .testTarget(

@@ -121,11 +121,14 @@ final class Run: @unchecked Sendable {
         let fullFrames = machines.enumerated().map { index, machine in
             WireMessage.report(ReportBuilder.report(id: "full-\(index)", sequence: 1, inventory: machine, faults: [], base: nil)).frame().encoded()
         }
-        let fullStart = Date()
-        try await forEachAgent(connected) { index, agent in
-            guard case .ack = try await agent.request(frame: fullFrames[index]) else { throw CocoaError(.featureUnsupported) }
+        let pid = collector.processIdentifier
+        let full = try await CPUShare.measure(collector: pid) {
+            let start = Date()
+            try await forEachAgent(connected) { index, agent in
+                guard case .ack = try await agent.request(frame: fullFrames[index]) else { throw CocoaError(.featureUnsupported) }
+            }
+            return Double(agents) / Date().timeIntervalSince(start)
         }
-        let fullRate = Double(agents) / Date().timeIntervalSince(fullStart)
 
         // Deltas of 20 changed packages, alternating between two states per agent.
         let changed = machines.enumerated().map { Fleet.changed($0.element, count: 20, round: $0.offset) }
@@ -138,10 +141,10 @@ final class Run: @unchecked Sendable {
             return .report(Report(id: "d-\(index)-\(sequence)", sequence: sequence, kind: .delta, base: delta.base, hash: delta.target,
                                   collectedAt: Date(), delta: delta, faults: []))
         }
-        let deltaRate = try await saturate(connected) { index in delta(index) }
-        let pingRate = try await saturate(connected) { _ in .ping(Ping()) }
-        let deltaLatency = try await paced(connected, rate: deltaRate / 2) { index in delta(index) }
-        let pingLatency = try await paced(connected, rate: pingRate / 2) { _ in .ping(Ping()) }
+        let deltas = try await CPUShare.measure(collector: pid) { try await saturate(connected) { index in delta(index) } }
+        let pings = try await CPUShare.measure(collector: pid) { try await saturate(connected) { _ in .ping(Ping()) } }
+        let deltaLatency = try await paced(connected, rate: deltas.rate / 2) { index in delta(index) }
+        let pingLatency = try await paced(connected, rate: pings.rate / 2) { _ in .ping(Ping()) }
 
         for agent in connected { agent.close() }
         collector.terminate()
@@ -156,9 +159,9 @@ final class Run: @unchecked Sendable {
         print("Collector benchmark: \(agents) simulated agents (\(packageCount) packages each, \(Fleet.images.count) base images), real TLS over loopback;")
         print("the collector and this load generator share the machine's \(ProcessInfo.processInfo.activeProcessorCount) cores. Phases of \(seconds) s.\n")
         let table: [(String, String, String)] = [
-            ("full reports/s", String(format: "%.0f", fullRate), "200"),
-            ("deltas/s (20 package changes)", String(format: "%.0f", deltaRate), "5,000"),
-            ("heartbeats/s", String(format: "%.0f", pingRate), "20,000"),
+            ("full reports/s", String(format: "%.0f", full.rate), "200"),
+            ("deltas/s (20 package changes)", String(format: "%.0f", deltas.rate), "5,000"),
+            ("heartbeats/s", String(format: "%.0f", pings.rate), "20,000"),
             ("delta send->ack p50 / p99 at half peak", String(format: "%.1f / %.1f ms", deltaLatency.0, deltaLatency.1), "p99 < 100 ms"),
             ("heartbeat send->ack p50 / p99 at half peak", String(format: "%.1f / %.1f ms", pingLatency.0, pingLatency.1), "p99 < 100 ms"),
             ("collector RSS per connected agent", String(format: "%.0f KB", Double(connectedRSS - idleRSS) / Double(agents) / 1024), "< 100 KB (10,000 in 1 GB)"),
@@ -168,6 +171,11 @@ final class Run: @unchecked Sendable {
         print("metric".padding(toLength: 44, withPad: " ", startingAt: 0) + "measured".padding(toLength: 22, withPad: " ", startingAt: 0) + "target")
         for (name, value, target) in table {
             print(name.padding(toLength: 44, withPad: " ", startingAt: 0) + value.padding(toLength: 22, withPad: " ", startingAt: 0) + target)
+        }
+        print("\nwhere the cores went (collector / load generator), and the collector's CPU time per message:")
+        for (name, share) in [("full reports", full), ("deltas", deltas), ("heartbeats", pings)] {
+            print("  " + name.padding(toLength: 14, withPad: " ", startingAt: 0)
+                  + String(format: "%.2f / %.2f cores   %.0f µs", share.collectorCores, share.generatorCores, share.collectorMicrosPerMessage))
         }
     }
 

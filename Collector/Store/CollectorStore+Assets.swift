@@ -77,10 +77,12 @@ extension CollectorStore {
         contains(query.owner, ["asset.owner", "asset.lastUser"])
         contains(query.os, ["asset.osName", "asset.osVersion"])
         if let package = query.package, !package.isEmpty {
+            // The versions of that name, found once; then one primary-key seek per asset and version
+            // (there is no package-to-asset index: it cost more on every report than it saves here).
             conditions.append("""
-                EXISTS (SELECT 1 FROM assetPackage JOIN packageVersion ON packageVersion.id = assetPackage.packageVersionId
-                        JOIN packageName ON packageName.id = packageVersion.packageNameId
-                        WHERE assetPackage.assetId = asset.id AND packageName.name = ?)
+                EXISTS (SELECT 1 FROM assetPackage WHERE assetPackage.assetId = asset.id AND assetPackage.packageVersionId IN
+                        (SELECT packageVersion.id FROM packageName JOIN packageVersion ON packageVersion.packageNameId = packageName.id
+                         WHERE packageName.name = ?))
                 """)
             arguments.append(package)
         }

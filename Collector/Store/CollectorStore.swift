@@ -41,7 +41,7 @@ public final class CollectorStore: Sendable {
     /// `enrollAgent`).
     public func registerAgent(uuid: String, certificateFingerprint: String, at time: Date) throws {
         try pool.write { db in
-            try db.execute(sql: "INSERT INTO agent (uuid, certificateFingerprint, enrolledAt) VALUES (?, ?, ?)",
+            try db.run("INSERT INTO agent (uuid, certificateFingerprint, enrolledAt) VALUES (?, ?, ?)",
                            arguments: [uuid, certificateFingerprint, Timestamp.text(time)])
         }
     }
@@ -90,7 +90,7 @@ public final class CollectorStore: Sendable {
             discovered = writer.discovered
             events += try Self.replaceFaults(faults, assetID: assetID, db: db, now: now)
             events += try Self.recordGap(gap, assetID: assetID, db: db, now: now)
-            try db.execute(sql: """
+            try db.run("""
                 UPDATE asset SET hostname = ?, serial = ?, vendor = ?, model = ?, osName = ?, osVersion = ?, lastUser = ?, updatedAt = ?, lastReportAt = ?
                 WHERE id = ?
                 """, arguments: [inventory.os.hostname, inventory.hardware.system.serial, inventory.hardware.system.vendor,
@@ -119,7 +119,7 @@ public final class CollectorStore: Sendable {
             try InventoryWriter(db: db, assetID: assetID, at: now).updateCollectedAt(collectedAt)
             var events = try Self.replaceFaults(faults, assetID: assetID, db: db, now: now)
             events += try Self.recordGap(gap, assetID: assetID, db: db, now: now)
-            try db.execute(sql: "UPDATE asset SET lastReportAt = ? WHERE id = ?", arguments: [Timestamp.text(collectedAt), assetID])
+            try db.run("UPDATE asset SET lastReportAt = ? WHERE id = ?", arguments: [Timestamp.text(collectedAt), assetID])
             try Self.accept(db, agent: agent, reportID: reportID, kind: .heartbeat, hash: base, now: now)
             return .stored(assetID: assetID, events: events)
         }
@@ -155,14 +155,14 @@ public final class CollectorStore: Sendable {
                 events += try Self.replaceFaults(faults, assetID: assetID, db: db, now: now)
                 events += try Self.recordGap(gap, assetID: assetID, db: db, now: now)
                 if let os = delta.os {
-                    try db.execute(sql: "UPDATE asset SET hostname = ?, osName = ?, osVersion = ?, lastUser = ? WHERE id = ?",
+                    try db.run("UPDATE asset SET hostname = ?, osName = ?, osVersion = ?, lastUser = ? WHERE id = ?",
                                    arguments: [os.hostname, os.name, os.version, os.loggedInUsers.first?.name, assetID])
                 }
                 if let hardware = delta.hardware {
-                    try db.execute(sql: "UPDATE asset SET serial = ?, vendor = ?, model = ? WHERE id = ?",
+                    try db.run("UPDATE asset SET serial = ?, vendor = ?, model = ? WHERE id = ?",
                                    arguments: [hardware.system.serial, hardware.system.vendor, hardware.system.model, assetID])
                 }
-                try db.execute(sql: "UPDATE asset SET updatedAt = ?, lastReportAt = ? WHERE id = ?",
+                try db.run("UPDATE asset SET updatedAt = ?, lastReportAt = ? WHERE id = ?",
                                arguments: [now, Timestamp.text(delta.collectedAt), assetID])
                 try Self.accept(db, agent: agent, reportID: reportID, kind: .delta, hash: hash.combined, now: now)
                 return .stored(assetID: assetID, events: events)
@@ -192,20 +192,20 @@ public final class CollectorStore: Sendable {
     /// stale and changes nothing); the base the report builds on still the stored one.
     private static func admit(_ db: Database, agentUUID: String, reportID: String, sequence: UInt64, kind: Report.Kind, hash: String,
                               expectedBase: String?, now: String) throws -> Admission {
-        guard let agent = try Row.fetchOne(db, sql: """
+        guard let agent = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT agent.id, agent.revokedAt, agent.lastSequence, agent.baseHash, asset.id AS assetId
             FROM agent LEFT JOIN asset ON asset.agentId = agent.id WHERE agent.uuid = ?
-            """, arguments: [agentUUID]) else {
+            """), arguments: [agentUUID]) else {
             throw StoreError.unknownAgent(agentUUID)
         }
         let agentID: Int64 = agent["id"]
         guard (agent["revokedAt"] as String?) == nil else { throw StoreError.revokedAgent(agentUUID) }
         guard let sequence = Int64(exactly: sequence) else { throw StoreError.sequenceOutOfRange(sequence) }
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM report WHERE agentId = ? AND id = ?", arguments: [agentID, reportID]) == true {
+        if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM report WHERE agentId = ? AND id = ?"), arguments: [agentID, reportID]) == true {
             return .refused(.duplicate)
         }
         if let lastSequence = agent["lastSequence"] as Int64?, sequence <= lastSequence {
-            try db.execute(sql: "INSERT INTO report (id, agentId, sequence, kind, hash, receivedAt, outcome) VALUES (?, ?, ?, ?, ?, ?, 'stale')",
+            try db.run("INSERT INTO report (id, agentId, sequence, kind, hash, receivedAt, outcome) VALUES (?, ?, ?, ?, ?, ?, 'stale')",
                            arguments: [reportID, agentID, sequence, kind.rawValue, hash, now])
             return .refused(.stale)
         }
@@ -215,33 +215,33 @@ public final class CollectorStore: Sendable {
 
     /// Marks the report stored and moves the agent's sequence and base.
     private static func accept(_ db: Database, agent: Admitted, reportID: String, kind: Report.Kind, hash: String, now: String) throws {
-        try db.execute(sql: "UPDATE agent SET lastSequence = ?, baseHash = ? WHERE id = ?", arguments: [agent.sequence, hash, agent.id])
-        try db.execute(sql: "INSERT INTO report (id, agentId, sequence, kind, hash, receivedAt, outcome) VALUES (?, ?, ?, ?, ?, ?, 'stored')",
+        try db.run("UPDATE agent SET lastSequence = ?, baseHash = ? WHERE id = ?", arguments: [agent.sequence, hash, agent.id])
+        try db.run("INSERT INTO report (id, agentId, sequence, kind, hash, receivedAt, outcome) VALUES (?, ?, ?, ?, ?, ?, 'stored')",
                        arguments: [reportID, agent.id, agent.sequence, kind.rawValue, hash, now])
     }
 
     /// Reports the agent's spool had to drop while it was offline: the history says so.
     private static func recordGap(_ gap: SpoolGap?, assetID: Int64, db: Database, now: String) throws -> Int {
         guard let gap else { return 0 }
-        try db.execute(sql: "INSERT INTO assetEvent (assetId, at, section, item, oldValue, newValue) VALUES (?, ?, 'agent', 'spool gap', NULL, ?)",
+        try db.run("INSERT INTO assetEvent (assetId, at, section, item, oldValue, newValue) VALUES (?, ?, 'agent', 'spool gap', NULL, ?)",
                        arguments: [assetID, now, "\(gap.droppedReports) report(s) lost while offline (sequences \(gap.firstSequence)-\(gap.lastSequence))"])
         return 1
     }
 
     private static func createAsset(for agentID: Int64, db: Database, now: String) throws -> Int64 {
-        try db.execute(sql: "INSERT INTO asset (agentId, createdAt, updatedAt) VALUES (?, ?, ?)", arguments: [agentID, now, now])
+        try db.run("INSERT INTO asset (agentId, createdAt, updatedAt) VALUES (?, ?, ?)", arguments: [agentID, now, now])
         return db.lastInsertedRowID
     }
 
     /// Makes the asset's faults the reported set; a fault that appears or clears is a history event.
     private static func replaceFaults(_ faults: [Fault], assetID: Int64, db: Database, now: String) throws -> Int {
         let current = Set(faults.map(\.fingerprint))
-        let stored = try Row.fetchAll(db, sql: "SELECT fingerprint, code, subject, severity FROM fault WHERE assetId = ?", arguments: [assetID])
+        let stored = try Row.fetchAll(db.cachedStatement(sql: "SELECT fingerprint, code, subject, severity FROM fault WHERE assetId = ?"), arguments: [assetID])
         let storedFingerprints = Set(stored.map { $0["fingerprint"] as String })
         let record = try db.cachedStatement(sql: "INSERT INTO assetEvent (assetId, at, section, item, oldValue, newValue) VALUES (?, ?, 'faults', ?, ?, ?)")
         var events = 0
         for row in stored where !current.contains(row["fingerprint"] as String) {
-            try db.execute(sql: "DELETE FROM fault WHERE assetId = ? AND fingerprint = ?", arguments: [assetID, row["fingerprint"] as String])
+            try db.run("DELETE FROM fault WHERE assetId = ? AND fingerprint = ?", arguments: [assetID, row["fingerprint"] as String])
             try record.execute(arguments: [assetID, now, "\(row["code"] as String) \(row["subject"] as String)", row["severity"] as String, nil])
             events += 1
         }
@@ -267,7 +267,7 @@ public final class CollectorStore: Sendable {
     /// The agent's last stored base hash and sequence, and whether it is revoked.
     public func agentState(uuid: String) throws -> (base: String?, sequence: UInt64?, revoked: Bool)? {
         try pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT baseHash, lastSequence, revokedAt FROM agent WHERE uuid = ?", arguments: [uuid]) else { return nil }
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT baseHash, lastSequence, revokedAt FROM agent WHERE uuid = ?"), arguments: [uuid]) else { return nil }
             let sequence = row["lastSequence"] as Int64?
             return (row["baseHash"], sequence.map { UInt64(max(0, $0)) }, (row["revokedAt"] as String?) != nil)
         }
@@ -282,7 +282,7 @@ public final class CollectorStore: Sendable {
     /// The asset of an agent.
     public func assetID(agentUUID: String) throws -> Int64? {
         try pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT asset.id FROM asset JOIN agent ON agent.id = asset.agentId WHERE agent.uuid = ?", arguments: [agentUUID])
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT asset.id FROM asset JOIN agent ON agent.id = asset.agentId WHERE agent.uuid = ?"), arguments: [agentUUID])
         }
     }
 
@@ -306,7 +306,7 @@ public final class CollectorStore: Sendable {
     /// The asset's whole history, oldest first.
     public func history(assetID: Int64) throws -> [AssetEvent] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT at, section, item, oldValue, newValue FROM assetEvent WHERE assetId = ? ORDER BY id",
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT at, section, item, oldValue, newValue FROM assetEvent WHERE assetId = ? ORDER BY id"),
                              arguments: [assetID]).map(AssetEvent.init)
         }
     }
@@ -330,4 +330,13 @@ public final class CollectorStore: Sendable {
 /// Timestamps as stored: RFC 3339 text in UTC, which sorts as time does.
 enum Timestamp {
     static func text(_ date: Date) -> String { ISO8601.format(secondsSince1970: date.timeIntervalSince1970) }
+}
+
+extension Database {
+    /// Runs one statement through GRDB's per-connection statement cache: the report path runs the
+    /// same few dozen statements thousands of times a second, and preparing them each time cost more
+    /// than running them.
+    func run(_ sql: String, arguments: StatementArguments = StatementArguments()) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
 }

@@ -20,9 +20,9 @@ extension InventoryWriter {
     /// follows the size of the delta, not of the machine.
     /// - Returns: the new hashes and the number of history events.
     func apply(_ delta: InventoryDelta) throws -> (hash: InventoryHash, events: Int) {
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT section, hash, CASE WHEN section IN ('meta', 'software') THEN body END AS body FROM inventorySection WHERE assetId = ?
-            """, arguments: [assetID])
+            """), arguments: [assetID])
         var hashes: [String: String] = [:]
         var bodies: [String: Data] = [:]
         for row in rows {
@@ -42,7 +42,7 @@ extension InventoryWriter {
             let body = try JSONCoder.encode(value)
             let newHash = Hex.encode(SHA256.hash(data: body))
             guard newHash != hash[keyPath: keyPath] else { return }
-            if let compare, let oldBody = try Data.fetchOne(db, sql: "SELECT body FROM inventorySection WHERE assetId = ? AND section = ?",
+            if let compare, let oldBody = try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM inventorySection WHERE assetId = ? AND section = ?"),
                                                              arguments: [assetID, name]),
                let old = try? JSONCoder.decode(T.self, from: Array(oldBody)) {
                 for (item, before, after) in compare(old, value) {
@@ -50,7 +50,7 @@ extension InventoryWriter {
                     events += 1
                 }
             }
-            try db.execute(sql: "UPDATE inventorySection SET hash = ?, body = ? WHERE assetId = ? AND section = ?",
+            try db.run("UPDATE inventorySection SET hash = ?, body = ? WHERE assetId = ? AND section = ?",
                            arguments: [newHash, Data(body), assetID, name])
             hash[keyPath: keyPath] = newHash
         }
@@ -61,36 +61,43 @@ extension InventoryWriter {
         try section("notes", delta.notes, \.notes, compare: nil)
 
         if delta.packageManagers != nil || !delta.packagesAdded.isEmpty || !delta.packagesRemoved.isEmpty {
-            // The stored versions of every package the delta touches, for the history.
-            let versionsOf = try db.cachedStatement(sql: """
-                SELECT v.version FROM assetPackage a JOIN packageVersion v ON v.id = a.packageVersionId
-                JOIN packageName n ON n.id = v.packageNameId
-                WHERE a.assetId = ? AND n.manager = ? AND n.name = ? AND n.architecture = ?
-                """)
+            // Every stored version of every package name the delta touches, in one statement: the
+            // names as a JSON array, then (CROSS JOIN fixes the order) each name's few versions and one
+            // primary-key seek each into this asset's packages, never a walk through its two thousand.
+            let touched = Set(delta.packagesRemoved.map { PackageName(name: $0.name, architecture: $0.architecture, manager: $0.manager) }
+                + delta.packagesAdded.map { PackageName(name: $0.name, architecture: $0.architecture, manager: $0.manager) })
+            let names = String(decoding: try JSONCoder.encode(touched.map { [$0.manager, $0.name, $0.architecture] }), as: UTF8.self)
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT n.manager, n.name, n.architecture, v.version, a.packageVersionId, a.installedAt, v.bodyHash
+                FROM json_each(?) t
+                CROSS JOIN packageName n ON n.manager = json_extract(t.value, '$[0]') AND n.name = json_extract(t.value, '$[1]')
+                    AND n.architecture = json_extract(t.value, '$[2]')
+                CROSS JOIN packageVersion v ON v.packageNameId = n.id
+                CROSS JOIN assetPackage a ON a.assetId = ? AND a.packageVersionId = v.id
+                """), arguments: [names, assetID])
             var before: [PackageName: Set<String>] = [:]
-            let touched = delta.packagesRemoved.map { PackageName(name: $0.name, architecture: $0.architecture, manager: $0.manager) }
-                + delta.packagesAdded.map { PackageName(name: $0.name, architecture: $0.architecture, manager: $0.manager) }
-            for package in Set(touched) {
-                let versions = try String.fetchAll(versionsOf, arguments: [assetID, package.manager, package.name, package.architecture])
-                if !versions.isEmpty { before[package] = Set(versions) }
+            var storedRows: [InventoryDelta.PackageIdentity: [Row]] = [:]
+            for row in rows {
+                let name = PackageName(name: row["name"], architecture: row["architecture"], manager: row["manager"])
+                before[name, default: []].insert(row["version"])
+                storedRows[InventoryDelta.PackageIdentity(manager: name.manager, name: name.name, architecture: name.architecture,
+                                                          version: row["version"]), default: []].append(row)
             }
             var after = before
-            let find = try db.cachedStatement(sql: """
-                SELECT a.packageVersionId, a.installedAt, v.bodyHash FROM assetPackage a JOIN packageVersion v ON v.id = a.packageVersionId
-                JOIN packageName n ON n.id = v.packageNameId
-                WHERE a.assetId = ? AND n.manager = ? AND n.name = ? AND n.architecture = ? AND v.version = ?
-                """)
-            let delete = try db.cachedStatement(sql: "DELETE FROM assetPackage WHERE assetId = ? AND packageVersionId = ?")
+            var deleted: [Int64] = []
             for removed in delta.packagesRemoved {
-                let rows = try Row.fetchAll(find, arguments: [assetID, removed.manager, removed.name, removed.architecture, removed.version])
-                guard !rows.isEmpty else { throw DeltaMismatch() }
+                guard let rows = storedRows.removeValue(forKey: removed), !rows.isEmpty else { throw DeltaMismatch() }
                 for row in rows {
-                    sum.remove(PackageSetDigest.digest(detailsHash: row["bodyHash"], installedAt: row["installedAt"]))
-                    try delete.execute(arguments: [assetID, row["packageVersionId"] as Int64])
+                    sum.remove(PackageSetDigest.digest(detailsHash: row["bodyHash"], installedAt: StoredPackage.installedAtText(row["installedAt"])))
+                    deleted.append(row["packageVersionId"])
                 }
                 let package = PackageName(name: removed.name, architecture: removed.architecture, manager: removed.manager)
                 after[package]?.remove(removed.version)
                 if after[package]?.isEmpty == true { after[package] = nil }
+            }
+            if !deleted.isEmpty {
+                try db.cachedStatement(sql: "DELETE FROM assetPackage WHERE assetId = ? AND packageVersionId IN (SELECT value FROM json_each(?))")
+                    .execute(arguments: [assetID, String(decoding: try JSONCoder.encode(deleted), as: UTF8.self)])
             }
             for package in delta.packagesAdded {
                 let storedForm = StoredPackage(package)
@@ -101,13 +108,13 @@ extension InventoryWriter {
             if let managers = delta.packageManagers { meta.packageManagers = managers }
             hash.software = sum.softwareHash(packageManagers: meta.packageManagers)
             events += try versionEvents(before: before, after: after)
-            try db.execute(sql: "UPDATE inventorySection SET hash = ?, body = ? WHERE assetId = ? AND section = 'software'",
+            try db.run("UPDATE inventorySection SET hash = ?, body = ? WHERE assetId = ? AND section = 'software'",
                            arguments: [hash.software, Data(sum.bytes), assetID])
         }
         guard hash.combined == delta.target else { throw DeltaMismatch() }
         meta.collectedAt = delta.collectedAt
         meta.agent = delta.agent
-        try db.execute(sql: "UPDATE inventorySection SET body = ? WHERE assetId = ? AND section = 'meta'",
+        try db.run("UPDATE inventorySection SET body = ? WHERE assetId = ? AND section = 'meta'",
                        arguments: [Data(try JSONCoder.encode(meta)), assetID])
         return (hash, events)
     }

@@ -38,17 +38,17 @@ final class InventoryWriter {
 
     /// Writes `inventory`; returns how many history events it recorded.
     func write(_ inventory: Inventory, packages: [(Package, StoredPackage)], sum: PackageSetDigest, hash: InventoryHash) throws -> Int {
-        let stored = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT section, hash FROM inventorySection WHERE assetId = ?", arguments: [assetID])
+        let stored = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db.cachedStatement(sql: "SELECT section, hash FROM inventorySection WHERE assetId = ?"), arguments: [assetID])
             .map { ($0["section"] as String, $0["hash"] as String) })
         let isFirst = stored.isEmpty
         var events = 0
         func section<T: Codable>(_ name: String, _ value: T, _ newHash: String, compare: (T, T) -> [(String, String?, String?)]) throws {
             guard stored[name] != newHash else { return }
-            if !isFirst, let oldBody = try Data.fetchOne(db, sql: "SELECT body FROM inventorySection WHERE assetId = ? AND section = ?", arguments: [assetID, name]),
+            if !isFirst, let oldBody = try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM inventorySection WHERE assetId = ? AND section = ?"), arguments: [assetID, name]),
                let old = try? JSONCoder.decode(T.self, from: Array(oldBody)) {
                 for (item, before, after) in compare(old, value) { try event(name, item, before, after); events += 1 }
             }
-            try db.execute(sql: "INSERT OR REPLACE INTO inventorySection (assetId, section, hash, body) VALUES (?, ?, ?, ?)",
+            try db.run("INSERT OR REPLACE INTO inventorySection (assetId, section, hash, body) VALUES (?, ?, ?, ?)",
                            arguments: [assetID, name, newHash, Data(try JSONCoder.encode(value))])
         }
         try section("hardware", inventory.hardware, hash.hardware, compare: HistoryDiff.hardware)
@@ -58,11 +58,11 @@ final class InventoryWriter {
         try section("notes", inventory.notes, hash.notes, compare: { _, _ in [] })
         let meta = Meta(schemaVersion: inventory.schemaVersion, collectedAt: inventory.collectedAt, agent: inventory.agent,
                         packageManagers: inventory.software.packageManagers)
-        try db.execute(sql: "INSERT OR REPLACE INTO inventorySection (assetId, section, hash, body) VALUES (?, 'meta', '', ?)",
+        try db.run("INSERT OR REPLACE INTO inventorySection (assetId, section, hash, body) VALUES (?, 'meta', '', ?)",
                        arguments: [assetID, Data(try JSONCoder.encode(meta))])
         if stored["software"] != hash.software {
             events += try writePackages(packages, recordEvents: !isFirst)
-            try db.execute(sql: "INSERT OR REPLACE INTO inventorySection (assetId, section, hash, body) VALUES (?, 'software', ?, ?)",
+            try db.run("INSERT OR REPLACE INTO inventorySection (assetId, section, hash, body) VALUES (?, 'software', ?, ?)",
                            arguments: [assetID, hash.software, Data(sum.bytes)])
         }
         if isFirst {
@@ -77,13 +77,21 @@ final class InventoryWriter {
     struct StoredPackage {
         var body: [UInt8]
         var bodyHash: String
-        var installedAt: String?
+        /// The install time to the second, as the digest uses it.
+        var installedAt: Int64?
         /// The package's part of the software hash (`PackageSetDigest`).
         var digest: [UInt8]
 
         init(_ package: Package) {
-            (body, bodyHash, installedAt) = PackageSetDigest.details(of: package)
-            digest = PackageSetDigest.digest(detailsHash: bodyHash, installedAt: installedAt)
+            let text: String?
+            (body, bodyHash, text) = PackageSetDigest.details(of: package)
+            installedAt = text.flatMap(ISO8601.parse).map { Int64($0) }
+            digest = PackageSetDigest.digest(detailsHash: bodyHash, installedAt: text)
+        }
+
+        /// A stored install time as the digest writes it.
+        static func installedAtText(_ seconds: Int64?) -> String? {
+            seconds.map { ISO8601.format(secondsSince1970: Double($0)) }
         }
     }
 
@@ -91,14 +99,14 @@ final class InventoryWriter {
     /// are not touched. Versions whose details differ between assets are distinct dictionary rows, so
     /// one agent's report never changes another asset's packages.
     private func writePackages(_ packages: [(Package, StoredPackage)], recordEvents: Bool) throws -> Int {
-        let current = try Row.fetchAll(db, sql: """
+        let current = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT v.id AS versionId, n.manager, n.name, n.architecture, v.version, v.bodyHash, a.installedAt FROM assetPackage a
             JOIN packageVersion v ON v.id = a.packageVersionId JOIN packageName n ON n.id = v.packageNameId
             WHERE a.assetId = ?
-            """, arguments: [assetID])
+            """), arguments: [assetID])
         struct Key: Hashable {
             var manager, name, architecture, version, bodyHash: String
-            var installedAt: String?
+            var installedAt: Int64?
         }
         var stored: [Key: Int64] = [:]
         for row in current {
@@ -171,15 +179,15 @@ final class InventoryWriter {
 
     /// Moves the stored inventory's time of collection (a heartbeat report).
     func updateCollectedAt(_ date: Date) throws {
-        guard let body = try Data.fetchOne(db, sql: "SELECT body FROM inventorySection WHERE assetId = ? AND section = 'meta'", arguments: [assetID]) else { return }
+        guard let body = try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM inventorySection WHERE assetId = ? AND section = 'meta'"), arguments: [assetID]) else { return }
         var meta = try JSONCoder.decode(Meta.self, from: Array(body))
         meta.collectedAt = date
-        try db.execute(sql: "UPDATE inventorySection SET body = ? WHERE assetId = ? AND section = 'meta'", arguments: [Data(try JSONCoder.encode(meta)), assetID])
+        try db.run("UPDATE inventorySection SET body = ? WHERE assetId = ? AND section = 'meta'", arguments: [Data(try JSONCoder.encode(meta)), assetID])
     }
 
     /// Rebuilds the stored inventory; `nil` when the asset has none.
     func read() throws -> Inventory? {
-        let rows = try Row.fetchAll(db, sql: "SELECT section, body FROM inventorySection WHERE assetId = ?", arguments: [assetID])
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT section, body FROM inventorySection WHERE assetId = ?"), arguments: [assetID])
         var bodies: [String: [UInt8]] = [:]
         for row in rows { bodies[row["section"]] = Array(row["body"] as Data) }
         guard let metaBody = bodies["meta"] else { return nil }
@@ -191,13 +199,13 @@ final class InventoryWriter {
         if let body = bodies["updates"] { inventory.updates = try JSONCoder.decode(Updates.self, from: body) }
         if let body = bodies["health"] { inventory.health = try JSONCoder.decode(Health.self, from: body) }
         if let body = bodies["notes"] { inventory.notes = try JSONCoder.decode([ProbeNote].self, from: body) }
-        let packages = try Row.fetchAll(db, sql: """
+        let packages = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT v.body, a.installedAt FROM assetPackage a JOIN packageVersion v ON v.id = a.packageVersionId WHERE a.assetId = ?
-            """, arguments: [assetID])
+            """), arguments: [assetID])
         inventory.software.packageManagers = meta.packageManagers
         inventory.software.packages = try packages.map { row in
             var package = try JSONCoder.decode(Package.self, from: Array(row["body"] as Data))
-            package.installedAt = (row["installedAt"] as String?).flatMap(ISO8601.parse).map { Date(timeIntervalSince1970: $0) }
+            package.installedAt = (row["installedAt"] as Int64?).map { Date(timeIntervalSince1970: Double($0)) }
             return package
         }
         inventory.software.sortPackages()

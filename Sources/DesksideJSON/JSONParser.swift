@@ -35,7 +35,7 @@ public struct JSONParser {
         }
     }
 
-    private struct Parser {
+    struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
         let limits: Limits
         var position = 0

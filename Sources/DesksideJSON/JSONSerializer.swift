@@ -50,7 +50,7 @@ public enum JSONSerializer {
     static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Quotes a string; control characters, quotes and backslashes are escaped, the rest is UTF-8.
-    static func writeString(_ text: String, into output: inout [UInt8]) {
+    public static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {

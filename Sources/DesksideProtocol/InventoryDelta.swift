@@ -32,6 +32,13 @@ public struct InventoryDelta: Codable, Sendable, Equatable {
         public var architecture: String
         public var version: String
 
+        public init(manager: String, name: String, architecture: String, version: String) {
+            self.manager = manager
+            self.name = name
+            self.architecture = architecture
+            self.version = version
+        }
+
         public init(_ package: Package) {
             manager = package.manager
             name = package.name

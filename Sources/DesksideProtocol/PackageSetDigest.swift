@@ -42,10 +42,43 @@ public struct PackageSetDigest: Sendable, Equatable {
     /// A package's canonical JSON without its install time, that JSON's hex SHA-256, and the install
     /// time as RFC 3339: the parts of its digest, and what the collector stores.
     public static func details(of package: Package) -> (body: [UInt8], hash: String, installedAt: String?) {
-        var details = package
-        details.installedAt = nil
-        let body = (try? JSONCoder.encode(details)) ?? []
+        let body = canonicalDetails(of: package)
         return (body, Hex.encode(SHA256.hash(data: body)), package.installedAt.map { ISO8601.format(secondsSince1970: $0.timeIntervalSince1970) })
+    }
+
+    /// `JSONCoder.encode` of the package without its install time, byte for byte (keys sorted, `nil`
+    /// left out), written directly: this runs for every package of every full report, on both sides.
+    static func canonicalDetails(of package: Package) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(160 + package.name.utf8.count + (package.summary?.utf8.count ?? 0) + (package.vendor?.utf8.count ?? 0))
+        var first = true
+        func member(_ key: StaticString, _ value: String?) {
+            guard let value else { return }
+            open(key)
+            JSONSerializer.writeString(value, into: &output)
+        }
+        func open(_ key: StaticString) {
+            output.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            first = false
+            output.append(UInt8(ascii: "\""))
+            output.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+            output.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        }
+        // In the order the encoder sorts them (bytewise).
+        member("architecture", package.architecture)
+        member("manager", package.manager)
+        member("name", package.name)
+        member("section", package.section)
+        if let size = package.sizeBytes {
+            open("sizeBytes")
+            output.append(contentsOf: String(size).utf8)
+        }
+        member("source", package.source)
+        member("summary", package.summary)
+        member("vendor", package.vendor)
+        member("version", package.version)
+        output.append(UInt8(ascii: "}"))
+        return output
     }
 
     public static func digest(detailsHash: String, installedAt: String?) -> [UInt8] {

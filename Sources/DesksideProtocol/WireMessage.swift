@@ -82,7 +82,7 @@ public enum WireMessage: Sendable, Equatable {
             switch frame.type {
             case .hello: self = .hello(try decode())
             case .welcome: self = .welcome(try decode())
-            case .report: self = .report(try decode())
+            case .report: self = .report(try ReportReader.report(body, limits: limits.json))
             case .ack: self = .ack(try decode())
             case .needFullReport: self = .needFullReport(try decode())
             case .error: self = .error(try decode())
