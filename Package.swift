@@ -187,7 +187,7 @@ let package = Package(
             name: "DesksideCollectorCommands",
             dependencies: [
                 "DesksideCollectorHome", "DesksideStore", "DesksideAgentServer", "DesksideHTTP", "DesksideEnrollment", "DesksideTransport",
-                "DesksideFiles", "DesksideInventory", "DesksideProbes",
+                "DesksideFiles", "DesksideInventory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

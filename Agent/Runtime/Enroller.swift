@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Crypto
+import DesksideInventory
 import DesksideProbes
 import DesksideProtocol
 import DesksideTransport
@@ -21,8 +22,8 @@ public enum Enroller {
     public static func enroll(collector: Endpoint, token: String, caFingerprint: String, hostname: String,
                               stateDirectory: String, group: any EventLoopGroup, now: Date = Date()) async throws -> AgentIdentity {
         let chain = try await PresentedChain.fetch(from: collector, group: group)
-        guard let caDER = chain.first(where: { TransportTLS.fingerprintsMatch(TransportTLS.fingerprint(der: $0), caFingerprint) }) else {
-            let seen = chain.map { TransportTLS.fingerprint(der: $0) }.joined(separator: ", ")
+        guard let caDER = chain.first(where: { TransportTLS.fingerprintsMatch(Hex.certificateFingerprint(der: $0), caFingerprint) }) else {
+            let seen = chain.map { Hex.certificateFingerprint(der: $0) }.joined(separator: ", ")
             throw RuntimeError("the collector at \(collector) is not signed by the pinned CA \(caFingerprint) (it presented \(seen)); nothing was sent")
         }
         let caPEM = try Certificate(derEncoded: caDER).serializeAsPEM().pemString
@@ -43,7 +44,7 @@ public enum Enroller {
                     throw RuntimeError("the collector returned a certificate for another key")
                 }
                 let identity = AgentIdentity(
-                    record: .init(agentID: enrolled.agentID, collector: collector.description, caFingerprint: TransportTLS.fingerprint(der: caDER), enrolledAt: now),
+                    record: .init(agentID: enrolled.agentID, collector: collector.description, caFingerprint: Hex.certificateFingerprint(der: caDER), enrolledAt: now),
                     privateKeyPEM: try Certificate.PrivateKey(key).serializeAsPEM().pemString,
                     certificatePEM: enrolled.certificatePEM, caPEM: caPEM)
                 try identity.save(stateDirectory: stateDirectory)

@@ -39,7 +39,7 @@ struct ReportProducer {
         let report = ReportBuilder.report(id: UUID().uuidString.lowercased(), sequence: sequence, inventory: inventory, faults: faults,
                                           base: latest?.inventory, forceFull: forceFull, gap: gap)
         try spool.append(sequence: sequence, body: try JSONCoder.encode(report))
-        try LatestInventory(hash: report.hash, inventory: inventory).save(stateDirectory: stateDirectory)
+        try LatestInventory(inventory: inventory).save(stateDirectory: stateDirectory)
         return Produced(sequence: sequence, kind: report.kind, faults: faults.count)
     }
 }

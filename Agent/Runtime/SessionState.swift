@@ -37,7 +37,6 @@ public struct SessionState: Codable, Sendable, Equatable {
 
 /// The inventory the newest report leads to (STATE/inventory-latest.json): the base of the next delta.
 struct LatestInventory: Codable, Sendable {
-    var hash: String
     var inventory: Inventory
 
     static func path(_ state: String) -> String { state + "/inventory-latest.json" }

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import DesksideEnrollment
+import DesksideInventory
 import DesksideProtocol
 import DesksideStore
 import DesksideTransport
@@ -73,7 +74,7 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
             var fingerprint: String?
             if let handler = try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self),
                let der = try? handler.peerCertificate?.toDERBytes() {
-                fingerprint = TransportTLS.fingerprint(der: der)
+                fingerprint = Hex.certificateFingerprint(der: der)
             }
             phase = .awaitingFirstMessage(certificateFingerprint: fingerprint)
             armDeadline(context: context, what: "first message")
@@ -88,10 +89,10 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let message = unwrapInboundIn(data)
         switch (phase, message) {
-        case (.awaitingFirstMessage(.some(let fingerprint)), .hello(let hello)):
+        case (.awaitingFirstMessage(.some(let fingerprint)), .hello):
             deadline?.cancel()
             phase = .opening
-            open(context: context, fingerprint: fingerprint, hello: hello)
+            open(context: context, fingerprint: fingerprint)
         case (.awaitingFirstMessage(.none), .enroll(let request)):
             deadline?.cancel()
             phase = .enrolling
@@ -133,7 +134,7 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
 
     // MARK: - Steps
 
-    private func open(context: ChannelHandlerContext, fingerprint: String, hello: Hello) {
+    private func open(context: ChannelHandlerContext, fingerprint: String) {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let store = server.store
         server.threadPool.runIfActive(eventLoop: context.eventLoop) {

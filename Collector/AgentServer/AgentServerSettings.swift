@@ -10,8 +10,13 @@ public struct AgentServerSettings: Sendable {
     public var reportIntervalSeconds = 3600
     /// From accept to the end of the TLS handshake, and again from there to the first message.
     public var handshakeTimeoutSeconds = 10
-    /// A connection with nothing received for this long is closed (three missed heartbeats).
-    public var idleTimeoutSeconds = 180
+    /// A connection with nothing received for this long is closed: three missed heartbeats (at
+    /// least 30 s) unless set.
+    public var idleTimeoutSeconds: Int {
+        get { idleTimeoutSet ?? max(heartbeatSeconds * 3, 30) }
+        set { idleTimeoutSet = newValue }
+    }
+    private var idleTimeoutSet: Int?
     /// Connections beyond this are closed as soon as they are accepted.
     public var maxConnections = 20_000
     /// Reports per agent per minute (a burst of as many is allowed); pings are not counted.

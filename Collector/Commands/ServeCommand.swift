@@ -11,7 +11,6 @@ import DesksideAgentServer
 import DesksideCollectorHome
 import DesksideEnrollment
 import DesksideHTTP
-import DesksideProbes
 import DesksideTransport
 import DesksideFiles
 import Hummingbird
@@ -54,16 +53,17 @@ struct ServeCommand: AsyncParsableCommand {
         settings.maxConnections = file.maxConnections ?? settings.maxConnections
         settings.reportsPerMinute = file.reportsPerMinute ?? settings.reportsPerMinute
         settings.handshakeTimeoutSeconds = file.handshakeTimeoutSeconds ?? settings.handshakeTimeoutSeconds
-        settings.idleTimeoutSeconds = file.idleTimeoutSeconds ?? max(settings.heartbeatSeconds * 3, 30)
+        if let idle = file.idleTimeoutSeconds { settings.idleTimeoutSeconds = idle }
         settings.policy = file.policy ?? settings.policy
 
-        let hostname = SystemRoot("/").attribute("/proc/sys/kernel/hostname")
+        let hostname = Self.hostname()
         let home = try CollectorHome.open(directory: options.data,
                                           serverNames: ["localhost"] + (hostname.map { [$0] } ?? []) + (file.serverNames ?? []),
                                           serverAddresses: ["127.0.0.1", "::1"] + (file.serverAddresses ?? []))
+        let caPEM = try home.authority.certificatePEM()
         let tls = try TransportTLS.serverConfiguration(
-            certificateChainPEM: try Self.read(home.serverCertificatePath) + Array(("\n" + (try home.authority.certificatePEM())).utf8),
-            privateKeyPEM: try Self.read(home.serverKeyPath), caPEM: Array(try home.authority.certificatePEM().utf8))
+            certificateChainPEM: try Self.read(home.serverCertificatePath) + Array(("\n" + caPEM).utf8),
+            privateKeyPEM: try Self.read(home.serverKeyPath), caPEM: Array(caPEM.utf8))
 
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -107,6 +107,14 @@ struct ServeCommand: AsyncParsableCommand {
 
     static func endpoint(_ text: String, option: String) throws -> Endpoint {
         do { return try Endpoint(parsing: text) } catch { throw CommandError("\(option): \(error)") }
+    }
+
+    /// This machine's name, for the server certificate made at first start.
+    static func hostname() -> String? {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return nil }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty ? nil : name
     }
 
     static func read(_ path: String) throws -> [UInt8] {

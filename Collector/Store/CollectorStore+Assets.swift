@@ -90,7 +90,7 @@ extension CollectorStore {
         let limit = min(max(query.limit, 1), 500)
         let offset = max(query.offset, 0)
         return try pool.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM asset LEFT JOIN agent ON agent.id = asset.agentId" + filter,
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM asset" + filter,
                                          arguments: StatementArguments(arguments)) ?? 0
             let items = try Row.fetchAll(db, sql: "SELECT " + Self.assetColumns + filter + " ORDER BY asset.hostname COLLATE NOCASE, asset.id LIMIT ? OFFSET ?",
                                          arguments: StatementArguments(arguments + [limit, offset])).map(Self.summary)

@@ -74,12 +74,13 @@ public final class CollectorStore: Sendable {
         var sum = PackageSetDigest()
         for (_, stored) in packages { sum.add(stored.digest) }
         let hash = InventoryHash(inventory, software: sum.softwareHash(packageManagers: inventory.software.packageManagers))
-        if let expectedHash, hash.combined != expectedHash { throw StoreError.hashMismatch }
+        let combined = hash.combined
+        if let expectedHash, combined != expectedHash { throw StoreError.hashMismatch }
         var discovered: [PackageVersionCache.Key: Int64] = [:]
         let outcome = try pool.write { db -> ReportOutcome in
             let now = Timestamp.text(receivedAt)
             let agent: Admitted
-            switch try Self.admit(db, agentUUID: agentUUID, reportID: reportID, sequence: sequence, kind: kind, hash: hash.combined,
+            switch try Self.admit(db, agentUUID: agentUUID, reportID: reportID, sequence: sequence, kind: kind, hash: combined,
                                   expectedBase: nil, now: now) {
             case .refused(let outcome): return outcome
             case .admitted(let admitted): agent = admitted
@@ -96,7 +97,7 @@ public final class CollectorStore: Sendable {
                 """, arguments: [inventory.os.hostname, inventory.hardware.system.serial, inventory.hardware.system.vendor,
                                  inventory.hardware.system.model, inventory.os.name, inventory.os.version,
                                  inventory.os.loggedInUsers.first?.name, now, Timestamp.text(inventory.collectedAt), assetID])
-            try Self.accept(db, agent: agent, reportID: reportID, kind: kind, hash: hash.combined, now: now)
+            try Self.accept(db, agent: agent, reportID: reportID, kind: kind, hash: combined, now: now)
             return .stored(assetID: assetID, events: events)
         }
         versions.remember(discovered)
@@ -116,7 +117,7 @@ public final class CollectorStore: Sendable {
             case .admitted(let admitted): agent = admitted
             }
             guard let assetID = agent.assetID else { return .baseMoved }
-            try InventoryWriter(db: db, assetID: assetID, at: now).updateCollectedAt(collectedAt)
+            try InventoryWriter(db: db, assetID: assetID, at: now, versions: versions).updateCollectedAt(collectedAt)
             var events = try Self.replaceFaults(faults, assetID: assetID, db: db, now: now)
             events += try Self.recordGap(gap, assetID: assetID, db: db, now: now)
             try db.run("UPDATE asset SET lastReportAt = ? WHERE id = ?", arguments: [Timestamp.text(collectedAt), assetID])
@@ -149,7 +150,7 @@ public final class CollectorStore: Sendable {
                 }
                 guard let assetID = agent.assetID else { return .baseMoved }
                 let writer = InventoryWriter(db: db, assetID: assetID, at: now, versions: versions)
-                let (hash, applied) = try writer.apply(delta)
+                let applied = try writer.apply(delta)
                 discovered = writer.discovered
                 var events = applied
                 events += try Self.replaceFaults(faults, assetID: assetID, db: db, now: now)
@@ -164,7 +165,7 @@ public final class CollectorStore: Sendable {
                 }
                 try db.run("UPDATE asset SET updatedAt = ?, lastReportAt = ? WHERE id = ?",
                                arguments: [now, Timestamp.text(delta.collectedAt), assetID])
-                try Self.accept(db, agent: agent, reportID: reportID, kind: .delta, hash: hash.combined, now: now)
+                try Self.accept(db, agent: agent, reportID: reportID, kind: .delta, hash: delta.target, now: now)
                 return .stored(assetID: assetID, events: events)
             }
             versions.remember(discovered)
@@ -276,7 +277,7 @@ public final class CollectorStore: Sendable {
     /// The asset's inventory as last stored, rebuilt from its sections and packages; the base a delta
     /// is applied to.
     public func inventory(assetID: Int64) throws -> Inventory? {
-        try pool.read { db in try InventoryWriter(db: db, assetID: assetID, at: "").read() }
+        try pool.read { db in try InventoryWriter(db: db, assetID: assetID, at: "", versions: versions).read() }
     }
 
     /// The asset of an agent.

@@ -18,8 +18,8 @@ extension InventoryWriter {
     /// the section hashes and the package-set sum updated from the stored ones. Only the stored hashes,
     /// the meta and software rows, and the bodies of sections that change are read, so the cost
     /// follows the size of the delta, not of the machine.
-    /// - Returns: the new hashes and the number of history events.
-    func apply(_ delta: InventoryDelta) throws -> (hash: InventoryHash, events: Int) {
+    /// - Returns: the number of history events (the result's hash is `delta.target`, checked here).
+    func apply(_ delta: InventoryDelta) throws -> Int {
         let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT section, hash, CASE WHEN section IN ('meta', 'software') THEN body END AS body FROM inventorySection WHERE assetId = ?
             """), arguments: [assetID])
@@ -39,8 +39,7 @@ extension InventoryWriter {
         func section<T: Codable>(_ name: String, _ value: T?, _ keyPath: WritableKeyPath<InventoryHash, String>,
                                  compare: ((T, T) -> [(String, String?, String?)])?) throws {
             guard let value else { return }
-            let body = try JSONCoder.encode(value)
-            let newHash = Hex.encode(SHA256.hash(data: body))
+            let (body, newHash) = InventoryHash.encoded(value)
             guard newHash != hash[keyPath: keyPath] else { return }
             if let compare, let oldBody = try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM inventorySection WHERE assetId = ? AND section = ?"),
                                                              arguments: [assetID, name]),
@@ -116,6 +115,6 @@ extension InventoryWriter {
         meta.agent = delta.agent
         try db.run("UPDATE inventorySection SET body = ? WHERE assetId = ? AND section = 'meta'",
                        arguments: [Data(try JSONCoder.encode(meta)), assetID])
-        return (hash, events)
+        return events
     }
 }

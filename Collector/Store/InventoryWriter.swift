@@ -21,7 +21,7 @@ final class InventoryWriter {
     /// Package version ids looked up or inserted by this write, for the cache once it commits.
     private(set) var discovered: [PackageVersionCache.Key: Int64] = [:]
 
-    init(db: Database, assetID: Int64, at: String, versions: PackageVersionCache = PackageVersionCache()) {
+    init(db: Database, assetID: Int64, at: String, versions: PackageVersionCache) {
         self.db = db
         self.assetID = assetID
         self.at = at
@@ -85,7 +85,7 @@ final class InventoryWriter {
         init(_ package: Package) {
             let text: String?
             (body, bodyHash, text) = PackageSetDigest.details(of: package)
-            installedAt = text.flatMap(ISO8601.parse).map { Int64($0) }
+            installedAt = package.installedAt.map { ISO8601.wholeSeconds($0.timeIntervalSince1970) }
             digest = PackageSetDigest.digest(detailsHash: bodyHash, installedAt: text)
         }
 

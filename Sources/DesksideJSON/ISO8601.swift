@@ -9,8 +9,7 @@ import Darwin
 public enum ISO8601 {
     /// Formats a timestamp; one that is not finite or outside years 0 to 9999 is written as the nearest bound.
     public static func format(secondsSince1970 seconds: Double) -> String {
-        let bounded = seconds.isFinite ? min(max(seconds, -62_167_219_200), 253_402_300_799) : (seconds > 0 ? 253_402_300_799 : -62_167_219_200)
-        var time = time_t(bounded.rounded(.down))
+        var time = time_t(wholeSeconds(seconds))
         var parts = tm()
         guard gmtime_r(&time, &parts) != nil else { return "1970-01-01T00:00:00Z" }
         func pad(_ value: Int32, _ width: Int) -> String {
@@ -18,6 +17,12 @@ public enum ISO8601 {
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
         return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))Z"
+    }
+
+    /// The whole second `format` writes for a timestamp (rounded down, within years 0 to 9999).
+    public static func wholeSeconds(_ seconds: Double) -> Int64 {
+        let bounded = seconds.isFinite ? min(max(seconds, -62_167_219_200), 253_402_300_799) : (seconds > 0 ? 253_402_300_799 : -62_167_219_200)
+        return Int64(bounded.rounded(.down))
     }
 
     /// Seconds since 1970 for `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`, or `nil`.

@@ -73,59 +73,83 @@ public struct JSONParser {
         }
 
         mutating func object(depth: Int) throws(JSONError) -> JSONValue {
+            var members: [(key: String, value: JSONValue)] = []
+            try self.members(depth: depth) { parser, key throws(JSONError) in members.append((key, try parser.value(depth: depth))) }
+            return .object(members)
+        }
+
+        mutating func array(depth: Int) throws(JSONError) -> JSONValue {
+            var items: [JSONValue] = []
+            try self.items(depth: depth) { parser throws(JSONError) in items.append(try parser.value(depth: depth)) }
+            return .array(items)
+        }
+
+        /// Walks the object at `position` (its `{`), nested `depth` levels deep: keys, refused
+        /// duplicates, separators and the element count are checked here; `member` is called at each
+        /// value and must consume it. The tree parser and `JSONReader` both read objects through this.
+        mutating func members(depth: Int, _ member: (inout Parser, String) throws(JSONError) -> Void) throws(JSONError) {
             guard depth <= limits.maxDepth else { throw error("nested deeper than \(limits.maxDepth) levels", .tooDeep) }
             position += 1
-            var members: [(key: String, value: JSONValue)] = []
-            var keys = Set<String>()
             skipWhitespace()
             if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
                 position += 1
-                return .object(members)
+                return
             }
+            // A scan for the handful of keys of a model object; a set past that.
+            var keys: [String] = []
+            var keySet: Set<String> = []
             while true {
                 skipWhitespace()
                 guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a key") }
                 let key = try string()
-                guard keys.insert(key).inserted else { throw error("duplicate key \"\(key.prefix(64))\"") }
+                let duplicate: Bool
+                if keys.count < 16 {
+                    duplicate = keys.contains(key)
+                    keys.append(key)
+                    if keys.count == 16 { keySet = Set(keys) }
+                } else {
+                    duplicate = !keySet.insert(key).inserted
+                }
+                guard !duplicate else { throw error("duplicate key \"\(key.prefix(64))\"") }
                 skipWhitespace()
                 guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 position += 1
                 skipWhitespace()
                 try count()
-                members.append((key, try value(depth: depth)))
+                try member(&self, key)
                 skipWhitespace()
                 guard position < bytes.count else { throw error("unexpected end inside an object") }
                 if bytes[position] == UInt8(ascii: ",") {
                     position += 1
                 } else if bytes[position] == UInt8(ascii: "}") {
                     position += 1
-                    return .object(members)
+                    return
                 } else {
                     throw error("expected ',' or '}'")
                 }
             }
         }
 
-        mutating func array(depth: Int) throws(JSONError) -> JSONValue {
+        /// Walks the array at `position` (its `[`), as `members` walks an object.
+        mutating func items(depth: Int, _ item: (inout Parser) throws(JSONError) -> Void) throws(JSONError) {
             guard depth <= limits.maxDepth else { throw error("nested deeper than \(limits.maxDepth) levels", .tooDeep) }
             position += 1
-            var items: [JSONValue] = []
             skipWhitespace()
             if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
                 position += 1
-                return .array(items)
+                return
             }
             while true {
                 skipWhitespace()
                 try count()
-                items.append(try value(depth: depth))
+                try item(&self)
                 skipWhitespace()
                 guard position < bytes.count else { throw error("unexpected end inside an array") }
                 if bytes[position] == UInt8(ascii: ",") {
                     position += 1
                 } else if bytes[position] == UInt8(ascii: "]") {
                     position += 1
-                    return .array(items)
+                    return
                 } else {
                     throw error("expected ',' or ']'")
                 }

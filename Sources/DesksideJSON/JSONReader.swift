@@ -30,61 +30,25 @@ public struct JSONReader {
     private var next: UInt8? { parser.position < parser.bytes.count ? parser.bytes[parser.position] : nil }
 
     /// Calls `body` for each member of an object, with the reader at the member's value, which `body`
-    /// must consume. Duplicate keys are refused, as the parser refuses them.
+    /// must consume. Keys, duplicates and separators are checked as the parser checks them (the same code).
     public mutating func members(_ body: (inout JSONReader, String) throws(JSONError) -> Void) throws(JSONError) {
         guard next == UInt8(ascii: "{") else { throw wrongType("an object") }
-        try enter()
-        defer { depth -= 1 }
-        parser.skipWhitespace()
-        if next == UInt8(ascii: "}") { parser.position += 1; return }
-        var keys: [String] = []
-        var keySet: Set<String> = []
-        while true {
-            parser.skipWhitespace()
-            guard next == UInt8(ascii: "\"") else { throw parser.error("expected a key") }
-            let key = try parser.string()
-            // A scan for the handful of keys of a model object; a set past that.
-            if keys.count < 16 {
-                guard !keys.contains(key) else { throw parser.error("duplicate key \"\(key.prefix(64))\"") }
-                keys.append(key)
-                if keys.count == 16 { keySet = Set(keys) }
-            } else {
-                guard keySet.insert(key).inserted else { throw parser.error("duplicate key \"\(key.prefix(64))\"") }
-            }
-            parser.skipWhitespace()
-            guard next == UInt8(ascii: ":") else { throw parser.error("expected ':'") }
-            parser.position += 1
-            parser.skipWhitespace()
-            try parser.count()
-            try body(&self, key)
-            parser.skipWhitespace()
-            switch next {
-            case UInt8(ascii: ","): parser.position += 1
-            case UInt8(ascii: "}"): parser.position += 1; return
-            case nil: throw parser.error("unexpected end inside an object")
-            default: throw parser.error("expected ',' or '}'")
-            }
+        let depth = self.depth + 1
+        try parser.members(depth: depth) { parser, key throws(JSONError) in
+            var reader = JSONReader(parser: parser, depth: depth)
+            defer { parser = reader.parser }
+            try body(&reader, key)
         }
     }
 
     /// Calls `body` for each element of an array, with the reader at the element.
     public mutating func elements(_ body: (inout JSONReader) throws(JSONError) -> Void) throws(JSONError) {
         guard next == UInt8(ascii: "[") else { throw wrongType("an array") }
-        try enter()
-        defer { depth -= 1 }
-        parser.skipWhitespace()
-        if next == UInt8(ascii: "]") { parser.position += 1; return }
-        while true {
-            parser.skipWhitespace()
-            try parser.count()
-            try body(&self)
-            parser.skipWhitespace()
-            switch next {
-            case UInt8(ascii: ","): parser.position += 1
-            case UInt8(ascii: "]"): parser.position += 1; return
-            case nil: throw parser.error("unexpected end inside an array")
-            default: throw parser.error("expected ',' or ']'")
-            }
+        let depth = self.depth + 1
+        try parser.items(depth: depth) { parser throws(JSONError) in
+            var reader = JSONReader(parser: parser, depth: depth)
+            defer { parser = reader.parser }
+            try body(&reader)
         }
     }
 
@@ -92,12 +56,6 @@ public struct JSONReader {
     private func wrongType(_ expected: String) -> JSONError {
         guard let next, Array("{[\"-0123456789tfn".utf8).contains(next) else { return parser.error("invalid value") }
         return parser.error("expected \(expected)", .typeMismatch)
-    }
-
-    private mutating func enter() throws(JSONError) {
-        depth += 1
-        guard depth <= parser.limits.maxDepth else { throw parser.error("nested deeper than \(parser.limits.maxDepth) levels", .tooDeep) }
-        parser.position += 1
     }
 
     /// The value here, whatever it is, as a tree.

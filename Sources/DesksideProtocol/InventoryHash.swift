@@ -44,9 +44,12 @@ public struct InventoryHash: Sendable, Equatable, Codable {
     }
 
     /// Hex SHA-256 of a section's canonical JSON.
-    public static func digest<T: Encodable>(_ value: T) -> String {
+    public static func digest<T: Encodable>(_ value: T) -> String { encoded(value).hash }
+
+    /// A section's canonical JSON and its hash, for a caller that stores the one and compares the other.
+    public static func encoded<T: Encodable>(_ value: T) -> (body: [UInt8], hash: String) {
         // Encoding model values cannot fail: they hold no non-finite numbers.
-        let bytes = (try? JSONCoder.encode(value)) ?? []
-        return Hex.encode(SHA256.hash(data: bytes))
+        let body = (try? JSONCoder.encode(value)) ?? []
+        return (body, Hex.encode(SHA256.hash(data: body)))
     }
 }

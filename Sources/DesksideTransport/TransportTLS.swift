@@ -53,9 +53,6 @@ public enum TransportTLS {
         public var description: String { "the collector's certificate names \(names.joined(separator: ", ")), not \(host)" }
     }
 
-    /// `SHA256:` and the hex SHA-256 of a certificate's DER encoding: how a CA is pinned.
-    public static func fingerprint(der: [UInt8]) -> String { Hex.certificateFingerprint(der: der) }
-
     /// Whether two fingerprints are the same, ignoring case and a missing `SHA256:` prefix.
     public static func fingerprintsMatch(_ a: String, _ b: String) -> Bool {
         func normal(_ text: String) -> String {
