@@ -148,9 +148,10 @@ let package = Package(
         ),
 
         // MARK: Collector
+        .target(name: "DesksideHelpdesk", path: "Collector/Helpdesk", exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(
             name: "DesksideStore",
-            dependencies: ["DesksideInventory", "DesksideJSON", "DesksideProtocol", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["DesksideInventory", "DesksideJSON", "DesksideProtocol", "DesksideHelpdesk", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto")],
             path: "Collector/Store",
             exclude: ["README.md"],
@@ -299,7 +300,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DesksideStoreTests",
-            dependencies: ["DesksideTestSupport", "DesksideStore", "DesksideProtocol", "DesksideProbes", "DesksideInventory", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["DesksideTestSupport", "DesksideStore", "DesksideHelpdesk", "DesksideProtocol", "DesksideProbes", "DesksideInventory", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/DesksideStoreTests"
         ),
         .testTarget(

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import DesksideHelpdesk
 import DesksideInventory
 import GRDB
 
@@ -16,6 +17,14 @@ extension CollectorStore {
         public var owner: String?
         public var os: String?
         public var package: String?
+        /// Only the assets of this account (a requester's own).
+        public var ownerId: Int64?
+        /// Assets whose agent has not been heard from since this time (or never).
+        public var silentSince: Date?
+        /// Assets with at least one pending update from a security suite.
+        public var missingSecurityUpdates = false
+        /// Assets nobody is assigned to.
+        public var unassigned = false
         public var limit = 50
         public var offset = 0
 
@@ -32,7 +41,9 @@ extension CollectorStore {
         public var model: String?
         public var osName: String?
         public var osVersion: String?
+        /// The owner's username.
         public var owner: String?
+        public var ownerId: Int64?
         public var lastUser: String?
         public var status: String
         public var createdAt: String
@@ -55,9 +66,9 @@ extension CollectorStore {
 
     static let assetColumns = """
         asset.id, agent.uuid AS agentID, asset.hostname, asset.serial, asset.vendor, asset.model, asset.osName, asset.osVersion,
-        asset.owner, asset.lastUser, asset.status, asset.createdAt, asset.lastReportAt, agent.lastSeenAt,
+        owner.username AS owner, asset.ownerId, asset.lastUser, asset.status, asset.createdAt, asset.lastReportAt, agent.lastSeenAt,
         (SELECT count(*) FROM fault WHERE fault.assetId = asset.id) AS faultCount
-        FROM asset LEFT JOIN agent ON agent.id = asset.agentId
+        FROM asset LEFT JOIN agent ON agent.id = asset.agentId LEFT JOIN account AS owner ON owner.id = asset.ownerId
         """
 
     /// The assets matching `query`, by hostname then id, and how many match in all.
@@ -66,15 +77,14 @@ extension CollectorStore {
         var arguments: [(any DatabaseValueConvertible)?] = []
         func contains(_ value: String?, _ columns: [String]) {
             guard let value, !value.isEmpty else { return }
-            let pattern = "%" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_") + "%"
+            let pattern = SQLPattern.contains(value)
             conditions.append("(" + columns.map { "\($0) LIKE ? ESCAPE '\\'" }.joined(separator: " OR ") + ")")
             arguments += columns.map { _ in pattern }
         }
-        contains(query.text, ["asset.hostname", "asset.serial", "asset.owner", "asset.lastUser", "asset.osName", "asset.model"])
+        contains(query.text, ["asset.hostname", "asset.serial", "owner.username", "owner.name", "asset.lastUser", "asset.osName", "asset.model"])
         contains(query.hostname, ["asset.hostname"])
         contains(query.serial, ["asset.serial"])
-        contains(query.owner, ["asset.owner", "asset.lastUser"])
+        contains(query.owner, ["owner.username", "owner.name", "asset.lastUser"])
         contains(query.os, ["asset.osName", "asset.osVersion"])
         if let package = query.package, !package.isEmpty {
             // The versions of that name, found once; then one primary-key seek per asset and version
@@ -86,11 +96,26 @@ extension CollectorStore {
                 """)
             arguments.append(package)
         }
+        if let ownerId = query.ownerId {
+            conditions.append("asset.ownerId = ?")
+            arguments.append(ownerId)
+        }
+        if let silentSince = query.silentSince {
+            conditions.append("NOT EXISTS (SELECT 1 FROM agent WHERE agent.id = asset.agentId AND agent.lastSeenAt >= ?)")
+            arguments.append(Timestamp.text(silentSince))
+        }
+        if query.missingSecurityUpdates {
+            conditions.append("""
+                EXISTS (SELECT 1 FROM inventorySection AS s, json_each(CAST(s.body AS TEXT), '$.pending') AS p
+                        WHERE s.assetId = asset.id AND s.section = 'updates' AND json_extract(p.value, '$.security') = 1)
+                """)
+        }
+        if query.unassigned { conditions.append("asset.ownerId IS NULL") }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let limit = min(max(query.limit, 1), 500)
         let offset = max(query.offset, 0)
         return try pool.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM asset" + filter,
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM asset LEFT JOIN account AS owner ON owner.id = asset.ownerId" + filter,
                                          arguments: StatementArguments(arguments)) ?? 0
             let items = try Row.fetchAll(db, sql: "SELECT " + Self.assetColumns + filter + " ORDER BY asset.hostname COLLATE NOCASE, asset.id LIMIT ? OFFSET ?",
                                          arguments: StatementArguments(arguments + [limit, offset])).map(Self.summary)
@@ -127,8 +152,42 @@ extension CollectorStore {
 
     static func summary(_ row: Row) -> AssetSummary {
         AssetSummary(id: row["id"], agentID: row["agentID"], hostname: row["hostname"], serial: row["serial"], vendor: row["vendor"],
-                     model: row["model"], osName: row["osName"], osVersion: row["osVersion"], owner: row["owner"], lastUser: row["lastUser"],
+                     model: row["model"], osName: row["osName"], osVersion: row["osVersion"], owner: row["owner"], ownerId: row["ownerId"], lastUser: row["lastUser"],
                      status: row["status"], createdAt: row["createdAt"], lastReportAt: row["lastReportAt"], lastSeenAt: row["lastSeenAt"],
                      faultCount: row["faultCount"])
+    }
+
+    /// One change of an asset's owner.
+    public struct Assignment: Codable, Sendable, Equatable {
+        public var at: String
+        public var accountId: Int64?
+        public var username: String?
+        public var actor: String
+        public var note: String
+    }
+
+    /// Assigns the asset to an account (`nil`: unassigned) and records who did it and why.
+    public func assignAsset(id: Int64, to accountID: Int64?, actor: String, note: String, now: Date) throws {
+        try pool.write { db in
+            if let accountID, try Int.fetchOne(db, sql: "SELECT 1 FROM account WHERE id = ?", arguments: [accountID]) == nil {
+                throw HelpdeskError.invalid("no account \(accountID)")
+            }
+            try db.execute(sql: "UPDATE asset SET ownerId = ? WHERE id = ?", arguments: [accountID, id])
+            guard db.changesCount == 1 else { throw HelpdeskError.notFound }
+            try db.execute(sql: "INSERT INTO assetAssignment (assetId, accountId, at, actor, note) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [id, accountID, Timestamp.text(now), actor, note])
+        }
+    }
+
+    /// The asset's owners over time, oldest first.
+    public func assignments(assetID: Int64) throws -> [Assignment] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.at, a.accountId, account.username, a.actor, a.note FROM assetAssignment AS a
+                LEFT JOIN account ON account.id = a.accountId WHERE a.assetId = ? ORDER BY a.id
+                """, arguments: [assetID]).map {
+                Assignment(at: $0["at"], accountId: $0["accountId"], username: $0["username"], actor: $0["actor"], note: $0["note"])
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import DesksideHelpdesk
 import DesksideInventory
 import DesksideJSON
 import DesksideProtocol
@@ -15,6 +16,8 @@ public final class CollectorStore: Sendable {
     let pool: DatabasePool
     /// Ids of package versions already in the dictionary, so that a report of known packages needs no lookups.
     let versions = PackageVersionCache()
+    /// Service levels and the fault loop's settings, which the store applies inside its transactions.
+    public let helpdesk: HelpdeskSettings
 
     /// Why a write was refused.
     public enum StoreError: Error, Equatable {
@@ -27,7 +30,8 @@ public final class CollectorStore: Sendable {
     }
 
     /// Opens (creating and migrating when needed) the database at `path`.
-    public init(path: String) throws {
+    public init(path: String, helpdesk: HelpdeskSettings = HelpdeskSettings()) throws {
+        self.helpdesk = helpdesk
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
@@ -89,7 +93,7 @@ public final class CollectorStore: Sendable {
             let writer = InventoryWriter(db: db, assetID: assetID, at: now, versions: versions)
             var events = try writer.write(inventory, packages: packages, sum: sum, hash: hash)
             discovered = writer.discovered
-            events += try Self.replaceFaults(faults, assetID: assetID, db: db, now: now)
+            events += try replaceFaults(faults, assetID: assetID, db: db, at: receivedAt)
             events += try Self.recordGap(gap, assetID: assetID, db: db, now: now)
             try db.run("""
                 UPDATE asset SET hostname = ?, serial = ?, vendor = ?, model = ?, osName = ?, osVersion = ?, lastUser = ?, updatedAt = ?, lastReportAt = ?
@@ -118,7 +122,7 @@ public final class CollectorStore: Sendable {
             }
             guard let assetID = agent.assetID else { return .baseMoved }
             try InventoryWriter(db: db, assetID: assetID, at: now, versions: versions).updateCollectedAt(collectedAt)
-            var events = try Self.replaceFaults(faults, assetID: assetID, db: db, now: now)
+            var events = try replaceFaults(faults, assetID: assetID, db: db, at: receivedAt)
             events += try Self.recordGap(gap, assetID: assetID, db: db, now: now)
             try db.run("UPDATE asset SET lastReportAt = ? WHERE id = ?", arguments: [Timestamp.text(collectedAt), assetID])
             try Self.accept(db, agent: agent, reportID: reportID, kind: .heartbeat, hash: base, now: now)
@@ -153,7 +157,7 @@ public final class CollectorStore: Sendable {
                 let applied = try writer.apply(delta)
                 discovered = writer.discovered
                 var events = applied
-                events += try Self.replaceFaults(faults, assetID: assetID, db: db, now: now)
+                events += try replaceFaults(faults, assetID: assetID, db: db, at: receivedAt)
                 events += try Self.recordGap(gap, assetID: assetID, db: db, now: now)
                 if let os = delta.os {
                     try db.run("UPDATE asset SET hostname = ?, osName = ?, osVersion = ?, lastUser = ? WHERE id = ?",
@@ -234,16 +238,22 @@ public final class CollectorStore: Sendable {
         return db.lastInsertedRowID
     }
 
-    /// Makes the asset's faults the reported set; a fault that appears or clears is a history event.
-    private static func replaceFaults(_ faults: [Fault], assetID: Int64, db: Database, now: String) throws -> Int {
+    /// Makes the asset's agent-reported faults the reported set (a fault that appears or clears is a
+    /// history event), then runs the fault-to-ticket loop on what changed, in the same transaction.
+    private func replaceFaults(_ faults: [Fault], assetID: Int64, db: Database, at date: Date) throws -> Int {
+        let now = Timestamp.text(date)
         let current = Set(faults.map(\.fingerprint))
-        let stored = try Row.fetchAll(db.cachedStatement(sql: "SELECT fingerprint, code, subject, severity FROM fault WHERE assetId = ?"), arguments: [assetID])
-        let storedFingerprints = Set(stored.map { $0["fingerprint"] as String })
+        let stored = try Row.fetchAll(db.cachedStatement(sql: "SELECT fingerprint, code, subject, severity, summary FROM fault WHERE assetId = ? AND source = 'agent'"),
+                                      arguments: [assetID]).map {
+            StoredFault(fingerprint: $0["fingerprint"], code: $0["code"], subject: $0["subject"], severity: $0["severity"], summary: $0["summary"])
+        }
+        if faults.isEmpty && stored.isEmpty { return 0 }
+        let storedFingerprints = Set(stored.map(\.fingerprint))
         let record = try db.cachedStatement(sql: "INSERT INTO assetEvent (assetId, at, section, item, oldValue, newValue) VALUES (?, ?, 'faults', ?, ?, ?)")
         var events = 0
-        for row in stored where !current.contains(row["fingerprint"] as String) {
-            try db.run("DELETE FROM fault WHERE assetId = ? AND fingerprint = ?", arguments: [assetID, row["fingerprint"] as String])
-            try record.execute(arguments: [assetID, now, "\(row["code"] as String) \(row["subject"] as String)", row["severity"] as String, nil])
+        for fault in stored where !current.contains(fault.fingerprint) {
+            try db.run("DELETE FROM fault WHERE assetId = ? AND fingerprint = ?", arguments: [assetID, fault.fingerprint])
+            try record.execute(arguments: [assetID, now, "\(fault.code) \(fault.subject)", fault.severity, nil])
             events += 1
         }
         for fault in faults where !storedFingerprints.contains(fault.fingerprint) {
@@ -260,6 +270,7 @@ public final class CollectorStore: Sendable {
             try upsert.execute(arguments: [assetID, fault.fingerprint, fault.code, fault.severity.rawValue, fault.subject, fault.summary,
                                            Data(try JSONCoder.encode(fault.facts)), now, now])
         }
+        try FaultTicketLoop(db: db, assetID: assetID, date: date, settings: helpdesk).run(current: faults, previous: stored)
         return events
     }
 

@@ -160,6 +160,155 @@ enum StoreMigrations {
                 ALTER TABLE assetPackageNew RENAME TO assetPackage;
                 """)
         }
+        migrator.registerMigration("v6: accounts, sessions, tickets, fault tickets, knowledge base") { db in
+            try db.execute(sql: """
+                CREATE TABLE account (
+                    id INTEGER PRIMARY KEY,
+                    username TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(username) BETWEEN 1 AND 64),
+                    name TEXT NOT NULL,
+                    email TEXT NOT NULL DEFAULT '',
+                    department TEXT NOT NULL DEFAULT '',
+                    managerId INTEGER REFERENCES account(id) ON DELETE SET NULL,
+                    location TEXT NOT NULL DEFAULT '',
+                    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('onboarding', 'active', 'departed')),
+                    role TEXT NOT NULL CHECK (role IN ('requester', 'technician', 'admin', 'auditor')),
+                    tier INTEGER CHECK (tier IN (1, 2, 3)),
+                    passwordHash TEXT,
+                    failedLogins INTEGER NOT NULL DEFAULT 0 CHECK (failedLogins >= 0),
+                    lockedUntil TEXT,
+                    createdAt TEXT NOT NULL,
+                    updatedAt TEXT NOT NULL,
+                    CHECK ((role = 'technician') = (tier IS NOT NULL))
+                );
+                CREATE TABLE staffSession (
+                    tokenHash TEXT PRIMARY KEY,
+                    accountId INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                    createdAt TEXT NOT NULL,
+                    expiresAt TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX staffSession_account ON staffSession(accountId);
+                ALTER TABLE asset DROP COLUMN owner;
+                ALTER TABLE asset ADD COLUMN ownerId INTEGER REFERENCES account(id) ON DELETE SET NULL;
+                CREATE INDEX asset_owner ON asset(ownerId);
+                CREATE TABLE assetAssignment (
+                    id INTEGER PRIMARY KEY,
+                    assetId INTEGER NOT NULL REFERENCES asset(id) ON DELETE CASCADE,
+                    accountId INTEGER REFERENCES account(id) ON DELETE SET NULL,
+                    at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    note TEXT NOT NULL DEFAULT ''
+                );
+                CREATE INDEX assetAssignment_asset ON assetAssignment(assetId, id);
+                CREATE TABLE ticket (
+                    id INTEGER PRIMARY KEY,
+                    title TEXT NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+                    description TEXT NOT NULL,
+                    requesterId INTEGER REFERENCES account(id) ON DELETE SET NULL,
+                    category TEXT NOT NULL,
+                    impact TEXT NOT NULL CHECK (impact IN ('high', 'medium', 'low')),
+                    urgency TEXT NOT NULL CHECK (urgency IN ('high', 'medium', 'low')),
+                    priority TEXT NOT NULL CHECK (priority IN ('critical', 'high', 'medium', 'low')),
+                    status TEXT NOT NULL CHECK (status IN ('new', 'assigned', 'inProgress', 'waiting', 'resolved', 'closed')),
+                    tier INTEGER NOT NULL CHECK (tier IN (1, 2, 3)),
+                    assigneeId INTEGER REFERENCES account(id) ON DELETE SET NULL,
+                    source TEXT NOT NULL CHECK (source IN ('staff', 'requester', 'fault', 'storm')),
+                    faultCode TEXT,
+                    stormId INTEGER REFERENCES ticket(id) ON DELETE SET NULL,
+                    createdAt TEXT NOT NULL,
+                    updatedAt TEXT NOT NULL,
+                    firstResponseAt TEXT,
+                    responseDueAt TEXT NOT NULL,
+                    resolutionDueAt TEXT NOT NULL,
+                    responseBreached INTEGER NOT NULL DEFAULT 0 CHECK (responseBreached IN (0, 1)),
+                    resolutionBreached INTEGER NOT NULL DEFAULT 0 CHECK (resolutionBreached IN (0, 1)),
+                    resolvedAt TEXT,
+                    closedAt TEXT,
+                    resolution TEXT,
+                    rating INTEGER CHECK (rating BETWEEN 1 AND 5),
+                    ratingComment TEXT,
+                    CHECK (status NOT IN ('resolved', 'closed') OR (resolution IS NOT NULL AND resolvedAt IS NOT NULL))
+                );
+                CREATE INDEX ticket_queue ON ticket(status, tier, priority);
+                CREATE INDEX ticket_requester ON ticket(requesterId);
+                CREATE INDEX ticket_assignee ON ticket(assigneeId);
+                CREATE INDEX ticket_storm ON ticket(stormId) WHERE stormId IS NOT NULL;
+                CREATE INDEX ticket_fault ON ticket(faultCode, createdAt) WHERE faultCode IS NOT NULL;
+                CREATE TABLE ticketAsset (
+                    ticketId INTEGER NOT NULL REFERENCES ticket(id) ON DELETE CASCADE,
+                    assetId INTEGER NOT NULL REFERENCES asset(id) ON DELETE CASCADE,
+                    PRIMARY KEY (ticketId, assetId)
+                ) WITHOUT ROWID;
+                CREATE INDEX ticketAsset_asset ON ticketAsset(assetId);
+                CREATE TABLE ticketEvent (
+                    id INTEGER PRIMARY KEY,
+                    ticketId INTEGER NOT NULL REFERENCES ticket(id) ON DELETE CASCADE,
+                    at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    field TEXT,
+                    oldValue TEXT,
+                    newValue TEXT,
+                    body TEXT,
+                    internal INTEGER NOT NULL DEFAULT 0 CHECK (internal IN (0, 1))
+                );
+                CREATE INDEX ticketEvent_ticket ON ticketEvent(ticketId, id);
+                CREATE TABLE faultTicket (
+                    assetId INTEGER NOT NULL REFERENCES asset(id) ON DELETE CASCADE,
+                    code TEXT NOT NULL,
+                    ticketId INTEGER NOT NULL REFERENCES ticket(id) ON DELETE CASCADE,
+                    lastReportedAt TEXT NOT NULL,
+                    reportCount INTEGER NOT NULL DEFAULT 1,
+                    PRIMARY KEY (assetId, code)
+                ) WITHOUT ROWID;
+                CREATE TABLE faultRule (
+                    code TEXT PRIMARY KEY,
+                    opensTicket INTEGER NOT NULL CHECK (opensTicket IN (0, 1)),
+                    category TEXT NOT NULL,
+                    impact TEXT NOT NULL CHECK (impact IN ('high', 'medium', 'low')),
+                    urgency TEXT NOT NULL CHECK (urgency IN ('high', 'medium', 'low')),
+                    tier INTEGER NOT NULL CHECK (tier IN (1, 2, 3))
+                ) WITHOUT ROWID;
+                ALTER TABLE fault ADD COLUMN source TEXT NOT NULL DEFAULT 'agent' CHECK (source IN ('agent', 'collector'));
+                CREATE TABLE article (
+                    id INTEGER PRIMARY KEY,
+                    title TEXT NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+                    body TEXT NOT NULL,
+                    tags TEXT NOT NULL DEFAULT '',
+                    categories TEXT NOT NULL DEFAULT '',
+                    helpedCount INTEGER NOT NULL DEFAULT 0,
+                    createdAt TEXT NOT NULL,
+                    updatedAt TEXT NOT NULL,
+                    author TEXT NOT NULL
+                );
+                CREATE TABLE articleFault (
+                    articleId INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+                    code TEXT NOT NULL,
+                    PRIMARY KEY (code, articleId)
+                ) WITHOUT ROWID;
+                CREATE VIRTUAL TABLE articleText USING fts5(title, body, tags, categories, content='article', content_rowid='id',
+                                                            tokenize='porter unicode61');
+                CREATE TRIGGER article_ai AFTER INSERT ON article BEGIN
+                    INSERT INTO articleText (rowid, title, body, tags, categories) VALUES (new.id, new.title, new.body, new.tags, new.categories);
+                END;
+                CREATE TRIGGER article_ad AFTER DELETE ON article BEGIN
+                    INSERT INTO articleText (articleText, rowid, title, body, tags, categories) VALUES ('delete', old.id, old.title, old.body, old.tags, old.categories);
+                END;
+                CREATE TRIGGER article_au AFTER UPDATE ON article BEGIN
+                    INSERT INTO articleText (articleText, rowid, title, body, tags, categories) VALUES ('delete', old.id, old.title, old.body, old.tags, old.categories);
+                    INSERT INTO articleText (rowid, title, body, tags, categories) VALUES (new.id, new.title, new.body, new.tags, new.categories);
+                END;
+                CREATE TABLE ticketArticle (
+                    ticketId INTEGER NOT NULL REFERENCES ticket(id) ON DELETE CASCADE,
+                    articleId INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+                    PRIMARY KEY (ticketId, articleId)
+                ) WITHOUT ROWID;
+                CREATE TABLE cannedAnswer (
+                    id INTEGER PRIMARY KEY,
+                    title TEXT NOT NULL UNIQUE CHECK (length(title) BETWEEN 1 AND 200),
+                    body TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,87 @@
+/// What a fault does to the help desk: whether it opens a ticket, and the ticket's category, impact,
+/// urgency and tier. Defaults per fault code below; an admin changes them per code
+/// (`PUT /api/v1/fault-rules/{code}`), and the stored rule wins.
+public struct FaultRule: Codable, Sendable, Equatable {
+    public var code: String
+    public var opensTicket: Bool
+    public var category: String
+    public var impact: Level
+    public var urgency: Level
+    public var tier: Int
+
+    public init(code: String, opensTicket: Bool = true, category: String, impact: Level, urgency: Level, tier: Int) {
+        self.code = code
+        self.opensTicket = opensTicket
+        self.category = category
+        self.impact = impact
+        self.urgency = urgency
+        self.tier = tier
+    }
+
+    /// The priority of a ticket for a fault of `severity` (`critical` faults are one step more urgent).
+    public func priority(critical: Bool) -> Priority {
+        Priority(impact: impact, urgency: critical && urgency != .high ? (urgency == .low ? .medium : .high) : urgency)
+    }
+
+    public func validate() throws {
+        guard (1...3).contains(tier) else { throw HelpdeskError.invalid("tier must be 1, 2 or 3") }
+        guard !category.isEmpty, category.count <= 64 else { throw HelpdeskError.invalid("category must be 1 to 64 characters") }
+    }
+
+    /// The rule for `code` when none is stored.
+    public static func defaultRule(for code: String) -> FaultRule {
+        switch code {
+        case "disk.space.low": FaultRule(code: code, category: "storage", impact: .low, urgency: .medium, tier: 1)
+        case "disk.smart.failing": FaultRule(code: code, category: "hardware", impact: .medium, urgency: .high, tier: 2)
+        case "updates.security.pending": FaultRule(code: code, category: "security", impact: .medium, urgency: .medium, tier: 1)
+        // A pending reboot is shown on the asset; a ticket for each would bury the queue.
+        case "reboot.required": FaultRule(code: code, opensTicket: false, category: "maintenance", impact: .low, urgency: .low, tier: 1)
+        case "service.failed": FaultRule(code: code, category: "software", impact: .low, urgency: .medium, tier: 2)
+        case "battery.worn": FaultRule(code: code, category: "hardware", impact: .low, urgency: .low, tier: 1)
+        case "memory.low": FaultRule(code: code, category: "performance", impact: .low, urgency: .medium, tier: 1)
+        case CollectorFault.silentAgent: FaultRule(code: code, category: "agent", impact: .low, urgency: .medium, tier: 1)
+        case CollectorFault.hardwareChanged: FaultRule(code: code, category: "hardware", impact: .medium, urgency: .medium, tier: 2)
+        default: FaultRule(code: code, category: "other", impact: .low, urgency: .medium, tier: 1)
+        }
+    }
+}
+
+/// How the fault-to-ticket loop behaves beyond the rules.
+public struct FaultLoopSettings: Codable, Sendable, Equatable {
+    /// A fault that returns within this many days of its ticket's resolution reopens that ticket.
+    public var reopenWindowDays = 7
+    /// More new tickets than this for one fault code within `stormWindowMinutes` is a storm: the
+    /// tickets after it still open (one per machine) but under one summary ticket, and leave the queue.
+    public var stormThreshold = 20
+    public var stormWindowMinutes = 10
+    /// An agent silent for more than this many days gets the `agent.silent` fault.
+    public var silentAgentDays = 7
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey { case reopenWindowDays, stormThreshold, stormWindowMinutes, silentAgentDays }
+
+    /// Keys left out keep their defaults.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = FaultLoopSettings()
+        reopenWindowDays = try container.decodeIfPresent(Int.self, forKey: .reopenWindowDays) ?? defaults.reopenWindowDays
+        stormThreshold = try container.decodeIfPresent(Int.self, forKey: .stormThreshold) ?? defaults.stormThreshold
+        stormWindowMinutes = try container.decodeIfPresent(Int.self, forKey: .stormWindowMinutes) ?? defaults.stormWindowMinutes
+        silentAgentDays = try container.decodeIfPresent(Int.self, forKey: .silentAgentDays) ?? defaults.silentAgentDays
+    }
+
+    public func validate() throws {
+        guard reopenWindowDays >= 0, stormThreshold > 0, stormWindowMinutes > 0, silentAgentDays > 0 else {
+            throw HelpdeskError.invalid("fault loop settings must be positive")
+        }
+    }
+}
+
+/// Faults only the collector can see.
+public enum CollectorFault {
+    /// The agent has not been heard from for more than `silentAgentDays`.
+    public static let silentAgent = "agent.silent"
+    /// Memory decreased, a disk was replaced or the serial number changed between two reports.
+    public static let hardwareChanged = "hardware.changed"
+}

@@ -1,0 +1,183 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DesksideHelpdesk
+import DesksideJSON
+import GRDB
+
+extension CollectorStore {
+    /// Applies one change to a ticket in one transaction, checking that the move makes sense from
+    /// the ticket's current status (permissions are the service's business). Returns the ticket after.
+    public func applyTicketChange(_ change: TicketChange, ticketID: Int64, by principal: Principal, now: Date) throws -> Ticket {
+        try pool.write { db in
+            guard let ticket = try Self.fetchTicket(db, id: ticketID) else { throw HelpdeskError.notFound }
+            try Self.apply(change, to: ticket, db: db, actor: principal.actor, isStaff: principal.role.worksTickets, now: now, levels: helpdesk.serviceLevels)
+            return try Self.fetchTicket(db, id: ticketID)!
+        }
+    }
+
+    static func apply(_ change: TicketChange, to ticket: Ticket, db: Database, actor: String, isStaff: Bool, now: Date, levels: ServiceLevels) throws {
+        let time = Timestamp.text(now)
+        let id = ticket.id
+        func setStatus(_ status: TicketStatus) throws {
+            guard status != ticket.status else { return }
+            try db.run("UPDATE ticket SET status = ? WHERE id = ?", arguments: [status.rawValue, id])
+            try event(db, ticket: id, at: time, actor: actor, kind: "status", field: "status", old: ticket.status.rawValue, new: status.rawValue)
+        }
+        /// A technician's first public answer or start of work is the response the SLA measures.
+        func responded() throws {
+            guard isStaff, ticket.firstResponseAt == nil else { return }
+            try db.run("UPDATE ticket SET firstResponseAt = ?, responseBreached = responseBreached OR responseDueAt < ? WHERE id = ?",
+                       arguments: [time, time, id])
+        }
+        switch change {
+        case .comment(let body, let isInternal):
+            guard !body.isEmpty else { throw HelpdeskError.invalid("a comment needs a body") }
+            try event(db, ticket: id, at: time, actor: actor, kind: isInternal ? "note" : "comment", body: body, internal: isInternal)
+            if !isInternal { try responded() }
+        case .assign(let accountID):
+            var username: String?
+            if let accountID {
+                guard let row = try Row.fetchOne(db, sql: "SELECT username, role, status FROM account WHERE id = ?", arguments: [accountID]),
+                      ["technician", "admin"].contains(row["role"] as String), (row["status"] as String) != "departed" else {
+                    throw HelpdeskError.invalid("tickets are assigned to active technicians or admins")
+                }
+                username = row["username"]
+            }
+            guard ticket.status.isOpen else { throw HelpdeskError.conflict("a \(ticket.status.rawValue) ticket cannot be assigned; reopen it first") }
+            try db.run("UPDATE ticket SET assigneeId = ? WHERE id = ?", arguments: [accountID, id])
+            try event(db, ticket: id, at: time, actor: actor, kind: "assigned", field: "assignee", old: ticket.assignee, new: username)
+            if accountID != nil, ticket.status == .new { try setStatus(.assigned) }
+            if accountID == nil, ticket.status == .assigned { try setStatus(.new) }
+        case .escalate(let reason):
+            guard ticket.status.isOpen else { throw HelpdeskError.conflict("a \(ticket.status.rawValue) ticket cannot be escalated") }
+            guard ticket.tier < 3 else { throw HelpdeskError.conflict("the ticket is already in tier 3") }
+            guard !reason.isEmpty else { throw HelpdeskError.invalid("escalating needs a reason") }
+            try escalate(db, ticket: ticket, actor: actor, reason: reason, time: time)
+        case .move(let status):
+            guard status == .inProgress || status == .waiting else { throw HelpdeskError.invalid("use resolve, close or reopen for \(status.rawValue)") }
+            guard ticket.status.canMove(to: status) else {
+                throw HelpdeskError.conflict("a \(ticket.status.rawValue) ticket cannot move to \(status.rawValue)")
+            }
+            try setStatus(status)
+            if status == .inProgress { try responded() }
+        case .reprioritize(let impact, let urgency):
+            let priority = Priority(impact: impact, urgency: urgency)
+            let created = ISO8601.parse(ticket.createdAt).map { Date(timeIntervalSince1970: $0) } ?? now
+            let due = levels.dueTimes(priority, from: created)
+            try db.run("UPDATE ticket SET impact = ?, urgency = ?, priority = ?, responseDueAt = ?, resolutionDueAt = ? WHERE id = ?",
+                       arguments: [impact.rawValue, urgency.rawValue, priority.rawValue, Timestamp.text(due.response), Timestamp.text(due.resolution), id])
+            try event(db, ticket: id, at: time, actor: actor, kind: "priority", field: "priority", old: ticket.priority.rawValue, new: priority.rawValue)
+        case .resolve(let notes, let articleIDs):
+            guard !notes.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw HelpdeskError.invalid("resolving needs resolution notes") }
+            guard ticket.status.canMove(to: .resolved) else { throw HelpdeskError.conflict("the ticket is already \(ticket.status.rawValue)") }
+            try resolve(db, ticket: ticket, notes: notes, actor: actor, time: time)
+            if ticket.source == "storm" {
+                // Resolving a storm's summary resolves the machines' tickets filed under it.
+                let members = try Row.fetchAll(db, sql: "SELECT \(ticketColumns) WHERE t.stormId = ? AND t.status NOT IN ('resolved', 'closed')",
+                                               arguments: [id]).map(CollectorStore.ticket)
+                for member in members {
+                    try resolve(db, ticket: member, notes: "Resolved with fault storm #\(id): \(notes)", actor: actor, time: time)
+                }
+            }
+            for article in Set(articleIDs) {
+                guard try Int.fetchOne(db, sql: "SELECT 1 FROM article WHERE id = ?", arguments: [article]) != nil else {
+                    throw HelpdeskError.invalid("no article \(article)")
+                }
+                try db.run("INSERT OR IGNORE INTO ticketArticle (ticketId, articleId) VALUES (?, ?)", arguments: [id, article])
+                if db.changesCount == 1 { try db.run("UPDATE article SET helpedCount = helpedCount + 1 WHERE id = ?", arguments: [article]) }
+            }
+            try responded()
+        case .close:
+            guard ticket.status == .resolved else { throw HelpdeskError.conflict("only a resolved ticket can be closed (it is \(ticket.status.rawValue))") }
+            try db.run("UPDATE ticket SET closedAt = ? WHERE id = ?", arguments: [time, id])
+            try setStatus(.closed)
+        case .reopen(let reason):
+            guard ticket.status.canReopen else { throw HelpdeskError.conflict("the ticket is open (\(ticket.status.rawValue))") }
+            try reopen(db, ticket: ticket, actor: actor, reason: reason, time: time)
+        case .rate(let rating, let comment):
+            guard (1...5).contains(rating) else { throw HelpdeskError.invalid("a rating is 1 to 5") }
+            guard ticket.status == .resolved || ticket.status == .closed else { throw HelpdeskError.conflict("only a resolved ticket can be rated") }
+            guard ticket.rating == nil else { throw HelpdeskError.conflict("the ticket is already rated") }
+            try db.run("UPDATE ticket SET rating = ?, ratingComment = ? WHERE id = ?", arguments: [rating, comment, id])
+            try event(db, ticket: id, at: time, actor: actor, kind: "rated", field: "rating", new: String(rating), body: comment.isEmpty ? nil : comment)
+            if ticket.status == .resolved {
+                try db.run("UPDATE ticket SET closedAt = ? WHERE id = ?", arguments: [time, id])
+                try setStatus(.closed)
+            }
+        }
+    }
+
+    static func resolve(_ db: Database, ticket: Ticket, notes: String, actor: String, time: String) throws {
+        try db.run("UPDATE ticket SET status = 'resolved', resolution = ?, resolvedAt = ? WHERE id = ?", arguments: [notes, time, ticket.id])
+        try event(db, ticket: ticket.id, at: time, actor: actor, kind: "resolved", field: "status", old: ticket.status.rawValue, new: "resolved",
+                  body: notes)
+    }
+
+    static func reopen(_ db: Database, ticket: Ticket, actor: String, reason: String, time: String) throws {
+        try db.run("""
+            UPDATE ticket SET status = 'inProgress', resolvedAt = NULL, closedAt = NULL, resolution = NULL, rating = NULL, ratingComment = NULL
+            WHERE id = ?
+            """, arguments: [ticket.id])
+        try event(db, ticket: ticket.id, at: time, actor: actor, kind: "reopened", field: "status", old: ticket.status.rawValue, new: "inProgress",
+                  body: reason.isEmpty ? nil : reason)
+    }
+
+    static func escalate(_ db: Database, ticket: Ticket, actor: String, reason: String, time: String) throws {
+        try db.run("UPDATE ticket SET tier = ?, assigneeId = NULL, status = CASE WHEN status = 'assigned' THEN 'new' ELSE status END WHERE id = ?",
+                   arguments: [ticket.tier + 1, ticket.id])
+        try event(db, ticket: ticket.id, at: time, actor: actor, kind: "escalated", field: "tier", old: String(ticket.tier),
+                  new: String(ticket.tier + 1), body: reason)
+    }
+
+    /// What a sweep of the ticket clocks did.
+    public struct SweepResult: Sendable, Equatable {
+        public var escalated = 0
+        public var responseBreaches = 0
+        public var resolutionBreaches = 0
+        public var closed = 0
+    }
+
+    /// The clocks: a ticket unanswered past its response target is flagged and escalated to the next
+    /// tier (with a fresh response target there); one past its resolution target is flagged; a
+    /// resolved ticket left unrated for `autoCloseDays` is closed.
+    public func sweepTickets(now: Date) throws -> SweepResult {
+        let levels = helpdesk.serviceLevels
+        let time = Timestamp.text(now)
+        return try pool.write { db in
+            var result = SweepResult()
+            let late = try Row.fetchAll(db, sql: """
+                SELECT \(Self.ticketColumns) WHERE t.status NOT IN ('resolved', 'closed', 'waiting') AND t.firstResponseAt IS NULL
+                AND t.responseDueAt < ? AND (t.responseBreached = 0 OR t.tier < 3) AND t.stormId IS NULL
+                """, arguments: [time]).map(Self.ticket)
+            for ticket in late {
+                if ticket.tier < 3 {
+                    try Self.escalate(db, ticket: ticket, actor: Principal.system.actor,
+                                      reason: "the response target (\(ticket.responseDueAt)) passed unanswered", time: time)
+                    let due = now.addingTimeInterval(Double(levels.target(ticket.priority).responseMinutes) * 60)
+                    try db.run("UPDATE ticket SET responseDueAt = ? WHERE id = ?", arguments: [Timestamp.text(due), ticket.id])
+                    result.escalated += 1
+                }
+                if !ticket.responseBreached {
+                    try db.run("UPDATE ticket SET responseBreached = 1 WHERE id = ?", arguments: [ticket.id])
+                    result.responseBreaches += 1
+                }
+            }
+            try db.execute(sql: """
+                UPDATE ticket SET resolutionBreached = 1 WHERE status NOT IN ('resolved', 'closed') AND resolutionBreached = 0 AND resolutionDueAt < ?
+                """, arguments: [time])
+            result.resolutionBreaches = db.changesCount
+            let closeBefore = Timestamp.text(now.addingTimeInterval(-Double(levels.autoCloseDays) * 86400))
+            let stale = try Int64.fetchAll(db, sql: "SELECT id FROM ticket WHERE status = 'resolved' AND resolvedAt < ?", arguments: [closeBefore])
+            for id in stale {
+                try db.run("UPDATE ticket SET status = 'closed', closedAt = ? WHERE id = ?", arguments: [time, id])
+                try Self.event(db, ticket: id, at: time, actor: Principal.system.actor, kind: "status", field: "status", old: "resolved", new: "closed",
+                               body: "closed automatically \(levels.autoCloseDays) days after resolution")
+                result.closed += 1
+            }
+            return result
+        }
+    }
+}

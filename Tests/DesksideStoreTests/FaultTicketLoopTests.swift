@@ -1,0 +1,142 @@
+@testable import DesksideStore
+import DesksideHelpdesk
+import DesksideInventory
+import DesksideTestSupport
+import Foundation
+import Testing
+
+/// The fault-to-ticket loop on a real SQLite file, driven through the store's report writes: one
+/// ticket per (asset, code), updated when reported again, resolved when cleared, reopened when the
+/// fault returns within the window, a new ticket after it, storms filed under one summary.
+@Suite struct FaultTicketLoopTests {
+    static let time = Date(timeIntervalSince1970: 1_800_000_000)
+    static let disk = Fault(code: "disk.space.low", severity: .warning, subject: "/", summary: "/ has 4% free",
+                            facts: ["freePercent": .double(4), "thresholdPercent": .double(10)])
+
+    struct Fleet {
+        var store: CollectorStore
+        var directory: String
+        var inventory: Inventory
+        var sequence: [String: UInt64] = [:]
+
+        init(agents: Int, settings: HelpdeskSettings = HelpdeskSettings()) throws {
+            directory = try Fixtures.temporaryDirectory()
+            store = try CollectorStore(path: directory + "/deskside.sqlite", helpdesk: settings)
+            inventory = CollectorStoreTests.inventory("laptop")
+            for index in 0..<agents {
+                try store.registerAgent(uuid: "agent-\(index)", certificateFingerprint: "SHA256:\(index)", at: FaultTicketLoopTests.time)
+            }
+        }
+
+        /// A full report of agent `index` with `faults`, `minutes` after the start.
+        @discardableResult
+        mutating func report(_ index: Int = 0, _ faults: [Fault], minutes: Double = 0) throws -> Int64 {
+            let uuid = "agent-\(index)"
+            let next = (sequence[uuid] ?? 0) + 1
+            sequence[uuid] = next
+            let outcome = try store.record(agentUUID: uuid, reportID: "\(uuid)-\(next)", sequence: next, kind: .full, inventory: inventory,
+                                           faults: faults, receivedAt: FaultTicketLoopTests.time.addingTimeInterval(minutes * 60))
+            guard case .stored(let asset, _) = outcome else { throw CancellationError() }
+            return asset
+        }
+
+        func faultTickets() throws -> [CollectorStore.Ticket] {
+            var query = CollectorStore.TicketQuery()
+            query.faultCode = "disk.space.low"
+            query.includeStormMembers = true
+            query.limit = 500
+            return try store.tickets(matching: query).items.filter { $0.source == "fault" }
+        }
+    }
+
+    @Test func oneTicketPerFaultFollowsItThroughClearAndReturn() throws {
+        var fleet = try Fleet(agents: 1)
+        defer { try? FileManager.default.removeItem(atPath: fleet.directory) }
+        let owner = try fleet.store.createAccount(.init(username: "ana", name: "Ana", role: .requester), passwordHash: nil, now: Self.time)
+        let asset = try fleet.report(0, [])
+        try fleet.store.assignAsset(id: asset, to: owner.id, actor: "admin", note: "new laptop", now: Self.time)
+
+        try fleet.report(0, [Self.disk], minutes: 1)
+        var tickets = try fleet.faultTickets()
+        #expect(tickets.count == 1)
+        let ticket = try #require(tickets.first)
+        #expect(ticket.requesterId == owner.id)
+        #expect(ticket.tier == 1)
+        #expect(ticket.category == "storage")
+        #expect(ticket.status == .new)
+        #expect(ticket.assetIds == [asset])
+        #expect(ticket.title.contains("/ has 4% free"))
+
+        // Reported again (twice, once with a new summary): still one ticket, one event for the change.
+        try fleet.report(0, [Self.disk], minutes: 2)
+        var worse = Self.disk
+        worse.summary = "/ has 2% free"
+        try fleet.report(0, [worse], minutes: 3)
+        tickets = try fleet.faultTickets()
+        #expect(tickets.count == 1)
+        #expect(try fleet.store.ticketEvents(id: ticket.id, includeInternal: false).filter { $0.kind == "fault" }.map(\.body) == ["now: / has 2% free"])
+
+        // Cleared: resolved with a note saying so.
+        try fleet.report(0, [], minutes: 4)
+        let resolved = try #require(try fleet.store.ticket(id: ticket.id))
+        #expect(resolved.status == .resolved)
+        #expect(resolved.resolution?.contains("no longer reports disk.space.low") == true)
+
+        // Back within the window: the same ticket, reopened.
+        try fleet.report(0, [Self.disk], minutes: 60 * 24)
+        tickets = try fleet.faultTickets()
+        #expect(tickets.count == 1)
+        #expect(try fleet.store.ticket(id: ticket.id)?.status == .inProgress)
+        #expect(try fleet.store.ticketEvents(id: ticket.id, includeInternal: false).contains { $0.kind == "reopened" })
+
+        // Cleared, then back after the 7-day window: a new ticket.
+        try fleet.report(0, [], minutes: 60 * 25)
+        try fleet.report(0, [Self.disk], minutes: 60 * 24 * 9)
+        tickets = try fleet.faultTickets()
+        #expect(tickets.count == 2)
+        #expect(try fleet.store.integrityProblems().isEmpty)
+    }
+
+    @Test func rulesDecideWhetherAndWhereTicketsOpen() throws {
+        var fleet = try Fleet(agents: 1)
+        defer { try? FileManager.default.removeItem(atPath: fleet.directory) }
+        let reboot = Fault(code: "reboot.required", severity: .warning, subject: "", summary: "reboot pending", facts: [:])
+        let smart = Fault(code: "disk.smart.failing", severity: .critical, subject: "sda", summary: "sda failing", facts: [:])
+        try fleet.report(0, [reboot, smart])
+        var all = CollectorStore.TicketQuery()
+        all.limit = 100
+        var tickets = try fleet.store.tickets(matching: all).items
+        // A pending reboot opens no ticket by default; a failing disk goes to tier 2 at high urgency.
+        #expect(tickets.map(\.faultCode) == ["disk.smart.failing"])
+        #expect(tickets.first?.tier == 2)
+        #expect(tickets.first?.priority == .high)
+
+        try fleet.store.setFaultRule(FaultRule(code: "reboot.required", opensTicket: true, category: "maintenance", impact: .low, urgency: .low, tier: 3))
+        try fleet.report(0, [smart], minutes: 1)
+        try fleet.report(0, [reboot, smart], minutes: 2)
+        tickets = try fleet.store.tickets(matching: all).items
+        #expect(tickets.first { $0.faultCode == "reboot.required" }?.tier == 3)
+    }
+
+    @Test func aStormGivesOneTicketPerMachineUnderOneSummary() throws {
+        var settings = HelpdeskSettings()
+        settings.faultLoop.stormThreshold = 5
+        var fleet = try Fleet(agents: 12, settings: settings)
+        defer { try? FileManager.default.removeItem(atPath: fleet.directory) }
+        for index in 0..<12 { try fleet.report(index, [Self.disk], minutes: Double(index) / 10) }
+        let tickets = try fleet.faultTickets()
+        #expect(tickets.count == 12)
+        #expect(tickets.filter { $0.stormId == nil }.count == 5)
+        var queue = CollectorStore.TicketQuery()
+        queue.limit = 100
+        let listed = try fleet.store.tickets(matching: queue).items
+        let storm = try #require(listed.first { $0.source == "storm" })
+        #expect(listed.count == 6)
+        #expect(storm.title == "Fault storm: disk.space.low on 12 machines")
+
+        // Resolving the summary resolves every machine's ticket filed under it.
+        _ = try fleet.store.applyTicketChange(.resolve(notes: "cleaned /var/log on the image", articleIDs: []), ticketID: storm.id,
+                                              by: .system, now: Self.time.addingTimeInterval(3600))
+        #expect(try fleet.faultTickets().filter { $0.stormId == storm.id }.allSatisfy { $0.status == .resolved })
+    }
+}
