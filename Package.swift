@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -179,7 +180,7 @@ let package = Package(
         ),
         .target(
             name: "DesksideCollectorHome",
-            dependencies: ["DesksideStore", "DesksideAuthority", "DesksideFiles", .product(name: "X509", package: "swift-certificates")],
+            dependencies: ["DesksideStore", "DesksideHelpdesk", "DesksideAuthority", "DesksideFiles", .product(name: "X509", package: "swift-certificates")],
             path: "Collector/Home",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
@@ -187,7 +188,7 @@ let package = Package(
         .target(
             name: "DesksideCollectorCommands",
             dependencies: [
-                "DesksideCollectorHome", "DesksideStore", "DesksideAgentServer", "DesksideHTTP", "DesksideEnrollment", "DesksideTransport",
+                "DesksideCollectorHome", "DesksideStore", "DesksideAgentServer", "DesksideHTTP", "DesksideDesk", "DesksideHelpdesk", "DesksideEnrollment", "DesksideTransport",
                 "DesksideFiles", "DesksideInventory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -231,9 +232,16 @@ let package = Package(
         ),
 
         .target(
+            name: "DesksideDesk",
+            dependencies: ["DesksideHelpdesk", "DesksideStore", "DesksideInventory", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")],
+            path: "Collector/Desk",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DesksideHTTP",
             dependencies: [
-                "DesksideStore", "DesksideInventory", "DesksideJSON",
+                "DesksideDesk", "DesksideHelpdesk", "DesksideStore", "DesksideInventory", "DesksideJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

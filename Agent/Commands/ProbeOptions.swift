@@ -16,6 +16,9 @@ struct ProbeOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Read the system under DIR instead of / (a copy of a machine's files).", valueName: "DIR"))
     var root: String = "/"
 
+    @Option(name: .long, help: ArgumentHelp("With --root: filesystem space per mount point from FILE (JSON: {\"/\": {\"blockSize\", \"blocks\", \"blocksFree\", \"blocksAvailable\"}}), since statvfs on a copy would measure this machine's disks.", valueName: "FILE"))
+    var space: String?
+
     @Option(name: .long, help: ArgumentHelp("Keep the updates cache and update first-seen times in DIR (default: /var/lib/deskside-agent as root, ~/.local/state/deskside-agent otherwise; none with --root).", valueName: "DIR"))
     var state: String?
 
@@ -26,6 +29,7 @@ struct ProbeOptions: ParsableArguments {
         guard SystemRoot(root).isDirectory("/") else {
             throw ValidationError("--root \(root) is not a directory")
         }
+        if let space { _ = try SpaceFile.source(space, root: root) }
     }
 
     /// The state directory to use, created (mode 0700) when needed; `nil` when none applies or it cannot be made.
@@ -58,7 +62,24 @@ struct ProbeOptions: ParsableArguments {
     }
 
     func configuration() -> InventoryProbe.Configuration {
-        InventoryProbe.Configuration(root: SystemRoot(root), stateDirectory: stateDirectory())
+        InventoryProbe.Configuration(root: SystemRoot(root), space: space.flatMap { try? SpaceFile.source($0, root: root) },
+                                     stateDirectory: stateDirectory())
+    }
+}
+
+/// Space figures for a copied tree, read from a JSON file keyed by mount point (as the fixture
+/// generators write them, `<name>.statvfs.json`).
+enum SpaceFile {
+    static func source(_ path: String, root: String) throws -> VolumeProbe.SpaceSource {
+        guard let bytes = DurableFile.read(path, limit: 1 << 20) else { throw ValidationError("--space \(path) cannot be read") }
+        let figures: [String: VolumeProbe.SpaceFigures]
+        do {
+            figures = try JSONCoder.decode([String: VolumeProbe.SpaceFigures].self, from: bytes)
+        } catch {
+            throw ValidationError("--space \(path) is not valid: \(error)")
+        }
+        let prefix = root.hasSuffix("/") ? String(root.dropLast()) : root
+        return { hostPath in figures[hostPath == prefix ? "/" : String(hostPath.dropFirst(prefix.count))] }
     }
 }
 

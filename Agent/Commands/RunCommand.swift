@@ -25,11 +25,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Read the system under DIR instead of / (a copy of a machine's files).", valueName: "DIR"))
     var root: String = "/"
 
+    @Option(name: .long, help: ArgumentHelp("With --root: filesystem space per mount point from FILE (see deskside-agent inventory --help).", valueName: "FILE"))
+    var space: String?
+
     @Flag(name: .long, help: "Send what is due, wait for the acknowledgement, and exit.")
     var once = false
 
     func validate() throws {
         guard SystemRoot(root).isDirectory("/") else { throw ValidationError("--root \(root) is not a directory") }
+        if let space { _ = try SpaceFile.source(space, root: root) }
     }
 
     func run() async throws {
@@ -40,7 +44,8 @@ struct RunCommand: AsyncParsableCommand {
             throw RuntimeError("this agent is not enrolled (no identity in \(directory)); run deskside-agent enroll first")
         }
         var options = AgentRunner.Options(
-            stateDirectory: directory, probe: InventoryProbe.Configuration(root: SystemRoot(root), stateDirectory: directory),
+            stateDirectory: directory, probe: InventoryProbe.Configuration(root: SystemRoot(root), space: try space.map { try SpaceFile.source($0, root: root) },
+                                                stateDirectory: directory),
             once: once, log: { line in StandardStreams.error("\(ISO8601.format(secondsSince1970: Date().timeIntervalSince1970)) deskside-agent: \(line)\n") })
         if once { options.responseTimeoutSeconds = 60 }
         let runner = try AgentRunner(options: options, identity: identity, group: MultiThreadedEventLoopGroup.singleton)

@@ -9,8 +9,10 @@ import Foundation
 import ArgumentParser
 import DesksideAgentServer
 import DesksideCollectorHome
+import DesksideDesk
 import DesksideEnrollment
 import DesksideHTTP
+import DesksideHelpdesk
 import DesksideTransport
 import DesksideFiles
 import Hummingbird
@@ -59,7 +61,12 @@ struct ServeCommand: AsyncParsableCommand {
         let hostname = Self.hostname()
         let home = try CollectorHome.open(directory: options.data,
                                           serverNames: ["localhost"] + (hostname.map { [$0] } ?? []) + (file.serverNames ?? []),
-                                          serverAddresses: ["127.0.0.1", "::1"] + (file.serverAddresses ?? []))
+                                          serverAddresses: ["127.0.0.1", "::1"] + (file.serverAddresses ?? []),
+                                          helpdesk: file.helpdesk ?? HelpdeskSettings())
+        let desk = Desk(store: home.store)
+        if let password = try desk.bootstrapAdmin(username: "admin") {
+            try home.writeSecret(password, to: home.adminPasswordPath)
+        }
         let caPEM = try home.authority.certificatePEM()
         let tls = try TransportTLS.serverConfiguration(
             certificateChainPEM: try Self.read(home.serverCertificatePath) + Array(("\n" + caPEM).utf8),
@@ -82,11 +89,12 @@ struct ServeCommand: AsyncParsableCommand {
               CA fingerprint:    \(home.authority.fingerprint)
               enrollment token:  \(home.enrollmentTokenPath)
               admin API token:   \(home.adminTokenPath)
+              admin sign-in:     admin, password in \(home.adminPasswordPath)
             """)
         let app = Application(
-            router: CollectorHTTP.router(store: home.store, threadPool: threadPool),
+            router: CollectorHTTP.router(desk: desk, threadPool: threadPool),
             configuration: .init(address: .hostname(httpEndpoint.host, port: httpEndpoint.port), serverName: "deskside-collector"),
-            services: [AgentServerService(server: agentServer)],
+            services: [AgentServerService(server: agentServer), TicketClock(desk: desk, logger: logger)],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? httpEndpoint.port
                 Self.announce("  HTTP API:          http://\(Endpoint(host: httpEndpoint.host, port: port))/api/v1")
@@ -133,5 +141,25 @@ struct AgentServerService: Service {
         ServeCommand.announce("  agents (TLS):      \(address.ipAddress.map { Endpoint(host: $0, port: address.port ?? 0).description } ?? "\(address)")")
         try? await gracefulShutdown()
         await server.shutdown()
+    }
+}
+
+/// The help desk's clocks, every minute: SLA breaches and escalations, automatic closure.
+struct TicketClock: Service {
+    let desk: Desk
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let result = try desk.sweepTickets()
+                if result.escalated + result.closed > 0 {
+                    logger.info("ticket clock", metadata: ["escalated": "\(result.escalated)", "closed": "\(result.closed)"])
+                }
+            } catch {
+                logger.error("ticket clock failed: \(error)")
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
+        }
     }
 }

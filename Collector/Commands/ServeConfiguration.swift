@@ -1,4 +1,5 @@
 import DesksideFiles
+import DesksideHelpdesk
 import DesksideInventory
 
 /// The collector's config file (`serve --config FILE`), JSON. Every field is optional; the command
@@ -9,7 +10,10 @@ import DesksideInventory
 ///  "serverNames": ["collector.example.com"], "serverAddresses": ["10.0.0.5"],
 ///  "heartbeatSeconds": 60, "reportIntervalSeconds": 3600, "maxConnections": 20000,
 ///  "reportsPerMinute": 60, "handshakeTimeoutSeconds": 10, "idleTimeoutSeconds": 180,
-///  "policy": {"diskFreePercentMin": 10}}
+///  "policy": {"diskFreePercentMin": 10},
+///  "helpdesk": {"serviceLevels": {"critical": {"responseMinutes": 15, "resolutionMinutes": 240}, "autoCloseDays": 7},
+///               "faultLoop": {"reopenWindowDays": 7, "stormThreshold": 20, "stormWindowMinutes": 10, "silentAgentDays": 7},
+///               "maxFailedLogins": 5, "lockoutMinutes": 15, "sessionHours": 12}}
 /// ```
 struct ServeConfiguration: Codable, Sendable {
     var agentListen: String?
@@ -25,6 +29,8 @@ struct ServeConfiguration: Codable, Sendable {
     var handshakeTimeoutSeconds: Int?
     var idleTimeoutSeconds: Int?
     var policy: FaultPolicy?
+    /// Service levels, the fault loop, sign-in lockout and session length (docs/helpdesk.md).
+    var helpdesk: HelpdeskSettings?
 
     static func load(_ path: String) throws -> ServeConfiguration {
         guard let bytes = DurableFile.read(path, limit: 1 << 20) else { throw CommandError("cannot read the config file \(path)") }
@@ -44,6 +50,11 @@ struct ServeConfiguration: Codable, Sendable {
         ]
         for (name, value, range) in ranges {
             if let value, !range.contains(value) { throw CommandError("\(name) must be from \(range.lowerBound) to \(range.upperBound), not \(value)") }
+        }
+        do {
+            try helpdesk?.validate()
+        } catch HelpdeskError.invalid(let message) {
+            throw CommandError("helpdesk: \(message)")
         }
     }
 }

@@ -1,13 +1,17 @@
+import DesksideHelpdesk
 import Hummingbird
 
 /// The request context of the collector's HTTP server: who is calling, once authenticated.
 public struct APIContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The caller's role (`admin`, `technician`, `auditor`, `requester`), set by ``BearerAuthentication``.
-    public var role: String?
+    /// The caller, set by ``BearerAuthentication`` from a session or API token.
+    public var principal: Principal?
+    /// The bearer secret the caller presented (logout ends that session).
+    var secret: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        role = nil
+        principal = nil
+        secret = nil
     }
 }

@@ -1,3 +1,4 @@
+import DesksideHelpdesk
 import DesksideJSON
 import Hummingbird
 import NIOCore
@@ -9,8 +10,10 @@ struct APIError: Error {
     var message: String
 
     static let unauthenticated = APIError(status: .unauthorized, code: "UNAUTHENTICATED", message: "a valid API token is required (Authorization: Bearer TOKEN)")
-    static let forbidden = APIError(status: .forbidden, code: "FORBIDDEN", message: "this token's role may not do this")
+    static let forbidden = APIError(status: .forbidden, code: "FORBIDDEN", message: "your role may not do this")
     static let notFound = APIError(status: .notFound, code: "NOT_FOUND", message: "no such resource")
+
+    static let loginRefused = APIError(status: .unauthorized, code: "LOGIN_REFUSED", message: "unknown username, wrong password, or the account is locked")
 
     static func badRequest(_ message: String) -> APIError { APIError(status: .badRequest, code: "BAD_REQUEST", message: message) }
 
@@ -26,6 +29,18 @@ struct APIError: Error {
         var response = JSONResponse.make(Body(error: .init(code: code, message: message)), status: status)
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
         return response
+    }
+}
+
+extension APIError {
+    /// The help desk's refusals, each with a stable code.
+    init(_ error: HelpdeskError) {
+        switch error {
+        case .notFound: self = .notFound
+        case .forbidden: self = .forbidden
+        case .invalid(let message): self = APIError(status: .badRequest, code: "INVALID", message: message)
+        case .conflict(let message): self = APIError(status: .conflict, code: "CONFLICT", message: message)
+        }
     }
 }
 

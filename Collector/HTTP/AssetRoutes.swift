@@ -1,71 +1,56 @@
-import DesksideInventory
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DesksideDesk
+import DesksideHelpdesk
 import DesksideStore
 import Hummingbird
-import NIOPosix
 
-/// `GET /api/v1/assets` (paged, searchable) and `GET /api/v1/assets/{id}` (inventory, faults, history).
+/// `GET /assets` (paged; searchable by text, hostname, serial, owner, OS, package; filters for silent
+/// agents, missing security updates, unassigned), `GET /assets/{id}` (inventory, faults, history,
+/// owners, tickets), `PUT /assets/{id}/owner`.
 struct AssetRoutes {
-    let store: CollectorStore
-    let threadPool: NIOThreadPool
+    let route: DeskRoute
 
-    /// Roles that may read the whole register.
-    static let readers: Set<String> = ["admin", "technician", "auditor"]
-
-    struct Page: Encodable {
-        var items: [CollectorStore.AssetSummary]
-        var total: Int
-        var limit: Int
-        var offset: Int
-    }
-
-    struct Detail: Encodable {
-        var asset: CollectorStore.AssetSummary
-        var inventory: Inventory?
-        var faults: [CollectorStore.FaultRecord]
-        var history: [CollectorStore.AssetEvent]
+    struct Owner: Decodable, Sendable {
+        var accountId: Int64?
+        var note: String?
     }
 
     func add(to group: RouterGroup<APIContext>) {
-        group.get("assets") { request, context in try await list(request, context) }
-        group.get("assets/{id}") { request, context in try await detail(request, context) }
-    }
-
-    func list(_ request: Request, _ context: APIContext) async throws -> Response {
-        guard let role = context.role, Self.readers.contains(role) else { return APIError.forbidden.response }
-        let parameters = request.uri.queryParameters
-        var query = CollectorStore.AssetQuery()
-        for (name, value) in parameters {
-            guard value.count <= 256 else { return APIError.badRequest("parameter \(name) is longer than 256 characters").response }
+        let route = self.route
+        group.get("assets") { request, context in
+            let parameters = try QueryParameters(request)
+            var query = CollectorStore.AssetQuery()
+            query.text = parameters.string("q")
+            query.hostname = parameters.string("hostname")
+            query.serial = parameters.string("serial")
+            query.owner = parameters.string("owner")
+            query.os = parameters.string("os")
+            query.package = parameters.string("package")
+            if let days = try parameters.int("silentDays", in: 1...3650) {
+                query.silentSince = Date().addingTimeInterval(-Double(days) * 86400)
+            }
+            query.missingSecurityUpdates = try parameters.flag("missingSecurityUpdates")
+            query.unassigned = try parameters.flag("unassigned")
+            query.limit = try parameters.limit
+            query.offset = try parameters.offset
+            return try await route.run(context) { [query] desk, principal in
+                let (items, total) = try desk.assets(principal, query)
+                return Page(items: items, total: total, limit: query.limit, offset: query.offset)
+            }
         }
-        query.text = parameters.get("q")
-        query.hostname = parameters.get("hostname")
-        query.serial = parameters.get("serial")
-        query.owner = parameters.get("owner")
-        query.os = parameters.get("os")
-        query.package = parameters.get("package")
-        if let limit = parameters.get("limit") {
-            guard let value = Int(limit), (1...500).contains(value) else { return APIError.badRequest("limit must be 1 to 500").response }
-            query.limit = value
+        group.get("assets/{id}") { _, context in
+            let id = try context.id()
+            return try await route.run(context) { desk, principal in try desk.asset(principal, id: id) }
         }
-        if let offset = parameters.get("offset") {
-            guard let value = Int(offset), value >= 0 else { return APIError.badRequest("offset must be 0 or more").response }
-            query.offset = value
+        group.put("assets/{id}/owner") { request, context in
+            let id = try context.id()
+            return try await route.run(request, context, Owner.self) { desk, principal, body in
+                try desk.assignAsset(principal, id: id, to: body.accountId, note: body.note ?? "")
+            }
         }
-        let (store, search) = (self.store, query)
-        let result = try await threadPool.runIfActive { try store.assets(matching: search) }
-        return JSONResponse.make(Page(items: result.items, total: result.total, limit: query.limit, offset: query.offset))
-    }
-
-    func detail(_ request: Request, _ context: APIContext) async throws -> Response {
-        guard let role = context.role, Self.readers.contains(role) else { return APIError.forbidden.response }
-        guard let id = context.parameters.get("id", as: Int64.self) else { return APIError.notFound.response }
-        let store = self.store
-        let detail = try await threadPool.runIfActive { () -> Detail? in
-            guard let asset = try store.asset(id: id) else { return nil }
-            return Detail(asset: asset, inventory: try store.inventory(assetID: id), faults: try store.faultRecords(assetID: id),
-                          history: try store.recentHistory(assetID: id, limit: 500))
-        }
-        guard let detail else { return APIError.notFound.response }
-        return JSONResponse.make(detail)
     }
 }

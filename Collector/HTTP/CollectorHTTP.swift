@@ -1,15 +1,21 @@
-import DesksideStore
+import DesksideDesk
 import Hummingbird
 import NIOPosix
 
-/// The collector's HTTP side: the REST API under `/api/v1` (bearer tokens) and `/health`.
+/// The collector's HTTP side: `/health`, `POST /api/v1/login`, and the REST API under `/api/v1`
+/// (bearer tokens: sign-in sessions or API tokens), every route going through `Desk`.
 public enum CollectorHTTP {
-    public static func router(store: CollectorStore, threadPool: NIOThreadPool) -> Router<APIContext> {
+    public static func router(desk: Desk, threadPool: NIOThreadPool) -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         router.add(middleware: SecurityHeaders())
         router.get("health") { _, _ in JSONResponse.make(["status": "ok"]) }
-        let api = router.group("api/v1").add(middleware: BearerAuthentication(store: store, threadPool: threadPool))
-        AssetRoutes(store: store, threadPool: threadPool).add(to: api)
+        let route = DeskRoute(desk: desk, threadPool: threadPool)
+        AccountRoutes(route: route).addPublic(to: router.group("api/v1"))
+        let api = router.group("api/v1").add(middleware: BearerAuthentication(desk: desk, threadPool: threadPool))
+        AccountRoutes(route: route).add(to: api)
+        AssetRoutes(route: route).add(to: api)
+        TicketRoutes(route: route).add(to: api)
+        KnowledgeRoutes(route: route).add(to: api)
         return router
     }
 }

@@ -1,13 +1,14 @@
-import DesksideStore
+import DesksideDesk
+import DesksideHelpdesk
 import HTTPTypes
 import Hummingbird
 import NIOCore
 import NIOPosix
 
-/// `Authorization: Bearer TOKEN` against the store's API tokens (kept hashed). A missing or unknown
-/// token gets 401 and nothing else; the store lookup runs off the event loop.
+/// `Authorization: Bearer TOKEN` (a sign-in session or an API token, both kept hashed) to the
+/// caller. A missing or unknown token gets 401 and nothing else; the lookup runs off the event loop.
 struct BearerAuthentication: RouterMiddleware {
-    let store: CollectorStore
+    let desk: Desk
     let threadPool: NIOThreadPool
 
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
@@ -15,12 +16,13 @@ struct BearerAuthentication: RouterMiddleware {
             return APIError.unauthenticated.response
         }
         let secret = String(header.dropFirst("Bearer ".count))
-        let store = self.store
-        guard let role = try await threadPool.runIfActive({ try store.apiTokenRole(secret: secret) }) else {
+        let desk = self.desk
+        guard let principal = try await threadPool.runIfActive({ try desk.principal(secret: secret) }) else {
             return APIError.unauthenticated.response
         }
         var context = context
-        context.role = role
+        context.principal = principal
+        context.secret = secret
         return try await next(request, context)
     }
 }
@@ -33,6 +35,12 @@ struct SecurityHeaders: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
+        } catch let error as APIError {
+            response = error.response
+        } catch let error as HelpdeskError {
+            response = APIError(error).response
+        } catch DeskAuthError.refused {
+            response = APIError.loginRefused.response
         } catch let error as HTTPError {
             response = APIError(status: error.status, code: error.status == .notFound ? "NOT_FOUND" : "BAD_REQUEST",
                                 message: error.body ?? error.status.reasonPhrase).response

@@ -8,6 +8,7 @@ import Foundation
 #endif
 import DesksideAuthority
 import DesksideFiles
+import DesksideHelpdesk
 import DesksideStore
 import X509
 
@@ -20,7 +21,7 @@ import X509
 /// DIR/deskside.sqlite
 /// DIR/ca/ca.pem, DIR/ca/ca-key.pem            the CA (key 0600)
 /// DIR/tls/server.pem, DIR/tls/server-key.pem  the collector's TLS identity (key 0600)
-/// DIR/secrets/enrollment-token, admin-token   first-start secrets (0600)
+/// DIR/secrets/enrollment-token, admin-token, admin-password   first-start secrets (0600)
 /// ```
 public struct CollectorHome: Sendable {
     public let directory: String
@@ -34,6 +35,8 @@ public struct CollectorHome: Sendable {
     public var serverKeyPath: String { directory + "/tls/server-key.pem" }
     public var enrollmentTokenPath: String { directory + "/secrets/enrollment-token" }
     public var adminTokenPath: String { directory + "/secrets/admin-token" }
+    /// The first admin account's password (the account is `admin`), written when that account is made.
+    public var adminPasswordPath: String { directory + "/secrets/admin-password" }
 
     public struct HomeError: Error, Equatable, CustomStringConvertible {
         public var description: String
@@ -42,14 +45,14 @@ public struct CollectorHome: Sendable {
     /// Opens `directory`, creating what is missing. `serverNames` and `serverAddresses` go into the
     /// server certificate when it is first made.
     public static func open(directory: String, serverNames: [String] = ["localhost"], serverAddresses: [String] = ["127.0.0.1", "::1"],
-                            now: Date = Date()) throws -> CollectorHome {
+                            helpdesk: HelpdeskSettings = HelpdeskSettings(), now: Date = Date()) throws -> CollectorHome {
         // Parents as `mkdir -p` makes them; the data directory and its folders owner-only.
         do {
             for path in [directory, directory + "/ca", directory + "/tls", directory + "/secrets"] { try DurableFile.makeDirectory(path) }
         } catch {
             throw HomeError(description: "\(error)")
         }
-        let store = try CollectorStore(path: directory + "/deskside.sqlite")
+        let store = try CollectorStore(path: directory + "/deskside.sqlite", helpdesk: helpdesk)
         let caPath = directory + "/ca/ca.pem"
         let caKeyPath = directory + "/ca/ca-key.pem"
         let authority: CertificateAuthority
@@ -75,6 +78,11 @@ public struct CollectorHome: Sendable {
             try write(admin + "\n", to: home.adminTokenPath, mode: 0o600)
         }
         return home
+    }
+
+    /// Writes a secret to an owner-only file under `DIR/secrets`.
+    public func writeSecret(_ text: String, to path: String) throws {
+        try Self.write(text + "\n", to: path, mode: 0o600)
     }
 
     /// Writes a file with `mode` from its creation (no window where a secret is world-readable).

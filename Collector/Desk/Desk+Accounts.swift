@@ -1,0 +1,143 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DesksideHelpdesk
+import DesksideInventory
+import DesksideStore
+import HummingbirdBcrypt
+
+extension Desk {
+    /// A started session: the bearer secret (shown once), when it ends, and who signed in.
+    public struct Session: Codable, Sendable {
+        public var token: String
+        public var expiresAt: Date
+        public var account: CollectorStore.Account
+    }
+
+    /// Signs in with a password. Every refusal looks the same (unknown user, wrong password, locked,
+    /// departed), and an unknown user costs a bcrypt check too, so neither the answer nor its timing
+    /// says which usernames exist. Parallel guesses get at most `maxFailedLogins` checks (SECURITY-TESTS 40).
+    public func login(username: String, password: String) throws -> Session {
+        let now = clock()
+        guard !username.isEmpty, username.count <= 64, password.count <= 256 else { throw DeskAuthError.refused }
+        let attempt = try store.reserveLoginAttempt(username: username, now: now, maxFailures: settings.maxFailedLogins,
+                                                    lockSeconds: settings.lockoutMinutes * 60)
+        switch attempt {
+        case .verify(let accountID, let hash):
+            guard Bcrypt.verify(password, hash: hash) else {
+                try store.audit(actor: username, action: "login", allowed: false, detail: "wrong password", at: now)
+                throw DeskAuthError.refused
+            }
+            let secret = "dss_" + Self.randomHex(32)
+            let expires = now.addingTimeInterval(Double(settings.sessionHours) * 3600)
+            try store.loginSucceeded(accountID: accountID, secret: secret, now: now, expiresAt: expires)
+            try store.audit(actor: username, action: "login", allowed: true, detail: "", at: now)
+            guard let account = try store.account(id: accountID, now: now) else { throw DeskAuthError.refused }
+            return Session(token: secret, expiresAt: expires, account: account)
+        case .locked, .refused:
+            _ = Bcrypt.verify(password, hash: Self.decoyHash)
+            try store.audit(actor: username, action: "login", allowed: false, detail: attempt == .locked ? "locked" : "refused", at: now)
+            throw DeskAuthError.refused
+        }
+    }
+
+    /// Ends the session holding `secret` (API tokens are revoked with `deskside-collector token`, not here).
+    public func logout(secret: String) throws {
+        try store.endSession(secret: secret)
+    }
+
+    /// The caller holding a session or API token secret.
+    public func principal(secret: String) throws -> Principal? {
+        guard secret.count <= 256 else { return nil }
+        return try store.principal(secret: secret, now: clock())
+    }
+
+    public func me(_ principal: Principal) throws -> CollectorStore.Account? {
+        guard let id = principal.accountID else { return nil }
+        return try store.account(id: id, now: clock())
+    }
+
+    // MARK: - Accounts
+
+    public func accounts(_ principal: Principal, _ query: CollectorStore.AccountQuery) throws -> (items: [CollectorStore.Account], total: Int) {
+        guard principal.role.readsEverything else { throw HelpdeskError.forbidden }
+        return try store.accounts(matching: query, now: clock())
+    }
+
+    public func account(_ principal: Principal, id: Int64) throws -> CollectorStore.Account {
+        guard principal.role.readsEverything || principal.accountID == id, let account = try store.account(id: id, now: clock()) else {
+            throw HelpdeskError.notFound
+        }
+        return account
+    }
+
+    /// Admins create accounts; a password is optional (requesters may never sign in).
+    public func createAccount(_ principal: Principal, _ fields: CollectorStore.AccountFields, password: String?) throws -> CollectorStore.Account {
+        try requireAdmin(principal)
+        try Self.check(fields)
+        let hash = try password.map { try hashPassword($0) }
+        let account = try store.createAccount(fields, passwordHash: hash, now: clock())
+        try store.audit(actor: principal.actor, action: "account.create", allowed: true, detail: "\(account.username) as \(account.role.rawValue)", at: clock())
+        return account
+    }
+
+    /// Admins change accounts; a change of role, tier or a departure ends that account's sessions.
+    public func updateAccount(_ principal: Principal, id: Int64, _ fields: CollectorStore.AccountFields) throws -> CollectorStore.Account {
+        try requireAdmin(principal)
+        try Self.check(fields)
+        let account = try store.updateAccount(id: id, fields, now: clock())
+        try store.audit(actor: principal.actor, action: "account.update", allowed: true, detail: account.username, at: clock())
+        return account
+    }
+
+    /// An admin sets anyone's password; anyone signed in sets their own. Sessions of that account end.
+    public func setPassword(_ principal: Principal, accountID: Int64, password: String) throws {
+        guard principal.role == .admin || principal.accountID == accountID else { throw HelpdeskError.forbidden }
+        try store.setPasswordHash(accountID: accountID, try hashPassword(password), now: clock())
+        try store.audit(actor: principal.actor, action: "account.password", allowed: true, detail: String(accountID), at: clock())
+    }
+
+    /// The first admin account, made by `serve`'s first start when none exists; returns its password.
+    public func bootstrapAdmin(username: String) throws -> String? {
+        guard try !store.hasAdminAccount() else { return nil }
+        let password = Self.randomHex(16)
+        _ = try store.createAccount(.init(username: username, name: "Administrator", role: .admin), passwordHash: try hashPassword(password),
+                                    now: clock())
+        return password
+    }
+
+    func hashPassword(_ password: String) throws -> String {
+        guard password.count >= 10, password.count <= 256 else { throw HelpdeskError.invalid("a password is 10 to 256 characters") }
+        return Bcrypt.hash(password, cost: passwordCost)
+    }
+
+    static func check(_ fields: CollectorStore.AccountFields) throws {
+        if let status = fields.status, !["onboarding", "active", "departed"].contains(status) {
+            throw HelpdeskError.invalid("status is onboarding, active or departed")
+        }
+        if let tier = fields.tier, !(1...3).contains(tier) { throw HelpdeskError.invalid("tier must be 1, 2 or 3") }
+        if fields.role == .technician && fields.tier == nil { throw HelpdeskError.invalid("a technician needs a tier (1, 2 or 3)") }
+        for (name, value) in [("username", fields.username), ("name", fields.name), ("email", fields.email), ("department", fields.department),
+                              ("location", fields.location)] {
+            if let value, value.count > 200 { throw HelpdeskError.invalid("\(name) is longer than 200 characters") }
+        }
+        if let username = fields.username, username.isEmpty || username.contains(where: { $0.isWhitespace || $0.isNewline }) {
+            throw HelpdeskError.invalid("a username is one word")
+        }
+    }
+
+    /// A bcrypt hash of nothing anyone knows: refused sign-ins cost as much as real ones.
+    static let decoyHash = Bcrypt.hash(randomHex(16), cost: 12)
+
+    static func randomHex(_ bytes: Int) -> String {
+        var random = SystemRandomNumberGenerator()
+        return Hex.encode((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &random) })
+    }
+}
+
+/// Sign-in refused: one answer for every reason.
+public enum DeskAuthError: Error, Equatable {
+    case refused
+}

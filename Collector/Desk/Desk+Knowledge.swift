@@ -1,0 +1,76 @@
+import DesksideHelpdesk
+import DesksideStore
+
+extension Desk {
+    /// Everyone signed in reads the knowledge base (requesters help themselves); staff write it.
+    public func articles(_ principal: Principal, text: String?, faultCode: String?, limit: Int, offset: Int) throws -> [CollectorStore.Article] {
+        try store.articles(text: text, faultCode: faultCode, limit: limit, offset: offset)
+    }
+
+    public func article(_ principal: Principal, id: Int64) throws -> CollectorStore.Article {
+        guard let article = try store.article(id: id) else { throw HelpdeskError.notFound }
+        return article
+    }
+
+    public func createArticle(_ principal: Principal, _ fields: CollectorStore.ArticleFields) throws -> CollectorStore.Article {
+        try requireStaff(principal)
+        try Self.check(fields)
+        return try store.createArticle(fields, author: principal.actor, now: clock())
+    }
+
+    public func updateArticle(_ principal: Principal, id: Int64, _ fields: CollectorStore.ArticleFields) throws -> CollectorStore.Article {
+        try requireStaff(principal)
+        try Self.check(fields)
+        return try store.updateArticle(id: id, fields, now: clock())
+    }
+
+    public func deleteArticle(_ principal: Principal, id: Int64) throws {
+        try requireStaff(principal)
+        try store.deleteArticle(id: id)
+    }
+
+    static func check(_ fields: CollectorStore.ArticleFields) throws {
+        if let title = fields.title, title.isEmpty || title.count > 200 { throw HelpdeskError.invalid("a title is 1 to 200 characters") }
+        if let body = fields.body, body.utf8.count > 256 * 1024 { throw HelpdeskError.invalid("the body is longer than 256 KB") }
+    }
+
+    // MARK: - Canned answers
+
+    public func cannedAnswers(_ principal: Principal) throws -> [CollectorStore.CannedAnswer] {
+        guard principal.role.readsEverything else { throw HelpdeskError.forbidden }
+        return try store.cannedAnswers()
+    }
+
+    public func createCannedAnswer(_ principal: Principal, title: String, body: String) throws -> CollectorStore.CannedAnswer {
+        try requireStaff(principal)
+        guard !title.isEmpty, title.count <= 200, !body.isEmpty, body.utf8.count <= 64 * 1024 else {
+            throw HelpdeskError.invalid("a canned answer has a title (1 to 200 characters) and a body (up to 64 KB)")
+        }
+        return try store.createCannedAnswer(title: title, body: body)
+    }
+
+    public func deleteCannedAnswer(_ principal: Principal, id: Int64) throws {
+        try requireStaff(principal)
+        try store.deleteCannedAnswer(id: id)
+    }
+
+    /// A canned answer inserted as a comment on a ticket (public unless `internal`).
+    public func insertCannedAnswer(_ principal: Principal, id: Int64, ticketID: Int64, internal isInternal: Bool) throws -> CollectorStore.Ticket {
+        try requireStaff(principal)
+        guard let answer = try store.cannedAnswer(id: id) else { throw HelpdeskError.notFound }
+        return try change(principal, ticketID: ticketID, .comment(body: answer.body, internal: isInternal))
+    }
+
+    // MARK: - Fault rules
+
+    public func faultRules(_ principal: Principal) throws -> [FaultRule] {
+        guard principal.role.readsEverything else { throw HelpdeskError.forbidden }
+        return try store.faultRules()
+    }
+
+    public func setFaultRule(_ principal: Principal, _ rule: FaultRule) throws {
+        try requireAdmin(principal)
+        try store.setFaultRule(rule)
+        try store.audit(actor: principal.actor, action: "faultRule.set", allowed: true, detail: rule.code, at: clock())
+    }
+}

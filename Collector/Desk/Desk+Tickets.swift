@@ -1,0 +1,119 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DesksideHelpdesk
+import DesksideStore
+
+extension Desk {
+    /// A ticket with its timeline (internal notes for staff only), the faults behind it, and the
+    /// knowledge-base articles suggested for it.
+    public struct TicketDetail: Codable, Sendable {
+        public var ticket: CollectorStore.Ticket
+        public var timeline: [CollectorStore.TicketEvent]
+        public var faults: [CollectorStore.FaultRecord]
+        public var suggestedArticles: [CollectorStore.Article]
+    }
+
+    /// What a caller sends to open a ticket.
+    public struct TicketInput: Codable, Sendable {
+        public var title: String
+        public var description: String
+        public var requesterId: Int64?
+        public var category: String?
+        public var impact: Level?
+        public var urgency: Level?
+        public var tier: Int?
+        public var assetIds: [Int64]?
+
+        public init(title: String, description: String, requesterId: Int64? = nil, category: String? = nil, impact: Level? = nil,
+                    urgency: Level? = nil, tier: Int? = nil, assetIds: [Int64]? = nil) {
+            self.title = title
+            self.description = description
+            self.requesterId = requesterId
+            self.category = category
+            self.impact = impact
+            self.urgency = urgency
+            self.tier = tier
+            self.assetIds = assetIds
+        }
+    }
+
+    public func tickets(_ principal: Principal, _ query: CollectorStore.TicketQuery) throws -> (items: [CollectorStore.Ticket], total: Int) {
+        var query = query
+        if !principal.role.readsEverything {
+            // A requester's list is their own tickets, whatever the filter asked for.
+            guard let own = principal.accountID else { return ([], 0) }
+            query.requesterId = own
+            query.includeStormMembers = true
+        }
+        return try store.tickets(matching: query)
+    }
+
+    /// The ticket, or `notFound` when it does not exist or is not the caller's to see.
+    func visibleTicket(_ principal: Principal, id: Int64) throws -> CollectorStore.Ticket {
+        guard let ticket = try store.ticket(id: id) else { throw HelpdeskError.notFound }
+        guard principal.role.readsEverything || (principal.accountID != nil && ticket.requesterId == principal.accountID) else {
+            throw HelpdeskError.notFound
+        }
+        return ticket
+    }
+
+    public func ticket(_ principal: Principal, id: Int64) throws -> TicketDetail {
+        let ticket = try visibleTicket(principal, id: id)
+        var faults: [CollectorStore.FaultRecord] = []
+        if let code = ticket.faultCode {
+            for asset in ticket.assetIds { faults += try store.faultRecords(assetID: asset).filter { $0.code == code } }
+        }
+        return TicketDetail(ticket: ticket, timeline: try store.ticketEvents(id: id, includeInternal: principal.role.readsEverything),
+                            faults: faults, suggestedArticles: try store.suggestedArticles(ticketID: id))
+    }
+
+    /// Staff open tickets for anyone; a requester opens tickets for themself, about their own assets,
+    /// in tier 1, and may say how urgent it is but not how wide the impact.
+    public func createTicket(_ principal: Principal, _ input: TicketInput) throws -> CollectorStore.Ticket {
+        guard principal.role != .auditor else { throw HelpdeskError.forbidden }
+        let title = input.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !title.isEmpty, title.count <= 200 else { throw HelpdeskError.invalid("a title is 1 to 200 characters") }
+        guard input.description.utf8.count <= 64 * 1024 else { throw HelpdeskError.invalid("the description is longer than 64 KB") }
+        if let category = input.category, category.isEmpty || category.count > 64 { throw HelpdeskError.invalid("a category is 1 to 64 characters") }
+        var new = CollectorStore.NewTicket(title: title, description: input.description, requesterId: input.requesterId,
+                                           category: input.category ?? "general", impact: input.impact ?? .low, urgency: input.urgency ?? .medium,
+                                           tier: input.tier ?? 1, assetIds: input.assetIds ?? [], source: "staff")
+        if principal.role == .requester {
+            guard let own = principal.accountID else { throw HelpdeskError.forbidden }
+            for asset in new.assetIds where try store.asset(id: asset)?.ownerId != own { throw HelpdeskError.invalid("no asset \(asset)") }
+            new.requesterId = own
+            new.impact = .low
+            new.tier = 1
+            new.source = "requester"
+        }
+        return try store.createTicket(new, actor: principal.actor, now: clock())
+    }
+
+    /// One change to a ticket. Requesters may comment publicly, reopen, close and rate their own
+    /// tickets; staff may do everything but rate; auditors nothing.
+    public func change(_ principal: Principal, ticketID: Int64, _ change: TicketChange) throws -> CollectorStore.Ticket {
+        let ticket = try visibleTicket(principal, id: ticketID)
+        switch principal.role {
+        case .auditor:
+            throw HelpdeskError.forbidden
+        case .requester:
+            switch change {
+            case .comment(_, internal: false), .reopen, .close, .rate: break
+            default: throw HelpdeskError.forbidden
+            }
+        case .technician, .admin:
+            if case .rate = change { throw HelpdeskError.forbidden }
+        }
+        if case .comment(let body, _) = change, body.utf8.count > 64 * 1024 { throw HelpdeskError.invalid("a comment is at most 64 KB") }
+        _ = ticket
+        return try store.applyTicketChange(change, ticketID: ticketID, by: principal, now: clock())
+    }
+
+    /// The SLA clocks; run by the collector every minute as the system.
+    public func sweepTickets() throws -> CollectorStore.SweepResult {
+        try store.sweepTickets(now: clock())
+    }
+}

@@ -1,0 +1,39 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DesksideHelpdesk
+import DesksideStore
+
+/// The help desk's service layer: every operation takes the caller (`Principal`) and checks what
+/// that caller may do before it touches the store. The HTTP API, the CLI (through the API) and the
+/// web console all come through here, so a permission is decided in one place.
+///
+/// - requesters see and act on their own tickets and assets only; anything else is `notFound`, so
+///   guessing ids reveals nothing (SECURITY-TESTS 38);
+/// - auditors read everything and are `forbidden` from every write (39);
+/// - technicians and admins work tickets; only admins manage accounts, tokens and fault rules.
+public struct Desk: Sendable {
+    public let store: CollectorStore
+    let clock: @Sendable () -> Date
+    /// The bcrypt cost for new passwords (12 in production; tests may lower it to keep the suite fast).
+    let passwordCost: UInt8
+
+    public init(store: CollectorStore, passwordCost: UInt8 = 12, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.passwordCost = passwordCost
+        self.clock = clock
+    }
+
+    var settings: HelpdeskSettings { store.helpdesk }
+
+    /// Refuses callers who may not write (auditors, and requesters outside their own tickets).
+    func requireStaff(_ principal: Principal) throws {
+        guard principal.role.worksTickets else { throw HelpdeskError.forbidden }
+    }
+
+    func requireAdmin(_ principal: Principal) throws {
+        guard principal.role == .admin else { throw HelpdeskError.forbidden }
+    }
+}

@@ -1,0 +1,114 @@
+import DesksideDesk
+import DesksideHelpdesk
+import DesksideJSON
+import Hummingbird
+import NIOCore
+import NIOPosix
+
+/// What every help-desk route does around its call into `Desk`: require a caller, decode the JSON
+/// body (strictly, at most 1 MB, `Content-Type: application/json` only, so no HTML form can post
+/// here), and run the call on the thread pool. Refusals thrown on the way become JSON errors in
+/// ``SecurityHeaders``.
+struct DeskRoute: Sendable {
+    let desk: Desk
+    let threadPool: NIOThreadPool
+
+    static let bodyLimit = 1 << 20
+
+    func run<T: Encodable & Sendable>(_ context: APIContext, status: HTTPResponse.Status = .ok,
+                                      _ call: @escaping @Sendable (Desk, Principal) throws -> T) async throws -> Response {
+        guard let principal = context.principal else { throw APIError.unauthenticated }
+        let desk = self.desk
+        let value = try await threadPool.runIfActive { try call(desk, principal) }
+        return JSONResponse.make(value, status: status)
+    }
+
+    /// Like `run`, with the request's JSON body decoded first.
+    func run<Body: Decodable & Sendable, T: Encodable & Sendable>(_ request: Request, _ context: APIContext, _ type: Body.Type,
+                                                                status: HTTPResponse.Status = .ok,
+                                                                _ call: @escaping @Sendable (Desk, Principal, Body) throws -> T) async throws -> Response {
+        let body = try await Self.decode(type, from: request)
+        return try await run(context, status: status) { desk, principal in try call(desk, principal, body) }
+    }
+
+    static func decode<Body: Decodable>(_ type: Body.Type, from request: Request) async throws -> Body {
+        guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("application/json") else {
+            throw APIError(status: .unsupportedMediaType, code: "UNSUPPORTED_MEDIA_TYPE", message: "send JSON with Content-Type: application/json")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: bodyLimit)
+        } catch {
+            throw APIError(status: .contentTooLarge, code: "TOO_LARGE", message: "the body is larger than \(bodyLimit) bytes")
+        }
+        do {
+            return try JSONCoder.decode(type, from: Array(buffer.readableBytesView))
+        } catch {
+            throw APIError.badRequest("the body is not the JSON expected: \(error)")
+        }
+    }
+}
+
+/// An empty answer for writes that return nothing.
+struct Done: Encodable, Sendable {
+    var ok = true
+}
+
+/// A page of a list, with the total that matched.
+struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
+    var items: [Item]
+    var total: Int
+    var limit: Int
+    var offset: Int
+}
+
+/// Paging and simple typed parameters from the query string, with clear errors.
+struct QueryParameters {
+    let parameters: Parameters
+
+    init(_ request: Request) throws {
+        parameters = request.uri.queryParameters
+        for (name, value) in parameters where value.count > 256 {
+            throw APIError.badRequest("parameter \(name) is longer than 256 characters")
+        }
+    }
+
+    func string(_ name: String) -> String? {
+        parameters.get(name).flatMap { $0.isEmpty ? nil : String($0) }
+    }
+
+    func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = string(name) else { return nil }
+        guard let value = Int(text), range.contains(value) else { throw APIError.badRequest("\(name) must be \(range.lowerBound) to \(range.upperBound)") }
+        return value
+    }
+
+    func id(_ name: String) throws -> Int64? {
+        guard let text = string(name) else { return nil }
+        guard let value = Int64(text), value > 0 else { throw APIError.badRequest("\(name) must be an id") }
+        return value
+    }
+
+    func flag(_ name: String) throws -> Bool {
+        guard let text = string(name) else { return false }
+        guard let value = Bool(text) else { throw APIError.badRequest("\(name) must be true or false") }
+        return value
+    }
+
+    func value<T: RawRepresentable>(_ name: String, _ type: T.Type) throws -> T? where T.RawValue == String {
+        guard let text = string(name) else { return nil }
+        guard let value = T(rawValue: text) else { throw APIError.badRequest("\(name): unknown value \(text)") }
+        return value
+    }
+
+    var limit: Int { get throws { try int("limit", in: 1...500) ?? 50 } }
+    var offset: Int { get throws { try int("offset", in: 0...Int(Int32.max)) ?? 0 } }
+}
+
+extension APIContext {
+    /// The path's `{id}` as a positive integer, or `notFound`.
+    func id(_ name: String = "id") throws -> Int64 {
+        guard let id = parameters.get(name, as: Int64.self), id > 0 else { throw HelpdeskError.notFound }
+        return id
+    }
+}
