@@ -312,6 +312,11 @@ let package = Package(
             path: "Tests/DesksideStoreTests"
         ),
         .testTarget(
+            name: "DesksideDeskTests",
+            dependencies: ["DesksideTestSupport", "DesksideDesk", "DesksideHelpdesk", "DesksideStore", "DesksideInventory", "DesksideProbes"],
+            path: "Tests/DesksideDeskTests"
+        ),
+        .testTarget(
             name: "DesksideIngestTests",
             dependencies: ["DesksideTestSupport", "DesksideIngest", "DesksideStore", "DesksideProtocol", "DesksideProbes", "DesksideInventory"],
             path: "Tests/DesksideIngestTests"
