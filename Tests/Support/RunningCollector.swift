@@ -55,7 +55,22 @@ public final class RunningCollector: @unchecked Sendable {
 
     /// A GET on the HTTP API with the admin token (or `token`), through curl.
     public func get(_ path: String, token: String? = nil) throws -> (status: Int, body: Data) {
-        let result = try Fixtures.run("/usr/bin/curl", ["-s", "-o", "-", "-w", "\n%{http_code}", "-K", "-", httpAddress + path],
+        try send("GET", path, token: token)
+    }
+
+    /// A request with a JSON body (or none) on the HTTP API with the admin token (or `token`), through
+    /// curl; the token goes through curl's standard input, never its command line.
+    public func send(_ method: String, _ path: String, json: String? = nil, token: String? = nil) throws -> (status: Int, body: Data) {
+        var arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method, "-K", "-"]
+        var bodyFile: String?
+        if let json {
+            let file = try Fixtures.temporaryDirectory() + "/body.json"
+            try Data(json.utf8).write(to: URL(fileURLWithPath: file))
+            arguments += ["-H", "Content-Type: application/json", "--data-binary", "@" + file]
+            bodyFile = file
+        }
+        defer { if let bodyFile { try? FileManager.default.removeItem(atPath: (bodyFile as NSString).deletingLastPathComponent) } }
+        let result = try Fixtures.run("/usr/bin/curl", arguments + [httpAddress + path],
                                       stdin: Data("header = \"Authorization: Bearer \(token ?? adminToken)\"\n".utf8))
         let text = String(decoding: result.stdout, as: UTF8.self)
         guard let split = text.lastIndex(of: "\n") else { return (0, Data()) }

@@ -1,0 +1,118 @@
+import DesksideTestSupport
+import Foundation
+import Testing
+
+/// The fault-to-ticket loop with the real programs: a collector, an enrolled agent reading a copy of
+/// a laptop whose /home fills up, and the REST API through curl.
+@Suite(.serialized) struct FaultTicketTests {
+    typealias Session = AgentSessionTests
+
+    /// Writes the copy's space figures: /home nearly full (4% free) or comfortable (40% free).
+    static func setHome(full: Bool, in workspace: Session.Workspace) throws {
+        let path = workspace.directory + "/space.json"
+        let available = full ? 9_612_901 : 96_138_290
+        let json = """
+            {"/": {"blockSize": 4096, "blocks": 122783165, "blocksFree": 83201559, "blocksAvailable": 76963351},
+             "/boot/efi": {"blockSize": 4096, "blocks": 261628, "blocksFree": 246914, "blocksAvailable": 246914},
+             "/home": {"blockSize": 4096, "blocks": 240345726, "blocksFree": \(available + 12_209_510), "blocksAvailable": \(available)}}
+            """
+        try Data(json.utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    static func runOnce(_ workspace: Session.Workspace) throws {
+        let result = try Session.agent(["run", "--once", "--root", workspace.root, "--space", workspace.directory + "/space.json",
+                                        "--state", workspace.state])
+        try #require(result.status == 0, "\(result.stderr)")
+    }
+
+    static func json(_ response: (status: Int, body: Data), _ expected: Int = 200) throws -> [String: Any] {
+        try #require(response.status == expected, "\(response.status): \(String(decoding: response.body, as: UTF8.self))")
+        return try Session.json(response.body)
+    }
+
+    static func diskTickets(_ collector: RunningCollector) throws -> [[String: Any]] {
+        try Self.json(collector.get("/api/v1/tickets?faultCode=disk.space.low&sort=created"))["items"] as? [[String: Any]] ?? []
+    }
+
+    @Test func aNearlyFullDiskOpensOneTicketThatFollowsTheFault() throws {
+        let workspace = try Session.Workspace()
+        defer { workspace.remove() }
+        let collector = try RunningCollector(data: workspace.data)
+        defer { collector.stop() }
+        // The owner and the knowledge-base article exist before the fault.
+        let owner = try Self.json(collector.send("POST", "/api/v1/accounts", json: #"{"username": "jdupont", "name": "Jeanne Dupont", "role": "requester"}"#), 201)
+        let article = try Self.json(collector.send("POST", "/api/v1/articles", json: """
+            {"title": "Freeing disk space", "body": "Empty the trash, then `ncdu /home`.", "tags": ["disk"], "faultCodes": ["disk.space.low"]}
+            """), 201)
+        try Session.enroll(workspace, with: collector)
+        try Self.setHome(full: false, in: workspace)
+        try Self.runOnce(workspace)
+        let assets = try Self.json(collector.get("/api/v1/assets"))["items"] as? [[String: Any]] ?? []
+        let assetID = try #require(assets.first?["id"] as? Int)
+        _ = try Self.json(collector.send("PUT", "/api/v1/assets/\(assetID)/owner", json: #"{"accountId": \#(owner["id"] as! Int), "note": "new hire"}"#))
+        #expect(try Self.diskTickets(collector).isEmpty)
+
+        // The disk fills: by the time the agent has its acknowledgement, the ticket exists.
+        try Self.setHome(full: true, in: workspace)
+        try Self.runOnce(workspace)
+        var tickets = try Self.diskTickets(collector)
+        try #require(tickets.count == 1)
+        let ticketID = try #require(tickets[0]["id"] as? Int)
+        #expect(tickets[0]["requester"] as? String == "jdupont")
+        #expect(tickets[0]["tier"] as? Int == 1)
+        #expect(tickets[0]["status"] as? String == "new")
+        #expect(tickets[0]["assetIds"] as? [Int] == [assetID])
+        let detail = try Self.json(collector.get("/api/v1/tickets/\(ticketID)"))
+        let suggested = (detail["suggestedArticles"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
+        #expect(suggested.first == article["id"] as? Int)
+        #expect((detail["faults"] as? [[String: Any]])?.first?["subject"] as? String == "/home")
+
+        // Reported again: still one ticket.
+        try Self.runOnce(workspace)
+        #expect(try Self.diskTickets(collector).count == 1)
+
+        // Cleared: resolved, with a note.
+        try Self.setHome(full: false, in: workspace)
+        try Self.runOnce(workspace)
+        tickets = try Self.diskTickets(collector)
+        #expect(tickets.count == 1)
+        #expect(tickets.first?["status"] as? String == "resolved")
+        #expect((tickets.first?["resolution"] as? String)?.contains("no longer reports disk.space.low") == true)
+
+        // Back again: the same ticket, reopened.
+        try Self.setHome(full: true, in: workspace)
+        try Self.runOnce(workspace)
+        tickets = try Self.diskTickets(collector)
+        #expect(tickets.map { $0["id"] as? Int } == [ticketID])
+        #expect(tickets.first?["status"] as? String == "inProgress")
+    }
+
+    /// Signing in over HTTP, a requester's view through its session, and the API's error codes.
+    @Test func staffSignInAndRolesHoldOverHTTP() throws {
+        let workspace = try Session.Workspace()
+        defer { workspace.remove() }
+        let collector = try RunningCollector(data: workspace.data)
+        defer { collector.stop() }
+        let password = try String(contentsOfFile: workspace.data + "/secrets/admin-password", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let admin = try Self.json(collector.send("POST", "/api/v1/login", json: #"{"username": "admin", "password": "\#(password)"}"#))
+        let adminToken = try #require(admin["token"] as? String)
+        _ = try Self.json(collector.send("POST", "/api/v1/accounts", json: #"{"username": "ana", "name": "Ana", "role": "requester", "password": "ana's long password"}"#,
+                                    token: adminToken), 201)
+        let ana = try #require(try Self.json(collector.send("POST", "/api/v1/login", json: #"{"username": "ana", "password": "ana's long password"}"#))["token"] as? String)
+        let own = try Self.json(collector.send("POST", "/api/v1/tickets", json: #"{"title": "Screen flickers", "description": "<script>x</script>"}"#, token: ana), 201)
+        let staff = try Self.json(collector.send("POST", "/api/v1/tickets", json: #"{"title": "Rack audit", "description": ""}"#, token: adminToken), 201)
+        #expect(own["description"] as? String == "<script>x</script>")
+        #expect(try collector.get("/api/v1/tickets/\(staff["id"] as! Int)", token: ana).status == 404)
+        #expect(try Self.json(collector.get("/api/v1/tickets", token: ana))["total"] as? Int == 1)
+        #expect(try collector.send("POST", "/api/v1/tickets/\(own["id"] as! Int)/resolve", json: #"{"notes": "x"}"#, token: ana).status == 403)
+        #expect(try collector.send("POST", "/api/v1/tickets/\(own["id"] as! Int)/comments", json: "{", token: ana).status == 400)
+        #expect(try collector.send("POST", "/api/v1/login", json: #"{"username": "ana", "password": "wrong"}"#).status == 401)
+        // A form post (no JSON content type) is refused before anything is read.
+        let form = try Fixtures.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-d", "username=ana&password=x",
+                                                      collector.httpAddress + "/api/v1/login"])
+        #expect(String(decoding: form.stdout, as: UTF8.self) == "415")
+        _ = try Self.json(collector.send("POST", "/api/v1/logout", token: ana))
+        #expect(try collector.get("/api/v1/tickets", token: ana).status == 401)
+    }
+}
