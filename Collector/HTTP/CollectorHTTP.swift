@@ -16,6 +16,7 @@ public enum CollectorHTTP {
         AssetRoutes(route: route).add(to: api)
         TicketRoutes(route: route).add(to: api)
         KnowledgeRoutes(route: route).add(to: api)
+        ReportRoutes(route: route).add(to: api)
         return router
     }
 }
