@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "deskside-agent", targets: ["deskside-agent"]),
         .executable(name: "deskside-collector", targets: ["deskside-collector"]),
+        .executable(name: "deskside", targets: ["deskside"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -84,6 +85,23 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
+
+        // MARK: Staff CLI (a client of the REST API)
+        .target(
+            name: "DesksideClient",
+            dependencies: ["DesksideJSON", "DesksideFiles"],
+            path: "Sources/DesksideClient",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DesksideStaffCommands",
+            dependencies: ["DesksideClient", "DesksideJSON", "DesksideFiles", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/DesksideStaffCommands",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "deskside", dependencies: ["DesksideStaffCommands"], path: "Sources/deskside", swiftSettings: swiftSettings),
 
         // MARK: Agent
         .target(

@@ -1,0 +1,107 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import DesksideJSON
+
+/// A client of the collector's REST API: one call is one request, a JSON body in, a JSON document
+/// out, and any error answer turned into an `APIClientError` with the server's stable code.
+public struct APIClient: Sendable {
+    /// `http://HOST:PORT` (or https), without `/api/v1`.
+    public var server: String
+    public var token: String?
+
+    public init(server: String, token: String?) {
+        self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
+        self.token = token
+    }
+
+    /// Calls `method` on `/api/v1` + `path` with `query` and an optional JSON `body`.
+    public func call(_ method: String, _ path: String, query: [(String, String)] = [], body: [String: BodyValue]? = nil) async throws -> JSONValue {
+        guard var components = URLComponents(string: server + "/api/v1" + path), components.scheme == "http" || components.scheme == "https" else {
+            throw APIClientError(status: 0, code: "BAD_SERVER", message: "the server must be an http:// or https:// address, not \(server)")
+        }
+        if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
+        // '+' means a space in a query string; the API's values may contain one literally.
+        components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+        guard let url = components.url else { throw APIClientError(status: 0, code: "BAD_REQUEST", message: "cannot build a URL for \(path)") }
+        var request = URLRequest(url: url, timeoutInterval: 30)
+        request.httpMethod = method
+        if let token { request.setValue("Bearer " + token, forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = Data(try JSONCoder.encode(body))
+        }
+        let (data, response): (Data, URLResponse)
+        do {
+            (data, response) = try await URLSession.shared.data(for: request)
+        } catch {
+            throw APIClientError(status: 0, code: "UNREACHABLE", message: "cannot reach \(server): \(error.localizedDescription)")
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let document = try? JSONParser.parse(Array(data))
+        guard (200..<300).contains(status) else {
+            let error = document?["error"]
+            throw APIClientError(status: status, code: error?["code"]?.text ?? "HTTP_\(status)", message: error?["message"]?.text ?? "the server answered \(status)")
+        }
+        guard let document else { throw APIClientError(status: status, code: "BAD_RESPONSE", message: "the server's answer is not JSON") }
+        return document
+    }
+}
+
+/// An error answer from the API (or no answer at all: status 0).
+public struct APIClientError: Error, CustomStringConvertible, Equatable {
+    public var status: Int
+    public var code: String
+    public var message: String
+
+    public var description: String { status == 0 ? message : "\(message) (\(code), HTTP \(status))" }
+}
+
+/// A value in a request body.
+public enum BodyValue: Encodable, Sendable, Equatable {
+    case string(String)
+    case int(Int64)
+    case bool(Bool)
+    case strings([String])
+    case ints([Int64])
+    case null
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .bool(let value): try container.encode(value)
+        case .strings(let value): try container.encode(value)
+        case .ints(let value): try container.encode(value)
+        case .null: try container.encodeNil()
+        }
+    }
+}
+
+extension JSONValue {
+    /// The member `key` of an object.
+    public subscript(key: String) -> JSONValue? {
+        guard case .object(let members) = self else { return nil }
+        return members.first { $0.key == key }?.value
+    }
+
+    /// The elements of an array (none otherwise).
+    public var elements: [JSONValue] {
+        if case .array(let items) = self { return items }
+        return []
+    }
+
+    /// Scalars as text (strings as they are, numbers as written, booleans, empty for null).
+    public var text: String? {
+        switch self {
+        case .string(let value): value
+        case .number(let value): value
+        case .bool(let value): value ? "true" : "false"
+        case .null: ""
+        case .array(let items): items.compactMap(\.text).joined(separator: ",")
+        case .object: nil
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import DesksideClient
+import DesksideJSON
+
+struct AssetsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "assets", abstract: "The asset register.",
+                                                    subcommands: [List.self, Show.self, Assign.self])
+
+    static let columns = [Column("id"), Column("hostname"), Column("serial"), Column("model"), Column("os", "osName"), Column("version", "osVersion"),
+                          Column("owner"), Column("last user", "lastUser"), Column("faults", "faultCount"), Column("last seen", "lastSeenAt")]
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List assets, filtered.")
+        @Option(help: "Text anywhere (hostname, serial, owner, OS, model).") var search: String?
+        @Option var hostname: String?
+        @Option var serial: String?
+        @Option(help: "Owner's username or name, or the last logged-in user.") var owner: String?
+        @Option(help: "Operating system name or version.") var os: String?
+        @Option(help: "Assets with this package installed (exact name).") var package: String?
+        @Option(help: "Agents not heard from for this long: 7d, 2w.") var silent: String?
+        @Flag(help: "Assets with pending security updates.") var missingSecurityUpdates = false
+        @Flag(help: "Assets assigned to nobody.") var unassigned = false
+        @OptionGroup var page: PageOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            var query = page.query
+            for (name, value) in [("q", search), ("hostname", hostname), ("serial", serial), ("owner", owner), ("os", os), ("package", package)] {
+                if let value { query.append((name, value)) }
+            }
+            if let silent { query.append(("silentDays", String(try Duration.days(silent)))) }
+            if missingSecurityUpdates { query.append(("missingSecurityUpdates", "true")) }
+            if unassigned { query.append(("unassigned", "true")) }
+            let client = try Connection.client()
+            let document = try await api { try await client.call("GET", "/assets", query: query) }
+            output.list(document["items"]?.elements ?? [], columns: AssetsCommand.columns, document: document, footer: page.footer(document))
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One asset: summary, faults, owners, tickets.")
+        @Argument var id: Int64
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let client = try Connection.client()
+            let detail = try await api { try await client.call("GET", "/assets/\(id)") }
+            if output.json || output.csv { return output.record(detail, fields: AssetsCommand.columns.map { Column($0.header, "asset." + $0.path.joined(separator: ".")) }) }
+            output.record(detail["asset"] ?? .null, fields: AssetsCommand.columns)
+            Section.print("faults", detail["faults"]?.elements ?? [], [Column("code"), Column("severity"), Column("summary"), Column("since", "firstSeenAt")])
+            Section.print("owners", detail["assignments"]?.elements ?? [], [Column("at"), Column("owner", "username"), Column("by", "actor"), Column("note")])
+            Section.print("tickets", detail["tickets"]?.elements ?? [], TicketsCommand.columns)
+        }
+    }
+
+    struct Assign: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Assign an asset to a person (or to nobody with --to none).")
+        @Argument var id: Int64
+        @Option(help: "Username or account id, or none.") var to: String
+        @Option(help: "Why (kept in the asset's history of owners).") var note = ""
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let client = try Connection.client()
+            let account: BodyValue = to == "none" ? .null : .int(try await AccountReference.id(to, client: client))
+            let asset = try await api { try await client.call("PUT", "/assets/\(id)/owner", body: ["accountId": account, "note": .string(note)]) }
+            output.record(asset, fields: AssetsCommand.columns)
+        }
+    }
+}
+
+/// A titled sub-list in a `show`.
+enum Section {
+    static func print(_ title: String, _ items: [JSONValue], _ columns: [Column]) {
+        Swift.print("\n\(title) (\(items.count))")
+        if !items.isEmpty { Output.table(header: columns.map(\.header), rows: items.map { item in columns.map { $0.value(item) } }) }
+    }
+}
+
+/// Durations in whole days as people write them: `7d`, `2w`.
+enum Duration {
+    static func days(_ text: String) throws -> Int {
+        guard let unit = text.last, let number = Int(text.dropLast()), number > 0 else {
+            throw ValidationError("a duration is a number and a unit: 7d, 2w")
+        }
+        switch unit {
+        case "d": return number
+        case "w": return number * 7
+        default: throw ValidationError("a duration's unit is d (days) or w (weeks), not \(unit)")
+        }
+    }
+}

@@ -1,0 +1,5 @@
+import DesksideStaffCommands
+
+@main enum Entry {
+    static func main() async { await Deskside.main() }
+}

@@ -1,0 +1,76 @@
+import DesksideTestSupport
+import Foundation
+import Testing
+
+/// The real `deskside` CLI against a real collector: signing in (the password on standard input,
+/// the token in an owner-only file), the ticket commands, table / JSON / CSV output, refusals.
+@Suite(.serialized) struct StaffCLITests {
+    static let program = Fixtures.program("deskside")
+
+    struct CLI {
+        let credentials: String
+
+        @discardableResult
+        func callAsFunction(_ arguments: [String], stdin: String? = nil) throws -> (status: Int32, out: String, err: String) {
+            var environment = ProcessInfo.processInfo.environment
+            environment["DESKSIDE_CREDENTIALS"] = credentials
+            environment.removeValue(forKey: "DESKSIDE_TOKEN_FILE")
+            let result = try Fixtures.run(StaffCLITests.program, arguments, stdin: stdin.map { Data($0.utf8) } ?? Data(), environment: environment)
+            return (result.status, String(decoding: result.stdout, as: UTF8.self), String(decoding: result.stderr, as: UTF8.self))
+        }
+
+        func json(_ arguments: [String]) throws -> Any {
+            let result = try self(arguments + ["--json"])
+            try #require(result.status == 0, "\(arguments): \(result.err)")
+            return try JSONSerialization.jsonObject(with: Data(result.out.utf8))
+        }
+    }
+
+    @Test func staffWorkATicketFromTheTerminal() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let collector = try RunningCollector(data: directory + "/data")
+        defer { collector.stop() }
+        let cli = CLI(credentials: directory + "/config/credentials.json")
+        let password = try String(contentsOfFile: directory + "/data/secrets/admin-password", encoding: .utf8)
+
+        #expect(try cli(["tickets", "list"]).err.contains("not signed in"))
+        #expect(try cli(["login", "--server", collector.httpAddress, "--username", "admin"], stdin: "wrong password\n").status != 0)
+        let login = try cli(["login", "--server", collector.httpAddress, "--username", "admin"], stdin: password)
+        try #require(login.status == 0, "\(login.err)")
+        var info = stat()
+        #expect(stat(cli.credentials, &info) == 0 && info.st_mode & 0o077 == 0)
+        #expect(!login.out.contains(try String(contentsOfFile: cli.credentials, encoding: .utf8).components(separatedBy: "dss_").last!.prefix(16)))
+
+        try #require(try cli(["accounts", "create", "--username", "tess", "--name", "Tess", "--role", "technician", "--tier", "1"]).status == 0)
+        let hostile = "=HYPERLINK(\"http://x\") <script>alert(1)</script> \u{1b}[2J"
+        let created = try #require(try cli.json(["tickets", "create", "--title", hostile, "--urgency", "high", "--impact", "high"]) as? [String: Any])
+        let id = try #require(created["id"] as? Int)
+        #expect(created["title"] as? String == hostile)
+        #expect(created["priority"] as? String == "critical")
+        try #require(try cli(["tickets", "assign", String(id), "--to", "tess"]).status == 0)
+        try #require(try cli(["tickets", "comment", String(id), "--body", "on my way", "--internal"]).status == 0)
+        #expect(try cli(["tickets", "resolve", String(id), "--notes", ""]).status != 0)
+        try #require(try cli(["tickets", "resolve", String(id), "--notes", "replaced the toner"]).status == 0)
+
+        // The table shows no escape sequence; the CSV defuses the formula.
+        let table = try cli(["tickets", "list"]).out
+        #expect(!table.contains("\u{1b}"))
+        #expect(table.contains("resolved"))
+        let csv = try cli(["tickets", "list", "--csv"]).out
+        #expect(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")"))
+        let shown = try #require(try cli.json(["tickets", "show", String(id)]) as? [String: Any])
+        let timeline = shown["timeline"] as? [[String: Any]] ?? []
+        #expect(timeline.map { $0["kind"] as? String } == ["opened", "assigned", "status", "note", "resolved"])
+
+        // Errors: a clear message and a failing exit status.
+        let missing = try cli(["tickets", "show", "999999"])
+        #expect(missing.status != 0 && missing.err.contains("NOT_FOUND"))
+        #expect(try cli(["assets", "list", "--silent", "7x"]).status != 0)
+        let assets = try #require(try cli.json(["assets", "list", "--silent", "7d", "--missing-security-updates"]) as? [String: Any])
+        #expect(assets["total"] as? Int == 0)
+
+        try #require(try cli(["logout"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: cli.credentials))
+    }
+}
