@@ -144,7 +144,7 @@ struct AgentServerService: Service {
     }
 }
 
-/// The help desk's clocks, every minute: SLA breaches and escalations, automatic closure.
+/// The help desk's clocks, every minute: silent agents, SLA breaches and escalations, automatic closure.
 struct TicketClock: Service {
     let desk: Desk
     let logger: Logger
@@ -152,9 +152,10 @@ struct TicketClock: Service {
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                let result = try desk.sweepTickets()
-                if result.escalated + result.closed > 0 {
-                    logger.info("ticket clock", metadata: ["escalated": "\(result.escalated)", "closed": "\(result.closed)"])
+                let result = try desk.sweep()
+                if result.silent + result.back + result.tickets.escalated + result.tickets.closed > 0 {
+                    logger.info("help desk clock", metadata: ["agentsSilent": "\(result.silent)", "agentsBack": "\(result.back)",
+                                                             "escalated": "\(result.tickets.escalated)", "closed": "\(result.tickets.closed)"])
                 }
             } catch {
                 logger.error("ticket clock failed: \(error)")

@@ -112,8 +112,10 @@ extension Desk {
         return try store.applyTicketChange(change, ticketID: ticketID, by: principal, now: clock())
     }
 
-    /// The SLA clocks; run by the collector every minute as the system.
-    public func sweepTickets() throws -> CollectorStore.SweepResult {
-        try store.sweepTickets(now: clock())
+    /// The clocks, run by the collector every minute as the system: agents gone silent (and back),
+    /// then the SLA (escalations, breaches, automatic closure).
+    public func sweep() throws -> (silent: Int, back: Int, tickets: CollectorStore.SweepResult) {
+        let agents = try store.checkSilentAgents(now: clock())
+        return (agents.silent, agents.back, try store.sweepTickets(now: clock()))
     }
 }

@@ -93,6 +93,7 @@ public final class CollectorStore: Sendable {
             let writer = InventoryWriter(db: db, assetID: assetID, at: now, versions: versions)
             var events = try writer.write(inventory, packages: packages, sum: sum, hash: hash)
             discovered = writer.discovered
+            try reportHardwareChange(writer.hardwareChange, assetID: assetID, db: db, at: receivedAt)
             events += try replaceFaults(faults, assetID: assetID, db: db, at: receivedAt)
             events += try Self.recordGap(gap, assetID: assetID, db: db, now: now)
             try db.run("""
@@ -156,6 +157,7 @@ public final class CollectorStore: Sendable {
                 let writer = InventoryWriter(db: db, assetID: assetID, at: now, versions: versions)
                 let applied = try writer.apply(delta)
                 discovered = writer.discovered
+                try reportHardwareChange(writer.hardwareChange, assetID: assetID, db: db, at: receivedAt)
                 var events = applied
                 events += try replaceFaults(faults, assetID: assetID, db: db, at: receivedAt)
                 events += try Self.recordGap(gap, assetID: assetID, db: db, now: now)
@@ -272,6 +274,15 @@ public final class CollectorStore: Sendable {
         }
         try FaultTicketLoop(db: db, assetID: assetID, date: date, settings: helpdesk).run(current: faults, previous: stored)
         return events
+    }
+
+    /// A hardware change opens (or updates) the asset's `hardware.changed` ticket. It is an event,
+    /// not a state: nothing clears it, a technician resolves the ticket.
+    private func reportHardwareChange(_ fault: Fault?, assetID: Int64, db: Database, at date: Date) throws {
+        guard let fault else { return }
+        try db.run("INSERT INTO assetEvent (assetId, at, section, item, oldValue, newValue) VALUES (?, ?, 'faults', ?, NULL, ?)",
+                   arguments: [assetID, Timestamp.text(date), fault.code, fault.summary])
+        try FaultTicketLoop(db: db, assetID: assetID, date: date, settings: helpdesk).run(current: [fault], previous: [])
     }
 
     // MARK: - Reads

@@ -48,6 +48,7 @@ extension InventoryWriter {
                     try event(name, item, before, after)
                     events += 1
                 }
+                noteHardware(old, value)
             }
             try db.run("UPDATE inventorySection SET hash = ?, body = ? WHERE assetId = ? AND section = ?",
                            arguments: [newHash, Data(body), assetID, name])

@@ -20,6 +20,8 @@ final class InventoryWriter {
     let versions: PackageVersionCache
     /// Package version ids looked up or inserted by this write, for the cache once it commits.
     private(set) var discovered: [PackageVersionCache.Key: Int64] = [:]
+    /// A hardware change only the collector can see (see `HardwareChange`), found while writing.
+    private(set) var hardwareChange: Fault?
 
     init(db: Database, assetID: Int64, at: String, versions: PackageVersionCache) {
         self.db = db
@@ -36,6 +38,10 @@ final class InventoryWriter {
         var packageManagers: [String]
     }
 
+    func noteHardware<T>(_ old: T, _ new: T) {
+        if let old = old as? Hardware, let new = new as? Hardware { hardwareChange = HardwareChange.fault(old: old, new: new) }
+    }
+
     /// Writes `inventory`; returns how many history events it recorded.
     func write(_ inventory: Inventory, packages: [(Package, StoredPackage)], sum: PackageSetDigest, hash: InventoryHash) throws -> Int {
         let stored = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db.cachedStatement(sql: "SELECT section, hash FROM inventorySection WHERE assetId = ?"), arguments: [assetID])
@@ -47,6 +53,7 @@ final class InventoryWriter {
             if !isFirst, let oldBody = try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM inventorySection WHERE assetId = ? AND section = ?"), arguments: [assetID, name]),
                let old = try? JSONCoder.decode(T.self, from: Array(oldBody)) {
                 for (item, before, after) in compare(old, value) { try event(name, item, before, after); events += 1 }
+                noteHardware(old, value)
             }
             try db.run("INSERT OR REPLACE INTO inventorySection (assetId, section, hash, body) VALUES (?, ?, ?, ?)",
                            arguments: [assetID, name, newHash, Data(try JSONCoder.encode(value))])

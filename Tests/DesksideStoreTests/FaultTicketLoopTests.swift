@@ -139,4 +139,86 @@ import Testing
                                               by: .system, now: Self.time.addingTimeInterval(3600))
         #expect(try fleet.faultTickets().filter { $0.stormId == storm.id }.allSatisfy { $0.status == .resolved })
     }
+
+    @Test func hardwareChangesOpenATicketOnlyTheCollectorCouldSee() throws {
+        var fleet = try Fleet(agents: 1)
+        defer { try? FileManager.default.removeItem(atPath: fleet.directory) }
+        let asset = try fleet.report(0, [])
+        // Same machine, another report with nothing changed: no ticket.
+        try fleet.report(0, [], minutes: 1)
+        var all = CollectorStore.TicketQuery()
+        all.faultCode = CollectorFault.hardwareChanged
+        #expect(try fleet.store.tickets(matching: all).total == 0)
+        // Half the memory modules gone and a new serial number.
+        let modules = fleet.inventory.hardware.memory.modules
+        try #require(modules.count >= 2 || fleet.inventory.hardware.memory.totalBytes != nil)
+        if modules.count >= 2 { fleet.inventory.hardware.memory.modules = Array(modules.prefix(modules.count / 2)) }
+        else { fleet.inventory.hardware.memory.totalBytes = fleet.inventory.hardware.memory.totalBytes! / 2 }
+        fleet.inventory.hardware.system.serial = "SWAPPED-BOARD"
+        try fleet.report(0, [], minutes: 2)
+        let tickets = try fleet.store.tickets(matching: all).items
+        try #require(tickets.count == 1)
+        #expect(tickets[0].tier == 2)
+        #expect(tickets[0].assetIds == [asset])
+        #expect(tickets[0].title.contains("memory went from"))
+        #expect(tickets[0].title.contains("SWAPPED-BOARD"))
+    }
+
+    @Test func silentAgentsGetAFaultAndTheirTicketResolvesWhenTheyReturn() throws {
+        var fleet = try Fleet(agents: 2)
+        defer { try? FileManager.default.removeItem(atPath: fleet.directory) }
+        let quiet = try fleet.report(0, [])
+        try fleet.report(1, [])
+        let later = Self.time.addingTimeInterval(8 * 86400)
+        try fleet.store.recordLastSeen(["agent-1": later.addingTimeInterval(-3600)])
+        #expect(try fleet.store.checkSilentAgents(now: later) == (1, 0))
+        #expect(try fleet.store.checkSilentAgents(now: later) == (0, 0))
+        var query = CollectorStore.TicketQuery()
+        query.faultCode = CollectorFault.silentAgent
+        let ticket = try #require(try fleet.store.tickets(matching: query).items.first)
+        #expect(ticket.assetIds == [quiet])
+        #expect(try fleet.store.faultRecords(assetID: quiet).map(\.code) == [CollectorFault.silentAgent])
+        // Its own reports replace agent faults, never the collector's.
+        try fleet.report(0, [], minutes: 1)
+        #expect(try fleet.store.faultRecords(assetID: quiet).map(\.code) == [CollectorFault.silentAgent])
+        // Heard from again: the fault clears and the ticket is resolved.
+        try fleet.store.recordLastSeen(["agent-0": later])
+        #expect(try fleet.store.checkSilentAgents(now: later.addingTimeInterval(60)) == (0, 1))
+        #expect(try fleet.store.faultRecords(assetID: quiet).isEmpty)
+        #expect(try fleet.store.ticket(id: ticket.id)?.status == .resolved)
+    }
+
+    @Test func unansweredTicketsEscalateAndResolvedOnesCloseOnTheirOwn() throws {
+        let fleet = try Fleet(agents: 0)
+        defer { try? FileManager.default.removeItem(atPath: fleet.directory) }
+        let store = fleet.store
+        let new = CollectorStore.NewTicket(title: "Outage", description: "", requesterId: nil, category: "network", impact: .high, urgency: .high,
+                                           tier: 1, assetIds: [], source: "staff")
+        let critical = try store.createTicket(new, actor: "tess", now: Self.time)
+        let answered = try store.createTicket(new, actor: "tess", now: Self.time)
+        _ = try store.applyTicketChange(.comment(body: "looking", internal: false), ticketID: answered.id,
+                                        by: Principal(role: .technician, accountID: nil, tier: 1, actor: "tess"), now: Self.time.addingTimeInterval(60))
+        // Critical: 15 minutes to respond. At 16 minutes the unanswered one moves to tier 2, flagged.
+        var result = try store.sweepTickets(now: Self.time.addingTimeInterval(16 * 60))
+        #expect(result.escalated == 1 && result.responseBreaches == 1)
+        var escalated = try #require(try store.ticket(id: critical.id))
+        #expect(escalated.tier == 2 && escalated.responseBreached)
+        #expect(try store.ticket(id: answered.id)?.tier == 1)
+        #expect(try store.ticketEvents(id: critical.id, includeInternal: true).last?.actor == "deskside")
+        // Tier 2 gets its own 15 minutes; then tier 3, and no further.
+        result = try store.sweepTickets(now: Self.time.addingTimeInterval(20 * 60))
+        #expect(result.escalated == 0)
+        _ = try store.sweepTickets(now: Self.time.addingTimeInterval(32 * 60))
+        _ = try store.sweepTickets(now: Self.time.addingTimeInterval(50 * 60))
+        escalated = try #require(try store.ticket(id: critical.id))
+        #expect(escalated.tier == 3)
+        // Past the 4-hour resolution target: breached.
+        result = try store.sweepTickets(now: Self.time.addingTimeInterval(5 * 3600))
+        #expect(result.resolutionBreaches == 2)
+        // Resolved and unrated for 7 days: closed.
+        _ = try store.applyTicketChange(.resolve(notes: "fixed", articleIDs: []), ticketID: answered.id, by: .system, now: Self.time.addingTimeInterval(6 * 3600))
+        result = try store.sweepTickets(now: Self.time.addingTimeInterval(6 * 3600 + 8 * 86400))
+        #expect(result.closed == 1)
+        #expect(try store.ticket(id: answered.id)?.status == .closed)
+    }
 }
