@@ -330,6 +330,11 @@ let package = Package(
             path: "Tests/DesksideStoreTests"
         ),
         .testTarget(
+            name: "DesksideHTTPTests",
+            dependencies: ["DesksideTestSupport", "DesksideHTTP", "DesksideDesk", "DesksideStore", .product(name: "NIOPosix", package: "swift-nio")],
+            path: "Tests/DesksideHTTPTests"
+        ),
+        .testTarget(
             name: "DesksideDeskTests",
             dependencies: ["DesksideTestSupport", "DesksideDesk", "DesksideHelpdesk", "DesksideStore", "DesksideInventory", "DesksideProbes"],
             path: "Tests/DesksideDeskTests"

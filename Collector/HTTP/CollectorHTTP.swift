@@ -1,5 +1,6 @@
 import DesksideDesk
 import Hummingbird
+import NIOCore
 import NIOPosix
 
 /// The collector's HTTP side: `/health`, `POST /api/v1/login`, and the REST API under `/api/v1`
@@ -9,6 +10,10 @@ public enum CollectorHTTP {
         let router = Router(context: APIContext.self)
         router.add(middleware: SecurityHeaders())
         router.get("health") { _, _ in JSONResponse.make(["status": "ok"]) }
+        router.get("api/v1/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
         let route = DeskRoute(desk: desk, threadPool: threadPool)
         AccountRoutes(route: route).addPublic(to: router.group("api/v1"))
         let api = router.group("api/v1").add(middleware: BearerAuthentication(desk: desk, threadPool: threadPool))

@@ -1,0 +1,36 @@
+import DesksideDesk
+@testable import DesksideHTTP
+import DesksideStore
+import DesksideTestSupport
+import Foundation
+import NIOPosix
+import Testing
+
+/// The OpenAPI document matches the implementation: every route the router serves is described
+/// with its method, nothing described is missing from the router, and the served document is
+/// docs/openapi.json as it is in the repository.
+@Suite struct OpenAPITests {
+    @Test func theDocumentDescribesExactlyTheRouterRoutes() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let desk = Desk(store: try CollectorStore(path: directory + "/deskside.sqlite"))
+        let router = CollectorHTTP.router(desk: desk, threadPool: .singleton)
+        let served = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" }.filter { $0.contains("/api/v1/") })
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        let described = Set(paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) /api/v1\(path)" } })
+        #expect(served.subtracting(described).sorted() == [], "served but not described")
+        #expect(described.subtracting(served).sorted() == [], "described but not served")
+        #expect(served.count > 30)
+
+        // Every $ref resolves.
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let references = OpenAPIDocument.json.components(separatedBy: "\"#/components/schemas/").dropFirst().map { $0.prefix { $0 != "\"" } }
+        #expect(references.filter { schemas[String($0)] == nil }.isEmpty)
+    }
+
+    @Test func theServedDocumentIsTheOneInDocs() throws {
+        let file = try String(contentsOfFile: Fixtures.packageRoot + "/docs/openapi.json", encoding: .utf8)
+        #expect(file.trimmingCharacters(in: .newlines) == OpenAPIDocument.json, "run scripts/openapi-embed after editing docs/openapi.json")
+    }
+}
