@@ -146,12 +146,33 @@ final class Run: @unchecked Sendable {
         let deltaLatency = try await paced(connected, rate: deltas.rate / 2) { index in delta(index) }
         let pingLatency = try await paced(connected, rate: pings.rate / 2) { _ in .ping(Ping()) }
 
+        // Fault to ticket under the delta load: the same deltas at half peak, every one of them also
+        // flipping the agent's disk fault (reported, then cleared), so each report opens, resolves or
+        // reopens a ticket in the transaction it is acknowledged after. The latency of the reports that
+        // carry the fault is the time from the fault's report to its ticket being committed.
+        let disk = Fault(code: "disk.space.low", severity: .warning, subject: "/", summary: "/ has 1.2 GiB free (3.9%)",
+                         facts: ["freePercent": .double(3.9), "thresholdPercent": .double(10)])
+        let faultLatency = LatencyLog()
+        let appears = BusySet(count: agents)
+        _ = try await paced(connected, rate: deltas.rate / 2, record: { index, milliseconds in
+            if appears.isBusy(index) { faultLatency.add(milliseconds) }
+        }) { index in
+            guard case .report(var report) = delta(index) else { return .ping(Ping()) }
+            // Two reports of every four carry the fault: it appears on one (timed: a ticket opens or
+            // reopens) and is still there on the next (updated), then it clears for two (resolved).
+            appears.set(index, report.sequence % 4 == 0)
+            if report.sequence % 4 < 2 { report.faults = [disk] }
+            return .report(report)
+        }
+        let faultToTicket = faultLatency.percentiles()
+
         for agent in connected { agent.close() }
         collector.terminate()
         collector.waitUntilExit()
         let databaseBytes = ["", "-wal", "-shm"].reduce(0) { total, suffix in
             total + ((try? FileManager.default.attributesOfItem(atPath: data + "/deskside.sqlite" + suffix)[.size] as? Int) ?? 0)
         }
+        let tickets = (try? CollectorHome.open(directory: data).store.tickets(matching: .init()).total) ?? 0
         try? FileManager.default.removeItem(atPath: data)
         try? FileManager.default.removeItem(atPath: config)
 
@@ -164,6 +185,7 @@ final class Run: @unchecked Sendable {
             ("heartbeats/s", String(format: "%.0f", pings.rate), "20,000"),
             ("delta send->ack p50 / p99 at half peak", String(format: "%.1f / %.1f ms", deltaLatency.0, deltaLatency.1), "p99 < 100 ms"),
             ("heartbeat send->ack p50 / p99 at half peak", String(format: "%.1f / %.1f ms", pingLatency.0, pingLatency.1), "p99 < 100 ms"),
+            ("fault -> ticket p50 / p99 under delta load", String(format: "%.1f / %.1f ms", faultToTicket.0, faultToTicket.1), "p99 < 50 ms"),
             ("collector RSS per connected agent", String(format: "%.0f KB", Double(connectedRSS - idleRSS) / Double(agents) / 1024), "< 100 KB (10,000 in 1 GB)"),
             ("collector RSS idle / with agents", String(format: "%.0f MB / %.0f MB", Double(idleRSS) / 1048576, Double(connectedRSS) / 1048576), ""),
             ("database bytes per asset", String(format: "%.1f KB", Double(databaseBytes) / Double(agents) / 1024), "< 50 KB"),
@@ -172,6 +194,7 @@ final class Run: @unchecked Sendable {
         for (name, value, target) in table {
             print(name.padding(toLength: 44, withPad: " ", startingAt: 0) + value.padding(toLength: 22, withPad: " ", startingAt: 0) + target)
         }
+        print("\nfault tickets in the database after the run: \(tickets) (one per agent that reported the fault)")
         print("\nwhere the cores went (collector / load generator), and the collector's CPU time per message:")
         for (name, share) in [("full reports", full), ("deltas", deltas), ("heartbeats", pings)] {
             print("  " + name.padding(toLength: 14, withPad: " ", startingAt: 0)
@@ -202,7 +225,8 @@ final class Run: @unchecked Sendable {
     }
 
     /// Sends at `rate` per second (open loop, round robin over free agents); returns p50 and p99 in ms.
-    func paced(_ agents: [SimulatedAgent], rate: Double, _ message: @escaping @Sendable (Int) -> WireMessage) async throws -> (Double, Double) {
+    func paced(_ agents: [SimulatedAgent], rate: Double, record: (@Sendable (Int, Double) -> Void)? = nil,
+               _ message: @escaping @Sendable (Int) -> WireMessage) async throws -> (Double, Double) {
         let latencies = LatencyLog()
         let interval = 1.0 / max(rate, 1)
         let start = Date()
@@ -220,9 +244,12 @@ final class Run: @unchecked Sendable {
                 next = (next + 1) % agents.count
                 busy.set(index, true)
                 group.addTask {
+                    let frame = message(index).frame().encoded()
                     let sentAt = DispatchTime.now()
-                    _ = try await agents[index].request(message(index))
-                    latencies.add(Double(DispatchTime.now().uptimeNanoseconds - sentAt.uptimeNanoseconds) / 1e6)
+                    _ = try await agents[index].request(frame: frame)
+                    let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - sentAt.uptimeNanoseconds) / 1e6
+                    latencies.add(milliseconds)
+                    record?(index, milliseconds)
                     busy.set(index, false)
                 }
             }
