@@ -15,3 +15,7 @@ print(f"  {packages} packages, {len(pending)} pending updates ({security} securi
 print(f"  faults: {len(detail['faults'])}")
 for fault in detail["faults"]:
     print(f"    {fault['severity']:8} {fault['code']:26} {fault['summary']}")
+tickets = detail.get("tickets", [])
+print(f"  tickets opened for it: {len(tickets)}")
+for ticket in tickets:
+    print(f"    #{ticket['id']:<5} {ticket['status']:11} {ticket['priority']:8} tier {ticket['tier']}  {ticket['title']}")

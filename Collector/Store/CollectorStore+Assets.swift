@@ -101,7 +101,7 @@ extension CollectorStore {
             arguments.append(ownerId)
         }
         if let silentSince = query.silentSince {
-            conditions.append("NOT EXISTS (SELECT 1 FROM agent WHERE agent.id = asset.agentId AND agent.lastSeenAt >= ?)")
+            conditions.append("(asset.agentId IS NULL OR asset.agentId IN (SELECT id FROM agent WHERE lastSeenAt IS NULL OR lastSeenAt < ?))")
             arguments.append(Timestamp.text(silentSince))
         }
         if query.missingSecurityUpdates {
@@ -115,7 +115,9 @@ extension CollectorStore {
         let limit = min(max(query.limit, 1), 500)
         let offset = max(query.offset, 0)
         return try pool.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM asset LEFT JOIN account AS owner ON owner.id = asset.ownerId" + filter,
+            // The owner's table only when a filter reads it.
+            let from = filter.contains("owner.") ? "asset LEFT JOIN account AS owner ON owner.id = asset.ownerId" : "asset"
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM " + from + filter,
                                          arguments: StatementArguments(arguments)) ?? 0
             let items = try Row.fetchAll(db, sql: "SELECT " + Self.assetColumns + filter + " ORDER BY asset.hostname COLLATE NOCASE, asset.id LIMIT ? OFFSET ?",
                                          arguments: StatementArguments(arguments + [limit, offset])).map(Self.summary)

@@ -214,9 +214,10 @@ extension CollectorStore {
 
 /// FTS5 queries built from user text: words only, each quoted, so no user input is FTS syntax.
 enum FullText {
-    /// `nil` when the text has no words. `all`: every word must match; otherwise any.
-    static func query(_ text: String, all: Bool) -> String? {
-        let words = text.split { !($0.isLetter || $0.isNumber) }.prefix(16).map { "\"\($0)\"" }
+    /// `nil` when the text has no words. `all`: every word must match; otherwise any. `prefix`:
+    /// each word matches words it begins (`print` finds `printer`).
+    static func query(_ text: String, all: Bool, prefix: Bool = false) -> String? {
+        let words = text.split { !($0.isLetter || $0.isNumber) }.prefix(16).map { "\"\($0)\"" + (prefix ? "*" : "") }
         return words.isEmpty ? nil : words.joined(separator: all ? " AND " : " OR ")
     }
 }

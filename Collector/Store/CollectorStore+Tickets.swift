@@ -213,8 +213,13 @@ extension CollectorStore {
         if let storm = query.stormId { add("t.stormId = ?", storm) } else if !query.includeStormMembers { add("t.stormId IS NULL") }
         if query.breached { add("(t.responseBreached = 1 OR t.resolutionBreached = 1)") }
         if let text = query.text, !text.isEmpty {
-            let pattern = SQLPattern.contains(text)
-            add("(t.title LIKE ? ESCAPE '\\' OR t.description LIKE ? ESCAPE '\\')", pattern, pattern)
+            // Words: the full-text index (each word a prefix); no words at all (punctuation): a scan.
+            if let match = FullText.query(text, all: true, prefix: true) {
+                add("t.id IN (SELECT rowid FROM ticketText WHERE ticketText MATCH ?)", match)
+            } else {
+                let pattern = SQLPattern.contains(text)
+                add("(t.title LIKE ? ESCAPE '\\' OR t.description LIKE ? ESCAPE '\\')", pattern, pattern)
+            }
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let direction = query.descending ? "DESC" : "ASC"
@@ -224,8 +229,13 @@ extension CollectorStore {
         case .updated: "t.updatedAt \(direction), t.id"
         case .due: "t.resolutionDueAt \(direction), t.id"
         }
+        // The whole queue but storms' members: SQLite counts a table without a WHERE from its B-tree
+        // pages, and the members through their partial index, instead of reading every row.
+        let countSQL = conditions == ["t.stormId IS NULL"]
+            ? "SELECT (SELECT count(*) FROM ticket) - (SELECT count(*) FROM ticket WHERE stormId IS NOT NULL)"
+            : "SELECT count(*) FROM ticket AS t" + filter
         return try pool.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM ticket AS t" + filter, arguments: StatementArguments(arguments)) ?? 0
+            let total = try Int.fetchOne(db, sql: countSQL, arguments: StatementArguments(arguments)) ?? 0
             let items = try Row.fetchAll(db, sql: "SELECT \(Self.ticketColumns)\(filter) ORDER BY \(order) LIMIT ? OFFSET ?",
                                          arguments: StatementArguments(arguments + [query.limit, query.offset])).map(Self.ticket)
             return (items, total)

@@ -229,10 +229,25 @@ enum StoreMigrations {
                     CHECK (status NOT IN ('resolved', 'closed') OR (resolution IS NOT NULL AND resolvedAt IS NOT NULL))
                 );
                 CREATE INDEX ticket_queue ON ticket(status, tier, priority);
+                -- The open queue in priority order, and its count, without sorting 200,000 tickets.
+                CREATE INDEX ticket_open ON ticket(CASE priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, id)
+                    WHERE status NOT IN ('resolved', 'closed') AND stormId IS NULL;
+                CREATE INDEX agent_lastSeen ON agent(lastSeenAt);
                 CREATE INDEX ticket_requester ON ticket(requesterId);
                 CREATE INDEX ticket_assignee ON ticket(assigneeId);
                 CREATE INDEX ticket_storm ON ticket(stormId) WHERE stormId IS NOT NULL;
                 CREATE INDEX ticket_fault ON ticket(faultCode, createdAt) WHERE faultCode IS NOT NULL;
+                CREATE VIRTUAL TABLE ticketText USING fts5(title, description, content='ticket', content_rowid='id', tokenize='unicode61');
+                CREATE TRIGGER ticket_ai AFTER INSERT ON ticket BEGIN
+                    INSERT INTO ticketText (rowid, title, description) VALUES (new.id, new.title, new.description);
+                END;
+                CREATE TRIGGER ticket_ad AFTER DELETE ON ticket BEGIN
+                    INSERT INTO ticketText (ticketText, rowid, title, description) VALUES ('delete', old.id, old.title, old.description);
+                END;
+                CREATE TRIGGER ticket_au AFTER UPDATE OF title, description ON ticket BEGIN
+                    INSERT INTO ticketText (ticketText, rowid, title, description) VALUES ('delete', old.id, old.title, old.description);
+                    INSERT INTO ticketText (rowid, title, description) VALUES (new.id, new.title, new.description);
+                END;
                 CREATE TABLE ticketAsset (
                     ticketId INTEGER NOT NULL REFERENCES ticket(id) ON DELETE CASCADE,
                     assetId INTEGER NOT NULL REFERENCES asset(id) ON DELETE CASCADE,

@@ -193,6 +193,13 @@ import Testing
         var search = CollectorStore.TicketQuery()
         search.text = "%_"
         #expect(try desk.tickets(world.admin, search).items.map(\.id) == [ticket.id])
+        // Words go through the full-text index, each a prefix; every word must match.
+        search.text = "aler DROP"
+        #expect(try desk.tickets(world.admin, search).items.map(\.id) == [ticket.id])
+        search.text = "printer"
+        #expect(try desk.tickets(world.admin, search).items.map(\.id) == [world.aliceTicket])
+        search.text = "alert printer"
+        #expect(try desk.tickets(world.admin, search).total == 0)
         #expect(try world.store.integrityProblems().isEmpty)
     }
 }
