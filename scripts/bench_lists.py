@@ -55,7 +55,8 @@ def populate(path, assets, tickets, rng):
             rank = {"high": 0, "medium": 1, "low": 2}
             priority = ["critical", "high", "medium", "low", "low"][rank[impact] + rank[urgency]]
             resolved = iso(created + 3600 * rng.random() * 48) if status in ("resolved", "closed") else None
-            rows.append((f"Ticket {i}: " + rng.choice(["printer jams", "VPN drops", "disk nearly full", "laptop slow", "password reset"]), "details",
+            rows.append((f"Ticket {i}: " + rng.choice(["printer jams", "VPN drops", "disk nearly full", "laptop slow", "password reset"])
+                         + f" on ws-{i % assets:05d}", "details",
                          requesters[i % len(requesters)], rng.choice(["hardware", "network", "storage", "software", "accounts"]), impact, urgency, priority,
                          status, i % 3 + 1, technicians[i % len(technicians)] if status != "new" else None, "staff", iso(created), iso(created),
                          iso(created + 3600), iso(created + 86400), resolved, "fixed" if resolved else None))
@@ -100,20 +101,23 @@ def main():
     pages = args.assets // 50
     queries = [
         ("assets, page by page", lambda r: f"/api/v1/assets?limit=50&offset={r.randrange(0, pages) * 50}",
-         "SELECT asset.id, asset.hostname FROM asset ORDER BY asset.hostname COLLATE NOCASE, asset.id LIMIT 50 OFFSET ?",
+         ["SELECT count(*) FROM asset",
+          "SELECT asset.id, asset.hostname FROM asset ORDER BY asset.hostname COLLATE NOCASE, asset.id LIMIT 50 OFFSET ?"],
          lambda r: (r.randrange(0, pages) * 50,)),
         ("assets, hostname search", lambda r: f"/api/v1/assets?hostname=ws-{r.randrange(0, 500):03d}", None, None),
         ("assets, by OS", lambda r: "/api/v1/assets?os=" + r.choice(["Ubuntu", "Fedora", "Windows"]), None, None),
         ("assets, silent 7 days", lambda r: "/api/v1/assets?silentDays=7", None, None),
         ("tickets, open queue by priority", lambda r: f"/api/v1/tickets?open=true&limit=50&offset={r.randrange(0, 20) * 50}",
-         """SELECT t.id FROM ticket AS t WHERE t.status NOT IN ('resolved', 'closed') AND t.stormId IS NULL
-            ORDER BY CASE t.priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, t.id LIMIT 50 OFFSET ?""",
+         ["SELECT count(*) FROM ticket AS t WHERE t.status NOT IN ('resolved', 'closed') AND t.stormId IS NULL",
+          """SELECT t.id, t.title FROM ticket AS t WHERE t.status NOT IN ('resolved', 'closed') AND t.stormId IS NULL
+            ORDER BY CASE t.priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, t.id LIMIT 50 OFFSET ?"""],
          lambda r: (r.randrange(0, 20) * 50,)),
         ("tickets, newest first", lambda r: f"/api/v1/tickets?sort=created&order=desc&offset={r.randrange(0, 100) * 50}", None, None),
         ("tickets, one technician's", lambda r: f"/api/v1/tickets?assignee={args.assets // 10 + 1 + r.randrange(0, 60)}&open=true", None, None),
-        ("tickets, text search", lambda r: "/api/v1/tickets?q=" + r.choice(["printer", "VPN", "slow"]), None, None),
+        ("tickets, text matching one machine", lambda r: f"/api/v1/tickets?q=ws-{r.randrange(0, args.assets):05d}", None, None),
+        ("tickets, text matching 1 in 5", lambda r: "/api/v1/tickets?q=" + r.choice(["printer", "VPN", "slow"]), None, None),
     ]
-    print(f"{'query':34}{'API p50 / p99':>20}{'SQLite alone p50':>20}{'ratio':>8}")
+    print(f"{'query':36}{'API p50 / p99':>20}{'SQLite alone p50':>20}{'ratio':>8}")
     for name, path, sql, sql_args in queries:
         for _ in range(5):
             get(path(rng))  # warm the cache
@@ -130,13 +134,15 @@ def main():
             engine = []
             for _ in range(args.requests):
                 start_time = time.perf_counter()
-                db.execute(sql, sql_args(rng)).fetchall()
+                db.execute(sql[0]).fetchall()
+                db.execute(sql[1], sql_args(rng)).fetchall()
                 engine.append((time.perf_counter() - start_time) * 1000)
             floor = percentiles(engine)[0]
             peer = f"{floor:.1f} ms"
             ratio = f"{p50 / floor:.1f}x" if floor > 0 else ""
-        print(f"{name:34}{f'{p50:.1f} / {p99:.1f} ms':>20}{peer:>20}{ratio:>8}")
-    print("\ntarget: a page of either list under 50 ms (p99)")
+        print(f"{name:36}{f'{p50:.1f} / {p99:.1f} ms':>20}{peer:>20}{ratio:>8}")
+    print("\nSQLite alone: the page's count and its rows, the same statements in Python's sqlite3 on the same file.")
+    print("target: a page of either list under 50 ms (p99)")
     connection.close()
     stop(process)
     subprocess.run(["rm", "-rf", data])

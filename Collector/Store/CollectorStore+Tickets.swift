@@ -236,7 +236,8 @@ extension CollectorStore {
             : "SELECT count(*) FROM ticket AS t" + filter
         return try pool.read { db in
             let total = try Int.fetchOne(db, sql: countSQL, arguments: StatementArguments(arguments)) ?? 0
-            let items = try Row.fetchAll(db, sql: "SELECT \(Self.ticketColumns)\(filter) ORDER BY \(order) LIMIT ? OFFSET ?",
+            // The page's ids first (skipped rows cost an index step, not their columns), then their rows.
+            let items = try Row.fetchAll(db, sql: "SELECT \(Self.ticketColumns) WHERE t.id IN (SELECT t.id FROM ticket AS t\(filter) ORDER BY \(order) LIMIT ? OFFSET ?) ORDER BY \(order)",
                                          arguments: StatementArguments(arguments + [query.limit, query.offset])).map(Self.ticket)
             return (items, total)
         }
