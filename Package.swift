@@ -274,7 +274,7 @@ let package = Package(
         .executableTarget(
             name: "deskside-loadgen",
             dependencies: [
-                "DesksideCollectorHome", "DesksideAuthority", "DesksideInventory", "DesksideProtocol", "DesksideSession", "DesksideTransport", "DesksideProbes",
+                "DesksideCollectorHome", "DesksideStore", "DesksideAuthority", "DesksideInventory", "DesksideProtocol", "DesksideSession", "DesksideTransport", "DesksideProbes",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

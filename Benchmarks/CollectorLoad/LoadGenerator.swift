@@ -4,6 +4,7 @@ import DesksideCollectorHome
 import DesksideInventory
 import DesksideProtocol
 import DesksideSession
+import DesksideStore
 import DesksideTransport
 import Foundation
 import NIOCore
@@ -146,22 +147,22 @@ final class Run: @unchecked Sendable {
         let deltaLatency = try await paced(connected, rate: deltas.rate / 2) { index in delta(index) }
         let pingLatency = try await paced(connected, rate: pings.rate / 2) { _ in .ping(Ping()) }
 
-        // Fault to ticket under the delta load: the same deltas at half peak, every one of them also
-        // flipping the agent's disk fault (reported, then cleared), so each report opens, resolves or
-        // reopens a ticket in the transaction it is acknowledged after. The latency of the reports that
-        // carry the fault is the time from the fault's report to its ticket being committed.
+        // Fault to ticket under the delta load: the same deltas at half peak, each agent's reports in
+        // this phase alternately carrying its disk fault and not, so every other report makes the fault
+        // appear (a ticket opens, or reopens) and the ones between clear it (resolved), all in the
+        // transaction the report is acknowledged after. The latency of the reports on which the fault
+        // appears is the time from the fault's report to its ticket being committed.
         let disk = Fault(code: "disk.space.low", severity: .warning, subject: "/", summary: "/ has 1.2 GiB free (3.9%)",
                          facts: ["freePercent": .double(3.9), "thresholdPercent": .double(10)])
         let faultLatency = LatencyLog()
-        let appears = BusySet(count: agents)
+        let rounds = SequenceCounter(agents: agents)
+        let carries = BusySet(count: agents)
         _ = try await paced(connected, rate: deltas.rate / 2, record: { index, milliseconds in
-            if appears.isBusy(index) { faultLatency.add(milliseconds) }
+            if carries.isBusy(index) { faultLatency.add(milliseconds) }
         }) { index in
             guard case .report(var report) = delta(index) else { return .ping(Ping()) }
-            // Two reports of every four carry the fault: it appears on one (timed: a ticket opens or
-            // reopens) and is still there on the next (updated), then it clears for two (resolved).
-            appears.set(index, report.sequence % 4 == 0)
-            if report.sequence % 4 < 2 { report.faults = [disk] }
+            carries.set(index, rounds.next(index) % 2 == 0)
+            if carries.isBusy(index) { report.faults = [disk] }
             return .report(report)
         }
         let faultToTicket = faultLatency.percentiles()
@@ -172,7 +173,11 @@ final class Run: @unchecked Sendable {
         let databaseBytes = ["", "-wal", "-shm"].reduce(0) { total, suffix in
             total + ((try? FileManager.default.attributesOfItem(atPath: data + "/deskside.sqlite" + suffix)[.size] as? Int) ?? 0)
         }
-        let tickets = (try? CollectorHome.open(directory: data).store.tickets(matching: .init()).total) ?? 0
+        var diskTickets = CollectorStore.TicketQuery()
+        diskTickets.faultCode = "disk.space.low"
+        let inQueue = (try? CollectorHome.open(directory: data).store.tickets(matching: diskTickets).total) ?? 0
+        diskTickets.includeStormMembers = true
+        let tickets = (try? CollectorHome.open(directory: data).store.tickets(matching: diskTickets).total) ?? 0
         try? FileManager.default.removeItem(atPath: data)
         try? FileManager.default.removeItem(atPath: config)
 
@@ -194,7 +199,7 @@ final class Run: @unchecked Sendable {
         for (name, value, target) in table {
             print(name.padding(toLength: 44, withPad: " ", startingAt: 0) + value.padding(toLength: 22, withPad: " ", startingAt: 0) + target)
         }
-        print("\nfault tickets in the database after the run: \(tickets) (one per agent that reported the fault)")
+        print("\ndisk-fault tickets after the run: \(tickets), of which \(inQueue) in the queue and the rest filed under fault-storm summaries")
         print("\nwhere the cores went (collector / load generator), and the collector's CPU time per message:")
         for (name, share) in [("full reports", full), ("deltas", deltas), ("heartbeats", pings)] {
             print("  " + name.padding(toLength: 14, withPad: " ", startingAt: 0)
