@@ -27,18 +27,23 @@ extension Desk {
         switch attempt {
         case .verify(let accountID, let hash):
             guard Bcrypt.verify(password, hash: hash) else {
-                try store.audit(actor: username, action: "login", allowed: false, detail: "wrong password", at: now)
+                try store.audit(actor: "account:\(accountID)", action: "login", allowed: false, detail: "wrong password", at: now)
                 throw DeskAuthError.refused
             }
             let secret = "dss_" + Self.randomHex(32)
             let expires = now.addingTimeInterval(Double(settings.sessionHours) * 3600)
             try store.loginSucceeded(accountID: accountID, secret: secret, now: now, expiresAt: expires)
-            try store.audit(actor: username, action: "login", allowed: true, detail: "", at: now)
+            try store.audit(actor: "account:\(accountID)", action: "login", allowed: true, detail: "", at: now)
             guard let account = try store.account(id: accountID, now: now) else { throw DeskAuthError.refused }
             return Session(token: secret, expiresAt: expires, account: account)
-        case .locked, .refused:
+        case .locked(let accountID):
             _ = Bcrypt.verify(password, hash: Self.decoyHash)
-            try store.audit(actor: username, action: "login", allowed: false, detail: attempt == .locked ? "locked" : "refused", at: now)
+            try store.audit(actor: "account:\(accountID)", action: "login", allowed: false, detail: "locked", at: now)
+            throw DeskAuthError.refused
+        case .refused:
+            // What was typed as a username is not logged: it may be a password typed in the wrong field.
+            _ = Bcrypt.verify(password, hash: Self.decoyHash)
+            try store.audit(actor: "-", action: "login", allowed: false, detail: "unknown, departed or password-less account", at: now)
             throw DeskAuthError.refused
         }
     }
@@ -59,10 +64,40 @@ extension Desk {
         return try store.account(id: id, now: clock())
     }
 
+    // MARK: - API tokens
+
+    /// A new API token: its secret is in this answer only (the store keeps its SHA-256).
+    public struct NewAPIToken: Codable, Sendable {
+        public var id: Int64
+        public var name: String
+        public var role: Role
+        public var token: String
+    }
+
+    public func apiTokens(_ principal: Principal) throws -> [CollectorStore.APIToken] {
+        try requireAdmin(principal)
+        return try store.apiTokens()
+    }
+
+    /// Admins make tokens for automation, each with a role of its own.
+    public func createAPIToken(_ principal: Principal, name: String, role: Role) throws -> NewAPIToken {
+        try requireAdmin(principal)
+        guard !name.isEmpty, name.count <= 100 else { throw HelpdeskError.invalid("a token's name is 1 to 100 characters") }
+        let (id, secret) = try store.createAPIToken(name: name, role: role.rawValue, now: clock())
+        try store.audit(actor: principal.actor, action: "apiToken.create", allowed: true, detail: "\(name) as \(role.rawValue)", at: clock())
+        return NewAPIToken(id: id, name: name, role: role, token: secret)
+    }
+
+    public func revokeAPIToken(_ principal: Principal, id: Int64) throws {
+        try requireAdmin(principal)
+        guard try store.revokeAPIToken(id: id, now: clock()) else { throw HelpdeskError.notFound }
+        try store.audit(actor: principal.actor, action: "apiToken.revoke", allowed: true, detail: String(id), at: clock())
+    }
+
     // MARK: - Accounts
 
     public func accounts(_ principal: Principal, _ query: CollectorStore.AccountQuery) throws -> (items: [CollectorStore.Account], total: Int) {
-        guard principal.role.readsEverything else { throw HelpdeskError.forbidden }
+        try requireReader(principal)
         return try store.accounts(matching: query, now: clock())
     }
 
@@ -92,9 +127,15 @@ extension Desk {
         return account
     }
 
-    /// An admin sets anyone's password; anyone signed in sets their own. Sessions of that account end.
-    public func setPassword(_ principal: Principal, accountID: Int64, password: String) throws {
+    /// An admin sets anyone's password; anyone signed in sets their own, giving the current one (a
+    /// stolen session must not be enough to take the account). Sessions of that account end.
+    public func setPassword(_ principal: Principal, accountID: Int64, password: String, currentPassword: String?) throws {
         guard principal.role == .admin || principal.accountID == accountID else { throw HelpdeskError.forbidden }
+        if principal.role != .admin {
+            guard let current = currentPassword, let hash = try store.passwordHash(accountID: accountID), Bcrypt.verify(current, hash: hash) else {
+                throw HelpdeskError.invalid("the current password is wrong")
+            }
+        }
         try store.setPasswordHash(accountID: accountID, try hashPassword(password), now: clock())
         try store.audit(actor: principal.actor, action: "account.password", allowed: true, detail: String(accountID), at: clock())
     }

@@ -3,7 +3,7 @@ import DesksideStore
 
 extension Desk {
     /// Everyone signed in reads the knowledge base (requesters help themselves); staff write it.
-    public func articles(_ principal: Principal, text: String?, faultCode: String?, limit: Int, offset: Int) throws -> [CollectorStore.Article] {
+    public func articles(_ principal: Principal, text: String?, faultCode: String?, limit: Int, offset: Int) throws -> (items: [CollectorStore.Article], total: Int) {
         try store.articles(text: text, faultCode: faultCode, limit: limit, offset: offset)
     }
 
@@ -37,7 +37,7 @@ extension Desk {
     // MARK: - Canned answers
 
     public func cannedAnswers(_ principal: Principal) throws -> [CollectorStore.CannedAnswer] {
-        guard principal.role.readsEverything else { throw HelpdeskError.forbidden }
+        try requireReader(principal)
         return try store.cannedAnswers()
     }
 
@@ -64,7 +64,7 @@ extension Desk {
     // MARK: - Fault rules
 
     public func faultRules(_ principal: Principal) throws -> [FaultRule] {
-        guard principal.role.readsEverything else { throw HelpdeskError.forbidden }
+        try requireReader(principal)
         return try store.faultRules()
     }
 

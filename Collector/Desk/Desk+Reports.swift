@@ -7,11 +7,6 @@ import DesksideHelpdesk
 import DesksideStore
 
 extension Desk {
-    /// Reports are for staff and auditors.
-    func requireReader(_ principal: Principal) throws {
-        guard principal.role.readsEverything else { throw HelpdeskError.forbidden }
-    }
-
     func since(days: Int) throws -> Date {
         guard (1...3650).contains(days) else { throw HelpdeskError.invalid("days must be 1 to 3650") }
         return clock().addingTimeInterval(-Double(days) * 86400)

@@ -13,6 +13,8 @@ extension Desk {
         public var ticket: CollectorStore.Ticket
         public var timeline: [CollectorStore.TicketEvent]
         public var faults: [CollectorStore.FaultRecord]
+        /// How often, and until when, the fault behind the ticket was reported on each asset.
+        public var faultReports: [CollectorStore.FaultReports]
         public var suggestedArticles: [CollectorStore.Article]
     }
 
@@ -64,10 +66,15 @@ extension Desk {
         let ticket = try visibleTicket(principal, id: id)
         var faults: [CollectorStore.FaultRecord] = []
         if let code = ticket.faultCode {
-            for asset in ticket.assetIds { faults += try store.faultRecords(assetID: asset).filter { $0.code == code } }
+            for asset in ticket.assetIds {
+                // A requester sees the faults of the assets they own now, not of a machine handed on.
+                if !principal.role.readsEverything, try store.asset(id: asset)?.ownerId != principal.accountID { continue }
+                faults += try store.faultRecords(assetID: asset).filter { $0.code == code }
+            }
         }
         return TicketDetail(ticket: ticket, timeline: try store.ticketEvents(id: id, includeInternal: principal.role.readsEverything),
-                            faults: faults, suggestedArticles: try store.suggestedArticles(ticketID: id))
+                            faults: faults, faultReports: try store.faultReports(ticketID: id),
+                            suggestedArticles: try store.suggestedArticles(ticketID: id))
     }
 
     /// Staff open tickets for anyone; a requester opens tickets for themself, about their own assets,
@@ -81,6 +88,10 @@ extension Desk {
         var new = CollectorStore.NewTicket(title: title, description: input.description, requesterId: input.requesterId,
                                            category: input.category ?? "general", impact: input.impact ?? .low, urgency: input.urgency ?? .medium,
                                            tier: input.tier ?? 1, assetIds: input.assetIds ?? [], source: "staff")
+        if new.requesterId == nil {
+            // An asset's owner is the requester of the tickets opened for it.
+            new.requesterId = try new.assetIds.lazy.compactMap { try self.store.asset(id: $0)?.ownerId }.first
+        }
         if principal.role == .requester {
             guard let own = principal.accountID else { throw HelpdeskError.forbidden }
             for asset in new.assetIds where try store.asset(id: asset)?.ownerId != own { throw HelpdeskError.invalid("no asset \(asset)") }
@@ -95,7 +106,7 @@ extension Desk {
     /// One change to a ticket. Requesters may comment publicly, reopen, close and rate their own
     /// tickets; staff may do everything but rate; auditors nothing.
     public func change(_ principal: Principal, ticketID: Int64, _ change: TicketChange) throws -> CollectorStore.Ticket {
-        let ticket = try visibleTicket(principal, id: ticketID)
+        _ = try visibleTicket(principal, id: ticketID)
         switch principal.role {
         case .auditor:
             throw HelpdeskError.forbidden
@@ -108,7 +119,6 @@ extension Desk {
             if case .rate = change { throw HelpdeskError.forbidden }
         }
         if case .comment(let body, _) = change, body.utf8.count > 64 * 1024 { throw HelpdeskError.invalid("a comment is at most 64 KB") }
-        _ = ticket
         return try store.applyTicketChange(change, ticketID: ticketID, by: principal, now: clock())
     }
 

@@ -33,6 +33,11 @@ public struct Desk: Sendable {
         guard principal.role.worksTickets else { throw HelpdeskError.forbidden }
     }
 
+    /// Refuses requesters (staff and auditors read everything).
+    func requireReader(_ principal: Principal) throws {
+        guard principal.role.readsEverything else { throw HelpdeskError.forbidden }
+    }
+
     func requireAdmin(_ principal: Principal) throws {
         guard principal.role == .admin else { throw HelpdeskError.forbidden }
     }

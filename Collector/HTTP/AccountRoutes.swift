@@ -10,7 +10,8 @@ import Hummingbird
 
 /// Signing in and out, and the accounts:
 /// `POST /login` (no token needed), `POST /logout`, `GET /me`,
-/// `GET|POST /accounts`, `GET|PATCH /accounts/{id}`, `PUT /accounts/{id}/password`.
+/// `GET|POST /accounts`, `GET|PATCH /accounts/{id}`, `PUT /accounts/{id}/password`,
+/// `GET|POST /api-tokens`, `DELETE /api-tokens/{id}` (admins).
 struct AccountRoutes {
     let route: DeskRoute
 
@@ -39,6 +40,13 @@ struct AccountRoutes {
 
     struct Password: Decodable, Sendable {
         var password: String
+        /// Required when changing your own password (admins setting someone's need not).
+        var currentPassword: String?
+    }
+
+    struct NewToken: Decodable, Sendable {
+        var name: String
+        var role: Role
     }
 
     /// Routes that need no token: signing in.
@@ -91,10 +99,22 @@ struct AccountRoutes {
                 try desk.updateAccount(principal, id: id, fields)
             }
         }
+        group.get("api-tokens") { _, context in
+            try await route.run(context) { desk, principal in try desk.apiTokens(principal) }
+        }
+        group.post("api-tokens") { request, context in
+            try await route.run(request, context, NewToken.self, status: .created) { desk, principal, body in
+                try desk.createAPIToken(principal, name: body.name, role: body.role)
+            }
+        }
+        group.delete("api-tokens/{id}") { _, context in
+            let id = try context.id()
+            return try await route.run(context) { desk, principal in try desk.revokeAPIToken(principal, id: id); return Done() }
+        }
         group.put("accounts/{id}/password") { request, context in
             let id = try context.id()
             return try await route.run(request, context, Password.self) { desk, principal, body in
-                try desk.setPassword(principal, accountID: id, password: body.password)
+                try desk.setPassword(principal, accountID: id, password: body.password, currentPassword: body.currentPassword)
                 return Done()
             }
         }

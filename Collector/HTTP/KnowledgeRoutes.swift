@@ -27,8 +27,8 @@ struct KnowledgeRoutes {
             let parameters = try QueryParameters(request)
             let (text, code, limit, offset) = (parameters.string("q"), parameters.string("faultCode"), try parameters.limit, try parameters.offset)
             return try await route.run(context) { desk, principal in
-                let items = try desk.articles(principal, text: text, faultCode: code, limit: limit, offset: offset)
-                return Page(items: items, total: items.count, limit: limit, offset: offset)
+                let (items, total) = try desk.articles(principal, text: text, faultCode: code, limit: limit, offset: offset)
+                return Page(items: items, total: total, limit: limit, offset: offset)
             }
         }
         group.post("articles") { request, context in

@@ -301,6 +301,86 @@ enum OpenAPIDocument {
      }
     }
    },
+   "APIToken": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "integer"
+     },
+     "name": {
+      "type": "string"
+     },
+     "role": {
+      "type": "string",
+      "enum": [
+       "requester",
+       "technician",
+       "admin",
+       "auditor"
+      ]
+     },
+     "createdAt": {
+      "type": "string"
+     },
+     "revokedAt": {
+      "anyOf": [
+       {
+        "type": "string"
+       },
+       {
+        "type": "null"
+       }
+      ]
+     }
+    }
+   },
+   "NewAPIToken": {
+    "type": "object",
+    "properties": {
+     "name": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 100
+     },
+     "role": {
+      "type": "string",
+      "enum": [
+       "requester",
+       "technician",
+       "admin",
+       "auditor"
+      ]
+     }
+    },
+    "required": [
+     "name",
+     "role"
+    ]
+   },
+   "CreatedAPIToken": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "integer"
+     },
+     "name": {
+      "type": "string"
+     },
+     "role": {
+      "type": "string",
+      "enum": [
+       "requester",
+       "technician",
+       "admin",
+       "auditor"
+      ]
+     },
+     "token": {
+      "type": "string",
+      "description": "the secret, in this answer only"
+     }
+    }
+   },
    "Password": {
     "type": "object",
     "properties": {
@@ -308,6 +388,10 @@ enum OpenAPIDocument {
       "type": "string",
       "minLength": 10,
       "maxLength": 256
+     },
+     "currentPassword": {
+      "type": "string",
+      "description": "required to change your own password (not for an admin setting another account's)"
      }
     },
     "required": [
@@ -2232,6 +2316,259 @@ enum OpenAPIDocument {
     ]
    }
   },
+  "/api-tokens": {
+   "get": {
+    "summary": "API tokens, never their secrets (admins)",
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/APIToken"
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "invalid request",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "no valid token",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the caller's role may not do this",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such resource, or not the caller's",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "conflicts with the current state",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "415": {
+      "description": "the body is not JSON",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    }
+   },
+   "post": {
+    "summary": "Create an API token with a role of its own (admins)",
+    "responses": {
+     "201": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/CreatedAPIToken"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "invalid request",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "no valid token",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the caller's role may not do this",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such resource, or not the caller's",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "conflicts with the current state",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "415": {
+      "description": "the body is not JSON",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/NewAPIToken"
+       }
+      }
+     }
+    }
+   }
+  },
+  "/api-tokens/{id}": {
+   "delete": {
+    "summary": "Revoke an API token (admins)",
+    "responses": {
+     "200": {
+      "description": "OK",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Done"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "invalid request",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "no valid token",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "the caller's role may not do this",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "no such resource, or not the caller's",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "conflicts with the current state",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "415": {
+      "description": "the body is not JSON",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "integer",
+       "minimum": 1
+      }
+     }
+    ]
+   }
+  },
   "/assets": {
    "get": {
     "summary": "The asset register (a requester's own assets only)",
@@ -2586,7 +2923,7 @@ enum OpenAPIDocument {
   },
   "/tickets": {
    "get": {
-    "summary": "Tickets (a requester's own only); storms' members folded under their summary",
+    "summary": "Tickets (a requester's own only); storms' members folded under their summary; q: words, each a prefix",
     "responses": {
      "200": {
       "description": "OK",
@@ -2808,7 +3145,7 @@ enum OpenAPIDocument {
     ]
    },
    "post": {
-    "summary": "Open a ticket",
+    "summary": "Open a ticket (the requester defaults to the first linked asset's owner)",
     "responses": {
      "201": {
       "description": "OK",

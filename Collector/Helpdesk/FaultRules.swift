@@ -18,10 +18,15 @@ public struct FaultRule: Codable, Sendable, Equatable {
         self.tier = tier
     }
 
-    /// The priority of a ticket for a fault of `severity` (`critical` faults are one step more urgent).
-    public func priority(critical: Bool) -> Priority {
-        Priority(impact: impact, urgency: critical && urgency != .high ? (urgency == .low ? .medium : .high) : urgency)
+    /// The urgency of a ticket for a fault: the rule's, one step more for a critical fault.
+    public func urgency(critical: Bool) -> Level {
+        guard critical else { return urgency }
+        return urgency == .low ? .medium : .high
     }
+
+    /// Every code the desk knows a default rule for.
+    public static let knownCodes = ["disk.space.low", "disk.smart.failing", "updates.security.pending", "reboot.required", "service.failed",
+                                    "battery.worn", "memory.low", CollectorFault.silentAgent, CollectorFault.hardwareChanged]
 
     public func validate() throws {
         guard (1...3).contains(tier) else { throw HelpdeskError.invalid("tier must be 1, 2 or 3") }

@@ -13,18 +13,15 @@ public enum TicketStatus: String, Codable, Sendable, CaseIterable {
     /// Neither resolved nor closed: in a queue, under its SLA.
     public var isOpen: Bool { self != .resolved && self != .closed }
 
-    /// Whether a ticket may move from this status to `next` (reopening is its own move, `reopen`).
+    /// Whether a ticket may be moved by hand from this status to `next`: work starts (`inProgress`)
+    /// from new, assigned or waiting; it waits on the requester from `inProgress`; any open ticket
+    /// may be resolved. Assignment, closing and reopening are their own changes.
     public func canMove(to next: TicketStatus) -> Bool {
-        switch (self, next) {
-        case (.new, .assigned), (.new, .inProgress), (.assigned, .inProgress), (.assigned, .assigned),
-             (.inProgress, .waiting), (.waiting, .inProgress), (.inProgress, .assigned), (.waiting, .assigned):
-            true
-        case (_, .resolved):
-            isOpen
-        case (.resolved, .closed):
-            true
-        default:
-            false
+        switch next {
+        case .inProgress: [.new, .assigned, .waiting].contains(self)
+        case .waiting: self == .inProgress
+        case .resolved: isOpen
+        case .new, .assigned, .closed: false
         }
     }
 

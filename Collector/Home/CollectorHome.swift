@@ -75,7 +75,7 @@ public struct CollectorHome: Sendable {
             let enrollment = try store.createEnrollmentToken(name: "first start", reusable: true, expiresAt: nil, now: now)
             try write(enrollment.secret + "\n", to: home.enrollmentTokenPath, mode: 0o600)
             let admin = try store.createAPIToken(name: "first admin", role: "admin", now: now)
-            try write(admin + "\n", to: home.adminTokenPath, mode: 0o600)
+            try write(admin.secret + "\n", to: home.adminTokenPath, mode: 0o600)
         }
         return home
     }

@@ -127,11 +127,9 @@ extension CollectorStore {
         try pool.read { db in try Self.fetchAccount(db, id: id, now: Timestamp.text(now)) }
     }
 
-    public func account(username: String, now: Date) throws -> Account? {
-        try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.accountColumns) FROM account WHERE username = ?", arguments: [username])
-                .map { Self.account($0, now: Timestamp.text(now)) }
-        }
+    /// The account's password hash (bcrypt), for checking a current password; `nil` without one.
+    public func passwordHash(accountID: Int64) throws -> String? {
+        try pool.read { db in try String.fetchOne(db, sql: "SELECT passwordHash FROM account WHERE id = ?", arguments: [accountID]) }
     }
 
     /// Whether any account has the admin role (the first start creates one when none has).
@@ -180,7 +178,7 @@ extension CollectorStore {
         /// Verify the password against this hash, then call `loginSucceeded`.
         case verify(accountID: Int64, passwordHash: String)
         /// Too many failures: refused without looking at the password.
-        case locked
+        case locked(accountID: Int64)
         /// No such account, no password, or departed.
         case refused
     }
@@ -195,8 +193,8 @@ extension CollectorStore {
         return try pool.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT id, passwordHash, status, lockedUntil FROM account WHERE username = ?", arguments: [username]),
                   let hash = row["passwordHash"] as String?, (row["status"] as String) != "departed" else { return .refused }
-            if let locked = row["lockedUntil"] as String?, locked > time { return .locked }
             let id: Int64 = row["id"]
+            if let locked = row["lockedUntil"] as String?, locked > time { return .locked(accountID: id) }
             try db.execute(sql: """
                 UPDATE account SET failedLogins = CASE WHEN lockedUntil IS NOT NULL THEN 1 ELSE failedLogins + 1 END, lockedUntil = NULL WHERE id = ?
                 """, arguments: [id])

@@ -101,7 +101,7 @@ extension CollectorStore {
             arguments.append(ownerId)
         }
         if let silentSince = query.silentSince {
-            conditions.append("(asset.agentId IS NULL OR asset.agentId IN (SELECT id FROM agent WHERE lastSeenAt IS NULL OR lastSeenAt < ?))")
+            conditions.append("asset.agentId IN (SELECT id FROM agent WHERE \(Self.lastContact()) < ? AND revokedAt IS NULL)")
             arguments.append(Timestamp.text(silentSince))
         }
         if query.missingSecurityUpdates {
@@ -162,6 +162,16 @@ extension CollectorStore {
                      faultCount: row["faultCount"])
     }
 
+    /// When an agent was last heard from: its last contact, or its enrollment if it never spoke
+    /// since. The silent-agent check and the `silentSince` filter both use this (and its index).
+    static func lastContact(_ agent: String = "agent") -> String { "coalesce(\(agent).lastSeenAt, \(agent).enrolledAt)" }
+
+    /// A fault that appeared (`old` nil) or cleared (`new` nil) in the asset's history.
+    static func faultEvent(_ db: Database, assetID: Int64, at time: String, item: String, old: String?, new: String?) throws {
+        try db.run("INSERT INTO assetEvent (assetId, at, section, item, oldValue, newValue) VALUES (?, ?, 'faults', ?, ?, ?)",
+                   arguments: [assetID, time, item, old, new])
+    }
+
     /// One change of an asset's owner.
     public struct Assignment: Codable, Sendable, Equatable {
         public var at: String
@@ -181,6 +191,17 @@ extension CollectorStore {
             guard db.changesCount == 1 else { throw HelpdeskError.notFound }
             try db.execute(sql: "INSERT INTO assetAssignment (assetId, accountId, at, actor, note) VALUES (?, ?, ?, ?, ?)",
                            arguments: [id, accountID, Timestamp.text(now), actor, note])
+            // The asset's owner is the requester of its fault tickets: the open ones follow the machine.
+            let moved = try Row.fetchAll(db, sql: """
+                SELECT t.id, r.username FROM faultTicket AS f JOIN ticket AS t ON t.id = f.ticketId LEFT JOIN account AS r ON r.id = t.requesterId
+                WHERE f.assetId = ? AND t.status NOT IN ('resolved', 'closed') AND t.requesterId IS NOT ?
+                """, arguments: [id, accountID])
+            let username = try accountID.flatMap { try String.fetchOne(db, sql: "SELECT username FROM account WHERE id = ?", arguments: [$0]) }
+            for row in moved {
+                try db.execute(sql: "UPDATE ticket SET requesterId = ? WHERE id = ?", arguments: [accountID, row["id"] as Int64])
+                try Self.event(db, ticket: row["id"], at: Timestamp.text(now), actor: actor, kind: "requester", field: "requester",
+                               old: row["username"], new: username, body: "the asset changed hands")
+            }
         }
     }
 

@@ -113,19 +113,21 @@ extension CollectorStore {
 
     /// Articles matching the words of `text` (all of them, full-text, best first), or linked to
     /// `faultCode`, or all articles by title when neither is given.
-    public func articles(text: String?, faultCode: String?, limit: Int, offset: Int) throws -> [Article] {
-        try pool.read { db in
+    public func articles(text: String?, faultCode: String?, limit: Int, offset: Int) throws -> (items: [Article], total: Int) {
+        let byCode = "(? IS NULL OR article.id IN (SELECT articleId FROM articleFault WHERE code = ?))"
+        return try pool.read { db in
             if let text, let match = FullText.query(text, all: true) {
-                return try Row.fetchAll(db, sql: """
-                    SELECT \(Self.articleColumns) FROM articleText JOIN article ON article.id = articleText.rowid
-                    WHERE articleText MATCH ? AND (? IS NULL OR article.id IN (SELECT articleId FROM articleFault WHERE code = ?))
-                    ORDER BY bm25(articleText, 10.0, 1.0, 5.0, 2.0) LIMIT ? OFFSET ?
-                    """, arguments: [match, faultCode, faultCode, limit, offset]).map(Self.article)
+                let from = "FROM articleText JOIN article ON article.id = articleText.rowid WHERE articleText MATCH ? AND " + byCode
+                let total = try Int.fetchOne(db, sql: "SELECT count(*) " + from, arguments: [match, faultCode, faultCode]) ?? 0
+                let items = try Row.fetchAll(db, sql: "SELECT \(Self.articleColumns) \(from) ORDER BY bm25(articleText, 10.0, 1.0, 5.0, 2.0) LIMIT ? OFFSET ?",
+                                             arguments: [match, faultCode, faultCode, limit, offset]).map(Self.article)
+                return (items, total)
             }
-            return try Row.fetchAll(db, sql: """
-                SELECT \(Self.articleColumns) FROM article WHERE (? IS NULL OR id IN (SELECT articleId FROM articleFault WHERE code = ?))
-                ORDER BY title LIMIT ? OFFSET ?
-                """, arguments: [faultCode, faultCode, limit, offset]).map(Self.article)
+            let from = "FROM article WHERE " + byCode
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) " + from, arguments: [faultCode, faultCode]) ?? 0
+            let items = try Row.fetchAll(db, sql: "SELECT \(Self.articleColumns) \(from) ORDER BY title LIMIT ? OFFSET ?",
+                                         arguments: [faultCode, faultCode, limit, offset]).map(Self.article)
+            return (items, total)
         }
     }
 
@@ -194,11 +196,9 @@ extension CollectorStore {
 
     /// Every fault code's rule: the stored ones, and the defaults of the known codes not stored.
     public func faultRules() throws -> [FaultRule] {
-        let known = ["disk.space.low", "disk.smart.failing", "updates.security.pending", "reboot.required", "service.failed", "battery.worn",
-                     "memory.low", CollectorFault.silentAgent, CollectorFault.hardwareChanged]
-        return try pool.read { db in
+        try pool.read { db in
             let stored = try String.fetchAll(db, sql: "SELECT code FROM faultRule")
-            return try Set(known + stored).sorted().map { try FaultRules.fetch(db, code: $0) ?? FaultRule.defaultRule(for: $0) }
+            return try Set(FaultRule.knownCodes + stored).sorted().map { try FaultRules.fetch(db, code: $0) ?? FaultRule.defaultRule(for: $0) }
         }
     }
 

@@ -20,8 +20,8 @@ extension CollectorStore {
         let code = CollectorFault.silentAgent
         return try pool.write { db in
             let quiet = try Row.fetchAll(db, sql: """
-                SELECT asset.id, coalesce(agent.lastSeenAt, asset.lastReportAt, agent.enrolledAt) AS seen FROM asset JOIN agent ON agent.id = asset.agentId
-                WHERE agent.revokedAt IS NULL AND coalesce(agent.lastSeenAt, asset.lastReportAt, agent.enrolledAt) < ?
+                SELECT asset.id, \(Self.lastContact()) AS seen FROM agent JOIN asset ON asset.agentId = agent.id
+                WHERE \(Self.lastContact()) < ? AND agent.revokedAt IS NULL
                 AND NOT EXISTS (SELECT 1 FROM fault WHERE fault.assetId = asset.id AND fault.code = ? AND fault.source = 'collector')
                 """, arguments: [threshold, code])
             for row in quiet {
@@ -33,19 +33,17 @@ extension CollectorStore {
                     INSERT INTO fault (assetId, fingerprint, code, severity, subject, summary, facts, firstSeenAt, lastSeenAt, source)
                     VALUES (?, ?, ?, 'warning', '', ?, ?, ?, ?, 'collector')
                     """, arguments: [assetID, fault.fingerprint, code, fault.summary, Data(try JSONCoder.encode(fault.facts)), time, time])
-                try db.run("INSERT INTO assetEvent (assetId, at, section, item, oldValue, newValue) VALUES (?, ?, 'faults', ?, NULL, 'warning')",
-                           arguments: [assetID, time, code])
+                try Self.faultEvent(db, assetID: assetID, at: time, item: code, old: nil, new: "warning")
                 try FaultTicketLoop(db: db, assetID: assetID, date: now, settings: helpdesk).run(current: [fault], previous: [])
             }
             let heard = try Row.fetchAll(db, sql: """
                 SELECT fault.assetId, fault.fingerprint, fault.summary FROM fault JOIN asset ON asset.id = fault.assetId JOIN agent ON agent.id = asset.agentId
-                WHERE fault.code = ? AND fault.source = 'collector' AND coalesce(agent.lastSeenAt, asset.lastReportAt, agent.enrolledAt) >= ?
+                WHERE fault.code = ? AND fault.source = 'collector' AND \(Self.lastContact()) >= ?
                 """, arguments: [code, threshold])
             for row in heard {
                 let assetID: Int64 = row["assetId"]
                 try db.run("DELETE FROM fault WHERE assetId = ? AND fingerprint = ?", arguments: [assetID, row["fingerprint"] as String])
-                try db.run("INSERT INTO assetEvent (assetId, at, section, item, oldValue, newValue) VALUES (?, ?, 'faults', ?, 'warning', NULL)",
-                           arguments: [assetID, time, code])
+                try Self.faultEvent(db, assetID: assetID, at: time, item: code, old: "warning", new: nil)
                 let stored = StoredFault(fingerprint: row["fingerprint"], code: code, subject: "", severity: "warning", summary: row["summary"])
                 try FaultTicketLoop(db: db, assetID: assetID, date: now, settings: helpdesk).run(current: [], previous: [stored])
             }

@@ -64,6 +64,7 @@ extension CollectorStore {
             try setStatus(status)
             if status == .inProgress { try responded() }
         case .reprioritize(let impact, let urgency):
+            guard ticket.status.isOpen else { throw HelpdeskError.conflict("a \(ticket.status.rawValue) ticket keeps its priority; reopen it first") }
             let priority = Priority(impact: impact, urgency: urgency)
             let created = ISO8601.parse(ticket.createdAt).map { Date(timeIntervalSince1970: $0) } ?? now
             let due = levels.dueTimes(priority, from: created)
@@ -92,21 +93,18 @@ extension CollectorStore {
             try responded()
         case .close:
             guard ticket.status == .resolved else { throw HelpdeskError.conflict("only a resolved ticket can be closed (it is \(ticket.status.rawValue))") }
-            try db.run("UPDATE ticket SET closedAt = ? WHERE id = ?", arguments: [time, id])
-            try setStatus(.closed)
+            try close(db, ticket: id, actor: actor, time: time, note: nil)
         case .reopen(let reason):
             guard ticket.status.canReopen else { throw HelpdeskError.conflict("the ticket is open (\(ticket.status.rawValue))") }
-            try reopen(db, ticket: ticket, actor: actor, reason: reason, time: time)
+            try reopen(db, ticket: ticket, actor: actor, reason: reason, at: now, levels: levels)
         case .rate(let rating, let comment):
             guard (1...5).contains(rating) else { throw HelpdeskError.invalid("a rating is 1 to 5") }
             guard ticket.status == .resolved || ticket.status == .closed else { throw HelpdeskError.conflict("only a resolved ticket can be rated") }
-            guard ticket.rating == nil else { throw HelpdeskError.conflict("the ticket is already rated") }
+            // A new rating (after a reopening and a new resolution, or a change of mind) replaces the last.
             try db.run("UPDATE ticket SET rating = ?, ratingComment = ? WHERE id = ?", arguments: [rating, comment, id])
-            try event(db, ticket: id, at: time, actor: actor, kind: "rated", field: "rating", new: String(rating), body: comment.isEmpty ? nil : comment)
-            if ticket.status == .resolved {
-                try db.run("UPDATE ticket SET closedAt = ? WHERE id = ?", arguments: [time, id])
-                try setStatus(.closed)
-            }
+            try event(db, ticket: id, at: time, actor: actor, kind: "rated", field: "rating", old: ticket.rating.map(String.init), new: String(rating),
+                      body: comment.isEmpty ? nil : comment)
+            if ticket.status == .resolved { try close(db, ticket: id, actor: actor, time: time, note: nil) }
         }
     }
 
@@ -116,11 +114,22 @@ extension CollectorStore {
                   body: notes)
     }
 
-    static func reopen(_ db: Database, ticket: Ticket, actor: String, reason: String, time: String) throws {
+    /// Back to `inProgress` with a fresh service level from now (a new response is due), out of any
+    /// storm it was filed under (so it is back in the queue). The rating stays, as the timeline does.
+    /// Resolved -> closed.
+    static func close(_ db: Database, ticket id: Int64, actor: String, time: String, note: String?) throws {
+        try db.run("UPDATE ticket SET status = 'closed', closedAt = ? WHERE id = ?", arguments: [time, id])
+        try event(db, ticket: id, at: time, actor: actor, kind: "status", field: "status", old: "resolved", new: "closed", body: note)
+    }
+
+    static func reopen(_ db: Database, ticket: Ticket, actor: String, reason: String, at date: Date, levels: ServiceLevels) throws {
+        let time = Timestamp.text(date)
+        let due = levels.dueTimes(ticket.priority, from: date)
         try db.run("""
-            UPDATE ticket SET status = 'inProgress', resolvedAt = NULL, closedAt = NULL, resolution = NULL, rating = NULL, ratingComment = NULL
+            UPDATE ticket SET status = 'inProgress', resolvedAt = NULL, closedAt = NULL, resolution = NULL, stormId = NULL, firstResponseAt = NULL,
+                responseDueAt = ?, resolutionDueAt = ?, responseBreached = 0, resolutionBreached = 0
             WHERE id = ?
-            """, arguments: [ticket.id])
+            """, arguments: [Timestamp.text(due.response), Timestamp.text(due.resolution), ticket.id])
         try event(db, ticket: ticket.id, at: time, actor: actor, kind: "reopened", field: "status", old: ticket.status.rawValue, new: "inProgress",
                   body: reason.isEmpty ? nil : reason)
     }
@@ -172,9 +181,8 @@ extension CollectorStore {
             let closeBefore = Timestamp.text(now.addingTimeInterval(-Double(levels.autoCloseDays) * 86400))
             let stale = try Int64.fetchAll(db, sql: "SELECT id FROM ticket WHERE status = 'resolved' AND resolvedAt < ?", arguments: [closeBefore])
             for id in stale {
-                try db.run("UPDATE ticket SET status = 'closed', closedAt = ? WHERE id = ?", arguments: [time, id])
-                try Self.event(db, ticket: id, at: time, actor: Principal.system.actor, kind: "status", field: "status", old: "resolved", new: "closed",
-                               body: "closed automatically \(levels.autoCloseDays) days after resolution")
+                try Self.close(db, ticket: id, actor: Principal.system.actor, time: time,
+                               note: "closed automatically \(levels.autoCloseDays) days after resolution")
                 result.closed += 1
             }
             return result

@@ -148,6 +148,23 @@ extension CollectorStore {
         try db.run("UPDATE ticket SET updatedAt = ? WHERE id = ?", arguments: [at, ticket])
     }
 
+    /// How often the fault behind a ticket was reported on an asset, and when last.
+    public struct FaultReports: Codable, Sendable, Equatable {
+        public var assetId: Int64
+        public var code: String
+        public var reports: Int
+        public var lastReportedAt: String
+    }
+
+    public func faultReports(ticketID: Int64) throws -> [FaultReports] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT assetId, code, reportCount, lastReportedAt FROM faultTicket WHERE ticketId = ? ORDER BY assetId",
+                             arguments: [ticketID]).map {
+                FaultReports(assetId: $0["assetId"], code: $0["code"], reports: $0["reportCount"], lastReportedAt: $0["lastReportedAt"])
+            }
+        }
+    }
+
     public func ticket(id: Int64) throws -> Ticket? {
         try pool.read { db in try Self.fetchTicket(db, id: id) }
     }

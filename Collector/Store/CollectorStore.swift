@@ -280,8 +280,7 @@ public final class CollectorStore: Sendable {
     /// not a state: nothing clears it, a technician resolves the ticket.
     private func reportHardwareChange(_ fault: Fault?, assetID: Int64, db: Database, at date: Date) throws {
         guard let fault else { return }
-        try db.run("INSERT INTO assetEvent (assetId, at, section, item, oldValue, newValue) VALUES (?, ?, 'faults', ?, NULL, ?)",
-                   arguments: [assetID, Timestamp.text(date), fault.code, fault.summary])
+        try Self.faultEvent(db, assetID: assetID, at: Timestamp.text(date), item: fault.code, old: nil, new: fault.summary)
         try FaultTicketLoop(db: db, assetID: assetID, date: date, settings: helpdesk).run(current: [fault], previous: [])
     }
 

@@ -54,7 +54,8 @@ struct FaultTicketLoop {
         }
         for (code, faults) in byCode.sorted(by: { $0.key < $1.key }) {
             let appeared = !previousCodes.contains(code)
-            if let link = links[code] {
+            let link = links[code]
+            if let link {
                 if link.status.isOpen {
                     let oldSummaries = Set(previous.filter { $0.code == code }.map(\.summary))
                     let newSummaries = Set(faults.map(\.summary))
@@ -70,24 +71,35 @@ struct FaultTicketLoop {
                     try touch(code)
                     continue
                 }
-                if let resolvedAt = link.resolvedAt,
-                   resolvedAt >= Timestamp.text(date.addingTimeInterval(-Double(settings.faultLoop.reopenWindowDays) * 86400)),
-                   let ticket = try CollectorStore.fetchTicket(db, id: link.ticketID) {
-                    try CollectorStore.reopen(db, ticket: ticket, actor: actor,
-                                              reason: "the fault came back: " + faults.map(\.summary).joined(separator: "; "), time: now)
-                    try touch(code)
-                    continue
-                }
             }
+            // A rule switched off opens nothing and reopens nothing from now on.
             let rule = try rule(for: code)
             guard rule.opensTicket else { continue }
+            if let link, let resolvedAt = link.resolvedAt,
+               resolvedAt >= Timestamp.text(date.addingTimeInterval(-Double(settings.faultLoop.reopenWindowDays) * 86400)),
+               let ticket = try CollectorStore.fetchTicket(db, id: link.ticketID) {
+                try CollectorStore.reopen(db, ticket: ticket, actor: actor, reason: "the fault came back: " + faults.map(\.summary).joined(separator: "; "),
+                                          at: date, levels: settings.serviceLevels)
+                try touch(code)
+                continue
+            }
             try open(code: code, faults: faults, rule: rule)
         }
         for code in previousCodes.subtracting(byCode.keys).sorted() {
             guard let link = links[code], link.status.isOpen, let ticket = try CollectorStore.fetchTicket(db, id: link.ticketID) else { continue }
             try CollectorStore.resolve(db, ticket: ticket, notes: "Resolved automatically: the agent no longer reports \(code) (fault cleared at \(now)).",
                                        actor: actor, time: now)
+            if let storm = ticket.stormId { try resolveStormIfCleared(storm) }
         }
+    }
+
+    /// A storm's summary resolves on its own once none of the machines' tickets under it is open.
+    private func resolveStormIfCleared(_ storm: Int64) throws {
+        guard try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM ticket WHERE stormId = ? AND status NOT IN ('resolved', 'closed') LIMIT 1"),
+                               arguments: [storm]) == nil,
+              let summary = try CollectorStore.fetchTicket(db, id: storm), summary.status.isOpen else { return }
+        try CollectorStore.resolve(db, ticket: summary, notes: "Resolved automatically: every machine in the storm has cleared the fault.",
+                                   actor: actor, time: now)
     }
 
     private func touch(_ code: String) throws {
@@ -104,9 +116,7 @@ struct FaultTicketLoop {
         let asset = try Row.fetchOne(db.cachedStatement(sql: "SELECT hostname, ownerId FROM asset WHERE id = ?"), arguments: [assetID])
         let hostname = (asset?["hostname"] as String?) ?? "asset \(assetID)"
         let critical = faults.contains { $0.severity == .critical }
-        let priority = rule.priority(critical: critical)
-        // The impact stays the rule's; the urgency is what gives the priority the matrix asked for.
-        let urgency = Level.allCases.first { Priority(impact: rule.impact, urgency: $0) == priority } ?? rule.urgency
+        let urgency = rule.urgency(critical: critical)
         let summary = faults.map(\.summary).joined(separator: "; ")
         let description = faults.map { fault in
             "\(fault.summary)\n" + fault.facts.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)" }.joined(separator: "\n")

@@ -232,7 +232,7 @@ enum StoreMigrations {
                 -- The open queue in priority order, and its count, without sorting 200,000 tickets.
                 CREATE INDEX ticket_open ON ticket(CASE priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, id)
                     WHERE status NOT IN ('resolved', 'closed') AND stormId IS NULL;
-                CREATE INDEX agent_lastSeen ON agent(lastSeenAt);
+                CREATE INDEX agent_lastContact ON agent(coalesce(lastSeenAt, enrolledAt));
                 CREATE INDEX ticket_requester ON ticket(requesterId);
                 CREATE INDEX ticket_assignee ON ticket(assigneeId);
                 CREATE INDEX ticket_storm ON ticket(stormId) WHERE stormId IS NOT NULL;

@@ -21,6 +21,11 @@ public struct APIClient: Sendable {
         guard var components = URLComponents(string: server + "/api/v1" + path), components.scheme == "http" || components.scheme == "https" else {
             throw APIClientError(status: 0, code: "BAD_SERVER", message: "the server must be an http:// or https:// address, not \(server)")
         }
+        // Passwords and tokens travel in this request: in the clear only to this machine.
+        guard components.scheme == "https" || ["127.0.0.1", "::1", "[::1]", "localhost"].contains(components.host ?? "") else {
+            throw APIClientError(status: 0, code: "INSECURE_SERVER",
+                                 message: "\(server) is plain HTTP to another machine; use https:// (a TLS proxy in front of the collector) or run deskside on the collector's machine")
+        }
         if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
         // '+' means a space in a query string; the API's values may contain one literally.
         components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")

@@ -96,15 +96,19 @@ struct AccountsCommand: AsyncParsableCommand {
     }
 
     struct SetPassword: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "set-password",
-                                                        abstract: "Set a password (yours, or anyone's as an admin); read from standard input or asked for.")
+        static let configuration = CommandConfiguration(
+            commandName: "set-password",
+            abstract: "Set a password: yours (the current one, then the new one), or anyone's as an admin (the new one only).",
+            discussion: "Passwords are asked for, or read from standard input one per line; never arguments.")
         @Argument var account: String = "me"
 
         func run() async throws {
             let client = try Connection.client()
             let id = try await AccountReference.id(account, client: client)
-            let password = try LoginCommand.readPassword()
-            _ = try await api { try await client.call("PUT", "/accounts/\(id)/password", body: ["password": .string(password)]) }
+            var body: [String: BodyValue] = [:]
+            if account == "me" { body["currentPassword"] = .string(try LoginCommand.readPassword(prompt: "Current password: ")) }
+            body["password"] = .string(try LoginCommand.readPassword(prompt: "New password: "))
+            _ = try await api { try await client.call("PUT", "/accounts/\(id)/password", body: body) }
             print("password set; the account's sessions have ended")
         }
     }

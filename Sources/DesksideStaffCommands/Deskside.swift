@@ -12,7 +12,7 @@ public struct Deskside: AsyncParsableCommand {
             DESKSIDE_SERVER and DESKSIDE_TOKEN_FILE (a file holding an API token) instead. Lists print a table; add --json or --csv.
             """,
         subcommands: [LoginCommand.self, LogoutCommand.self, WhoAmICommand.self, AssetsCommand.self, TicketsCommand.self, AccountsCommand.self,
-                      KnowledgeCommand.self, CannedCommand.self, ReportsCommand.self, FaultRulesCommand.self]
+                      KnowledgeCommand.self, CannedCommand.self, ReportsCommand.self, FaultRulesCommand.self, TokensCommand.self]
     )
 
     public init() {}

@@ -25,9 +25,9 @@ struct LoginCommand: AsyncParsableCommand {
         print("signed in as \(username) (\(session["account"]?["role"]?.text ?? "?")) until \(credentials.expiresAt ?? "?"); token kept in \(Credentials.path)")
     }
 
-    static func readPassword() throws -> String {
+    static func readPassword(prompt: String = "Password: ") throws -> String {
         if isatty(0) == 1 {
-            guard let pointer = getpass("Password: ") else { throw CLIError("no password") }
+            guard let pointer = getpass(prompt) else { throw CLIError("no password") }
             return String(cString: pointer)
         }
         guard let line = readLine(strippingNewline: true), !line.isEmpty else { throw CLIError("no password on standard input") }
@@ -39,7 +39,13 @@ struct LogoutCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "logout", abstract: "End the session and forget its token.")
 
     func run() async throws {
-        if let client = try? Connection.client() { _ = try? await client.call("POST", "/logout") }
+        let client = try Connection.client()
+        do {
+            _ = try await client.call("POST", "/logout")
+        } catch let error as APIClientError where error.status != 401 {
+            // The session may still be valid on the server: keep the token so that logout can be retried.
+            throw CLIError("could not end the session (\(error)); the token is kept in \(Credentials.path)")
+        }
         Credentials.remove()
         print("signed out")
     }

@@ -23,8 +23,8 @@ import X509
             #expect(try Self.mode(secret) == 0o600, "\(secret)")
         }
         let admin = try String(contentsOfFile: first.adminTokenPath, encoding: .utf8).trimmingCharacters(in: .newlines)
-        #expect(try first.store.apiTokenRole(secret: admin) == "admin")
-        #expect(try first.store.apiTokenRole(secret: admin + "x") == nil)
+        #expect(try first.store.principal(secret: admin, now: Date())?.role.rawValue == "admin")
+        #expect(try first.store.principal(secret: admin + "x", now: Date()) == nil)
         let enrollment = try String(contentsOfFile: first.enrollmentTokenPath, encoding: .utf8).trimmingCharacters(in: .newlines)
         #expect(try first.store.enrollmentTokens().count == 1)
         #expect(enrollment.hasPrefix("dsk_"))

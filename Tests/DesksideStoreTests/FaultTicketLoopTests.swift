@@ -82,11 +82,15 @@ import Testing
         #expect(resolved.status == .resolved)
         #expect(resolved.resolution?.contains("no longer reports disk.space.low") == true)
 
-        // Back within the window: the same ticket, reopened.
+        // Back within the window: the same ticket, reopened, with a fresh service level from now.
         try fleet.report(0, [Self.disk], minutes: 60 * 24)
         tickets = try fleet.faultTickets()
         #expect(tickets.count == 1)
-        #expect(try fleet.store.ticket(id: ticket.id)?.status == .inProgress)
+        let reopened = try #require(try fleet.store.ticket(id: ticket.id))
+        #expect(reopened.status == .inProgress)
+        #expect(reopened.responseDueAt > Timestamp.text(Self.time.addingTimeInterval(60 * 60 * 24)))
+        #expect(reopened.firstResponseAt == nil && !reopened.responseBreached)
+        #expect(try fleet.store.sweepTickets(now: Self.time.addingTimeInterval(60 * 60 * 24 + 60)).escalated == 0)
         #expect(try fleet.store.ticketEvents(id: ticket.id, includeInternal: false).contains { $0.kind == "reopened" })
 
         // Cleared, then back after the 7-day window: a new ticket.
@@ -95,6 +99,22 @@ import Testing
         tickets = try fleet.faultTickets()
         #expect(tickets.count == 2)
         #expect(try fleet.store.integrityProblems().isEmpty)
+    }
+
+    @Test func anAssetsOpenFaultTicketsFollowItToItsNewOwner() throws {
+        var fleet = try Fleet(agents: 1)
+        defer { try? FileManager.default.removeItem(atPath: fleet.directory) }
+        let ana = try fleet.store.createAccount(.init(username: "ana", name: "Ana", role: .requester), passwordHash: nil, now: Self.time)
+        let ben = try fleet.store.createAccount(.init(username: "ben", name: "Ben", role: .requester), passwordHash: nil, now: Self.time)
+        let asset = try fleet.report(0, [])
+        try fleet.store.assignAsset(id: asset, to: ana.id, actor: "tess", note: "", now: Self.time)
+        try fleet.report(0, [Self.disk], minutes: 1)
+        #expect(try fleet.faultTickets().first?.requesterId == ana.id)
+        try fleet.store.assignAsset(id: asset, to: ben.id, actor: "tess", note: "ana left", now: Self.time.addingTimeInterval(120))
+        let ticket = try #require(try fleet.faultTickets().first)
+        #expect(ticket.requesterId == ben.id)
+        #expect(try fleet.store.ticketEvents(id: ticket.id, includeInternal: false).last?.newValue == "ben")
+        #expect(try fleet.store.assignments(assetID: asset).map(\.username) == ["ana", "ben"])
     }
 
     @Test func rulesDecideWhetherAndWhereTicketsOpen() throws {
@@ -110,6 +130,12 @@ import Testing
         #expect(tickets.map(\.faultCode) == ["disk.smart.failing"])
         #expect(tickets.first?.tier == 2)
         #expect(tickets.first?.priority == .high)
+        #expect(tickets.first?.urgency == .high)
+        // A critical fault of a low/low rule is one step more urgent, and the stored urgency says so.
+        let worn = Fault(code: "battery.worn", severity: .warning, subject: "BAT0", summary: "worn", facts: [:])
+        try fleet.report(0, [reboot, smart, worn], minutes: 0.5)
+        let battery = try #require(try fleet.store.tickets(matching: all).items.first { $0.faultCode == "battery.worn" })
+        #expect(battery.urgency == .low && battery.priority == .low)
 
         try fleet.store.setFaultRule(FaultRule(code: "reboot.required", opensTicket: true, category: "maintenance", impact: .low, urgency: .low, tier: 3))
         try fleet.report(0, [smart], minutes: 1)
@@ -134,10 +160,18 @@ import Testing
         #expect(listed.count == 6)
         #expect(storm.title == "Fault storm: disk.space.low on 12 machines")
 
+        // Every machine clearing its fault resolves the summary too.
+        for index in 0..<12 { try fleet.report(index, [], minutes: 1) }
+        #expect(try fleet.store.ticket(id: storm.id)?.status == .resolved)
+        _ = try fleet.store.applyTicketChange(.reopen(reason: "check again"), ticketID: storm.id, by: .system, now: Self.time.addingTimeInterval(120))
         // Resolving the summary resolves every machine's ticket filed under it.
         _ = try fleet.store.applyTicketChange(.resolve(notes: "cleaned /var/log on the image", articleIDs: []), ticketID: storm.id,
                                               by: .system, now: Self.time.addingTimeInterval(3600))
         #expect(try fleet.faultTickets().filter { $0.stormId == storm.id }.allSatisfy { $0.status == .resolved })
+        // A machine's fault coming back reopens its ticket out of the storm, into the queue.
+        try fleet.report(7, [Self.disk], minutes: 90)
+        let back = try #require(try fleet.faultTickets().first { $0.assetIds == [try fleet.store.assetID(agentUUID: "agent-7")!] })
+        #expect(back.status == .inProgress && back.stormId == nil)
     }
 
     @Test func hardwareChangesOpenATicketOnlyTheCollectorCouldSee() throws {

@@ -35,6 +35,9 @@ import Testing
         let password = try String(contentsOfFile: directory + "/data/secrets/admin-password", encoding: .utf8)
 
         #expect(try cli(["tickets", "list"]).err.contains("not signed in"))
+        // A password never goes in the clear to another machine.
+        let remote = try cli(["login", "--server", "http://192.0.2.1:8080", "--username", "admin"], stdin: "x\n")
+        #expect(remote.status != 0 && remote.err.contains("plain HTTP"))
         #expect(try cli(["login", "--server", collector.httpAddress, "--username", "admin"], stdin: "wrong password\n").status != 0)
         let login = try cli(["login", "--server", collector.httpAddress, "--username", "admin"], stdin: password)
         try #require(login.status == 0, "\(login.err)")
@@ -69,6 +72,18 @@ import Testing
         #expect(try cli(["assets", "list", "--silent", "7x"]).status != 0)
         let assets = try #require(try cli.json(["assets", "list", "--silent", "7d", "--missing-security-updates"]) as? [String: Any])
         #expect(assets["total"] as? Int == 0)
+
+        // An auditor's API token for a script: its secret goes to an owner-only file, and it reads but does not write.
+        let tokenFile = directory + "/auditor-token"
+        try #require(try cli(["tokens", "create", "--name", "nightly audit", "--role", "auditor", "--to", tokenFile]).status == 0)
+        #expect(stat(tokenFile, &info) == 0 && info.st_mode & 0o077 == 0)
+        var environment = ProcessInfo.processInfo.environment
+        environment["DESKSIDE_SERVER"] = collector.httpAddress
+        environment["DESKSIDE_TOKEN_FILE"] = tokenFile
+        let audit = try Fixtures.run(Self.program, ["reports", "audit", "--json"], environment: environment)
+        #expect(audit.status == 0)
+        let write = try Fixtures.run(Self.program, ["tickets", "create", "--title", "x"], environment: environment)
+        #expect(write.status != 0 && String(decoding: write.stderr, as: UTF8.self).contains("FORBIDDEN"))
 
         try #require(try cli(["logout"]).status == 0)
         #expect(!FileManager.default.fileExists(atPath: cli.credentials))
