@@ -3109,7 +3109,8 @@ enum OpenAPIDocument {
         "created",
         "updated",
         "due"
-       ]
+       ],
+       "description": "default: priority, or newest first with q"
       }
      },
      {

@@ -66,7 +66,7 @@ struct TicketRoutes {
             query.includeStormMembers = try parameters.flag("includeStormMembers")
             query.breached = try parameters.flag("breached")
             query.text = parameters.string("q")
-            query.sort = try parameters.value("sort", CollectorStore.TicketQuery.Sort.self) ?? .priority
+            query.sort = try parameters.value("sort", CollectorStore.TicketQuery.Sort.self)
             query.descending = parameters.string("order") == "desc"
             query.limit = try parameters.limit
             query.offset = try parameters.offset

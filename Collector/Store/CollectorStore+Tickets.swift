@@ -199,7 +199,8 @@ extension CollectorStore {
         public var includeStormMembers = false
         public var breached = false
         public var text: String?
-        public var sort = Sort.priority
+        /// `nil`: by priority, or newest first when searching text (as search results are read).
+        public var sort: Sort?
         public var descending = false
         public var limit = 50
         public var offset = 0
@@ -229,30 +230,41 @@ extension CollectorStore {
         if let code = query.faultCode { add("t.faultCode = ?", code) }
         if let storm = query.stormId { add("t.stormId = ?", storm) } else if !query.includeStormMembers { add("t.stormId IS NULL") }
         if query.breached { add("(t.responseBreached = 1 OR t.resolutionBreached = 1)") }
+        let unfiled = "t.stormId IS NULL", matching = "t.id IN (SELECT rowid FROM ticketText WHERE ticketText MATCH ?)"
+        var match: String?
         if let text = query.text, !text.isEmpty {
             // Words: the full-text index (each word a prefix); no words at all (punctuation): a scan.
-            if let match = FullText.query(text, all: true, prefix: true) {
-                add("t.id IN (SELECT rowid FROM ticketText WHERE ticketText MATCH ?)", match)
+            match = FullText.query(text, all: true, prefix: true)
+            if let match {
+                add(matching, match)
             } else {
                 let pattern = SQLPattern.contains(text)
                 add("(t.title LIKE ? ESCAPE '\\' OR t.description LIKE ? ESCAPE '\\')", pattern, pattern)
             }
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let direction = query.descending ? "DESC" : "ASC"
-        let order = switch query.sort {
+        let sort = query.sort ?? (match == nil ? .priority : .created)
+        let direction = query.descending || (query.sort == nil && match != nil) ? "DESC" : "ASC"
+        let order = switch sort {
         case .priority: "CASE t.priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END \(direction), t.id"
         case .created: "t.id \(direction)"
         case .updated: "t.updatedAt \(direction), t.id"
         case .due: "t.resolutionDueAt \(direction), t.id"
         }
-        // The whole queue but storms' members: SQLite counts a table without a WHERE from its B-tree
-        // pages, and the members through their partial index, instead of reading every row.
-        let countSQL = conditions == ["t.stormId IS NULL"]
-            ? "SELECT (SELECT count(*) FROM ticket) - (SELECT count(*) FROM ticket WHERE stormId IS NOT NULL)"
-            : "SELECT count(*) FROM ticket AS t" + filter
+        // Two common totals without reading every row: the whole queue (SQLite counts a table with no
+        // WHERE from its B-tree pages) and a text search alone (the full-text index counts its
+        // matches), each less the storms' members, found through their partial index.
+        var count: (sql: String, arguments: [(any DatabaseValueConvertible)?]) = ("SELECT count(*) FROM ticket AS t" + filter, arguments)
+        if conditions == [unfiled] {
+            count = ("SELECT (SELECT count(*) FROM ticket) - (SELECT count(*) FROM ticket WHERE stormId IS NOT NULL)", [])
+        } else if let match, conditions == [unfiled, matching] {
+            count = ("""
+                SELECT (SELECT count(*) FROM ticketText WHERE ticketText MATCH ?)
+                     - (SELECT count(*) FROM ticket WHERE stormId IS NOT NULL AND id IN (SELECT rowid FROM ticketText WHERE ticketText MATCH ?))
+                """, [match, match])
+        }
         return try pool.read { db in
-            let total = try Int.fetchOne(db, sql: countSQL, arguments: StatementArguments(arguments)) ?? 0
+            let total = try Int.fetchOne(db, sql: count.sql, arguments: StatementArguments(count.arguments)) ?? 0
             // The page's ids first (skipped rows cost an index step, not their columns), then their rows.
             let items = try Row.fetchAll(db, sql: "SELECT \(Self.ticketColumns) WHERE t.id IN (SELECT t.id FROM ticket AS t\(filter) ORDER BY \(order) LIMIT ? OFFSET ?) ORDER BY \(order)",
                                          arguments: StatementArguments(arguments + [query.limit, query.offset])).map(Self.ticket)

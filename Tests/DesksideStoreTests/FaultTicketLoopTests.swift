@@ -159,6 +159,13 @@ import Testing
         let storm = try #require(listed.first { $0.source == "storm" })
         #expect(listed.count == 6)
         #expect(storm.title == "Fault storm: disk.space.low on 12 machines")
+        // A text search's total (counted from the full-text index) leaves out the storm's members too.
+        var search = CollectorStore.TicketQuery()
+        search.text = "free"
+        let found = try fleet.store.tickets(matching: search)
+        #expect(found.total == 5 && found.items.count == 5)
+        search.includeStormMembers = true
+        #expect(try fleet.store.tickets(matching: search).total == 12)
 
         // Every machine clearing its fault resolves the summary too.
         for index in 0..<12 { try fleet.report(index, [], minutes: 1) }
