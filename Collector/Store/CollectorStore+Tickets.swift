@@ -245,9 +245,13 @@ extension CollectorStore {
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let sort = query.sort ?? (match == nil ? .priority : .created)
         let direction = query.descending || (query.sort == nil && match != nil) ? "DESC" : "ASC"
+        // A text search walks the full-text index, in its rowid order when newest first is wanted (no
+        // sort, and it stops at the page); otherwise the ticket table, in the order's index.
+        let source = match == nil ? " FROM ticket AS t" + filter
+            : " FROM ticketText CROSS JOIN ticket AS t ON t.id = ticketText.rowid" + filter.replacingOccurrences(of: matching, with: "ticketText MATCH ?")
         let order = switch sort {
         case .priority: "CASE t.priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END \(direction), t.id"
-        case .created: "t.id \(direction)"
+        case .created: match == nil ? "t.id \(direction)" : "ticketText.rowid \(direction)"
         case .updated: "t.updatedAt \(direction), t.id"
         case .due: "t.resolutionDueAt \(direction), t.id"
         }
@@ -266,7 +270,7 @@ extension CollectorStore {
         return try pool.read { db in
             let total = try Int.fetchOne(db, sql: count.sql, arguments: StatementArguments(count.arguments)) ?? 0
             // The page's ids first (skipped rows cost an index step, not their columns), then their rows.
-            let items = try Row.fetchAll(db, sql: "SELECT \(Self.ticketColumns) WHERE t.id IN (SELECT t.id FROM ticket AS t\(filter) ORDER BY \(order) LIMIT ? OFFSET ?) ORDER BY \(order)",
+            let items = try Row.fetchAll(db, sql: "SELECT \(Self.ticketColumns) WHERE t.id IN (SELECT t.id\(source) ORDER BY \(order) LIMIT ? OFFSET ?) ORDER BY \(order.replacingOccurrences(of: "ticketText.rowid", with: "t.id"))",
                                          arguments: StatementArguments(arguments + [query.limit, query.offset])).map(Self.ticket)
             return (items, total)
         }
