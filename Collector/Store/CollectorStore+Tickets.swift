@@ -257,14 +257,15 @@ extension CollectorStore {
         }
         // Two common totals without reading every row: the whole queue (SQLite counts a table with no
         // WHERE from its B-tree pages) and a text search alone (the full-text index counts its
-        // matches), each less the storms' members, found through their partial index.
+        // matches), each less the storms' members, found through their partial index (`+id` keeps
+        // SQLite from probing the ticket table once per match instead).
         var count: (sql: String, arguments: [(any DatabaseValueConvertible)?]) = ("SELECT count(*) FROM ticket AS t" + filter, arguments)
         if conditions == [unfiled] {
             count = ("SELECT (SELECT count(*) FROM ticket) - (SELECT count(*) FROM ticket WHERE stormId IS NOT NULL)", [])
         } else if let match, conditions == [unfiled, matching] {
             count = ("""
                 SELECT (SELECT count(*) FROM ticketText WHERE ticketText MATCH ?)
-                     - (SELECT count(*) FROM ticket WHERE stormId IS NOT NULL AND id IN (SELECT rowid FROM ticketText WHERE ticketText MATCH ?))
+                     - (SELECT count(*) FROM ticket WHERE stormId IS NOT NULL AND +id IN (SELECT rowid FROM ticketText WHERE ticketText MATCH ?))
                 """, [match, match])
         }
         return try pool.read { db in
