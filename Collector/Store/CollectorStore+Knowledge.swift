@@ -215,9 +215,12 @@ extension CollectorStore {
 /// FTS5 queries built from user text: words only, each quoted, so no user input is FTS syntax.
 enum FullText {
     /// `nil` when the text has no words. `all`: every word must match; otherwise any. `prefix`:
-    /// each word matches words it begins (`print` finds `printer`).
-    static func query(_ text: String, all: Bool, prefix: Bool = false) -> String? {
-        let words = text.split { !($0.isLetter || $0.isNumber) }.prefix(16).map { "\"\($0)\"" + (prefix ? "*" : "") }
+    /// each word matches words it begins (`print` finds `printer`). `joiners`: characters that do
+    /// not split a word, as the index's tokenizer was told (`ws-0042`, `disk.space.low` in tickets).
+    static func query(_ text: String, all: Bool, prefix: Bool = false, joiners: Set<Character> = []) -> String? {
+        let words = text.split { !($0.isLetter || $0.isNumber || joiners.contains($0)) }
+            .map { $0.drop { joiners.contains($0) } }.filter { !$0.isEmpty }
+            .prefix(16).map { "\"\($0)\"" + (prefix ? "*" : "") }
         return words.isEmpty ? nil : words.joined(separator: all ? " AND " : " OR ")
     }
 }

@@ -234,7 +234,7 @@ extension CollectorStore {
         var match: String?
         if let text = query.text, !text.isEmpty {
             // Words: the full-text index (each word a prefix); no words at all (punctuation): a scan.
-            match = FullText.query(text, all: true, prefix: true)
+            match = FullText.query(text, all: true, prefix: true, joiners: ["-", ".", "_"])
             if let match {
                 add(matching, match)
             } else {

@@ -237,7 +237,8 @@ enum StoreMigrations {
                 CREATE INDEX ticket_assignee ON ticket(assigneeId);
                 CREATE INDEX ticket_storm ON ticket(stormId) WHERE stormId IS NOT NULL;
                 CREATE INDEX ticket_fault ON ticket(faultCode, createdAt) WHERE faultCode IS NOT NULL;
-                CREATE VIRTUAL TABLE ticketText USING fts5(title, description, content='ticket', content_rowid='id', tokenize='unicode61');
+                CREATE VIRTUAL TABLE ticketText USING fts5(title, description, content='ticket', content_rowid='id',
+                                                            tokenize="unicode61 tokenchars '-._'");
                 CREATE TRIGGER ticket_ai AFTER INSERT ON ticket BEGIN
                     INSERT INTO ticketText (rowid, title, description) VALUES (new.id, new.title, new.description);
                 END;

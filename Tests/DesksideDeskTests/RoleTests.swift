@@ -210,6 +210,12 @@ import Testing
         #expect(try desk.tickets(world.admin, search).items.map(\.id) == [world.aliceTicket])
         search.text = "alert printer"
         #expect(try desk.tickets(world.admin, search).total == 0)
+        // Host names and fault codes are one word each.
+        let named = try desk.createTicket(world.technician, .init(title: "ws-0042 reports disk.space.low", description: ""))
+        search.text = "ws-0042"
+        #expect(try desk.tickets(world.admin, search).items.map(\.id) == [named.id])
+        search.text = "disk.space"
+        #expect(try desk.tickets(world.admin, search).items.map(\.id) == [named.id])
         #expect(try world.store.integrityProblems().isEmpty)
     }
 }
