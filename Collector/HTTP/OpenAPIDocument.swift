@@ -27,6 +27,68 @@ enum OpenAPIDocument {
     "scheme": "bearer"
    }
   },
+  "responses": {
+   "BadRequest": {
+    "description": "invalid request",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Error"
+      }
+     }
+    }
+   },
+   "Unauthenticated": {
+    "description": "no valid token",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Error"
+      }
+     }
+    }
+   },
+   "Forbidden": {
+    "description": "the caller's role may not do this",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Error"
+      }
+     }
+    }
+   },
+   "NotFound": {
+    "description": "no such resource, or not the caller's",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Error"
+      }
+     }
+    }
+   },
+   "Conflict": {
+    "description": "conflicts with the current state",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Error"
+      }
+     }
+    }
+   },
+   "NotJSON": {
+    "description": "the body is not JSON",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Error"
+      }
+     }
+    }
+   }
+  },
   "schemas": {
    "Error": {
     "type": "object",
@@ -1597,64 +1659,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "requestBody": {
@@ -1685,64 +1705,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     }
    }
@@ -1762,64 +1740,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     }
    }
@@ -1839,64 +1775,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "parameters": [
@@ -1962,64 +1856,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "requestBody": {
@@ -2049,64 +1901,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "parameters": [
@@ -2135,64 +1945,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "requestBody": {
@@ -2233,64 +2001,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "requestBody": {
@@ -2334,64 +2060,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     }
    },
@@ -2409,64 +2093,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "requestBody": {
@@ -2496,64 +2138,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "parameters": [
@@ -2584,64 +2184,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "parameters": [
@@ -2750,64 +2308,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "parameters": [
@@ -2838,64 +2354,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "requestBody": {
@@ -2936,64 +2410,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "parameters": [
@@ -3159,64 +2591,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "requestBody": {
@@ -3246,64 +2636,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "parameters": [
@@ -3334,64 +2682,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "requestBody": {
@@ -3432,64 +2738,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "requestBody": {
@@ -3530,64 +2794,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "requestBody": {
@@ -3628,64 +2850,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "requestBody": {
@@ -3726,64 +2906,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "requestBody": {
@@ -3824,64 +2962,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "requestBody": {
@@ -3922,64 +3018,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "requestBody": {
@@ -4020,64 +3074,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "requestBody": {
@@ -4118,64 +3130,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "requestBody": {
@@ -4216,64 +3186,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "requestBody": {
@@ -4314,64 +3242,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "parameters": [
@@ -4424,64 +3310,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "requestBody": {
@@ -4511,64 +3355,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "parameters": [
@@ -4597,64 +3399,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "requestBody": {
@@ -4693,64 +3453,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "parameters": [
@@ -4784,64 +3502,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     }
    },
@@ -4859,64 +3535,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "requestBody": {
@@ -4946,64 +3580,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "parameters": [
@@ -5037,64 +3629,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     }
    }
@@ -5114,64 +3664,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "requestBody": {
@@ -5214,64 +3722,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "parameters": [
@@ -5305,64 +3771,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "parameters": [
@@ -5396,64 +3820,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "parameters": [
@@ -5487,64 +3869,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "parameters": [
@@ -5575,64 +3915,22 @@ enum OpenAPIDocument {
       }
      },
      "400": {
-      "description": "invalid request",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/BadRequest"
      },
      "401": {
-      "description": "no valid token",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Unauthenticated"
      },
      "403": {
-      "description": "the caller's role may not do this",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Forbidden"
      },
      "404": {
-      "description": "no such resource, or not the caller's",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotFound"
      },
      "409": {
-      "description": "conflicts with the current state",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Conflict"
      },
      "415": {
-      "description": "the body is not JSON",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/Error"
-        }
-       }
-      }
+      "$ref": "#/components/responses/NotJSON"
      }
     },
     "parameters": [

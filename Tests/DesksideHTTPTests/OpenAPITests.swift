@@ -24,9 +24,12 @@ import Testing
         #expect(served.count > 30)
 
         // Every $ref resolves.
-        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
-        let references = OpenAPIDocument.json.components(separatedBy: "\"#/components/schemas/").dropFirst().map { $0.prefix { $0 != "\"" } }
-        #expect(references.filter { schemas[String($0)] == nil }.isEmpty)
+        let components = try #require(document["components"] as? [String: [String: Any]])
+        for kind in ["schemas", "responses"] {
+            let references = OpenAPIDocument.json.components(separatedBy: "\"#/components/\(kind)/").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+            #expect(!references.isEmpty)
+            #expect(references.filter { components[kind]?[$0] == nil } == [], "\(kind)")
+        }
     }
 
     @Test func theServedDocumentIsTheOneInDocs() throws {
