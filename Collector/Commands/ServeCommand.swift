@@ -94,7 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
         let app = Application(
             router: CollectorHTTP.router(desk: desk, threadPool: threadPool),
             configuration: .init(address: .hostname(httpEndpoint.host, port: httpEndpoint.port), serverName: "deskside-collector"),
-            services: [AgentServerService(server: agentServer), TicketClock(desk: desk, logger: logger)],
+            services: [AgentServerService(server: agentServer), TicketClock(desk: desk, threadPool: threadPool, logger: logger)],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? httpEndpoint.port
                 Self.announce("  HTTP API:          http://\(Endpoint(host: httpEndpoint.host, port: port))/api/v1")
@@ -147,12 +147,15 @@ struct AgentServerService: Service {
 /// The help desk's clocks, every minute: silent agents, SLA breaches and escalations, automatic closure.
 struct TicketClock: Service {
     let desk: Desk
+    /// The sweep is a store transaction: it runs on the thread pool, never on a concurrency thread.
+    let threadPool: NIOThreadPool
     let logger: Logger
 
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                let result = try desk.sweep()
+                let desk = self.desk
+                let result = try await threadPool.runIfActive { try desk.sweep() }
                 if result.silent + result.back + result.tickets.escalated + result.tickets.closed > 0 {
                     logger.info("help desk clock", metadata: ["agentsSilent": "\(result.silent)", "agentsBack": "\(result.back)",
                                                              "escalated": "\(result.tickets.escalated)", "closed": "\(result.tickets.closed)"])
