@@ -4,7 +4,6 @@ import FoundationEssentials
 import Foundation
 #endif
 import DesksideHelpdesk
-import DesksideInventory
 import DesksideStore
 import HummingbirdBcrypt
 
@@ -30,7 +29,7 @@ extension Desk {
                 try store.audit(actor: "account:\(accountID)", action: "login", allowed: false, detail: "wrong password", at: now)
                 throw DeskAuthError.refused
             }
-            let secret = "dss_" + Self.randomHex(32)
+            let secret = "dss_" + CollectorStore.randomHex(bytes: 32)
             let expires = now.addingTimeInterval(Double(settings.sessionHours) * 3600)
             try store.loginSucceeded(accountID: accountID, secret: secret, now: now, expiresAt: expires)
             try store.audit(actor: "account:\(accountID)", action: "login", allowed: true, detail: "", at: now)
@@ -143,7 +142,7 @@ extension Desk {
     /// The first admin account, made by `serve`'s first start when none exists; returns its password.
     public func bootstrapAdmin(username: String) throws -> String? {
         guard try !store.hasAdminAccount() else { return nil }
-        let password = Self.randomHex(16)
+        let password = CollectorStore.randomHex(bytes: 16)
         _ = try store.createAccount(.init(username: username, name: "Administrator", role: .admin), passwordHash: try hashPassword(password),
                                     now: clock())
         return password
@@ -170,12 +169,8 @@ extension Desk {
     }
 
     /// A bcrypt hash of nothing anyone knows: refused sign-ins cost as much as real ones.
-    static let decoyHash = Bcrypt.hash(randomHex(16), cost: 12)
+    static let decoyHash = Bcrypt.hash(CollectorStore.randomHex(bytes: 16), cost: 12)
 
-    static func randomHex(_ bytes: Int) -> String {
-        var random = SystemRandomNumberGenerator()
-        return Hex.encode((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &random) })
-    }
 }
 
 /// Sign-in refused: one answer for every reason.

@@ -43,7 +43,8 @@ extension CollectorStore {
         }
     }
 
-    static func randomHex(bytes count: Int) -> String {
+    /// `count` random bytes as hex: the secrets (tokens, first passwords) the collector hands out.
+    public static func randomHex(bytes count: Int) -> String {
         var random = SystemRandomNumberGenerator()
         return Hex.encode((0..<count).map { _ in UInt8.random(in: 0...255, using: &random) })
     }
