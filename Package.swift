@@ -62,6 +62,13 @@ let package = Package(
 
         .target(name: "DesksideFiles", path: "Sources/DesksideFiles", exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(
+            name: "DesksideLogging",
+            dependencies: ["DesksideJSON", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/DesksideLogging",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DesksideProtocol",
             dependencies: ["DesksideInventory", "DesksideJSON", "DesksideCompression", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/DesksideProtocol",
@@ -207,7 +214,7 @@ let package = Package(
             name: "DesksideCollectorCommands",
             dependencies: [
                 "DesksideCollectorHome", "DesksideStore", "DesksideAgentServer", "DesksideHTTP", "DesksideDesk", "DesksideHelpdesk", "DesksideEnrollment", "DesksideTransport",
-                "DesksideFiles", "DesksideInventory",
+                "DesksideFiles", "DesksideInventory", "DesksideLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -375,7 +382,7 @@ let package = Package(
         .testTarget(
             name: "DesksideAgentServerTests",
             dependencies: [
-                "DesksideTestSupport", "DesksideAgentServer", "DesksideCollectorHome", "DesksideAuthority", "DesksideEnrollment",
+                "DesksideTestSupport", "DesksideAgentServer", "DesksideCollectorHome", "DesksideAuthority", "DesksideEnrollment", "DesksideLogging",
                 "DesksideTransport", "DesksideProtocol", "DesksideCompression", "DesksideInventory", "DesksideProbes", "DesksideSession",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

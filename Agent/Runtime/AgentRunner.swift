@@ -152,7 +152,11 @@ public final class AgentRunner {
                 lastFailure = "the collector refused (\(error.code)): \(error.message)"
                 options.log(lastFailure!)
             }
-            handle(machine.handle(.received(message)))
+            if case .welcome(let welcome) = message {
+                handle(machine.handle(.welcomed(welcome, spooledAtLastSequence: spooledReport(at: welcome.lastSequence))))
+            } else {
+                handle(machine.handle(.received(message)))
+            }
         case .responseDeadline(let generation):
             guard generation == deadlineGeneration else { return }
             lastFailure = "no answer from the collector within \(options.responseTimeoutSeconds) s"
@@ -193,7 +197,11 @@ public final class AgentRunner {
                     continuation.yield(.connectFailed(generation: generation, reason: "\(error)"))
                 }
             }
-        case .send(let message):
+        case .send(var message):
+            if case .hello(var hello) = message {
+                hello.time = Date()
+                message = .hello(hello)
+            }
             connection?.send(message)
             armDeadline()
         case .sendOldestPending:
@@ -237,6 +245,11 @@ public final class AgentRunner {
             spool.acknowledge(through: UInt64.max)
             LatestInventory.remove(stateDirectory: options.stateDirectory)
             produce(forceFull: true, reason: reason)
+        case .resumeAfter(let sequence):
+            options.log("the collector holds report \(sequence), newer than this agent's state (restored or lost); numbering continues above it")
+            state.acknowledgedSequence = sequence
+            state.nextSequence = max(state.nextSequence, sequence + 1)
+            saveState()
         case .close:
             connection?.close()
             connection = nil
@@ -259,6 +272,14 @@ public final class AgentRunner {
     }
 
     // MARK: - Work
+
+    /// The spooled report numbered `sequence`, when the collector says it stored that sequence and this
+    /// agent does not know it was acknowledged.
+    private func spooledReport(at sequence: UInt64?) -> AgentSessionStateMachine.SpooledReport? {
+        guard let sequence, state.acknowledgedSequence.map({ sequence > $0 }) ?? true,
+              let entry = spool.entry(at: sequence), let report = try? JSONCoder.decode(Report.self, from: entry.body) else { return nil }
+        return .init(sequence: sequence, id: report.id, hash: report.hash)
+    }
 
     private func produce(forceFull: Bool, reason: String) {
         let producer = ReportProducer(probe: InventoryProbe(options.probe), stateDirectory: options.stateDirectory, spool: spool)

@@ -33,12 +33,14 @@ struct ReportProducer {
         let sequence = max(state.nextSequence, (spool.sequences().last ?? 0) + 1, (state.acknowledgedSequence ?? 0) + 1)
         state.nextSequence = sequence + 1
         try state.save(stateDirectory: stateDirectory)
-        let loss = spool.takeLoss()
+        // Forgotten only once a spooled report carries it.
+        let loss = spool.loss
         let gap = loss.isEmpty ? nil : SpoolGap(droppedReports: loss.droppedReports + loss.corruptEntries,
                                                  firstSequence: loss.firstSequence ?? 0, lastSequence: loss.lastSequence ?? 0)
         let report = ReportBuilder.report(id: UUID().uuidString.lowercased(), sequence: sequence, inventory: inventory, faults: faults,
                                           base: latest?.inventory, forceFull: forceFull, gap: gap)
         try spool.append(sequence: sequence, body: try JSONCoder.encode(report))
+        spool.forget(loss)
         try LatestInventory(inventory: inventory).save(stateDirectory: stateDirectory)
         return Produced(sequence: sequence, kind: report.kind, faults: faults.count)
     }

@@ -24,6 +24,19 @@ public struct AgentSessionStateMachine: Sendable {
         case needsEnrollment
     }
 
+    /// A report in the spool, as far as resuming needs it.
+    public struct SpooledReport: Sendable, Equatable {
+        public var sequence: UInt64
+        public var id: String
+        public var hash: String
+
+        public init(sequence: UInt64, id: String, hash: String) {
+            self.sequence = sequence
+            self.id = id
+            self.hash = hash
+        }
+    }
+
     public enum Event: Sendable {
         case start
         case connected
@@ -37,6 +50,9 @@ public struct AgentSessionStateMachine: Sendable {
         case reconnectTimerFired
         /// The heartbeat interval passed: show the collector this agent is alive.
         case heartbeatDue
+        /// `welcome`, with the spooled report whose sequence is the collector's `lastSequence` (when
+        /// the collector holds more than this agent knew was acknowledged and the spool has one).
+        case welcomed(Welcome, spooledAtLastSequence: SpooledReport?)
     }
 
     public enum Action: Sendable, Equatable {
@@ -53,6 +69,9 @@ public struct AgentSessionStateMachine: Sendable {
         case applyPolicy(FaultPolicy, heartbeatSeconds: Int, reportIntervalSeconds: Int)
         /// Drop spooled deltas and heartbeats and queue a full report: the collector lacks their base.
         case queueFullReport(reason: String)
+        /// This agent's state is behind the collector (restored from an old copy, or lost): number the
+        /// next reports above `sequence`, the newest the collector stored.
+        case resumeAfter(sequence: UInt64)
         case close
         case scheduleReconnect(afterSeconds: Double)
         /// Stop reconnecting; the operator must enroll the agent again.
@@ -126,13 +145,32 @@ public struct AgentSessionStateMachine: Sendable {
             }
             return [.close] + retry(attempt: 1)
         case (.awaitingWelcome, .received(.welcome(let welcome))):
+            return handle(.welcomed(welcome, spooledAtLastSequence: nil))
+        case (.awaitingWelcome, .welcomed(let welcome, let spooled)):
             state = .ready
             var actions: [Action] = [.applyPolicy(welcome.policy, heartbeatSeconds: welcome.heartbeatSeconds, reportIntervalSeconds: welcome.reportIntervalSeconds)]
+            var fullReport: String?
+            if let last = welcome.lastSequence, acknowledgedSequence.map({ last > $0 }) ?? true {
+                if let spooled, spooled.sequence == last, spooled.id == welcome.lastReportID {
+                    // The collector stored the report in flight and stopped before acknowledging it.
+                    acknowledgedSequence = last
+                    acknowledgedBase = spooled.hash
+                    actions.append(.acknowledge(through: last, base: spooled.hash))
+                } else {
+                    // The collector holds reports this agent does not remember sending: its state was
+                    // restored from an old copy or lost. Reports numbered at or below the collector's
+                    // would be taken for old ones, so numbering continues above it, with a full report.
+                    acknowledgedSequence = last
+                    actions.append(.resumeAfter(sequence: last))
+                    fullReport = "the collector holds report \(last), newer than this agent's state"
+                }
+            }
             if welcome.base != acknowledgedBase {
                 // The collector holds another base (or none): deltas on ours would be refused.
                 acknowledgedBase = welcome.base
-                actions.append(.queueFullReport(reason: welcome.base == nil ? "the collector holds no inventory for this agent" : "the collector holds another base"))
+                fullReport = fullReport ?? (welcome.base == nil ? "the collector holds no inventory for this agent" : "the collector holds another base")
             }
+            if let fullReport { actions.append(.queueFullReport(reason: fullReport)) }
             actions.append(.sendOldestPending)
             return actions
         case (.ready, .reportPending(let sequence, let id, let hash)):

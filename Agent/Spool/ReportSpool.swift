@@ -6,7 +6,8 @@ import DesksideFiles
 
 /// Reports waiting for the collector's acknowledgement, on disk, so that they survive the agent's
 /// restart and days offline. Bounded in entries and bytes: when the bound forces old reports out, the
-/// loss is recorded as a gap, to be reported at the next contact. Each entry is checked (magic, length,
+/// loss is recorded as a gap, to be reported at the next contact; the gap is kept on disk with the
+/// spool (`DIR/loss`), so that a restart before that contact does not forget it. Each entry is checked (magic, length,
 /// CRC-32) when read; a damaged one is set aside in `corrupt/` and counted as lost, never fatal.
 ///
 /// Layout: `DIR/<sequence, 20 digits>.report`, each written to a temporary name, synced, then renamed,
@@ -34,6 +35,22 @@ public final class ReportSpool {
 
         public var isEmpty: Bool { droppedReports == 0 && corruptEntries == 0 }
 
+        /// `dropped first last corrupt`, one line; `nil` for an unreadable file (nothing is assumed lost).
+        var encoded: [UInt8] {
+            Array("\(droppedReports) \(firstSequence.map(String.init) ?? "-") \(lastSequence.map(String.init) ?? "-") \(corruptEntries)\n".utf8)
+        }
+
+        init() {}
+
+        init?(encoded: [UInt8]) {
+            let fields = String(decoding: encoded, as: UTF8.self).split(whereSeparator: \.isWhitespace)
+            guard fields.count == 4, let dropped = Int(fields[0]), let corrupt = Int(fields[3]), dropped >= 0, corrupt >= 0 else { return nil }
+            droppedReports = dropped
+            firstSequence = UInt64(fields[1])
+            lastSequence = UInt64(fields[2])
+            corruptEntries = corrupt
+        }
+
         mutating func drop(_ sequence: UInt64) {
             droppedReports += 1
             firstSequence = min(firstSequence ?? sequence, sequence)
@@ -47,8 +64,10 @@ public final class ReportSpool {
     public let directory: String
     public let maxEntries: Int
     public let maxBytes: Int
-    /// Losses since the last ``takeLoss()``.
-    public private(set) var loss = Loss()
+    /// Losses not yet reported (see ``forget(_:)``), kept on disk.
+    public private(set) var loss = Loss() {
+        didSet { saveLoss() }
+    }
 
     /// Opens (creating when needed) the spool in `directory`, mode 0700.
     public init(directory: String, maxEntries: Int = 1000, maxBytes: Int = 64 << 20) throws(SpoolError) {
@@ -58,6 +77,7 @@ public final class ReportSpool {
         for path in [directory, directory + "/corrupt"] where mkdir(path, 0o700) != 0 && errno != EEXIST {
             throw .io(errno: errno, path: path)
         }
+        if let bytes = DurableFile.read(lossPath, limit: 4096), let saved = Loss(encoded: bytes) { loss = saved }
     }
 
     /// Stores a report under its sequence number, then enforces the bound by dropping the oldest.
@@ -83,15 +103,20 @@ public final class ReportSpool {
     /// in ``loss``; entries that cannot be read right now (an I/O error, too many open files) are skipped
     /// and tried again next time, never discarded.
     public func pending() -> [Entry] {
-        sequences().compactMap(entry)
+        sequences().compactMap(read)
     }
 
     /// The oldest pending report, reading no more files than needed to find it.
     public func oldest() -> Entry? {
-        sequences().lazy.compactMap(entry).first
+        sequences().lazy.compactMap(read).first
     }
 
-    private func entry(_ sequence: UInt64) -> Entry? {
+    /// The pending report numbered `sequence`, if the spool holds it.
+    public func entry(at sequence: UInt64) -> Entry? {
+        Self.size(path(sequence)) > 0 ? read(sequence) : nil
+    }
+
+    private func read(_ sequence: UInt64) -> Entry? {
         let path = self.path(sequence)
         guard let record = DurableFile.read(path, limit: 1 << 30) else { return nil }
         guard let body = Self.body(of: record) else {
@@ -108,8 +133,35 @@ public final class ReportSpool {
 
     /// Returns the losses to report, and forgets them.
     public func takeLoss() -> Loss {
-        defer { loss = Loss() }
-        return loss
+        let taken = loss
+        forget(taken)
+        return taken
+    }
+
+    /// Forgets losses once a spooled report carries them; what was lost since (`loss` minus `reported`)
+    /// stays. Drops go oldest first, so what stays lies after `reported`'s sequences.
+    public func forget(_ reported: Loss) {
+        var rest = loss
+        rest.droppedReports = max(0, rest.droppedReports - reported.droppedReports)
+        rest.corruptEntries = max(0, rest.corruptEntries - reported.corruptEntries)
+        if rest.droppedReports == 0 {
+            rest.firstSequence = nil
+            rest.lastSequence = nil
+        } else if let last = reported.lastSequence, let first = rest.firstSequence, first <= last {
+            rest.firstSequence = last + 1
+        }
+        loss = rest
+    }
+
+    private var lossPath: String { directory + "/loss" }
+
+    /// Best effort: a loss that cannot be written is still reported by this process.
+    private func saveLoss() {
+        if loss.isEmpty {
+            unlink(lossPath)
+        } else {
+            try? DurableFile.write(loss.encoded, to: lossPath)
+        }
     }
 
     // MARK: - Files

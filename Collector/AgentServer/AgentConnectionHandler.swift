@@ -64,7 +64,7 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
         let logger = self.logger
         let seconds = server.settings.handshakeTimeoutSeconds
         deadline = context.eventLoop.scheduleTask(in: .seconds(Int64(seconds))) {
-            logger.info("closing \(peer): no \(what) within \(seconds) s")
+            logger.info("closing a connection: too slow", metadata: ["peer.address": "\(peer)", "waited.for": "\(what)", "timeout.seconds": "\(seconds)"])
             channel.close(promise: nil)
         }
     }
@@ -79,7 +79,7 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
             phase = .awaitingFirstMessage(certificateFingerprint: fingerprint)
             armDeadline(context: context, what: "first message")
         } else if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
-            logger.info("closing \(peer): nothing received for \(server.settings.idleTimeoutSeconds) s")
+            logger.info("closing an idle connection", metadata: ["peer.address": "\(peer)", "timeout.seconds": "\(server.settings.idleTimeoutSeconds)"])
             context.close(promise: nil)
         } else {
             context.fireUserInboundEventTriggered(event)
@@ -105,7 +105,7 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
         case (.session(let agentID), .report(let report)):
             server.lastSeen.touch(agentID)
             guard server.quota.withLockedValue({ $0.allow(agentID, now: Date()) }) else {
-                logger.warning("agent \(agentID) is over its quota of \(server.settings.reportsPerMinute) reports a minute")
+                logger.warning("agent over its report quota", metadata: ["agent.id": "\(agentID)", "quota.perMinute": "\(server.settings.reportsPerMinute)"])
                 refuse(context: context, code: "RATE_LIMITED", message: "too many reports; try again later")
                 return
             }
@@ -121,13 +121,13 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         switch error {
         case let error as ProtocolError:
-            logger.warning("refusing \(peer): \(error)")
+            logger.warning("refusing a peer: protocol error", metadata: ["peer.address": "\(peer)", "error.code": "\(error.code)", "error": "\(error)"])
             refuse(context: context, code: error.code, message: error.description)
         case let error as NIOSSLError:
-            logger.warning("TLS with \(peer) failed: \(error)")
+            logger.warning("TLS failed", metadata: ["peer.address": "\(peer)", "error": "\(error)"])
             context.close(promise: nil)
         default:
-            logger.info("connection with \(peer) ended: \(error)")
+            logger.info("connection ended", metadata: ["peer.address": "\(peer)", "error": "\(error)"])
             context.close(promise: nil)
         }
     }
@@ -149,13 +149,13 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
         guard case .opening = phase else { return }
         switch result {
         case .failure(let error):
-            logger.error("cannot open a session for \(peer): \(error)")
+            logger.error("cannot open a session", metadata: ["peer.address": "\(peer)", "error": "\(error)"])
             refuse(context: context, code: "UNAVAILABLE", message: "the collector cannot serve this agent now")
         case .success(.none):
-            logger.warning("\(peer) presented a certificate of the collector's CA that belongs to no agent")
+            logger.warning("a certificate of the collector's CA that belongs to no agent", metadata: ["peer.address": "\(peer)"])
             refuse(context: context, code: "IDENTITY_INVALID", message: "this certificate belongs to no enrolled agent")
         case .success(.some(let session)) where session.revoked:
-            logger.notice("refusing revoked agent \(session.uuid) from \(peer)")
+            logger.notice("refusing a revoked agent", metadata: ["agent.id": "\(session.uuid)", "peer.address": "\(peer)"])
             refuse(context: context, code: "AGENT_REVOKED", message: "this agent was revoked")
         case .success(.some(let session)):
             phase = .session(agentID: session.uuid)
@@ -163,11 +163,12 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
                 previous.close(promise: nil)
             }
             server.lastSeen.touch(session.uuid)
-            logger.info("agent \(session.uuid) connected from \(peer)")
+            logger.info("agent connected", metadata: ["agent.id": "\(session.uuid)", "peer.address": "\(peer)"])
             let settings = server.settings
             context.writeAndFlush(wrapOutboundOut(.welcome(Welcome(
                 base: session.base, heartbeatSeconds: settings.heartbeatSeconds,
-                reportIntervalSeconds: settings.reportIntervalSeconds, policy: settings.policy))), promise: nil)
+                reportIntervalSeconds: settings.reportIntervalSeconds, policy: settings.policy,
+                lastSequence: session.lastSequence, lastReportID: session.lastReportID, time: Date()))), promise: nil)
         }
     }
 
@@ -182,11 +183,11 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
             let (handler, context) = bound.value
             let answer: WireMessage
             if let enrolled {
-                handler.logger.notice("enrolled agent \(enrolled.agentID) from \(address)")
+                handler.logger.notice("agent enrolled", metadata: ["agent.id": "\(enrolled.agentID)", "peer.address": "\(address)"])
                 answer = .enrolled(enrolled)
             } else {
                 // The same refusal whatever the reason; the reason is in the audit log.
-                handler.logger.warning("enrollment from \(address) refused")
+                handler.logger.warning("enrollment refused", metadata: ["peer.address": "\(address)"])
                 let refused = EnrollmentService.Refused()
                 answer = .error(ErrorMessage(code: refused.code, message: refused.description))
             }
@@ -204,23 +205,29 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
         let ingest = server.ingest
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         server.threadPool.runIfActive(eventLoop: context.eventLoop) {
-            try ingest.handle(report, from: agentID, receivedAt: Date())
+            try ingest.answer(report, from: agentID, receivedAt: Date())
         }.whenComplete { result in
             let (handler, context) = bound.value
             handler.storing = false
+            let metadata: Logger.Metadata = ["agent.id": "\(agentID)", "report.id": "\(report.id)", "report.sequence": "\(report.sequence)"]
             switch result {
             case .success(let answer):
                 guard case .session = handler.phase else { return }
-                if case .error(let error) = answer {
-                    handler.logger.warning("report \(report.id) of agent \(agentID) refused: \(error.code) \(error.message)")
+                if case .error(let error) = answer.message {
+                    handler.logger.warning("report refused", metadata: metadata.merging(["error.code": "\(error.code)", "error": "\(error.message)"]) { $1 })
                     handler.refuse(context: context, code: error.code, message: error.message)
                     return
                 }
-                context.writeAndFlush(handler.wrapOutboundOut(answer), promise: nil)
+                if answer.stale {
+                    // Acknowledged without being stored: an agent that resumes as `welcome` says never sends one.
+                    handler.server.staleReports.withLockedValue { $0 += 1 }
+                    handler.logger.warning("stale report acknowledged and not stored", metadata: metadata)
+                }
+                context.writeAndFlush(handler.wrapOutboundOut(answer.message), promise: nil)
                 handler.storeNext(context: context, agentID: agentID)
             case .failure(let error):
                 // Not stored, so not acknowledged: the agent keeps the report and sends it again.
-                handler.logger.error("report \(report.id) of agent \(agentID) not stored: \(error)")
+                handler.logger.error("report not stored", metadata: metadata.merging(["error": "\(error)"]) { $1 })
                 handler.refuse(context: context, code: "UNAVAILABLE", message: "the collector could not store the report; it will be taken again")
             }
         }

@@ -36,6 +36,9 @@ public final class AgentServer: Sendable {
     let gate: ConnectionGate
     let lastSeen = LastSeen()
     let quota: NIOLockedValueBox<RateLimiter>
+    /// Reports acknowledged without being stored because their sequence was not above the newest
+    /// stored (each is also a `stale` row in the report table and a warning in the log).
+    public let staleReports = NIOLockedValueBox(0)
     private let running = NIOLockedValueBox<(channel: (any Channel)?, sweep: RepeatedTask?)>((nil, nil))
 
     public init(settings: AgentServerSettings, store: CollectorStore, enrollment: EnrollmentService, tls: TLSConfiguration,
@@ -63,8 +66,8 @@ public final class AgentServer: Sendable {
             .childChannelOption(.socketOption(.so_keepalive), value: 1)
             .childChannelInitializer { [self] channel in
                 guard gate.enter() else {
-                    logger.warning("connection refused: the cap of \(settings.maxConnections) connections is reached",
-                                   metadata: ["peer": "\(channel.remoteAddress.map { "\($0)" } ?? "?")"])
+                    logger.warning("connection refused: the connection cap is reached",
+                                   metadata: ["peer.address": "\(channel.remoteAddress.map { "\($0)" } ?? "?")", "cap": "\(settings.maxConnections)"])
                     return channel.close()
                 }
                 channel.closeFuture.whenComplete { [gate] _ in gate.leave() }
@@ -100,7 +103,7 @@ public final class AgentServer: Sendable {
         do {
             try await threadPool.runIfActive { try self.store.recordLastSeen(self.lastSeen.drain()) }
         } catch {
-            logger.error("could not write last-seen times at shutdown: \(error)")
+            logger.error("could not write last-seen times at shutdown", metadata: ["error": "\(error)"])
         }
     }
 
@@ -110,11 +113,11 @@ public final class AgentServer: Sendable {
             try store.recordLastSeen(lastSeen.drain())
             let revoked = try store.revokedAgentUUIDs()
             for agentID in connected.agentIDs where revoked.contains(agentID) {
-                logger.notice("closing the connection of revoked agent \(agentID)")
+                logger.notice("closing the connection of a revoked agent", metadata: ["agent.id": "\(agentID)"])
                 connected.close(agentID, sending: .error(ErrorMessage(code: "AGENT_REVOKED", message: "this agent was revoked")))
             }
         } catch {
-            logger.error("agent sweep failed: \(error)")
+            logger.error("agent sweep failed", metadata: ["error": "\(error)"])
         }
     }
 }

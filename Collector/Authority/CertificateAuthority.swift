@@ -31,7 +31,7 @@ public struct CertificateAuthority: Sendable {
         let publicKey = Certificate.PublicKey(key.publicKey)
         let certificate = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: publicKey,
-            notValidBefore: now - 300, notValidAfter: now + 10 * 365 * 86400, issuer: name, subject: name,
+            notValidBefore: now - Self.backdating, notValidAfter: now + 10 * 365 * 86400, issuer: name, subject: name,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
                 Critical(KeyUsage(keyCertSign: true, cRLSign: true))
@@ -69,6 +69,10 @@ public struct CertificateAuthority: Sendable {
         return Hex.certificateFingerprint(der: serializer.serializedBytes)
     }
 
+    /// Certificates this CA issues are valid from a day before they are issued, so that a machine whose
+    /// clock is hours behind still accepts (and is accepted with) a certificate issued just now.
+    public static let backdating: Double = 86400
+
     /// The collector's TLS server certificate for the given names and addresses, valid one year.
     public func issueServerCertificate(hostnames: [String], addresses: [String], now: Date = Date())
         throws -> (certificate: Certificate, privateKey: Certificate.PrivateKey) {
@@ -81,7 +85,7 @@ public struct CertificateAuthority: Sendable {
         let publicKey = Certificate.PublicKey(key.publicKey)
         let certificate = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: publicKey,
-            notValidBefore: now - 300, notValidAfter: now + 365 * 86400, issuer: self.certificate.subject,
+            notValidBefore: now - Self.backdating, notValidAfter: now + 365 * 86400, issuer: self.certificate.subject,
             subject: try DistinguishedName {
                 OrganizationName("Deskside")
                 CommonName(hostnames.first ?? addresses.first ?? "deskside-collector")
@@ -108,7 +112,7 @@ public struct CertificateAuthority: Sendable {
         }
         return try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: request.publicKey,
-            notValidBefore: now - 300, notValidAfter: now + Double(validDays) * 86400, issuer: certificate.subject,
+            notValidBefore: now - Self.backdating, notValidAfter: now + Double(validDays) * 86400, issuer: certificate.subject,
             subject: try DistinguishedName {
                 OrganizationName("Deskside agents")
                 CommonName(agentID)

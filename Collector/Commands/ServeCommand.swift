@@ -13,6 +13,7 @@ import DesksideDesk
 import DesksideEnrollment
 import DesksideHTTP
 import DesksideHelpdesk
+import DesksideLogging
 import DesksideTransport
 import DesksideFiles
 import Hummingbird
@@ -73,7 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
             privateKeyPEM: try Self.read(home.serverKeyPath), caPEM: Array(caPEM.utf8))
 
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = LineLogHandler.standardError(label: label)
             handler.logLevel = .info
             return handler
         }
@@ -161,7 +162,7 @@ struct TicketClock: Service {
                                                              "escalated": "\(result.tickets.escalated)", "closed": "\(result.tickets.closed)"])
                 }
             } catch {
-                logger.error("ticket clock failed: \(error)")
+                logger.error("ticket clock failed", metadata: ["error": "\(error)"])
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
         }

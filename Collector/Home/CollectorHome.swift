@@ -42,8 +42,9 @@ public struct CollectorHome: Sendable {
         public var description: String
     }
 
-    /// Opens `directory`, creating what is missing. `serverNames` and `serverAddresses` go into the
-    /// server certificate when it is first made.
+    /// Opens `directory`: an empty one gets a new CA, database and first secrets; an existing one must
+    /// have its CA (a missing or damaged CA file is an error, never a new CA). The server certificate,
+    /// for `serverNames` and `serverAddresses`, is made when missing and renewed when it nears expiry.
     public static func open(directory: String, serverNames: [String] = ["localhost"], serverAddresses: [String] = ["127.0.0.1", "::1"],
                             helpdesk: HelpdeskSettings = HelpdeskSettings(), now: Date = Date()) throws -> CollectorHome {
         // Parents as `mkdir -p` makes them; the data directory and its folders owner-only.
@@ -52,32 +53,63 @@ public struct CollectorHome: Sendable {
         } catch {
             throw HomeError(description: "\(error)")
         }
-        let store = try CollectorStore(path: directory + "/deskside.sqlite", helpdesk: helpdesk)
         let caPath = directory + "/ca/ca.pem"
         let caKeyPath = directory + "/ca/ca-key.pem"
+        // A new CA only for an empty data directory: one made beside an existing database would orphan
+        // every enrolled agent (their certificates come from the old one) without a word.
+        let fresh = ![directory + "/deskside.sqlite", caPath, caKeyPath].contains { FileManager.default.fileExists(atPath: $0) }
         let authority: CertificateAuthority
-        var created = false
-        if let certificate = try? String(contentsOfFile: caPath, encoding: .utf8), let key = try? String(contentsOfFile: caKeyPath, encoding: .utf8) {
-            authority = try CertificateAuthority(certificatePEM: certificate, privateKeyPEM: key)
-        } else {
+        if fresh {
             authority = try CertificateAuthority.create(now: now)
             try write(try authority.privateKeyPEM(), to: caKeyPath, mode: 0o600)
             try write(try authority.certificatePEM(), to: caPath, mode: 0o644)
-            created = true
+        } else {
+            authority = try loadAuthority(certificatePath: caPath, keyPath: caKeyPath)
         }
-        let home = CollectorHome(directory: directory, store: store, authority: authority, created: created)
-        if !FileManager.default.fileExists(atPath: home.serverCertificatePath) || !FileManager.default.fileExists(atPath: home.serverKeyPath) {
-            let server = try authority.issueServerCertificate(hostnames: serverNames, addresses: serverAddresses, now: now)
-            try write(try server.privateKey.serializeAsPEM().pemString, to: home.serverKeyPath, mode: 0o600)
-            try write(try server.certificate.serializeAsPEM().pemString, to: home.serverCertificatePath, mode: 0o644)
-        }
-        if created {
+        let store = try CollectorStore(path: directory + "/deskside.sqlite", helpdesk: helpdesk)
+        let home = CollectorHome(directory: directory, store: store, authority: authority, created: fresh)
+        try home.renewServerCertificateIfDue(serverNames: serverNames, serverAddresses: serverAddresses, now: now)
+        if fresh {
             let enrollment = try store.createEnrollmentToken(name: "first start", reusable: true, expiresAt: nil, now: now)
             try write(enrollment.secret + "\n", to: home.enrollmentTokenPath, mode: 0o600)
             let admin = try store.createAPIToken(name: "first admin", role: "admin", now: now)
             try write(admin.secret + "\n", to: home.adminTokenPath, mode: 0o600)
         }
         return home
+    }
+
+    /// The CA of an existing data directory, or an error that says what is wrong and what to do.
+    static func loadAuthority(certificatePath: String, keyPath: String) throws -> CertificateAuthority {
+        let advice = "restore the data directory's ca/ folder from a backup; a new CA is made only in an empty data directory, since it would orphan every enrolled agent"
+        var texts: [String] = []
+        for path in [certificatePath, keyPath] {
+            guard let bytes = DurableFile.read(path, limit: 1 << 20) else {
+                throw HomeError(description: "the collector's CA file \(path) is missing or unreadable: \(advice)")
+            }
+            texts.append(String(decoding: bytes, as: UTF8.self))
+        }
+        do {
+            return try CertificateAuthority(certificatePEM: texts[0], privateKeyPEM: texts[1])
+        } catch {
+            throw HomeError(description: "the collector's CA in \(certificatePath) and \(keyPath) is damaged (\(error)): \(advice)")
+        }
+    }
+
+    /// Days before its expiry when the server certificate is renewed at start.
+    public static let serverRenewalDays = 30
+
+    /// Issues a new server certificate (new key, the given names) when there is none, when it was not
+    /// issued by this CA, or when it expires within ``serverRenewalDays`` days. Agents check only the CA
+    /// and the name, so they accept the new one at their next connection.
+    func renewServerCertificateIfDue(serverNames: [String], serverAddresses: [String], now: Date) throws {
+        if let pem = DurableFile.read(serverCertificatePath, limit: 1 << 20), DurableFile.read(serverKeyPath, limit: 1 << 20) != nil,
+           let current = try? Certificate(pemEncoded: String(decoding: pem, as: UTF8.self)), authority.issued(current),
+           current.notValidAfter.timeIntervalSince(now) > Double(Self.serverRenewalDays) * 86400 {
+            return
+        }
+        let server = try authority.issueServerCertificate(hostnames: serverNames, addresses: serverAddresses, now: now)
+        try Self.write(try server.privateKey.serializeAsPEM().pemString, to: serverKeyPath, mode: 0o600)
+        try Self.write(try server.certificate.serializeAsPEM().pemString, to: serverCertificatePath, mode: 0o644)
     }
 
     /// Writes a secret to an owner-only file under `DIR/secrets`.

@@ -21,53 +21,65 @@ public struct ReportIngest: Sendable {
 
     /// The message to send back for `report` from the agent `agentUUID`.
     public func handle(_ report: Report, from agentUUID: String, receivedAt: Date) throws -> WireMessage {
+        try answer(report, from: agentUUID, receivedAt: receivedAt).message
+    }
+
+    /// The answer to a report, and whether it was acknowledged without being stored because an
+    /// older sequence than the newest stored (which an agent that resumes as `welcome` says never sends).
+    public struct Answer: Sendable, Equatable {
+        public var message: WireMessage
+        public var stale = false
+    }
+
+    /// ``handle(_:from:receivedAt:)`` with the stale mark, for the agent server to log and count.
+    public func answer(_ report: Report, from agentUUID: String, receivedAt: Date) throws -> Answer {
         do {
             return try store(report, from: agentUUID, receivedAt: receivedAt)
         } catch CollectorStore.StoreError.unknownAgent, CollectorStore.StoreError.revokedAgent {
-            return .error(ErrorMessage(code: "AGENT_REVOKED", message: "this agent is not enrolled"))
+            return Answer(message: .error(ErrorMessage(code: "AGENT_REVOKED", message: "this agent is not enrolled")))
         } catch CollectorStore.StoreError.sequenceOutOfRange {
-            return refusal("sequence number out of range")
+            return Answer(message: refusal("sequence number out of range"))
         } catch CollectorStore.StoreError.hashMismatch {
-            return refusal("the report's hash does not match its inventory")
+            return Answer(message: refusal("the report's hash does not match its inventory"))
         }
     }
 
-    private func store(_ report: Report, from agentUUID: String, receivedAt: Date) throws -> WireMessage {
+    private func store(_ report: Report, from agentUUID: String, receivedAt: Date) throws -> Answer {
         switch report.kind {
         case .full:
             // The store hashes the inventory while it prepares its rows, and checks the hash there.
-            guard let inventory = report.inventory else { return refusal("a full report carries no inventory") }
+            guard let inventory = report.inventory else { return Answer(message: refusal("a full report carries no inventory")) }
             return answer(try store.record(agentUUID: agentUUID, reportID: report.id, sequence: report.sequence, kind: .full,
                                            inventory: inventory, expectedHash: report.hash, faults: report.faults, gap: report.gap,
                                            receivedAt: receivedAt), report)
         case .heartbeat:
-            guard let base = report.base, report.hash == base else { return refusal("a heartbeat must not change the inventory") }
+            guard let base = report.base, report.hash == base else { return Answer(message: refusal("a heartbeat must not change the inventory")) }
             return answer(try store.recordHeartbeat(agentUUID: agentUUID, reportID: report.id, sequence: report.sequence, base: base,
                                                     faults: report.faults, gap: report.gap, collectedAt: report.collectedAt,
                                                     receivedAt: receivedAt), report)
         case .delta:
             guard let delta = report.delta, delta.base == report.base, delta.target == report.hash else {
-                return refusal("a delta report carries no delta, or one for other hashes")
+                return Answer(message: refusal("a delta report carries no delta, or one for other hashes"))
             }
             switch try store.recordDelta(agentUUID: agentUUID, reportID: report.id, sequence: report.sequence, delta: delta,
                                          faults: report.faults, gap: report.gap, receivedAt: receivedAt) {
             case .recorded(let outcome):
                 return answer(outcome, report)
             case .mismatch:
-                return .needFullReport(NeedFullReport(id: report.id, reason: "the delta does not lead to its target from the stored inventory"))
+                return Answer(message: .needFullReport(NeedFullReport(id: report.id, reason: "the delta does not lead to its target from the stored inventory")))
             }
         }
     }
 
-    private func answer(_ outcome: CollectorStore.ReportOutcome, _ report: Report) -> WireMessage {
+    private func answer(_ outcome: CollectorStore.ReportOutcome, _ report: Report) -> Answer {
         switch outcome {
         case .stored:
-            return .ack(Ack(id: report.id, sequence: report.sequence, duplicate: false))
+            return Answer(message: .ack(Ack(id: report.id, sequence: report.sequence, duplicate: false)))
         case .duplicate, .stale:
             // Nothing written: acknowledged so that the agent drops it from its spool.
-            return .ack(Ack(id: report.id, sequence: report.sequence, duplicate: true))
+            return Answer(message: .ack(Ack(id: report.id, sequence: report.sequence, duplicate: true)), stale: outcome == .stale)
         case .baseMoved:
-            return .needFullReport(NeedFullReport(id: report.id, reason: "the collector holds another base"))
+            return Answer(message: .needFullReport(NeedFullReport(id: report.id, reason: "the collector holds another base")))
         }
     }
 

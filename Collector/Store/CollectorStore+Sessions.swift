@@ -12,15 +12,22 @@ extension CollectorStore {
         public var revoked: Bool
         /// The hash of the inventory stored for this agent, the base its next delta must build on.
         public var base: String?
+        /// The newest report stored for this agent: its sequence and id (told to the agent in `welcome`).
+        public var lastSequence: UInt64?
+        public var lastReportID: String?
     }
 
     /// The agent holding the certificate with this fingerprint (`SHA256:` + hex). An agent's identity
     /// is its certificate, never a name it reports.
     public func agentSession(certificateFingerprint: String) throws -> AgentSession? {
         try pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT uuid, revokedAt, baseHash FROM agent WHERE certificateFingerprint = ?",
-                                             arguments: [certificateFingerprint]) else { return nil }
-            return AgentSession(uuid: row["uuid"], revoked: (row["revokedAt"] as String?) != nil, base: row["baseHash"])
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT agent.uuid, agent.revokedAt, agent.baseHash, agent.lastSequence, report.id AS reportId FROM agent
+                LEFT JOIN report ON report.agentId = agent.id AND report.sequence = agent.lastSequence AND report.outcome = 'stored'
+                WHERE agent.certificateFingerprint = ?
+                """, arguments: [certificateFingerprint]) else { return nil }
+            return AgentSession(uuid: row["uuid"], revoked: (row["revokedAt"] as String?) != nil, base: row["baseHash"],
+                                lastSequence: (row["lastSequence"] as Int64?).map { UInt64(max(0, $0)) }, lastReportID: row["reportId"])
         }
     }
 

@@ -13,15 +13,20 @@ public struct Hello: Codable, Sendable, Equatable {
     public var acknowledgedBase: String?
     /// Highest sequence number the collector acknowledged.
     public var acknowledgedSequence: UInt64?
+    /// The agent's clock when it sent `hello`: the collector compares it with its own.
+    public var time: Date?
 
-    public init(agentVersion: String, acknowledgedBase: String? = nil, acknowledgedSequence: UInt64? = nil) {
+    public init(agentVersion: String, acknowledgedBase: String? = nil, acknowledgedSequence: UInt64? = nil, time: Date? = nil) {
         self.agentVersion = agentVersion
         self.acknowledgedBase = acknowledgedBase
         self.acknowledgedSequence = acknowledgedSequence
+        self.time = time
     }
 }
 
-/// Collector to agent, in answer to `hello`: timing, the fault policy, and the base the collector holds.
+/// Collector to agent, in answer to `hello`: timing, the fault policy, and what the collector holds
+/// (the base, and the newest report it stored), so that an agent whose acknowledgement was lost, or
+/// whose state was rolled back or lost, resumes where the collector is.
 public struct Welcome: Codable, Sendable, Equatable {
     /// Hash of the inventory the collector holds for this agent; `nil` when it holds none (a full
     /// report is due).
@@ -29,12 +34,21 @@ public struct Welcome: Codable, Sendable, Equatable {
     public var heartbeatSeconds: Int
     public var reportIntervalSeconds: Int
     public var policy: FaultPolicy
+    /// The highest sequence number the collector stored for this agent, and that report's id.
+    public var lastSequence: UInt64?
+    public var lastReportID: String?
+    /// The collector's clock when it sent `welcome`.
+    public var time: Date?
 
-    public init(base: String?, heartbeatSeconds: Int, reportIntervalSeconds: Int, policy: FaultPolicy) {
+    public init(base: String?, heartbeatSeconds: Int, reportIntervalSeconds: Int, policy: FaultPolicy,
+                lastSequence: UInt64? = nil, lastReportID: String? = nil, time: Date? = nil) {
         self.base = base
         self.heartbeatSeconds = heartbeatSeconds
         self.reportIntervalSeconds = reportIntervalSeconds
         self.policy = policy
+        self.lastSequence = lastSequence
+        self.lastReportID = lastReportID
+        self.time = time
     }
 }
 

@@ -51,6 +51,21 @@ import Testing
         await harness.stop()
     }
 
+    /// SECURITY-TESTS 48: a report id with CR/LF in it (JSON strings may hold them) is logged on one
+    /// line, escaped; nobody can forge a line of the collector's log.
+    @Test func agentSuppliedValuesCannotForgeALogLine() async throws {
+        let harness = try await ServerHarness()
+        let (client, _) = try await Self.session(harness)
+        let forged = "r1\r\n2026-12-06T00:00:00Z notice test: agent enrolled agent.id=forged"
+        client.send(.report(Report(id: forged, sequence: 1, kind: .full, base: nil, hash: "x", collectedAt: Date(), faults: [])))
+        #expect(await client.waitForClose())
+        let lines = harness.log.all
+        let refused = try #require(lines.first { $0.contains("report refused") }, "\(lines)")
+        #expect(refused.contains(#"report.id="r1\r\n2026-12-06T00:00:00Z notice test: agent enrolled agent.id=forged""#))
+        #expect(lines.allSatisfy { $0.filter(\.isNewline).count == 1 && $0.hasSuffix("\n") }, "\(lines)")
+        await harness.stop()
+    }
+
     @Test func aLengthPrefixThatLiesIsRefusedBeforeTheBodyArrives() async throws {
         let harness = try await ServerHarness()
         let client = try await harness.connect(tls: harness.clientTLS())
@@ -104,7 +119,7 @@ import Testing
             #expect(await client.waitForClose(), "\(name)")
             #expect(client.messages.isEmpty, "\(name): nothing is answered")
         }
-        #expect(harness.log.all.filter { $0.contains("TLS with") && $0.contains("failed") }.count >= 3, "the collector logs why: \(harness.log.all)")
+        #expect(harness.log.all.filter { $0.contains("TLS failed") && $0.contains("peer.address=") }.count >= 3, "the collector logs why: \(harness.log.all)")
         await harness.stop()
     }
 
@@ -159,7 +174,7 @@ import Testing
         agent.send(Self.hello())
         for _ in 0..<100 { idle.append(try await harness.connect(tls: nil)) }
         for client in idle { #expect(await client.waitForClose(seconds: 60)) }
-        #expect(harness.log.contains("no TLS handshake within 3 s"))
+        #expect(harness.log.contains("too slow peer.address=") && harness.log.contains("timeout.seconds=3 waited.for=\"TLS handshake\""))
         // The flood is gone; the agent had its welcome and is still served.
         agent.send(.ping(Ping()))
         let answers = await agent.messages(count: 2)
@@ -177,7 +192,7 @@ import Testing
         #expect(harness.server.openConnections == 5)
         let refused = try await harness.connect(tls: nil)
         #expect(await refused.waitForClose(seconds: 60), "closed at once, not at the 120 s handshake timeout")
-        #expect(harness.log.contains("cap of 5 connections"))
+        #expect(harness.log.contains("the connection cap is reached cap=5"))
         // Once the held ones go, an agent gets in.
         for client in held { client.close() }
         for _ in 0..<500 where harness.server.openConnections > 0 { try await Task.sleep(for: .milliseconds(20)) }

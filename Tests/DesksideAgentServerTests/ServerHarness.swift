@@ -3,6 +3,7 @@ import DesksideAgentServer
 import DesksideAuthority
 import DesksideCollectorHome
 import DesksideEnrollment
+import DesksideLogging
 import DesksideProtocol
 import DesksideTestSupport
 import DesksideTransport
@@ -212,7 +213,10 @@ struct CapturingLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// The collector's own line format, so that tests see what an operator would.
     func log(event: LogEvent) {
-        log.append("\(event.level) \(event.message)")
+        var metadata = self.metadata
+        metadata.merge(event.metadata ?? [:]) { $1 }
+        log.append(LineLogHandler.line(time: Date(), level: event.level, label: "test", message: "\(event.message)", metadata: metadata))
     }
 }

@@ -40,6 +40,45 @@ import X509
         #expect(try Self.mode(second.serverCertificatePath) == 0o644)
     }
 
+    /// SECURITY-TESTS 46: a CA file missing or damaged in a data directory that had one stops the
+    /// collector with a clear error; a new CA (which would orphan every enrolled agent) is never made.
+    @Test func aMissingOrDamagedCAIsRefusedNotReplaced() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = try CollectorHome.open(directory: directory)
+        let key = directory + "/ca/ca-key.pem"
+        try FileManager.default.moveItem(atPath: key, toPath: key + ".away")
+        #expect { _ = try CollectorHome.open(directory: directory) } throws: { error in
+            "\(error)".contains("ca-key.pem is missing") && "\(error)".contains("restore")
+        }
+        #expect(!FileManager.default.fileExists(atPath: key), "no new CA key was made")
+        try Data("-----BEGIN EC PRIVATE KEY-----\ngarbage\n-----END EC PRIVATE KEY-----\n".utf8).write(to: URL(fileURLWithPath: key))
+        #expect { _ = try CollectorHome.open(directory: directory) } throws: { "\($0)".contains("is damaged") }
+        try FileManager.default.removeItem(atPath: key)
+        try FileManager.default.moveItem(atPath: key + ".away", toPath: key)
+        #expect(try CollectorHome.open(directory: directory).authority.fingerprint == first.authority.fingerprint)
+    }
+
+    /// The server certificate is renewed at start within 30 days of its expiry (new key, same CA), and
+    /// kept otherwise; everything the CA issues is valid from a day back, for clocks that lag.
+    @Test func theServerCertificateIsRenewedNearItsExpiry() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let start = Date()
+        let home = try CollectorHome.open(directory: directory, now: start)
+        func server() throws -> Certificate { try Certificate(pemEncoded: try String(contentsOfFile: home.serverCertificatePath, encoding: .utf8)) }
+        let original = try server()
+        #expect(original.notValidBefore <= start.addingTimeInterval(-86_000))
+        _ = try CollectorHome.open(directory: directory, now: start.addingTimeInterval(300 * 86400))
+        #expect(try server() == original)
+        let later = start.addingTimeInterval(340 * 86400)
+        _ = try CollectorHome.open(directory: directory, now: later)
+        let renewed = try server()
+        #expect(renewed != original && renewed.publicKey != original.publicKey)
+        #expect(renewed.notValidAfter > later.addingTimeInterval(300 * 86400))
+        #expect(home.authority.issued(renewed))
+    }
+
     @Test func anUnwritableLocationIsAClearError() {
         #expect(throws: CollectorHome.HomeError.self) { _ = try CollectorHome.open(directory: "/proc/deskside-cannot-exist") }
     }

@@ -75,6 +75,45 @@ import Testing
         ])
     }
 
+    /// SECURITY-TESTS 42: the collector committed report 42 and stopped before its ack. `welcome`
+    /// names it; the agent finds it in its spool and takes it as acknowledged: no full report.
+    @Test func aReportStoredBeforeALostAckIsAcknowledgedAtTheNextWelcome() {
+        var machine = Self.machine()
+        _ = machine.handle(.start)
+        _ = machine.handle(.connected)
+        let welcome = Welcome(base: "base-2", heartbeatSeconds: 60, reportIntervalSeconds: 3600, policy: FaultPolicy(), lastSequence: 42, lastReportID: "r42")
+        #expect(machine.handle(.welcomed(welcome, spooledAtLastSequence: .init(sequence: 42, id: "r42", hash: "base-2"))) == [
+            .applyPolicy(FaultPolicy(), heartbeatSeconds: 60, reportIntervalSeconds: 3600), .acknowledge(through: 42, base: "base-2"), .sendOldestPending,
+        ])
+        #expect(machine.acknowledgedSequence == 42 && machine.acknowledgedBase == "base-2")
+    }
+
+    /// SECURITY-TESTS 41: the collector holds sequence 57 while this agent remembers 41 (its state was
+    /// restored from an old copy): the spooled 42 is another report, so numbering continues above 57
+    /// with a full report, and nothing is sent that the collector would take as old.
+    @Test func anAgentBehindTheCollectorResumesAboveItsSequence() {
+        var machine = Self.machine()
+        _ = machine.handle(.start)
+        _ = machine.handle(.connected)
+        let welcome = Welcome(base: "base-9", heartbeatSeconds: 60, reportIntervalSeconds: 3600, policy: FaultPolicy(), lastSequence: 57, lastReportID: "r57")
+        #expect(machine.handle(.welcomed(welcome, spooledAtLastSequence: .init(sequence: 57, id: "other", hash: "x"))) == [
+            .applyPolicy(FaultPolicy(), heartbeatSeconds: 60, reportIntervalSeconds: 3600), .resumeAfter(sequence: 57),
+            .queueFullReport(reason: "the collector holds report 57, newer than this agent's state"), .sendOldestPending,
+        ])
+        #expect(machine.acknowledgedSequence == 57 && machine.acknowledgedBase == "base-9")
+        // State lost altogether: no sequence, no spool.
+        var fresh = AgentSessionStateMachine(agentVersion: "0.1.0")
+        _ = fresh.handle(.start)
+        _ = fresh.handle(.connected)
+        #expect(fresh.handle(.received(.welcome(welcome))).contains(.resumeAfter(sequence: 57)))
+        // A collector that holds no more than the agent knows changes nothing.
+        var level = Self.machine()
+        _ = level.handle(.start)
+        _ = level.handle(.connected)
+        let same = Welcome(base: "base-1", heartbeatSeconds: 60, reportIntervalSeconds: 3600, policy: FaultPolicy(), lastSequence: 41, lastReportID: "r41")
+        #expect(level.handle(.received(.welcome(same))) == [.applyPolicy(FaultPolicy(), heartbeatSeconds: 60, reportIntervalSeconds: 3600), .sendOldestPending])
+    }
+
     @Test func needFullReportQueuesOne() {
         var machine = Self.awaitingAck()
         #expect(machine.handle(.received(.needFullReport(NeedFullReport(id: "r42", reason: "base mismatch")))) == [

@@ -41,6 +41,24 @@ import Testing
         #expect(small.takeLoss().droppedReports == 1)
     }
 
+    @Test func theGapSurvivesARestartUntilAReportCarriesIt() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let spool = try ReportSpool(directory: directory, maxEntries: 3)
+        for n in 1...5 { try spool.append(sequence: UInt64(n), body: Self.body(n)) }
+        // A restart before the next contact still knows what was dropped.
+        let reopened = try ReportSpool(directory: directory, maxEntries: 3)
+        let reported = reopened.loss
+        #expect(reported.droppedReports == 2 && reported.firstSequence == 1 && reported.lastSequence == 2)
+        // The report that carries the gap drops another entry: only that one is left to report.
+        try reopened.append(sequence: 6, body: Self.body(6))
+        reopened.forget(reported)
+        #expect(reopened.loss.droppedReports == 1 && reopened.loss.firstSequence == 3 && reopened.loss.lastSequence == 3)
+        #expect(try ReportSpool(directory: directory, maxEntries: 3).loss == reopened.loss)
+        _ = reopened.takeLoss()
+        #expect(try ReportSpool(directory: directory, maxEntries: 3).loss.isEmpty)
+    }
+
     @Test func damagedEntriesAreSetAsideAndCounted() throws {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -93,4 +93,44 @@ import Testing
         }
         try Self.checkConsistency(workspace, collector)
     }
+
+    /// SECURITY-TESTS 41: the agent's state directory put back from an old copy (a VM snapshot). Its
+    /// next reports reuse sequence numbers the collector already stored; before `welcome` carried the
+    /// collector's newest sequence they were acknowledged as stale and thrown away, so the disk that
+    /// filled up after the restore never reached the collector.
+    @Test func anAgentRestoredFromAnOldCopyStillDeliversWhatItSeesNext() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let collector = try RunningCollector(data: workspace.data)
+        defer { collector.stop() }
+        try AgentSessionTests.enroll(workspace, with: collector)
+        try FaultTicketTests.setHome(full: false, in: workspace)
+        try FaultTicketTests.runOnce(workspace)
+        let snapshot = workspace.directory + "/snapshot"
+        try Fixtures.run("/bin/cp", ["-a", workspace.state, snapshot])
+        for _ in 0..<3 {
+            try workspace.uninstallLastPackage()
+            try FaultTicketTests.runOnce(workspace)
+        }
+        try FileManager.default.removeItem(atPath: workspace.state)
+        try Fixtures.run("/bin/cp", ["-a", snapshot, workspace.state])
+        try FaultTicketTests.setHome(full: true, in: workspace)
+        try FaultTicketTests.runOnce(workspace)
+
+        let database = collector.data + "/deskside.sqlite"
+        #expect(try AgentSessionTests.sql(database, "SELECT count(*) FROM fault WHERE code = 'disk.space.low'") == "1")
+        #expect(try FaultTicketTests.diskTickets(collector).count == 1)
+        #expect(try AgentSessionTests.sql(database, "SELECT count(*) FROM report WHERE outcome = 'stale'") == "0")
+        // The agent numbers its reports above the collector's, and both agree on the base.
+        let session = try workspace.session()
+        #expect(session["acknowledgedSequence"] as? Int == Int(try AgentSessionTests.sql(database, "SELECT lastSequence FROM agent")))
+        #expect(try AgentSessionTests.sql(database, "SELECT baseHash FROM agent") == session["acknowledgedBase"] as? String)
+
+        // Lost altogether: the same again from an empty state directory (its identity kept).
+        for name in ["session.json", "inventory-latest.json"] { try? FileManager.default.removeItem(atPath: workspace.state + "/" + name) }
+        try FaultTicketTests.setHome(full: false, in: workspace)
+        try FaultTicketTests.runOnce(workspace)
+        #expect(try AgentSessionTests.sql(database, "SELECT count(*) FROM fault WHERE code = 'disk.space.low'") == "0")
+        #expect(try AgentSessionTests.sql(database, "SELECT count(*) FROM report WHERE outcome = 'stale'") == "0")
+    }
 }
