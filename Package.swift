@@ -243,7 +243,7 @@ let package = Package(
         .target(
             name: "DesksideAgentServer",
             dependencies: [
-                "DesksideTransport", "DesksideProtocol", "DesksideIngest", "DesksideEnrollment", "DesksideStore", "DesksideInventory",
+                "DesksideTransport", "DesksideProtocol", "DesksideIngest", "DesksideEnrollment", "DesksideStore", "DesksideInventory", "DesksideHelpdesk",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -382,7 +382,7 @@ let package = Package(
         .testTarget(
             name: "DesksideAgentServerTests",
             dependencies: [
-                "DesksideTestSupport", "DesksideAgentServer", "DesksideCollectorHome", "DesksideAuthority", "DesksideEnrollment", "DesksideLogging",
+                "DesksideTestSupport", "DesksideAgentServer", "DesksideCollectorHome", "DesksideAuthority", "DesksideEnrollment", "DesksideLogging", "DesksideStore",
                 "DesksideTransport", "DesksideProtocol", "DesksideCompression", "DesksideInventory", "DesksideProbes", "DesksideSession",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

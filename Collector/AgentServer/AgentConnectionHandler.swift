@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import DesksideEnrollment
+import DesksideHelpdesk
 import DesksideInventory
 import DesksideProtocol
 import DesksideStore
@@ -42,7 +43,13 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
     private var storing = false
     private var peer = "?"
 
-    init(server: AgentServer) { self.server = server }
+    /// The decoder's caps: small and plain until the handshake shows a certificate of the CA.
+    private let allowance: FrameAllowance
+
+    init(server: AgentServer, allowance: FrameAllowance) {
+        self.server = server
+        self.allowance = allowance
+    }
 
     private var logger: Logger { server.logger }
 
@@ -75,6 +82,9 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
             if let handler = try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self),
                let der = try? handler.peerCertificate?.toDERBytes() {
                 fingerprint = Hex.certificateFingerprint(der: der)
+                // The handshake checked it against the CA: the peer may now send full-size reports.
+                allowance.maxFrameLength = server.settings.maxFrameLength
+                allowance.compressionAllowed = true
             }
             phase = .awaitingFirstMessage(certificateFingerprint: fingerprint)
             armDeadline(context: context, what: "first message")
@@ -89,10 +99,10 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let message = unwrapInboundIn(data)
         switch (phase, message) {
-        case (.awaitingFirstMessage(.some(let fingerprint)), .hello):
+        case (.awaitingFirstMessage(.some(let fingerprint)), .hello(let hello)):
             deadline?.cancel()
             phase = .opening
-            open(context: context, fingerprint: fingerprint)
+            open(context: context, fingerprint: fingerprint, agentTime: hello.time)
         case (.awaitingFirstMessage(.none), .enroll(let request)):
             deadline?.cancel()
             phase = .enrolling
@@ -101,9 +111,11 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
             refuse(context: context, code: "CERTIFICATE_REQUIRED", message: "without a client certificate, only enrollment is possible")
         case (.session(let agentID), .ping):
             server.lastSeen.touch(agentID)
+            checkClone(context: context, agentID: agentID)
             context.writeAndFlush(wrapOutboundOut(.pong(Pong())), promise: nil)
         case (.session(let agentID), .report(let report)):
             server.lastSeen.touch(agentID)
+            checkClone(context: context, agentID: agentID)
             guard server.quota.withLockedValue({ $0.allow(agentID, now: Date()) }) else {
                 logger.warning("agent over its report quota", metadata: ["agent.id": "\(agentID)", "quota.perMinute": "\(server.settings.reportsPerMinute)"])
                 refuse(context: context, code: "RATE_LIMITED", message: "too many reports; try again later")
@@ -134,11 +146,18 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
 
     // MARK: - Steps
 
-    private func open(context: ChannelHandlerContext, fingerprint: String) {
+    private func open(context: ChannelHandlerContext, fingerprint: String, agentTime: Date?) {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let store = server.store
+        let tolerance = server.settings.clockSkewToleranceSeconds
         server.threadPool.runIfActive(eventLoop: context.eventLoop) {
-            try store.agentSession(certificateFingerprint: fingerprint)
+            let session = try store.agentSession(certificateFingerprint: fingerprint)
+            if let session, !session.revoked, let agentTime {
+                let now = Date()
+                let skew = SessionObservations.clockSkew(agentTime: agentTime, collectorTime: now, toleranceSeconds: tolerance)
+                try store.setCollectorFault(agentUUID: session.uuid, code: CollectorFault.clockSkewed, skew, at: now)
+            }
+            return session
         }.whenComplete { result in
             let (handler, context) = bound.value
             handler.opened(context: context, result: result)
@@ -158,10 +177,17 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
             logger.notice("refusing a revoked agent", metadata: ["agent.id": "\(session.uuid)", "peer.address": "\(peer)"])
             refuse(context: context, code: "AGENT_REVOKED", message: "this agent was revoked")
         case .success(.some(let session)):
-            phase = .session(agentID: session.uuid)
-            if let previous = server.connected.register(session.uuid, channel: context.channel) {
-                previous.close(promise: nil)
+            if let holder = server.connected.register(session.uuid, channel: context.channel) {
+                // Two live connections for one identity: refused, and a clone if the first speaks again.
+                let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
+                server.connected.contest(session.uuid, peer: address)
+                logger.warning("second connection for a connected agent refused", metadata: [
+                    "agent.id": "\(session.uuid)", "peer.address": "\(peer)", "connected.address": "\(holder.remoteAddress.map { "\($0)" } ?? "?")"])
+                refuse(context: context, code: "IDENTITY_IN_USE",
+                       message: "another machine is connected with this agent's certificate; if this machine is a copy of another, enroll it again")
+                return
             }
+            phase = .session(agentID: session.uuid)
             server.lastSeen.touch(session.uuid)
             logger.info("agent connected", metadata: ["agent.id": "\(session.uuid)", "peer.address": "\(peer)"])
             let settings = server.settings
@@ -194,6 +220,20 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
             handler.phase = .closing
             let channel = context.channel
             context.writeAndFlush(handler.wrapOutboundOut(answer)).whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    /// The registered connection spoke after a second one for its identity was refused: two machines
+    /// hold the key. The asset gets `agent.identity.cloned`; nothing of the second machine is stored.
+    private func checkClone(context: ChannelHandlerContext, agentID: String) {
+        guard let refused = server.connected.confirmClone(agentID, now: Date()) else { return }
+        let connected = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        let (store, logger) = (server.store, logger)
+        logger.error("two machines use one agent identity", metadata: ["agent.id": "\(agentID)", "peer.address": "\(connected)", "refused.address": "\(refused)"])
+        server.threadPool.runIfActive(eventLoop: context.eventLoop) {
+            try store.recordCollectorEvent(agentUUID: agentID, SessionObservations.clonedIdentity(connectedPeer: connected, refusedPeer: refused), at: Date())
+        }.whenFailure { error in
+            logger.error("could not record a cloned identity", metadata: ["agent.id": "\(agentID)", "error": "\(error)"])
         }
     }
 

@@ -75,9 +75,10 @@ public final class AgentServer: Sendable {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(NIOSSLServerHandler(context: tls))
                     try pipeline.addHandler(IdleStateHandler(readTimeout: .seconds(Int64(settings.idleTimeoutSeconds))))
-                    try pipeline.addHandler(ByteToMessageHandler(WireMessageDecoder(maxFrameLength: settings.maxFrameLength)))
+                    let allowance = FrameAllowance.unauthenticated()
+                    try pipeline.addHandler(ByteToMessageHandler(WireMessageDecoder(allowance: allowance)))
                     try pipeline.addHandler(MessageToByteHandler(WireMessageEncoder()))
-                    try pipeline.addHandler(AgentConnectionHandler(server: self))
+                    try pipeline.addHandler(AgentConnectionHandler(server: self, allowance: allowance))
                 }
             }
             .bind(host: settings.listen.host, port: settings.listen.port).get()

@@ -24,6 +24,9 @@ public struct AgentServerSettings: Sendable {
     /// The largest frame accepted, before decompression.
     public var maxFrameLength = 8 << 20
     public var policy = FaultPolicy()
+    /// An agent whose clock (in its `hello`) is further than this from the collector's gets the
+    /// `clock.skewed` fault; it still connects (certificates are valid from a day back).
+    public var clockSkewToleranceSeconds = 300
 
     public init() {}
 }

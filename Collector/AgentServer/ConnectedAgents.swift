@@ -1,11 +1,26 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import DesksideProtocol
 import NIOConcurrencyHelpers
 import NIOCore
 
 /// The agents connected right now, by id: what lets the collector reach an agent at once (tasks), and
-/// close the connection of one that is revoked. One connection per agent: a new one replaces the old.
+/// close the connection of one that is revoked. One live connection per agent: a second one for the
+/// same identity is refused while the first is open (two machines with one certificate would
+/// otherwise close each other's connections forever and interleave their reports).
+///
+/// A refused second connection only makes the identity *contested*: the first may be a connection
+/// that died without the collector noticing yet (a network change), which never speaks again and
+/// meets the idle timeout. When the first connection speaks after that, two machines hold the key.
 public final class ConnectedAgents: Sendable {
     private let channels = NIOLockedValueBox<[String: any Channel]>([:])
+    /// Agent id -> the address of the refused second connection, until the first one speaks.
+    private let contested = NIOLockedValueBox<[String: String]>([:])
+    /// Agent id -> when a clone was last confirmed, so that a clone retrying is reported once an hour.
+    private let confirmed = NIOLockedValueBox<[String: Date]>([:])
 
     public init() {}
 
@@ -13,12 +28,30 @@ public final class ConnectedAgents: Sendable {
 
     public func isConnected(_ agentID: String) -> Bool { channels.withLockedValue { $0[agentID] != nil } }
 
-    /// Registers `channel` for `agentID`; returns the connection it replaces, for the caller to close.
+    /// Registers `channel` for `agentID`, unless another open connection holds that identity: then
+    /// nothing changes and that connection is returned (the caller refuses the new one).
     func register(_ agentID: String, channel: any Channel) -> (any Channel)? {
         channels.withLockedValue { table in
-            let previous = table[agentID]
+            if let current = table[agentID], current !== channel, current.isActive { return current }
             table[agentID] = channel
-            return previous
+            return nil
+        }
+    }
+
+    /// Notes that a second connection from `peer` was refused for `agentID`.
+    func contest(_ agentID: String, peer: String) {
+        contested.withLockedValue { $0[agentID] = peer }
+    }
+
+    /// Called when the registered connection of `agentID` receives something: returns the address of a
+    /// refused second connection when this proves that two machines hold the identity (at most once an
+    /// hour per agent).
+    func confirmClone(_ agentID: String, now: Date) -> String? {
+        guard let peer = contested.withLockedValue({ $0.removeValue(forKey: agentID) }) else { return nil }
+        return confirmed.withLockedValue { table in
+            if let last = table[agentID], now.timeIntervalSince(last) < 3600 { return nil }
+            table[agentID] = now
+            return peer
         }
     }
 

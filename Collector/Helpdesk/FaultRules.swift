@@ -26,7 +26,8 @@ public struct FaultRule: Codable, Sendable, Equatable {
 
     /// Every code the desk knows a default rule for.
     public static let knownCodes = ["disk.space.low", "disk.smart.failing", "updates.security.pending", "reboot.required", "service.failed",
-                                    "battery.worn", "memory.low", CollectorFault.silentAgent, CollectorFault.hardwareChanged]
+                                    "battery.worn", "memory.low", CollectorFault.silentAgent, CollectorFault.hardwareChanged,
+                                    CollectorFault.identityCloned, CollectorFault.clockSkewed]
 
     public func validate() throws {
         guard (1...3).contains(tier) else { throw HelpdeskError.invalid("tier must be 1, 2 or 3") }
@@ -46,7 +47,12 @@ public struct FaultRule: Codable, Sendable, Equatable {
         case "memory.low": FaultRule(code: code, category: "performance", impact: .low, urgency: .medium, tier: 1)
         case CollectorFault.silentAgent: FaultRule(code: code, category: "agent", impact: .low, urgency: .medium, tier: 1)
         case CollectorFault.hardwareChanged: FaultRule(code: code, category: "hardware", impact: .medium, urgency: .medium, tier: 2)
-        default: FaultRule(code: code, category: "other", impact: .low, urgency: .medium, tier: 1)
+        case CollectorFault.identityCloned: FaultRule(code: code, category: "security", impact: .medium, urgency: .high, tier: 2)
+        case CollectorFault.clockSkewed: FaultRule(code: code, category: "agent", impact: .low, urgency: .medium, tier: 1)
+        // A code the desk does not know (a newer agent's, or one an agent made up) is recorded on the
+        // asset, and opens tickets only once an admin sets a rule for it: otherwise any agent could
+        // fill the queue with codes of its own, one storm group each.
+        default: FaultRule(code: code, opensTicket: false, category: "other", impact: .low, urgency: .medium, tier: 1)
         }
     }
 }
@@ -89,4 +95,8 @@ public enum CollectorFault {
     public static let silentAgent = "agent.silent"
     /// Memory decreased, a disk was replaced or the serial number changed between two reports.
     public static let hardwareChanged = "hardware.changed"
+    /// A second machine connected with this agent's certificate while the first was connected.
+    public static let identityCloned = "agent.identity.cloned"
+    /// The agent's clock differs from the collector's by more than the tolerance.
+    public static let clockSkewed = "clock.skewed"
 }

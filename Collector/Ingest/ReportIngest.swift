@@ -44,7 +44,25 @@ public struct ReportIngest: Sendable {
         }
     }
 
+    /// The most faults one report may carry; past it the most severe are kept.
+    public static let maxFaultsPerReport = 64
+
+    /// The faults the store may see: codes of the form the agent's checks use (`disk.space.low`: at
+    /// most 64 lowercase letters, digits, dots, dashes and underscores), at most
+    /// ``maxFaultsPerReport`` of them, the most severe first. A report of a thousand made-up codes
+    /// cannot open a thousand tickets.
+    public static func admissibleFaults(_ faults: [Fault]) -> [Fault] {
+        let wellFormed = faults.filter { fault in
+            let code = fault.code.utf8
+            return (1...64).contains(code.count) && code.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x2D || $0 == 0x5F }
+        }
+        guard wellFormed.count > maxFaultsPerReport else { return wellFormed }
+        return Array(wellFormed.enumerated().sorted { ($0.element.severity, $1.offset) > ($1.element.severity, $0.offset) }.prefix(maxFaultsPerReport).map(\.element))
+    }
+
     private func store(_ report: Report, from agentUUID: String, receivedAt: Date) throws -> Answer {
+        var report = report
+        report.faults = Self.admissibleFaults(report.faults)
         switch report.kind {
         case .full:
             // The store hashes the inventory while it prepares its rows, and checks the hash there.

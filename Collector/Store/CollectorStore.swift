@@ -303,9 +303,7 @@ public final class CollectorStore: Sendable {
 
     /// The asset of an agent.
     public func assetID(agentUUID: String) throws -> Int64? {
-        try pool.read { db in
-            try Int64.fetchOne(db.cachedStatement(sql: "SELECT asset.id FROM asset JOIN agent ON agent.id = asset.agentId WHERE agent.uuid = ?"), arguments: [agentUUID])
-        }
+        try pool.read { db in try Self.assetID(agentUUID: agentUUID, db: db) }
     }
 
     /// One change in an asset's history.

@@ -15,6 +15,8 @@ public enum ProtocolError: Error, Equatable, CustomStringConvertible {
     case badCompression(String)
     /// A body that is not the JSON its type requires.
     case malformedBody(String)
+    /// A compressed frame before the peer is authenticated.
+    case compressionNotAllowed
 
     public var code: String {
         switch self {
@@ -25,6 +27,7 @@ public enum ProtocolError: Error, Equatable, CustomStringConvertible {
         case .unknownFlags: "UNKNOWN_FLAGS"
         case .badCompression: "BAD_COMPRESSION"
         case .malformedBody: "MALFORMED_BODY"
+        case .compressionNotAllowed: "COMPRESSION_NOT_ALLOWED"
         }
     }
 
@@ -37,6 +40,7 @@ public enum ProtocolError: Error, Equatable, CustomStringConvertible {
         case .unknownFlags(let flags): "frame flags 0x\(String(flags, radix: 16)) are unknown"
         case .badCompression(let detail): "compressed body refused: \(detail)"
         case .malformedBody(let detail): "message body refused: \(detail)"
+        case .compressionNotAllowed: "compressed frames are refused before the peer is authenticated"
         }
     }
 }

@@ -3,26 +3,53 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 
+/// What a connection's decoder accepts right now. The collector starts every connection at
+/// ``unauthenticated`` (small, uncompressed frames: enough for `hello` and `enroll`) and widens it once
+/// the TLS handshake has shown a certificate of its CA, so that a peer nobody knows can make it buffer,
+/// inflate and parse no more than 64 KiB. Used on the connection's event loop only.
+public final class FrameAllowance {
+    public var maxFrameLength: Int
+    public var compressionAllowed: Bool
+
+    public init(maxFrameLength: Int, compressionAllowed: Bool) {
+        self.maxFrameLength = maxFrameLength
+        self.compressionAllowed = compressionAllowed
+    }
+
+    /// Before authentication: 64 KiB, plain.
+    public static let unauthenticatedFrameLength = 64 << 10
+
+    public static func unauthenticated() -> FrameAllowance {
+        FrameAllowance(maxFrameLength: unauthenticatedFrameLength, compressionAllowed: false)
+    }
+}
+
 /// Bytes to messages: the length prefix is checked as soon as its four bytes are in (a peer announcing
 /// more than the cap is refused before its body is buffered), then the header, then the body is
 /// inflated and parsed within the limits. Any violation is an error that ends the connection.
 public struct WireMessageDecoder: ByteToMessageDecoder {
     public typealias InboundOut = WireMessage
 
-    public let maxFrameLength: Int
+    public let allowance: FrameAllowance
     public let limits: WireMessage.Limits
 
     public init(maxFrameLength: Int = 8 << 20, limits: WireMessage.Limits = .init()) {
-        self.maxFrameLength = maxFrameLength
+        self.init(allowance: FrameAllowance(maxFrameLength: maxFrameLength, compressionAllowed: true), limits: limits)
+    }
+
+    /// A decoder whose caps the caller changes as the connection goes on.
+    public init(allowance: FrameAllowance, limits: WireMessage.Limits = .init()) {
+        self.allowance = allowance
         self.limits = limits
     }
 
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self).map(Int.init) else { return .needMoreData }
-        try Frame.checkLength(length, limit: maxFrameLength)
+        try Frame.checkLength(length, limit: allowance.maxFrameLength)
         guard buffer.readableBytes >= 4 + length else { return .needMoreData }
         buffer.moveReaderIndex(forwardBy: 4)
         let (type, compressed) = try Frame.checkHeader(version: buffer.readInteger()!, type: buffer.readInteger()!, flags: buffer.readInteger()!)
+        if compressed && !allowance.compressionAllowed { throw ProtocolError.compressionNotAllowed }
         let body = buffer.readBytes(length: length - Frame.headerLength)!
         let message = try WireMessage(frame: Frame(type: type, compressed: compressed, body: body), limits: limits)
         context.fireChannelRead(wrapInboundOut(message))

@@ -4,6 +4,7 @@ import DesksideInventory
 import DesksideProbes
 import DesksideProtocol
 import DesksideSession
+import DesksideStore
 import DesksideTestSupport
 import DesksideTransport
 import Foundation
@@ -66,6 +67,71 @@ import Testing
         await harness.stop()
     }
 
+    /// SECURITY-TESTS 45: a second machine with the same certificate is refused while the first is
+    /// connected (no flapping, nothing of it stored); once the first speaks again, the clone is certain
+    /// and the asset gets `agent.identity.cloned`, which opens a ticket.
+    @Test func aClonedCertificateIsRefusedAndReported() async throws {
+        let harness = try await ServerHarness()
+        let (first, credentials) = try await Self.session(harness)
+        first.send(.report(ReportBuilder.report(id: "r1", sequence: 1, inventory: Self.inventory, faults: [], base: nil)))
+        #expect(await first.messages(count: 2).contains(.ack(Ack(id: "r1", sequence: 1, duplicate: false))))
+        let clone = try await harness.connect(tls: harness.clientTLS(certificatePEM: credentials.certificatePEM, keyPEM: credentials.keyPEM))
+        clone.send(Self.hello())
+        #expect(await clone.waitForClose())
+        #expect(Self.code(clone.messages) == "IDENTITY_IN_USE")
+        #expect(first.channel.isActive, "the first connection is not closed by the second")
+        let assetID = try #require(try harness.home.store.assetID(agentUUID: credentials.agentID))
+        #expect(!(try harness.home.store.history(assetID: assetID)).contains { $0.item == "agent.identity.cloned" })
+        first.send(.ping(Ping()))
+        _ = await first.messages(count: 3)
+        var recorded = false
+        for _ in 0..<100 where !recorded {
+            recorded = try harness.home.store.history(assetID: assetID).contains { $0.item == "agent.identity.cloned" }
+            if !recorded { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(recorded)
+        var query = CollectorStore.TicketQuery()
+        query.faultCode = "agent.identity.cloned"
+        #expect(try harness.home.store.tickets(matching: query).items.count == 1)
+        // A connection that closed is no holder: the same agent reconnects at once.
+        first.close()
+        _ = await first.waitForClose()
+        let again = try await harness.connect(tls: harness.clientTLS(certificatePEM: credentials.certificatePEM, keyPEM: credentials.keyPEM))
+        again.send(Self.hello())
+        let answer = await again.messages(count: 1)
+        guard case .welcome = answer.first else { throw ExpectationFailure(description: "no welcome after the first closed: \(answer)") }
+        await harness.stop()
+    }
+
+    /// SECURITY-TESTS 44: an agent whose clock is hours off still connects; `welcome` carries the
+    /// collector's time, and the asset gets `clock.skewed`, cleared when the clock is right again.
+    @Test func aSkewedClockConnectsAndIsReported() async throws {
+        let harness = try await ServerHarness()
+        let credentials = try await harness.enrollAgent()
+        let tls = try harness.clientTLS(certificatePEM: credentials.certificatePEM, keyPEM: credentials.keyPEM)
+        let first = try await harness.connect(tls: tls)
+        first.send(Self.hello())
+        _ = await first.messages(count: 1)
+        first.send(.report(ReportBuilder.report(id: "r1", sequence: 1, inventory: Self.inventory, faults: [], base: nil)))
+        _ = await first.messages(count: 2)
+        first.close()
+        _ = await first.waitForClose()
+        let assetID = try #require(try harness.home.store.assetID(agentUUID: credentials.agentID))
+        for (offset, skewed) in [(-5 * 3600.0, true), (30.0, false)] {
+            let client = try await harness.connect(tls: tls)
+            client.send(.hello(Hello(agentVersion: "test", time: Date().addingTimeInterval(offset))))
+            let answer = await client.messages(count: 1)
+            guard case .welcome(let welcome) = answer.first else { throw ExpectationFailure(description: "no welcome: \(answer)") }
+            #expect(abs(try #require(welcome.time).timeIntervalSinceNow) < 60)
+            let faults = try harness.home.store.faultRecords(assetID: assetID).filter { $0.code == "clock.skewed" }
+            #expect(faults.count == (skewed ? 1 : 0))
+            if skewed { #expect(faults.first?.facts["skewMinutes"] == .int(-300)) }
+            client.close()
+            _ = await client.waitForClose()
+        }
+        await harness.stop()
+    }
+
     @Test func aLengthPrefixThatLiesIsRefusedBeforeTheBodyArrives() async throws {
         let harness = try await ServerHarness()
         let client = try await harness.connect(tls: harness.clientTLS())
@@ -80,19 +146,46 @@ import Testing
         let harness = try await ServerHarness()
         let bomb = Deflate.compress([UInt8](repeating: 0x20, count: 80 << 20))
         #expect(bomb.count < 200_000)
-        let client = try await harness.connect(tls: harness.clientTLS())
-        client.send(Frame(type: .hello, compressed: true, body: bomb).encoded())
+        let (client, _) = try await Self.session(harness)
+        client.send(Frame(type: .report, compressed: true, body: bomb).encoded())
         #expect(await client.waitForClose())
         #expect(Self.code(client.messages) == "BAD_COMPRESSION")
         await harness.stop()
     }
 
+    /// SECURITY-TESTS 47: before the handshake has shown a certificate of the CA, a peer gets nothing
+    /// larger than 64 KiB read, and nothing compressed inflated, however small.
+    @Test func anUnauthenticatedPeerCanSendOnlySmallPlainFrames() async throws {
+        let harness = try await ServerHarness()
+        let large = try await harness.connect(tls: harness.clientTLS())
+        large.send(Frame(type: .enroll, body: [UInt8](repeating: 0x20, count: 70_000)).encoded())
+        #expect(await large.waitForClose())
+        #expect(Self.code(large.messages) == "FRAME_TOO_LARGE")
+        let compressed = try await harness.connect(tls: harness.clientTLS())
+        compressed.send(Frame(type: .enroll, compressed: true, body: Deflate.compress(Array("{}".utf8))).encoded())
+        #expect(await compressed.waitForClose())
+        #expect(Self.code(compressed.messages) == "COMPRESSION_NOT_ALLOWED")
+        // An enrolled agent sends large compressed reports as before.
+        let (client, _) = try await Self.session(harness)
+        let report = ReportBuilder.report(id: "r1", sequence: 1, inventory: Self.inventory, faults: [], base: nil)
+        let frame = WireMessage.report(report).frame()
+        #expect(frame.compressed)
+        client.send(frame.encoded())
+        #expect(await client.messages(count: 2).contains(.ack(Ack(id: "r1", sequence: 1, duplicate: false))))
+        await harness.stop()
+    }
+
     @Test func deeplyNestedJSONIsRefusedWithoutRecursion() async throws {
         let harness = try await ServerHarness()
-        let client = try await harness.connect(tls: harness.clientTLS())
-        client.send(Frame(type: .hello, body: Array(String(repeating: "[", count: 100_000).utf8)).encoded())
+        let (client, _) = try await Self.session(harness)
+        client.send(Frame(type: .report, body: Array(String(repeating: "[", count: 100_000).utf8)).encoded())
         #expect(await client.waitForClose())
         #expect(Self.code(client.messages) == "MALFORMED_BODY")
+        // Before authentication the same depth fits in 64 KiB and is refused the same way.
+        let anonymous = try await harness.connect(tls: harness.clientTLS())
+        anonymous.send(Frame(type: .enroll, body: Array(String(repeating: "[", count: 60_000).utf8)).encoded())
+        #expect(await anonymous.waitForClose())
+        #expect(Self.code(anonymous.messages) == "MALFORMED_BODY")
         await harness.stop()
     }
 

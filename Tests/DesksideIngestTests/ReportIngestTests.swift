@@ -33,6 +33,31 @@ import Testing
         return Report(id: id, sequence: sequence, kind: .delta, base: delta.base, hash: delta.target, collectedAt: new.collectedAt, delta: delta, faults: [])
     }
 
+    /// One agent cannot flood the desk with faults: malformed codes are dropped, a report keeps at most
+    /// 64 faults (the most severe), and a code the desk has no rule for is recorded without a ticket.
+    @Test func faultsPerReportAreCappedAndUnknownCodesOpenNoTicket() throws {
+        let (ingest, store, directory) = try Self.setUp()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var faults = (0..<300).map { Fault(code: "made.up.\($0)", severity: .warning, subject: "", summary: "noise", facts: [:]) }
+        faults.append(Fault(code: "disk.space.low", severity: .critical, subject: "/home", summary: "full", facts: [:]))
+        faults += ["", "Disk.Space", "bad code", String(repeating: "a", count: 65), "x;DROP TABLE fault"].map {
+            Fault(code: $0, severity: .critical, subject: "", summary: "malformed", facts: [:])
+        }
+        var report = Self.full(Self.inventory("laptop"), id: "r1", sequence: 1)
+        report.faults = faults
+        #expect(try ingest.handle(report, from: "agent-1", receivedAt: Self.time) == .ack(Ack(id: "r1", sequence: 1, duplicate: false)))
+        let assetID = try #require(try store.assetID(agentUUID: "agent-1"))
+        let stored = try store.faultRecords(assetID: assetID)
+        #expect(stored.count == ReportIngest.maxFaultsPerReport)
+        #expect(stored.contains { $0.code == "disk.space.low" })
+        #expect(!stored.contains { $0.summary == "malformed" })
+        var query = CollectorStore.TicketQuery()
+        query.includeStormMembers = true
+        query.limit = 500
+        let tickets = try store.tickets(matching: query).items
+        #expect(tickets.count == 1, "only the known code opens a ticket: \(tickets.map(\.title))")
+    }
+
     @Test func fullThenDeltaThenHeartbeat() throws {
         let (ingest, store, directory) = try Self.setUp()
         defer { try? FileManager.default.removeItem(atPath: directory) }
