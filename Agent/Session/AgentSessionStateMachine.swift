@@ -6,7 +6,10 @@ import DesksideProtocol
 /// ConnectionStateMachine, so that every path is tested without a socket.
 ///
 /// One report is in flight at a time; the spool holds the rest. A report leaves the spool only when the
-/// collector acknowledges it, after its commit. Reconnects back off exponentially with full jitter.
+/// collector acknowledges it, after its commit. Every failure (a refused connection, a closed or
+/// refused session, a timeout) backs off exponentially with full jitter, and only an exchange that
+/// worked (an `ack` or a `pong`) resets the count: a collector that accepts and then closes cannot
+/// pull its fleet back every two seconds. A collector's `retryAfterSeconds` is a floor.
 public struct AgentSessionStateMachine: Sendable {
     public enum State: Sendable, Equatable {
         /// Not connected; `attempt` failed connections in a row so far.
@@ -84,6 +87,8 @@ public struct AgentSessionStateMachine: Sendable {
     public private(set) var acknowledgedSequence: UInt64?
     /// The hash each in-flight report leads to, to become the base once acknowledged.
     private var inFlightHash: String?
+    /// Failures since the last exchange that worked.
+    private var failures = 0
 
     public let agentVersion: String
     public let backoffBaseSeconds: Double
@@ -121,29 +126,29 @@ public struct AgentSessionStateMachine: Sendable {
         case (.connecting, .connected):
             state = .awaitingWelcome
             return [.send(.hello(Hello(agentVersion: agentVersion, acknowledgedBase: acknowledgedBase, acknowledgedSequence: acknowledgedSequence)))]
-        case (.connecting(let attempt), .connectionFailed):
-            return retry(attempt: attempt + 1)
+        case (.connecting, .connectionFailed):
+            return retry()
         case (.disconnected, _), (.connecting, _):
             return []
         case (_, .connectionFailed), (_, .connectionClosed):
             inFlightHash = nil
-            return retry(attempt: 1)
+            return retry()
         case (.awaitingAck, .responseTimeout), (.awaitingWelcome, .responseTimeout), (.awaitingPong, .responseTimeout):
             inFlightHash = nil
-            return [.close] + retry(attempt: 1)
+            return [.close] + retry()
         case (.awaitingAck(let sequence, _), .received(.error(let error))) where error.code == "BAD_REPORT":
             // The report itself is wrong (a bug, or damage after it was spooled); sent again it would
             // block the spool forever. It goes, counted as lost, and a full report replaces it.
             inFlightHash = nil
             return [.discardSpooled(sequence: sequence, reason: error.message), .queueFullReport(reason: "the collector refused a report: \(error.message)"), .close]
-                + retry(attempt: 1)
+                + retry()
         case (_, .received(.error(let error))):
             inFlightHash = nil
             if Self.identityErrorCodes.contains(error.code) {
                 state = .needsEnrollment
                 return [.close, .reportIdentityRejected(error.message)]
             }
-            return [.close] + retry(attempt: 1)
+            return [.close] + retry(notBefore: error.retryAfterSeconds)
         case (.awaitingWelcome, .received(.welcome(let welcome))):
             return handle(.welcomed(welcome, spooledAtLastSequence: nil))
         case (.awaitingWelcome, .welcomed(let welcome, let spooled)):
@@ -179,6 +184,7 @@ public struct AgentSessionStateMachine: Sendable {
             return [.sendSpooled(sequence: sequence)]
         case (.awaitingAck(let sequence, let id), .received(.ack(let ack))) where ack.sequence == sequence && ack.id == id:
             state = .ready
+            failures = 0
             acknowledgedSequence = sequence
             if let hash = inFlightHash { acknowledgedBase = hash }
             inFlightHash = nil
@@ -189,6 +195,7 @@ public struct AgentSessionStateMachine: Sendable {
         case (.awaitingPong, .received(.pong)):
             // A report that became pending meanwhile was held back; it goes now.
             state = .ready
+            failures = 0
             return [.sendOldestPending]
         case (.awaitingAck, .received(.needFullReport(let need))):
             state = .ready
@@ -197,15 +204,22 @@ public struct AgentSessionStateMachine: Sendable {
         case (_, .received):
             // A message out of turn: the peer does not follow the protocol.
             inFlightHash = nil
-            return [.send(.error(ErrorMessage(code: "UNEXPECTED_MESSAGE", message: "message out of turn"))), .close] + retry(attempt: 1)
+            return [.send(.error(ErrorMessage(code: "UNEXPECTED_MESSAGE", message: "message out of turn"))), .close] + retry()
         default:
             // A report queued while one is in flight goes after its ack; stale timers do nothing.
             return []
         }
     }
 
-    private mutating func retry(attempt: Int) -> [Action] {
-        state = .disconnected(attempt: attempt)
-        return [.scheduleReconnect(afterSeconds: backoff(attempt: attempt))]
+    /// One more failure: wait the backoff for the count so far, or between `notBefore` and twice it
+    /// when the collector said so and that is longer.
+    private mutating func retry(notBefore: Int? = nil) -> [Action] {
+        failures += 1
+        state = .disconnected(attempt: failures)
+        var delay = backoff(attempt: failures)
+        if let notBefore, notBefore > 0 {
+            delay = max(delay, min(backoffCapSeconds * 2, Double(notBefore) * (1 + random())))
+        }
+        return [.scheduleReconnect(afterSeconds: delay)]
     }
 }

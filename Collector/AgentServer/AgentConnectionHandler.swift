@@ -118,7 +118,7 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
             checkClone(context: context, agentID: agentID)
             guard server.quota.withLockedValue({ $0.allow(agentID, now: Date()) }) else {
                 logger.warning("agent over its report quota", metadata: ["agent.id": "\(agentID)", "quota.perMinute": "\(server.settings.reportsPerMinute)"])
-                refuse(context: context, code: "RATE_LIMITED", message: "too many reports; try again later")
+                refuse(context: context, code: "RATE_LIMITED", message: "too many reports; try again later", retryAfterSeconds: 60)
                 return
             }
             queued.append(report)
@@ -169,7 +169,7 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
         switch result {
         case .failure(let error):
             logger.error("cannot open a session", metadata: ["peer.address": "\(peer)", "error": "\(error)"])
-            refuse(context: context, code: "UNAVAILABLE", message: "the collector cannot serve this agent now")
+            refuse(context: context, code: "UNAVAILABLE", message: "the collector cannot serve this agent now", retryAfterSeconds: 30)
         case .success(.none):
             logger.warning("a certificate of the collector's CA that belongs to no agent", metadata: ["peer.address": "\(peer)"])
             refuse(context: context, code: "IDENTITY_INVALID", message: "this certificate belongs to no enrolled agent")
@@ -268,20 +268,21 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
             case .failure(let error):
                 // Not stored, so not acknowledged: the agent keeps the report and sends it again.
                 handler.logger.error("report not stored", metadata: metadata.merging(["error": "\(error)"]) { $1 })
-                handler.refuse(context: context, code: "UNAVAILABLE", message: "the collector could not store the report; it will be taken again")
+                handler.refuse(context: context, code: "UNAVAILABLE", message: "the collector could not store the report; it will be taken again",
+                               retryAfterSeconds: 30)
             }
         }
     }
 
     /// Sends an error and closes the connection.
-    private func refuse(context: ChannelHandlerContext, code: String, message: String) {
+    private func refuse(context: ChannelHandlerContext, code: String, message: String, retryAfterSeconds: Int? = nil) {
         if case .closing = phase { return }
         if case .session(let agentID) = phase { server.connected.remove(agentID, channel: context.channel) }
         phase = .closing
         deadline?.cancel()
         queued.removeAll()
         let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(.error(ErrorMessage(code: code, message: message)))).whenComplete { _ in
+        context.writeAndFlush(wrapOutboundOut(.error(ErrorMessage(code: code, message: message, retryAfterSeconds: retryAfterSeconds)))).whenComplete { _ in
             channel.close(promise: nil)
         }
     }

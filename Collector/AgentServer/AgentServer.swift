@@ -100,7 +100,16 @@ public final class AgentServer: Sendable {
         }
         sweep?.cancel()
         try? await channel?.close()
-        for connection in connected.all() { try? await connection.close() }
+        // Agents are told when to come back, spread so that the fleet returns at about
+        // `reconnectsPerSecond` rather than all at once when the collector is up again.
+        let connections = connected.all()
+        let spread = max(5, connections.count / settings.reconnectsPerSecond)
+        let goodbye = WireMessage.error(ErrorMessage(code: "UNAVAILABLE", message: "the collector is stopping", retryAfterSeconds: spread))
+        await withTaskGroup(of: Void.self) { group in
+            for connection in connections {
+                group.addTask { try? await connection.writeAndFlush(goodbye).flatMap { connection.close() }.get() }
+            }
+        }
         do {
             try await threadPool.runIfActive { try self.store.recordLastSeen(self.lastSeen.drain()) }
         } catch {

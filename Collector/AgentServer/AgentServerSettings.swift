@@ -27,6 +27,9 @@ public struct AgentServerSettings: Sendable {
     /// An agent whose clock (in its `hello`) is further than this from the collector's gets the
     /// `clock.skewed` fault; it still connects (certificates are valid from a day back).
     public var clockSkewToleranceSeconds = 300
+    /// At shutdown, connected agents are told to come back after N / this seconds (at least 5), N the
+    /// number connected: a restart's reconnections arrive at about this rate, not all at once.
+    public var reconnectsPerSecond = 200
 
     public init() {}
 }

@@ -137,10 +137,14 @@ public struct NeedFullReport: Codable, Sendable, Equatable {
 public struct ErrorMessage: Codable, Sendable, Equatable {
     public var code: String
     public var message: String
+    /// From the collector: come back no sooner than this (a quota, a restart, an overload). Agents
+    /// wait between this and twice this, at random, so that a fleet told the same does not return at once.
+    public var retryAfterSeconds: Int?
 
-    public init(code: String, message: String) {
+    public init(code: String, message: String, retryAfterSeconds: Int? = nil) {
         self.code = code
         self.message = message
+        self.retryAfterSeconds = retryAfterSeconds
     }
 }
 

@@ -306,11 +306,25 @@ import Testing
         #expect(await noisy.waitForClose())
         let answers = noisy.messages
         #expect(answers.filter { if case .ack = $0 { true } else { false } }.count == 2)
-        #expect(Self.code(answers) == "RATE_LIMITED")
+        #expect(answers.contains(.error(ErrorMessage(code: "RATE_LIMITED", message: "too many reports; try again later", retryAfterSeconds: 60))))
         let (quiet, _) = try await Self.session(harness)
         quiet.send(.report(ReportBuilder.report(id: "q1", sequence: 1, inventory: Self.inventory, faults: [], base: nil)))
         #expect(await quiet.messages(count: 2).last == .ack(Ack(id: "q1", sequence: 1, duplicate: false)))
         quiet.close()
+        await harness.stop()
+    }
+
+    /// SECURITY-TESTS 13: a stopping collector tells its agents when to come back, spread with the
+    /// number connected, so that a restart is not followed by every agent at once.
+    @Test func aStoppingCollectorTellsAgentsWhenToComeBack() async throws {
+        let harness = try await ServerHarness { $0.reconnectsPerSecond = 1 }
+        var clients: [RawClient] = []
+        for _ in 0..<7 { clients.append(try await Self.session(harness).0) }
+        await harness.server.shutdown()
+        for client in clients {
+            #expect(await client.waitForClose())
+            #expect(client.messages.last == .error(ErrorMessage(code: "UNAVAILABLE", message: "the collector is stopping", retryAfterSeconds: 7)))
+        }
         await harness.stop()
     }
 

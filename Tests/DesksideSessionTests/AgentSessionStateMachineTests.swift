@@ -141,6 +141,36 @@ import Testing
         #expect(machine.acknowledgedBase == "base-1")
     }
 
+    /// Sessions that open and are then closed or refused (a collector restarting, over a quota,
+    /// unavailable) back off like refused connections; only a working exchange resets the count, and
+    /// the collector's `retryAfterSeconds` is a floor, spread over [r, 2r].
+    @Test func everyFailureBacksOffUntilAnExchangeWorks() {
+        var machine = Self.machine(random: 1.0 - 1e-9)
+        _ = machine.handle(.start)
+        var delays: [Double] = []
+        for _ in 0..<6 {
+            _ = machine.handle(.connected)
+            _ = machine.handle(.received(.welcome(Self.welcome)))
+            guard case .scheduleReconnect(let delay) = machine.handle(.connectionClosed).last else { Issue.record("no reconnect"); return }
+            delays.append(delay)
+            _ = machine.handle(.reconnectTimerFired)
+        }
+        #expect(delays.first! < 2.01 && delays.last! > 63)
+        _ = machine.handle(.connected)
+        _ = machine.handle(.received(.welcome(Self.welcome)))
+        guard case .scheduleReconnect(let told) = machine.handle(.received(.error(ErrorMessage(code: "UNAVAILABLE", message: "restarting", retryAfterSeconds: 200)))).last
+        else { Issue.record("no reconnect"); return }
+        #expect(told > 399 && told <= 400)
+        // A pong shows the collector works again: the next failure starts from the bottom.
+        _ = machine.handle(.reconnectTimerFired)
+        _ = machine.handle(.connected)
+        _ = machine.handle(.received(.welcome(Self.welcome)))
+        _ = machine.handle(.heartbeatDue)
+        _ = machine.handle(.received(.pong(Pong())))
+        guard case .scheduleReconnect(let reset) = machine.handle(.connectionClosed).last else { Issue.record("no reconnect"); return }
+        #expect(reset < 2.01)
+    }
+
     @Test func ackTimeoutAndLostConnectionsResendLater() {
         var machine = Self.awaitingAck()
         let actions = machine.handle(.responseTimeout)
