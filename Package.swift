@@ -198,7 +198,7 @@ let package = Package(
         ),
         .target(
             name: "DesksideEnrollment",
-            dependencies: ["DesksideStore", "DesksideAuthority", .product(name: "X509", package: "swift-certificates")],
+            dependencies: ["DesksideStore", "DesksideAuthority", "DesksideHelpdesk", .product(name: "X509", package: "swift-certificates")],
             path: "Collector/Enrollment",
             exclude: ["README.md"],
             swiftSettings: swiftSettings

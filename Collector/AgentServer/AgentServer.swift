@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import DesksideEnrollment
+import DesksideHelpdesk
 import DesksideIngest
 import DesksideProtocol
 import DesksideStore

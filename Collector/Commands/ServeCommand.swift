@@ -93,7 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
               admin sign-in:     admin, password in \(home.adminPasswordPath)
             """)
         let app = Application(
-            router: CollectorHTTP.router(desk: desk, threadPool: threadPool),
+            router: CollectorHTTP.router(desk: desk, threadPool: threadPool, signIn: SignInGate()),
             configuration: .init(address: .hostname(httpEndpoint.host, port: httpEndpoint.port), serverName: "deskside-collector"),
             services: [AgentServerService(server: agentServer), TicketClock(desk: desk, threadPool: threadPool, logger: logger)],
             onServerRunning: { channel in

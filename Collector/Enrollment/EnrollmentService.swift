@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import DesksideAuthority
+import DesksideHelpdesk
 import DesksideStore
 import X509
 

@@ -8,10 +8,13 @@ public struct APIContext: RequestContext {
     public var principal: Principal?
     /// The bearer secret the caller presented (logout ends that session).
     var secret: String?
+    /// The peer's IP address (sign-in is rate-limited per address).
+    let peerAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         principal = nil
         secret = nil
+        peerAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 }

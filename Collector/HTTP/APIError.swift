@@ -9,11 +9,24 @@ struct APIError: Error {
     var code: String
     var message: String
 
+    init(status: HTTPResponse.Status, code: String, message: String, retryAfterSeconds: Int? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.retryAfterSeconds = retryAfterSeconds
+    }
+
     static let unauthenticated = APIError(status: .unauthorized, code: "UNAUTHENTICATED", message: "a valid API token is required (Authorization: Bearer TOKEN)")
     static let forbidden = APIError(status: .forbidden, code: "FORBIDDEN", message: "your role may not do this")
     static let notFound = APIError(status: .notFound, code: "NOT_FOUND", message: "no such resource")
 
     static let loginRefused = APIError(status: .unauthorized, code: "LOGIN_REFUSED", message: "unknown username, wrong password, or the account is locked")
+
+    static let tooManySignIns = APIError(status: .tooManyRequests, code: "TOO_MANY_SIGN_INS", message: "too many sign-in attempts; try again in a minute",
+                                         retryAfterSeconds: 60)
+
+    /// Sent as `Retry-After`.
+    var retryAfterSeconds: Int?
 
     static func badRequest(_ message: String) -> APIError { APIError(status: .badRequest, code: "BAD_REQUEST", message: message) }
 
@@ -28,6 +41,7 @@ struct APIError: Error {
     var response: Response {
         var response = JSONResponse.make(Body(error: .init(code: code, message: message)), status: status)
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        if let retryAfterSeconds { response.headers[.retryAfter] = "\(retryAfterSeconds)" }
         return response
     }
 }

@@ -49,13 +49,14 @@ struct AccountRoutes {
         var role: Role
     }
 
-    /// Routes that need no token: signing in.
-    func addPublic(to group: RouterGroup<APIContext>) {
+    /// Routes that need no token: signing in, through `signIn` (rate limits and the password pool).
+    func addPublic(to group: RouterGroup<APIContext>, signIn: SignInGate) {
         let route = self.route
-        group.post("login") { request, _ -> Response in
+        let gate = signIn
+        group.post("login") { request, context -> Response in
             let login = try await DeskRoute.decode(Login.self, from: request)
             let desk = route.desk
-            let session = try await route.threadPool.runIfActive { try desk.login(username: login.username, password: login.password) }
+            let session = try await gate.run(from: context.peerAddress) { try desk.login(username: login.username, password: login.password) }
             return JSONResponse.make(session)
         }
     }

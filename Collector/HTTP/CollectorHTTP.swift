@@ -4,9 +4,10 @@ import NIOCore
 import NIOPosix
 
 /// The collector's HTTP side: `/health`, `POST /api/v1/login`, and the REST API under `/api/v1`
-/// (bearer tokens: sign-in sessions or API tokens), every route going through `Desk`.
+/// (bearer tokens: sign-in sessions or API tokens), every route going through `Desk`. Sign-in goes
+/// through `signIn`, whose password checks run on threads of their own.
 public enum CollectorHTTP {
-    public static func router(desk: Desk, threadPool: NIOThreadPool) -> Router<APIContext> {
+    public static func router(desk: Desk, threadPool: NIOThreadPool, signIn: SignInGate) -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         router.add(middleware: SecurityHeaders())
         router.get("health") { _, _ in JSONResponse.make(["status": "ok"]) }
@@ -15,8 +16,9 @@ public enum CollectorHTTP {
                      body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
         let route = DeskRoute(desk: desk, threadPool: threadPool)
-        AccountRoutes(route: route).addPublic(to: router.group("api/v1"))
+        AccountRoutes(route: route).addPublic(to: router.group("api/v1"), signIn: signIn)
         let api = router.group("api/v1").add(middleware: BearerAuthentication(desk: desk, threadPool: threadPool))
+            .add(middleware: RefusalAudit(desk: desk, threadPool: threadPool))
         AccountRoutes(route: route).add(to: api)
         AssetRoutes(route: route).add(to: api)
         TicketRoutes(route: route).add(to: api)

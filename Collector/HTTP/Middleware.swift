@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import DesksideDesk
 import DesksideHelpdesk
 import HTTPTypes
@@ -50,5 +55,23 @@ struct SecurityHeaders: RouterMiddleware {
         response.headers[.cacheControl] = "no-store"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         return response
+    }
+}
+
+/// SECURITY-TESTS 36: a call the caller's role may not make is written to the audit log (who, the
+/// method and path, when; never the body), then answered `403` as before.
+struct RefusalAudit: RouterMiddleware {
+    let desk: Desk
+    let threadPool: NIOThreadPool
+
+    func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch HelpdeskError.forbidden {
+            let (desk, actor) = (desk, context.principal?.actor ?? "-")
+            let action = request.method.rawValue + " " + String(request.uri.path.prefix(200))
+            try? await threadPool.runIfActive { try desk.store.audit(actor: actor, action: action, allowed: false, detail: "forbidden", at: Date()) }
+            throw HelpdeskError.forbidden
+        }
     }
 }

@@ -114,5 +114,30 @@ import Testing
         #expect(String(decoding: form.stdout, as: UTF8.self) == "415")
         _ = try Self.json(collector.send("POST", "/api/v1/logout", token: ana))
         #expect(try collector.get("/api/v1/tickets", token: ana).status == 401)
+        // SECURITY-TESTS 36: the refused resolve is in the audit log, with who, what and no body.
+        let audit = try AgentSessionTests.sql(workspace.data + "/deskside.sqlite",
+                                              "SELECT actor || ' ' || action || ' ' || outcome || ' ' || detail FROM auditEvent WHERE detail = 'forbidden'")
+        #expect(audit == "ana POST /api/v1/tickets/\(own["id"] as! Int)/resolve refused forbidden", "\(audit)")
+    }
+
+    /// Sign-in is rate-limited per address before any password is checked: past ten attempts a
+    /// minute the answer is 429 with Retry-After, at once, and the right password does not help.
+    @Test func aSignInFloodIsRefusedBeforeThePasswordCheck() throws {
+        let workspace = try Session.Workspace()
+        defer { workspace.remove() }
+        let collector = try RunningCollector(data: workspace.data)
+        defer { collector.stop() }
+        let password = try String(contentsOfFile: workspace.data + "/secrets/admin-password", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        // Ten at once, then one every six seconds: the bucket runs dry within a few more (each refused
+        // check takes a bcrypt's time, which the bucket refills a little during).
+        var statuses: [Int] = []
+        for attempt in 0..<20 where statuses.last != 429 {
+            statuses.append(try collector.send("POST", "/api/v1/login", json: #"{"username": "nobody\#(attempt)", "password": "guess"}"#).status)
+        }
+        #expect(statuses.prefix(10).allSatisfy { $0 == 401 } && statuses.last == 429, "\(statuses)")
+        let refused = try collector.send("POST", "/api/v1/login", json: #"{"username": "admin", "password": "\#(password)"}"#)
+        #expect(refused.status == 429)
+        #expect(try Session.json(refused.body)["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "TOO_MANY_SIGN_INS")
     }
 }
