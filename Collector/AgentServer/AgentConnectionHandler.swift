@@ -46,9 +46,13 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
     /// The decoder's caps: small and plain until the handshake shows a certificate of the CA.
     private let allowance: FrameAllowance
 
-    init(server: AgentServer, allowance: FrameAllowance) {
+    /// Called once, when the handshake shows a certificate of the CA.
+    private let onAuthenticated: @Sendable () -> Void
+
+    init(server: AgentServer, allowance: FrameAllowance, onAuthenticated: @escaping @Sendable () -> Void) {
         self.server = server
         self.allowance = allowance
+        self.onAuthenticated = onAuthenticated
     }
 
     private var logger: Logger { server.logger }
@@ -85,6 +89,7 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
                 // The handshake checked it against the CA: the peer may now send full-size reports.
                 allowance.maxFrameLength = server.settings.maxFrameLength
                 allowance.compressionAllowed = true
+                onAuthenticated()
             }
             phase = .awaitingFirstMessage(certificateFingerprint: fingerprint)
             armDeadline(context: context, what: "first message")

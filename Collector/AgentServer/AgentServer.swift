@@ -35,6 +35,7 @@ public final class AgentServer: Sendable {
     let threadPool: NIOThreadPool
     let logger: Logger
     let gate: ConnectionGate
+    let pending: PendingConnections
     let lastSeen = LastSeen()
     let quota: NIOLockedValueBox<RateLimiter>
     /// Reports acknowledged without being stored because their sequence was not above the newest
@@ -53,6 +54,7 @@ public final class AgentServer: Sendable {
         self.threadPool = threadPool
         self.logger = logger
         self.gate = ConnectionGate(limit: settings.maxConnections)
+        self.pending = PendingConnections(limit: settings.maxPendingPerAddress)
         self.quota = NIOLockedValueBox(RateLimiter(capacity: Double(settings.reportsPerMinute), refillPerSecond: Double(settings.reportsPerMinute) / 60))
     }
 
@@ -71,7 +73,18 @@ public final class AgentServer: Sendable {
                                    metadata: ["peer.address": "\(channel.remoteAddress.map { "\($0)" } ?? "?")", "cap": "\(settings.maxConnections)"])
                     return channel.close()
                 }
-                channel.closeFuture.whenComplete { [gate] _ in gate.leave() }
+                let address = channel.remoteAddress?.ipAddress ?? "unknown"
+                guard pending.enter(address) else {
+                    gate.leave()
+                    logger.warning("connection refused: too many unauthenticated connections from one address",
+                                   metadata: ["peer.address": "\(address)", "cap": "\(settings.maxPendingPerAddress)"])
+                    return channel.close()
+                }
+                let authenticated = NIOLockedValueBox(false)
+                channel.closeFuture.whenComplete { [gate, pending] _ in
+                    gate.leave()
+                    if !authenticated.withLockedValue({ $0 }) { pending.leave(address) }
+                }
                 return channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(NIOSSLServerHandler(context: tls))
@@ -79,7 +92,12 @@ public final class AgentServer: Sendable {
                     let allowance = FrameAllowance.unauthenticated()
                     try pipeline.addHandler(ByteToMessageHandler(WireMessageDecoder(allowance: allowance)))
                     try pipeline.addHandler(MessageToByteHandler(WireMessageEncoder()))
-                    try pipeline.addHandler(AgentConnectionHandler(server: self, allowance: allowance))
+                    try pipeline.addHandler(AgentConnectionHandler(server: self, allowance: allowance) { [pending] in
+                        authenticated.withLockedValue { done in
+                            if !done { pending.leave(address) }
+                            done = true
+                        }
+                    })
                 }
             }
             .bind(host: settings.listen.host, port: settings.listen.port).get()

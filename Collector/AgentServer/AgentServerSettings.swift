@@ -17,8 +17,12 @@ public struct AgentServerSettings: Sendable {
         set { idleTimeoutSet = newValue }
     }
     private var idleTimeoutSet: Int?
-    /// Connections beyond this are closed as soon as they are accepted.
+    /// Connections beyond this are closed as soon as they are accepted. The collector raises its
+    /// open-file limit at start and refuses a cap that the limit cannot hold.
     public var maxConnections = 20_000
+    /// Connections from one address that have not yet shown a certificate of the CA (handshaking or
+    /// enrolling); more are closed as soon as they are accepted.
+    public var maxPendingPerAddress = 64
     /// Reports per agent per minute (a burst of as many is allowed); pings are not counted.
     public var reportsPerMinute = 60
     /// The largest frame accepted, before decompression.

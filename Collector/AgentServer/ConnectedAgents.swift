@@ -97,3 +97,29 @@ final class ConnectionGate: Sendable {
 
     func leave() { open.withLockedValue { $0 -= 1 } }
 }
+
+/// Connections per peer address that have not shown a certificate of the CA yet (in their handshake,
+/// or enrolling): one address cannot hold more than `limit` of them, so a single host cannot use up
+/// the connection cap. Authenticated agents do not count: an office behind one NAT address has many.
+final class PendingConnections: Sendable {
+    let limit: Int
+    private let counts = NIOLockedValueBox<[String: Int]>([:])
+
+    init(limit: Int) { self.limit = limit }
+
+    func enter(_ address: String) -> Bool {
+        counts.withLockedValue { table in
+            let count = table[address, default: 0]
+            guard count < limit else { return false }
+            table[address] = count + 1
+            return true
+        }
+    }
+
+    func leave(_ address: String) {
+        counts.withLockedValue { table in
+            let count = table[address, default: 0] - 1
+            table[address] = count > 0 ? count : nil
+        }
+    }
+}

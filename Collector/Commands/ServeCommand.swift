@@ -58,6 +58,15 @@ struct ServeCommand: AsyncParsableCommand {
         settings.handshakeTimeoutSeconds = file.handshakeTimeoutSeconds ?? settings.handshakeTimeoutSeconds
         if let idle = file.idleTimeoutSeconds { settings.idleTimeoutSeconds = idle }
         settings.policy = file.policy ?? settings.policy
+        // The cap must fit in the open-file limit: a cap set in the config file that does not is an
+        // error; the default shrinks to what fits, and says so.
+        let fileLimit = FileLimit.raiseSoftLimit()
+        if let cap = file.maxConnections {
+            do { try FileLimit.check(cap: cap, limit: fileLimit) } catch { throw CommandError("\(error)") }
+        } else if settings.maxConnections > FileLimit.largestCap(limit: fileLimit) {
+            settings.maxConnections = FileLimit.largestCap(limit: fileLimit)
+            Self.announce("note: the connection cap is \(settings.maxConnections), what the open-file limit of \(fileLimit) allows; raise LimitNOFILE for more")
+        }
 
         let hostname = Self.hostname()
         let home = try CollectorHome.open(directory: options.data,

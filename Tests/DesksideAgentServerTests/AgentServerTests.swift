@@ -258,7 +258,8 @@ import Testing
     }
 
     @Test func slowHandshakesAreClosedAndRealAgentsStillConnect() async throws {
-        let harness = try await ServerHarness { $0.handshakeTimeoutSeconds = 3 }
+        // The flood and the agent share 127.0.0.1 here, so the per-address cap (tested on its own) is lifted.
+        let harness = try await ServerHarness { $0.handshakeTimeoutSeconds = 3; $0.maxPendingPerAddress = 1000 }
         // A real agent connects in the middle of a flood of connections that never finish a handshake.
         var idle: [RawClient] = []
         for _ in 0..<100 { idle.append(try await harness.connect(tls: nil)) }
@@ -291,6 +292,26 @@ import Testing
         for _ in 0..<500 where harness.server.openConnections > 0 { try await Task.sleep(for: .milliseconds(20)) }
         let (agent, _) = try await Self.session(harness)
         agent.close()
+        await harness.stop()
+    }
+
+    /// One address cannot hold more than its share of connections that have not authenticated; an
+    /// agent that has shown its certificate no longer counts against its address (offices behind NAT).
+    @Test func unauthenticatedConnectionsPerAddressAreCapped() async throws {
+        let harness = try await ServerHarness { $0.maxPendingPerAddress = 3; $0.handshakeTimeoutSeconds = 120 }
+        var held: [RawClient] = []
+        for _ in 0..<3 { held.append(try await harness.connect(tls: nil)) }
+        for _ in 0..<500 where harness.server.openConnections < 3 { try await Task.sleep(for: .milliseconds(20)) }
+        let refused = try await harness.connect(tls: nil)
+        #expect(await refused.waitForClose(seconds: 60), "closed at once, not at the 120 s handshake timeout")
+        #expect(harness.log.contains("too many unauthenticated connections from one address"))
+        held.removeLast().close()
+        for _ in 0..<500 where harness.server.openConnections > 2 { try await Task.sleep(for: .milliseconds(20)) }
+        let (agent, _) = try await Self.session(harness)
+        // The agent's slot was given back when it authenticated: one more pending connection fits.
+        let another = try await harness.connect(tls: nil)
+        #expect(await !another.waitForClose(seconds: 1))
+        for client in held + [agent, another] { client.close() }
         await harness.stop()
     }
 

@@ -34,6 +34,18 @@ import Testing
         #expect(!missing.stderr.contains("Usage"))
     }
 
+    /// A connection cap the open-file limit cannot hold stops `serve` with what to change; the
+    /// default cap shrinks to what fits.
+    @Test func aConnectionCapAboveTheFileLimitIsRefused() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let config = directory + "/config.json"
+        try Data(#"{"maxConnections": 1000000}"#.utf8).write(to: URL(fileURLWithPath: config))
+        let result = try Self.run(["serve", "--data", directory + "/data", "--agent-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0", "--config", config])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("maxConnections 1000000") && result.stderr.contains("LimitNOFILE"), "\(result.stderr)")
+    }
+
     @Test func agentsListStartsEmptyAndUnknownAgentsAreAnError() throws {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
