@@ -178,6 +178,23 @@ import Testing
     }
 
     /// The broken tree: every kind of damage is noted, and every other section is still reported.
+    /// A sysfs snapshot without `device` links (as snapshot tools and some kernels' namespace devices
+    /// give): the laptop's physical disks are still disks, the loop device still virtual. Before, a
+    /// missing `device` link was taken to mean a virtual device and the disks vanished.
+    @Test func disksWithoutADeviceLinkAreStillDisks() throws {
+        let copy = try Fixtures.temporaryDirectory() + "/laptop"
+        defer { try? FileManager.default.removeItem(atPath: (copy as NSString).deletingLastPathComponent) }
+        try Fixtures.run("/bin/cp", ["-a", Fixtures.system("laptop"), copy])
+        try Fixtures.run("/usr/bin/find", [copy + "/sys/devices", "-name", "device", "-type", "l", "-delete"])
+        #expect(!FileManager.default.fileExists(atPath: copy + "/sys/block/sda/device"))
+        var notes = NoteLog()
+        let disks = DiskProbe(root: SystemRoot(copy), smart: UnavailableSmartSource(reason: "test")).read(notes: &notes)
+        #expect(disks.map(\.name).sorted() == ["nvme0n1", "sda"])
+        #expect(disks.first { $0.name == "sda" }?.transport == "sata")
+        let original = try Self.inventory(of: "laptop").hardware.disks.map(\.name).sorted()
+        #expect(original == ["nvme0n1", "sda"])
+    }
+
     @Test func brokenSystemIsReportedWithNotes() throws {
         let inventory = try Self.inventory(of: "broken")
         let notes = inventory.notes.map { "\($0.section.rawValue) \($0.kind.rawValue) \($0.source)" }

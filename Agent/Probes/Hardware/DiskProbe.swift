@@ -2,7 +2,10 @@ import DesksideInventory
 
 /// Block devices from /sys/block (Documentation/ABI/stable/sysfs-block), with serials for ATA disks
 /// from udev's database (/run/udev/data/b MAJ:MIN, `E:ID_SERIAL_SHORT=`), since sysfs has none for them.
-/// Virtual devices (loop, ram, zram, device-mapper, md) have no `device` link and are skipped.
+/// Virtual devices (loop, ram, zram, device-mapper, md) are skipped: those whose sysfs path lies under
+/// `/devices/virtual`, as udev and lsblk decide. A `device` link is no test: sysfs snapshots of real
+/// machines, and some kernels' namespace devices, lack it on physical disks. Where `/sys/block/NAME`
+/// is not a link (a copy that resolved it), the `device` link is the fallback.
 public struct DiskProbe: Sendable {
     public let root: SystemRoot
     public let smart: any SmartSource
@@ -15,7 +18,8 @@ public struct DiskProbe: Sendable {
     public func read(notes: inout NoteLog) -> [Disk] {
         root.list("/sys/block").compactMap { name -> Disk? in
             let base = "/sys/block/" + name
-            guard root.exists(base + "/device") else { return nil }
+            let sysfsPath = root.readLink(base)
+            guard !(sysfsPath.map { $0.contains("/devices/virtual/") } ?? !root.exists(base + "/device")) else { return nil }
             func attribute(_ path: String) -> String? { root.attribute(base + "/" + path, notes: &notes, section: .hardware, probe: "disk") }
             let udev = udevProperties(device: attribute("dev"))
             let vendor = attribute("device/vendor").flatMap { $0 == "ATA" ? nil : $0 }
@@ -29,7 +33,7 @@ public struct DiskProbe: Sendable {
                 sizeBytes: sectors.flatMap { Checked.multiply($0, 512) },
                 rotational: attribute("queue/rotational").map { $0 == "1" },
                 removable: attribute("removable").map { $0 == "1" },
-                transport: Self.transport(name: name, devicePath: root.readLink(base)),
+                transport: Self.transport(name: name, devicePath: sysfsPath),
                 smart: smart.health(of: name)
             )
         }
