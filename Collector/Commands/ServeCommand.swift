@@ -14,6 +14,7 @@ import DesksideEnrollment
 import DesksideHTTP
 import DesksideHelpdesk
 import DesksideLogging
+import DesksideStore
 import DesksideTransport
 import DesksideFiles
 import Hummingbird
@@ -72,7 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
         let home = try CollectorHome.open(directory: options.data,
                                           serverNames: ["localhost"] + (hostname.map { [$0] } ?? []) + (file.serverNames ?? []),
                                           serverAddresses: ["127.0.0.1", "::1"] + (file.serverAddresses ?? []),
-                                          helpdesk: file.helpdesk ?? HelpdeskSettings())
+                                          helpdesk: file.helpdesk ?? HelpdeskSettings(), durability: file.durability ?? .full)
         let desk = Desk(store: home.store)
         if let password = try desk.bootstrapAdmin(username: "admin") {
             try home.writeSecret(password, to: home.adminPasswordPath)

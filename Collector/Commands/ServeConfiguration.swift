@@ -1,6 +1,7 @@
 import DesksideFiles
 import DesksideHelpdesk
 import DesksideInventory
+import DesksideStore
 
 /// The collector's config file (`serve --config FILE`), JSON. Every field is optional; the command
 /// line wins over the file, the file over the defaults.
@@ -9,7 +10,7 @@ import DesksideInventory
 /// {"agentListen": "0.0.0.0:7443", "httpListen": "127.0.0.1:8080",
 ///  "serverNames": ["collector.example.com"], "serverAddresses": ["10.0.0.5"],
 ///  "heartbeatSeconds": 60, "reportIntervalSeconds": 3600, "maxConnections": 20000,
-///  "reportsPerMinute": 60, "handshakeTimeoutSeconds": 10, "idleTimeoutSeconds": 180,
+///  "reportsPerMinute": 60, "handshakeTimeoutSeconds": 10, "idleTimeoutSeconds": 180, "durability": "full",
 ///  "policy": {"diskFreePercentMin": 10},
 ///  "helpdesk": {"serviceLevels": {"critical": {"responseMinutes": 15, "resolutionMinutes": 240}, "autoCloseDays": 7},
 ///               "faultLoop": {"reopenWindowDays": 7, "stormThreshold": 20, "stormWindowMinutes": 10, "silentAgentDays": 7},
@@ -29,6 +30,9 @@ struct ServeConfiguration: Codable, Sendable {
     var handshakeTimeoutSeconds: Int?
     var idleTimeoutSeconds: Int?
     var policy: FaultPolicy?
+    /// `full` (the default): a report is acknowledged once its commit is synced to disk; `normal`:
+    /// faster, and the last commits before a power cut may be lost (see docs/ARCHITECTURE.md).
+    var durability: CollectorStore.Durability?
     /// Service levels, the fault loop, sign-in lockout and session length (docs/helpdesk.md).
     var helpdesk: HelpdeskSettings?
 

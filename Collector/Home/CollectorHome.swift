@@ -46,7 +46,8 @@ public struct CollectorHome: Sendable {
     /// have its CA (a missing or damaged CA file is an error, never a new CA). The server certificate,
     /// for `serverNames` and `serverAddresses`, is made when missing and renewed when it nears expiry.
     public static func open(directory: String, serverNames: [String] = ["localhost"], serverAddresses: [String] = ["127.0.0.1", "::1"],
-                            helpdesk: HelpdeskSettings = HelpdeskSettings(), now: Date = Date()) throws -> CollectorHome {
+                            helpdesk: HelpdeskSettings = HelpdeskSettings(), durability: CollectorStore.Durability = .full,
+                            now: Date = Date()) throws -> CollectorHome {
         // Parents as `mkdir -p` makes them; the data directory and its folders owner-only.
         do {
             for path in [directory, directory + "/ca", directory + "/tls", directory + "/secrets"] { try DurableFile.makeDirectory(path) }
@@ -66,7 +67,7 @@ public struct CollectorHome: Sendable {
         } else {
             authority = try loadAuthority(certificatePath: caPath, keyPath: caKeyPath)
         }
-        let store = try CollectorStore(path: directory + "/deskside.sqlite", helpdesk: helpdesk)
+        let store = try CollectorStore(path: directory + "/deskside.sqlite", helpdesk: helpdesk, durability: durability)
         let home = CollectorHome(directory: directory, store: store, authority: authority, created: fresh)
         try home.renewServerCertificateIfDue(serverNames: serverNames, serverAddresses: serverAddresses, now: now)
         if fresh {

@@ -29,13 +29,28 @@ public final class CollectorStore: Sendable {
         case hashMismatch
     }
 
+    /// How far a commit is on disk when the write returns, and so when an agent is told its report
+    /// is stored.
+    public enum Durability: String, Codable, Sendable {
+        /// `synchronous=FULL`: the WAL is synced at every commit; an acknowledged report survives
+        /// an operating-system crash or a power cut, not only a crash of the collector.
+        case full
+        /// `synchronous=NORMAL` (SQLite's WAL default): synced at checkpoints only; the last commits
+        /// before a power cut can vanish after the agents deleted them from their spools.
+        case normal
+    }
+
     /// Opens (creating and migrating when needed) the database at `path`.
-    public init(path: String, helpdesk: HelpdeskSettings = HelpdeskSettings()) throws {
+    public init(path: String, helpdesk: HelpdeskSettings = HelpdeskSettings(), durability: Durability = .full) throws {
         self.helpdesk = helpdesk
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
+
         pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB sets NORMAL on the writer when it turns WAL on; only the writer commits.
+        let synchronous = durability == .full ? "FULL" : "NORMAL"
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous)") }
         try StoreMigrations.migrator.migrate(pool)
     }
 

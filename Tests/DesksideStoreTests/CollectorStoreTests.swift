@@ -4,6 +4,7 @@ import DesksideProbes
 import DesksideProtocol
 import DesksideTestSupport
 import Foundation
+import GRDB
 import Testing
 
 /// The store on a real SQLite file: what a report writes, what a resend and an older snapshot do not,
@@ -22,6 +23,17 @@ import Testing
         let store = try CollectorStore(path: directory + "/deskside.sqlite")
         try store.registerAgent(uuid: "agent-1", certificateFingerprint: "SHA256:aa", at: time)
         return (store, directory)
+    }
+
+    /// SECURITY-TESTS 16: acknowledged means on disk. The writer commits with
+    /// `synchronous=FULL` (2) unless the config asks for `normal` (1), GRDB's WAL default.
+    @Test func commitsAreSyncedBeforeTheyAreAcknowledged() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try CollectorStore(path: directory + "/full.sqlite")
+        #expect(try store.pool.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2)
+        let fast = try CollectorStore(path: directory + "/normal.sqlite", durability: .normal)
+        #expect(try fast.pool.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 1)
     }
 
     @Test func aFullReportIsStoredAndReadBackExactly() throws {
