@@ -15,7 +15,7 @@ import X509
 /// `deskside-loadgen`: drives a real `deskside-collector serve` with simulated agents over loopback
 /// TLS and prints the collector benchmark's table (scripts/bench collector).
 ///
-/// Usage: deskside-loadgen COLLECTOR_BINARY FIXTURES_DIR [--agents N] [--seconds S] [--packages P]
+/// Usage: deskside-loadgen COLLECTOR_BINARY FIXTURES_DIR [--agents N] [--seconds S] [--packages P] [--durability full|normal]
 @main
 struct LoadGenerator {
     static func main() async throws {
@@ -29,11 +29,16 @@ struct LoadGenerator {
         let agents = option("--agents", 1000)
         let seconds = option("--seconds", 10)
         let packages = option("--packages", 2000)
-        guard arguments.count == 2 else {
-            FileHandle.standardError.write(Data("usage: deskside-loadgen COLLECTOR FIXTURES [--agents N] [--seconds S] [--packages P]\n".utf8))
+        var durability = "full"
+        if let index = arguments.firstIndex(of: "--durability"), index + 1 < arguments.count {
+            durability = arguments[index + 1]
+            arguments.removeSubrange(index...index + 1)
+        }
+        guard arguments.count == 2, ["full", "normal"].contains(durability) else {
+            FileHandle.standardError.write(Data("usage: deskside-loadgen COLLECTOR FIXTURES [--agents N] [--seconds S] [--packages P] [--durability full|normal]\n".utf8))
             exit(64)
         }
-        let run = try await Run(collector: arguments[0], fixtures: arguments[1], agents: agents, seconds: seconds, packages: packages)
+        let run = try await Run(collector: arguments[0], fixtures: arguments[1], agents: agents, seconds: seconds, packages: packages, durability: durability)
         try await run.measure()
     }
 }
@@ -44,11 +49,13 @@ final class Run: @unchecked Sendable {
     let seconds: Int
     let fleet: Fleet
     let data: String
+    let durability: String
     let group = MultiThreadedEventLoopGroup.singleton
     var identities: [(id: String, tls: NIOSSLContext)] = []
 
-    init(collector: String, fixtures: String, agents: Int, seconds: Int, packages: Int) async throws {
+    init(collector: String, fixtures: String, agents: Int, seconds: Int, packages: Int, durability: String) async throws {
         collectorPath = collector
+        self.durability = durability
         self.agents = agents
         self.seconds = seconds
         fleet = Fleet(fixtures: fixtures, packages: packages)
@@ -78,24 +85,12 @@ final class Run: @unchecked Sendable {
     func measure() async throws {
         try enroll()
         let config = data + "-config.json"
-        try #"{"maxConnections": 100000, "reportsPerMinute": 10000, "idleTimeoutSeconds": 3600, "heartbeatSeconds": 600}"#
+        try #"{"maxConnections": \#(agents + 1000), "reportsPerMinute": 10000, "idleTimeoutSeconds": 3600, "heartbeatSeconds": 600, "durability": "\#(durability)"}"#
             .write(toFile: config, atomically: true, encoding: .utf8)
-        let collector = Process()
-        collector.executableURL = URL(fileURLWithPath: collectorPath)
-        collector.arguments = ["serve", "--data", data, "--agent-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0", "--config", config]
-        let output = Pipe()
-        collector.standardOutput = output
-        collector.standardError = FileHandle.nullDevice
-        try collector.run()
+        let started = try startCollector(config: config, agentListen: "127.0.0.1:0")
+        var collector = started.0
+        let endpoint = started.1
         defer { if collector.isRunning { collector.terminate() } }
-        var announced = ""
-        while !announced.contains("agents (TLS):") {
-            let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { throw CocoaError(.fileReadUnknown) }
-            announced += String(decoding: chunk, as: UTF8.self)
-        }
-        let line = announced.components(separatedBy: "\n").first { $0.contains("agents (TLS):") }!
-        let endpoint = try Endpoint(parsing: line.components(separatedBy: " ").last { !$0.isEmpty }!)
         try await Task.sleep(for: .seconds(1))
         let idleRSS = Self.rss(collector.processIdentifier)
 
@@ -167,7 +162,17 @@ final class Run: @unchecked Sendable {
         }
         let faultToTicket = faultLatency.percentiles()
 
-        for agent in connected { agent.close() }
+        // A restart: SIGTERM (the collector tells each agent when to come back), a new collector on
+        // the same port, and the agents returning as the agent does.
+        let stoppedAt = Date()
+        collector.terminate()
+        collector.waitUntilExit()
+        for _ in 0..<200 where connected.contains(where: { $0.channel.isActive }) { try await Task.sleep(for: .milliseconds(10)) }
+        let told = connected.map(\.toldRetryAfter)
+        collector = try startCollector(config: config, agentListen: "\(endpoint)").0
+        let restarted = collector
+        let storm = try await ReconnectStorm.run(agents: told, identities: identities.map(\.tls), endpoint: endpoint, group: group,
+                                                 stoppedAt: stoppedAt, collector: { restarted.processIdentifier })
         collector.terminate()
         collector.waitUntilExit()
         let databaseBytes = ["", "-wal", "-shm"].reduce(0) { total, suffix in
@@ -182,7 +187,8 @@ final class Run: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: config)
 
         let packageCount = machines.map(\.software.packages.count).reduce(0, +) / max(1, agents)
-        print("Collector benchmark: \(agents) simulated agents (\(packageCount) packages each, \(Fleet.images.count) base images), real TLS over loopback;")
+        print("Collector benchmark: \(agents) simulated agents (\(packageCount) packages each, \(Fleet.images.count) base images), real TLS over loopback,")
+        print("durability \(durability) (synchronous=\(durability == "full" ? "FULL" : "NORMAL") on the writer);")
         print("the collector and this load generator share the machine's \(ProcessInfo.processInfo.activeProcessorCount) cores. Phases of \(seconds) s.\n")
         let table: [(String, String, String)] = [
             ("full reports/s", String(format: "%.0f", full.rate), "200"),
@@ -194,10 +200,12 @@ final class Run: @unchecked Sendable {
             ("collector RSS per connected agent", String(format: "%.0f KB", Double(connectedRSS - idleRSS) / Double(agents) / 1024), "< 100 KB (10,000 in 1 GB)"),
             ("collector RSS idle / with agents", String(format: "%.0f MB / %.0f MB", Double(idleRSS) / 1048576, Double(connectedRSS) / 1048576), ""),
             ("database bytes per asset", String(format: "%.1f KB", Double(databaseBytes) / Double(agents) / 1024), "< 50 KB"),
+            ("restart: all agents back (told \(storm.toldRetryAfter.map { "\($0)" } ?? "-") s)", String(format: "%.1f s", storm.seconds), "no storm"),
+            ("restart: peak collector CPU, failed connects", String(format: "%.2f cores, %d", storm.peakCollectorCores, storm.failedAttempts), ""),
         ]
-        print("metric".padding(toLength: 44, withPad: " ", startingAt: 0) + "measured".padding(toLength: 22, withPad: " ", startingAt: 0) + "target")
+        print("metric".padding(toLength: 47, withPad: " ", startingAt: 0) + "measured".padding(toLength: 22, withPad: " ", startingAt: 0) + "target")
         for (name, value, target) in table {
-            print(name.padding(toLength: 44, withPad: " ", startingAt: 0) + value.padding(toLength: 22, withPad: " ", startingAt: 0) + target)
+            print(name.padding(toLength: 47, withPad: " ", startingAt: 0) + value.padding(toLength: 22, withPad: " ", startingAt: 0) + target)
         }
         print("\ndisk-fault tickets after the run: \(tickets), of which \(inQueue) in the queue and the rest filed under fault-storm summaries")
         print("\nwhere the cores went (collector / load generator), and the collector's CPU time per message:")
@@ -205,6 +213,25 @@ final class Run: @unchecked Sendable {
             print("  " + name.padding(toLength: 14, withPad: " ", startingAt: 0)
                   + String(format: "%.2f / %.2f cores   %.0f µs", share.collectorCores, share.generatorCores, share.collectorMicrosPerMessage))
         }
+    }
+
+    /// Starts `deskside-collector serve` on the benchmark's data; returns it and its agent endpoint.
+    func startCollector(config: String, agentListen: String) throws -> (Process, Endpoint) {
+        let collector = Process()
+        collector.executableURL = URL(fileURLWithPath: collectorPath)
+        collector.arguments = ["serve", "--data", data, "--agent-listen", agentListen, "--http-listen", "127.0.0.1:0", "--config", config]
+        let output = Pipe()
+        collector.standardOutput = output
+        collector.standardError = FileHandle.nullDevice
+        try collector.run()
+        var announced = ""
+        while !announced.contains("agents (TLS):") {
+            let chunk = output.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { throw CocoaError(.fileReadUnknown) }
+            announced += String(decoding: chunk, as: UTF8.self)
+        }
+        let line = announced.components(separatedBy: "\n").first { $0.contains("agents (TLS):") }!
+        return (collector, try Endpoint(parsing: line.components(separatedBy: " ").last { !$0.isEmpty }!))
     }
 
     /// Runs `body` for every agent concurrently.
