@@ -395,7 +395,8 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["DesksideTestSupport", "DesksideInventory"],
+            dependencies: ["DesksideTestSupport", "DesksideInventory", "DesksideAuthority",
+                           .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/EndToEndTests"
         ),
     ]

@@ -35,5 +35,13 @@ struct StatusCommand: ParsableCommand {
             spool:           \(pending.count) report(s) waiting\(pending.isEmpty ? "" : " (\(pending.first!)...\(pending.last!))")
             intervals:       heartbeat \(session.heartbeatSeconds) s, inventory \(session.reportIntervalSeconds) s
             """)
+        if let refused = session.identityRefused {
+            // Exit 3, as `run` does: the agent waits for an operator, not for the network.
+            print("""
+                identity:        REFUSED by the collector (\(refused)); re-enroll:
+                                 \(AgentIdentity.enrollCommand(collector: identity.record.collector, caFingerprint: identity.record.caFingerprint, stateDirectory: directory))
+                """)
+            throw ExitCode(3)
+        }
     }
 }

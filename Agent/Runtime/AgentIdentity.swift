@@ -14,6 +14,7 @@ import DesksideTransport
 /// STATE/identity/key.pem          the private key (0600; generated here, never sent anywhere)
 /// STATE/identity/certificate.pem  the client certificate the collector's CA issued
 /// STATE/identity/ca.pem           the pinned CA: the only root trusted for the collector
+/// STATE/identity/renewal.json     only while a renewed identity replaces these files (0600)
 /// ```
 public struct AgentIdentity: Sendable, Equatable {
     public struct Record: Codable, Sendable, Equatable {
@@ -34,8 +35,14 @@ public struct AgentIdentity: Sendable, Equatable {
 
     static func directory(_ state: String) -> String { state + "/identity" }
 
+    /// What an operator runs to enroll this agent again (with a token file of their own).
+    public static func enrollCommand(collector: String, caFingerprint: String, stateDirectory: String) -> String {
+        "deskside-agent enroll --collector \(collector) --token-file TOKEN-FILE --ca-fingerprint \(caFingerprint) --state \(stateDirectory)"
+    }
+
     /// The identity in `stateDirectory`; `nil` when the agent has not enrolled.
     public static func load(stateDirectory: String) throws -> AgentIdentity? {
+        if let replaced = finishReplacement(stateDirectory: stateDirectory) { return replaced }
         let directory = directory(stateDirectory)
         guard let recordBytes = DurableFile.read(directory + "/agent.json", limit: 1 << 16) else { return nil }
         func text(_ name: String) throws -> String {

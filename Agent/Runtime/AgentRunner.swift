@@ -59,9 +59,10 @@ public final class AgentRunner {
     }
 
     let options: Options
-    let identity: AgentIdentity
+    private(set) var identity: AgentIdentity
     let spool: ReportSpool
-    let tls: NIOSSLContext
+    /// The TLS identity for the next connection (a renewal replaces it).
+    private var tls: NIOSSLContext
     let group: any EventLoopGroup
     private var state: SessionState
     private var machine: AgentSessionStateMachine
@@ -78,14 +79,17 @@ public final class AgentRunner {
     private var acknowledgedThisRun = 0
     private var outcome: Outcome?
     private var lastFailure: String?
+    /// The new key while its renewal is in flight, and when renewal was last tried (once an hour at
+    /// most, so that a collector that cannot renew never holds back the reports).
+    private var pendingRenewal: AgentIdentity.PendingRenewal?
+    private var renewalTriedAt: Date?
 
     public init(options: Options, identity: AgentIdentity, group: any EventLoopGroup) throws {
         self.options = options
         self.identity = identity
         self.group = group
         spool = try ReportSpool(directory: options.stateDirectory + "/spool")
-        tls = try NIOSSLContext(configuration: TransportTLS.clientConfiguration(
-            caPEM: Array(identity.caPEM.utf8), certificatePEM: Array(identity.certificatePEM.utf8), privateKeyPEM: Array(identity.privateKeyPEM.utf8)))
+        tls = try Self.context(for: identity)
         state = SessionState.load(stateDirectory: options.stateDirectory)
         machine = AgentSessionStateMachine(agentVersion: AgentVersion.current, acknowledgedBase: state.acknowledgedBase,
                                            acknowledgedSequence: state.acknowledgedSequence)
@@ -153,6 +157,10 @@ public final class AgentRunner {
                 options.log(lastFailure!)
             }
             if case .welcome(let welcome) = message {
+                if state.identityRefused != nil {
+                    state.identityRefused = nil
+                    saveState()
+                }
                 handle(machine.handle(.welcomed(welcome, spooledAtLastSequence: spooledReport(at: welcome.lastSequence))))
             } else {
                 handle(machine.handle(.received(message)))
@@ -267,11 +275,46 @@ public final class AgentRunner {
                 continuation.yield(.session(.reconnectTimerFired))
             }
         case .reportIdentityRejected(let message):
+            state.identityRefused = message
+            saveState()
+            options.log("the collector does not accept this agent's identity (\(message)); enroll it again: "
+                        + AgentIdentity.enrollCommand(collector: identity.record.collector, caFingerprint: identity.record.caFingerprint,
+                                                      stateDirectory: options.stateDirectory))
             outcome = .identityRejected(message)
+        case .prepareRenewal:
+            if let tried = renewalTriedAt, Date().timeIntervalSince(tried) < 3600 { return handle([.sendOldestPending]) }
+            renewalTriedAt = Date()
+            do {
+                let pending = try identity.prepareRenewal()
+                pendingRenewal = pending
+                options.log("the certificate is due for renewal: sending a signing request for a new key")
+                handle(machine.handle(.renewalReady(csrPEM: pending.csrPEM)))
+            } catch {
+                options.log("warning: could not prepare the certificate's renewal: \(error)")
+                handle([.sendOldestPending])
+            }
+        case .installCertificate(let renewed):
+            guard let pending = pendingRenewal else { return }
+            pendingRenewal = nil
+            do {
+                let next = try identity.renewed(renewed, pending: pending)
+                try next.replace(stateDirectory: options.stateDirectory)
+                tls = try Self.context(for: next)
+                identity = next
+                options.log("certificate renewed; the new key is used from the next connection")
+            } catch {
+                // The old certificate stays valid and in use; renewal is tried again at a later welcome.
+                options.log("warning: the renewed certificate was not installed: \(error)")
+            }
         }
     }
 
     // MARK: - Work
+
+    static func context(for identity: AgentIdentity) throws -> NIOSSLContext {
+        try NIOSSLContext(configuration: TransportTLS.clientConfiguration(
+            caPEM: Array(identity.caPEM.utf8), certificatePEM: Array(identity.certificatePEM.utf8), privateKeyPEM: Array(identity.privateKeyPEM.utf8)))
+    }
 
     /// The spooled report numbered `sequence`, when the collector says it stored that sequence and this
     /// agent does not know it was acknowledged.

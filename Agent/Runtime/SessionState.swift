@@ -19,6 +19,9 @@ public struct SessionState: Codable, Sendable, Equatable {
     public var policy = FaultPolicy()
     /// The last contact with the collector (any answer).
     public var lastContactAt: Date?
+    /// Why the collector last refused this agent's identity (unknown certificate, revoked); cleared
+    /// by the next `welcome`. `status` shows it with what to run.
+    public var identityRefused: String?
 
     public init() {}
 

@@ -23,6 +23,8 @@ public struct AgentSessionStateMachine: Sendable {
         case awaitingAck(sequence: UInt64, id: String)
         /// A `ping` was sent (nothing else was in flight); waiting for its `pong`.
         case awaitingPong
+        /// A `renew` was sent (nothing else was in flight); waiting for the new certificate.
+        case awaitingRenewal
         /// The collector said this agent's identity is not valid: stop until enrolled again.
         case needsEnrollment
     }
@@ -56,6 +58,8 @@ public struct AgentSessionStateMachine: Sendable {
         /// `welcome`, with the spooled report whose sequence is the collector's `lastSequence` (when
         /// the collector holds more than this agent knew was acknowledged and the spool has one).
         case welcomed(Welcome, spooledAtLastSequence: SpooledReport?)
+        /// A signing request for a new key, made after `welcome` said the certificate is due.
+        case renewalReady(csrPEM: String)
     }
 
     public enum Action: Sendable, Equatable {
@@ -79,6 +83,10 @@ public struct AgentSessionStateMachine: Sendable {
         case scheduleReconnect(afterSeconds: Double)
         /// Stop reconnecting; the operator must enroll the agent again.
         case reportIdentityRejected(String)
+        /// Make a new key and a signing request for it, then feed back `renewalReady`.
+        case prepareRenewal
+        /// Keep the new key with this certificate as the agent's identity (used from the next connection).
+        case installCertificate(Renewed)
     }
 
     public private(set) var state: State = .disconnected(attempt: 0)
@@ -133,7 +141,7 @@ public struct AgentSessionStateMachine: Sendable {
         case (_, .connectionFailed), (_, .connectionClosed):
             inFlightHash = nil
             return retry()
-        case (.awaitingAck, .responseTimeout), (.awaitingWelcome, .responseTimeout), (.awaitingPong, .responseTimeout):
+        case (.awaitingAck, .responseTimeout), (.awaitingWelcome, .responseTimeout), (.awaitingPong, .responseTimeout), (.awaitingRenewal, .responseTimeout):
             inFlightHash = nil
             return [.close] + retry()
         case (.awaitingAck(let sequence, _), .received(.error(let error))) where error.code == "BAD_REPORT":
@@ -176,8 +184,16 @@ public struct AgentSessionStateMachine: Sendable {
                 fullReport = fullReport ?? (welcome.base == nil ? "the collector holds no inventory for this agent" : "the collector holds another base")
             }
             if let fullReport { actions.append(.queueFullReport(reason: fullReport)) }
-            actions.append(.sendOldestPending)
+            // A due certificate is renewed before anything else is sent (reports wait in the spool).
+            actions.append(welcome.renewCertificate == true ? .prepareRenewal : .sendOldestPending)
             return actions
+        case (.ready, .renewalReady(let csrPEM)):
+            state = .awaitingRenewal
+            return [.send(.renew(RenewRequest(csrPEM: csrPEM)))]
+        case (.awaitingRenewal, .received(.renewed(let renewed))):
+            state = .ready
+            failures = 0
+            return [.installCertificate(renewed), .sendOldestPending]
         case (.ready, .reportPending(let sequence, let id, let hash)):
             state = .awaitingAck(sequence: sequence, id: id)
             inFlightHash = hash

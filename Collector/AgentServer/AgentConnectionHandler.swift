@@ -42,6 +42,9 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
     private var queued: [Report] = []
     private var storing = false
     private var peer = "?"
+    /// The client certificate of this connection, and whether it is due for renewal.
+    private var presentedFingerprint: String?
+    private var certificateDue = false
 
     /// The decoder's caps: small and plain until the handshake shows a certificate of the CA.
     private let allowance: FrameAllowance
@@ -84,8 +87,11 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
         if case TLSUserEvent.handshakeCompleted = event {
             var fingerprint: String?
             if let handler = try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self),
-               let der = try? handler.peerCertificate?.toDERBytes() {
+               let certificate = handler.peerCertificate, let der = try? certificate.toDERBytes() {
                 fingerprint = Hex.certificateFingerprint(der: der)
+                presentedFingerprint = fingerprint
+                certificateDue = SessionObservations.renewalDue(notBefore: Double(certificate.notValidBefore), notAfter: Double(certificate.notValidAfter),
+                                                                now: Date().timeIntervalSince1970)
                 // The handshake checked it against the CA: the peer may now send full-size reports.
                 allowance.maxFrameLength = server.settings.maxFrameLength
                 allowance.compressionAllowed = true
@@ -128,6 +134,9 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
             }
             queued.append(report)
             storeNext(context: context, agentID: agentID)
+        case (.session(let agentID), .renew(let request)):
+            server.lastSeen.touch(agentID)
+            renew(context: context, agentID: agentID, request: request)
         case (.closing, _):
             break
         default:
@@ -199,7 +208,8 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
             context.writeAndFlush(wrapOutboundOut(.welcome(Welcome(
                 base: session.base, heartbeatSeconds: settings.heartbeatSeconds,
                 reportIntervalSeconds: settings.reportIntervalSeconds, policy: settings.policy,
-                lastSequence: session.lastSequence, lastReportID: session.lastReportID, time: Date()))), promise: nil)
+                lastSequence: session.lastSequence, lastReportID: session.lastReportID, time: Date(),
+                renewCertificate: certificateDue ? true : nil))), promise: nil)
         }
     }
 
@@ -225,6 +235,27 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
             handler.phase = .closing
             let channel = context.channel
             context.writeAndFlush(handler.wrapOutboundOut(answer)).whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    /// Signs a new certificate for the agent's new key (the actor checks the request and records it).
+    private func renew(context: ChannelHandlerContext, agentID: String, request: RenewRequest) {
+        guard let presented = presentedFingerprint else { return }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let enrollment = server.enrollment
+        context.eventLoop.makeFutureWithTask {
+            await enrollment.renew(agentID: agentID, csrPEM: request.csrPEM, presentedFingerprint: presented)
+        }.whenSuccess { renewed in
+            let (handler, context) = bound.value
+            guard case .session = handler.phase else { return }
+            guard let renewed else {
+                handler.logger.warning("certificate renewal refused", metadata: ["agent.id": "\(agentID)"])
+                handler.refuse(context: context, code: "RENEWAL_REFUSED", message: "the signing request could not be used; the current certificate stays valid")
+                return
+            }
+            handler.logger.notice("agent certificate renewed", metadata: ["agent.id": "\(agentID)"])
+            context.writeAndFlush(handler.wrapOutboundOut(.renewed(Renewed(certificatePEM: renewed.certificatePEM, caCertificatePEM: renewed.caCertificatePEM))),
+                                  promise: nil)
         }
     }
 

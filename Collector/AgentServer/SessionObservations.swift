@@ -29,4 +29,11 @@ enum SessionObservations {
               summary: "Two machines use this agent's certificate (connected from \(connectedPeer), refused from \(refusedPeer)); the second must be enrolled again",
               facts: ["connectedPeer": .string(connectedPeer), "refusedPeer": .string(refusedPeer)])
     }
+
+    /// Whether a client certificate valid over [notBefore, notAfter] (seconds since 1970) should be
+    /// renewed at `now`: past two thirds of its lifetime, which leaves four months of a year's
+    /// certificate for an agent that is offline or failing to renew.
+    static func renewalDue(notBefore: Double, notAfter: Double, now: Double) -> Bool {
+        now >= notBefore + (notAfter - notBefore) * 2 / 3
+    }
 }

@@ -53,6 +53,22 @@ public actor EnrollmentService {
         return try issue(tokenSecret: tokenSecret, request: request, peerAddress: peerAddress, now: now)
     }
 
+    /// A new certificate for an enrolled agent over its authenticated session: the request must be
+    /// signed by its key; the agent id stays. `nil` (and an audit line) when the request is unusable.
+    public func renew(agentID: String, csrPEM: String, presentedFingerprint: String, now: Date = Date()) -> Enrollment? {
+        do {
+            let request = try CertificateSigningRequest(pemEncoded: csrPEM)
+            let certificate = try authority.signAgentRequest(request, agentID: agentID, now: now)
+            try store.renewAgentCertificate(uuid: agentID, presentedFingerprint: presentedFingerprint,
+                                            newFingerprint: CertificateAuthority.fingerprint(of: certificate), at: now)
+            return Enrollment(agentID: agentID, certificatePEM: try certificate.serializeAsPEM().pemString,
+                              caCertificatePEM: try authority.certificatePEM())
+        } catch {
+            try? store.audit(actor: "agent:" + agentID, action: "renew certificate", allowed: false, detail: "\(error)", at: now)
+            return nil
+        }
+    }
+
     /// The per-address rate limit.
     private func admit(_ peerAddress: String, now: Date) throws(Refused) {
         guard limiter.allow(peerAddress, now: now) else {

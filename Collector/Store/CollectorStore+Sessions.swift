@@ -24,10 +24,25 @@ extension CollectorStore {
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT agent.uuid, agent.revokedAt, agent.baseHash, agent.lastSequence, report.id AS reportId FROM agent
                 LEFT JOIN report ON report.agentId = agent.id AND report.sequence = agent.lastSequence AND report.outcome = 'stored'
-                WHERE agent.certificateFingerprint = ?
+                WHERE agent.certificateFingerprint = ?1 OR agent.previousFingerprint = ?1
                 """, arguments: [certificateFingerprint]) else { return nil }
             return AgentSession(uuid: row["uuid"], revoked: (row["revokedAt"] as String?) != nil, base: row["baseHash"],
                                 lastSequence: (row["lastSequence"] as Int64?).map { UInt64(max(0, $0)) }, lastReportID: row["reportId"])
+        }
+    }
+
+    /// Makes `newFingerprint` the agent's certificate after a renewal. The certificate the agent
+    /// connected with (`presentedFingerprint`) stays valid as the previous one, so that an agent that
+    /// stops before it has stored the new certificate still connects and renews again; an older one is
+    /// forgotten. Audited.
+    public func renewAgentCertificate(uuid: String, presentedFingerprint: String, newFingerprint: String, at time: Date) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                UPDATE agent SET previousFingerprint = ?, certificateFingerprint = ? WHERE uuid = ? AND revokedAt IS NULL
+                """, arguments: [presentedFingerprint, newFingerprint, uuid])
+            guard db.changesCount == 1 else { throw StoreError.unknownAgent(uuid) }
+            try db.execute(sql: "INSERT INTO auditEvent (at, actor, action, outcome, detail) VALUES (?, ?, 'renew certificate', 'allowed', ?)",
+                           arguments: [Timestamp.text(time), "agent:" + uuid, newFingerprint])
         }
     }
 

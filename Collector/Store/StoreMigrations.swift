@@ -325,6 +325,12 @@ enum StoreMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("v7: an agent's previous certificate, valid while a renewal completes") { db in
+            try db.execute(sql: """
+                ALTER TABLE agent ADD COLUMN previousFingerprint TEXT;
+                CREATE UNIQUE INDEX agent_previousFingerprint ON agent(previousFingerprint) WHERE previousFingerprint IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

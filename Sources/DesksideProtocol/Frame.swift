@@ -66,6 +66,8 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case pong = 8
     case enroll = 9
     case enrolled = 10
+    case renew = 11
+    case renewed = 12
 }
 
 /// Splits a byte stream into frames. The length prefix is checked as soon as its four bytes are in, so a

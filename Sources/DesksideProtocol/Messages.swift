@@ -39,9 +39,12 @@ public struct Welcome: Codable, Sendable, Equatable {
     public var lastReportID: String?
     /// The collector's clock when it sent `welcome`.
     public var time: Date?
+    /// The certificate this agent connected with is due for renewal (past two thirds of its lifetime,
+    /// or issued by a CA the collector is rolling away from): send `renew` when nothing is in flight.
+    public var renewCertificate: Bool?
 
     public init(base: String?, heartbeatSeconds: Int, reportIntervalSeconds: Int, policy: FaultPolicy,
-                lastSequence: UInt64? = nil, lastReportID: String? = nil, time: Date? = nil) {
+                lastSequence: UInt64? = nil, lastReportID: String? = nil, time: Date? = nil, renewCertificate: Bool? = nil) {
         self.base = base
         self.heartbeatSeconds = heartbeatSeconds
         self.reportIntervalSeconds = reportIntervalSeconds
@@ -49,6 +52,7 @@ public struct Welcome: Codable, Sendable, Equatable {
         self.lastSequence = lastSequence
         self.lastReportID = lastReportID
         self.time = time
+        self.renewCertificate = renewCertificate
     }
 }
 
@@ -184,6 +188,26 @@ public struct Enrolled: Codable, Sendable, Equatable {
 
     public init(agentID: String, certificatePEM: String, caCertificatePEM: String) {
         self.agentID = agentID
+        self.certificatePEM = certificatePEM
+        self.caCertificatePEM = caCertificatePEM
+    }
+}
+
+/// Agent to collector, over its authenticated session: a signing request for a new key, to replace
+/// the certificate before it expires. The new private key never leaves the agent.
+public struct RenewRequest: Codable, Sendable, Equatable {
+    /// PKCS #10 request, PEM.
+    public var csrPEM: String
+
+    public init(csrPEM: String) { self.csrPEM = csrPEM }
+}
+
+/// Collector to agent: the renewed certificate (same agent id), and the CA to trust from now on.
+public struct Renewed: Codable, Sendable, Equatable {
+    public var certificatePEM: String
+    public var caCertificatePEM: String
+
+    public init(certificatePEM: String, caCertificatePEM: String) {
         self.certificatePEM = certificatePEM
         self.caCertificatePEM = caCertificatePEM
     }

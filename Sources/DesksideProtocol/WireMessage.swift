@@ -13,6 +13,8 @@ public enum WireMessage: Sendable, Equatable {
     case pong(Pong)
     case enroll(EnrollRequest)
     case enrolled(Enrolled)
+    case renew(RenewRequest)
+    case renewed(Renewed)
 
     /// Limits applied to a body received from the other side.
     public struct Limits: Sendable {
@@ -40,6 +42,8 @@ public enum WireMessage: Sendable, Equatable {
         case .pong: .pong
         case .enroll: .enroll
         case .enrolled: .enrolled
+        case .renew: .renew
+        case .renewed: .renewed
         }
     }
 
@@ -56,6 +60,8 @@ public enum WireMessage: Sendable, Equatable {
         case .pong(let value): value
         case .enroll(let value): value
         case .enrolled(let value): value
+        case .renew(let value): value
+        case .renewed(let value): value
         }
     }
 
@@ -90,6 +96,8 @@ public enum WireMessage: Sendable, Equatable {
             case .pong: self = .pong(try decode())
             case .enroll: self = .enroll(try decode())
             case .enrolled: self = .enrolled(try decode())
+            case .renew: self = .renew(try decode())
+            case .renewed: self = .renewed(try decode())
             }
         } catch {
             throw .malformedBody(error.description)

@@ -1,3 +1,6 @@
+import X509
+import DesksideAuthority
+import Crypto
 import DesksideAgentServer
 import DesksideCompression
 import DesksideInventory
@@ -129,6 +132,47 @@ import Testing
             client.close()
             _ = await client.waitForClose()
         }
+        await harness.stop()
+    }
+
+    /// SECURITY-TESTS 43: a certificate past two thirds of its life is renewed over the session with a
+    /// new key; the new certificate works from the next connection, and the one it replaces keeps
+    /// working until then (an agent may stop before it stores the new one).
+    @Test func aCertificateNearItsEndIsRenewedOverTheSession() async throws {
+        let harness = try await ServerHarness()
+        let old = try ServerHarness.certificate(from: harness.home.authority, notBefore: Date().addingTimeInterval(-300 * 86400), days: 365)
+        let agentID = try Certificate(pemEncoded: old.certificatePEM).subject.description.replacingOccurrences(of: "CN=", with: "")
+            .components(separatedBy: ",").first { !$0.hasPrefix("O=") } ?? ""
+        try harness.home.store.registerAgent(uuid: agentID, certificateFingerprint: CertificateAuthority.fingerprint(of: try Certificate(pemEncoded: old.certificatePEM)),
+                                             at: Date())
+        let client = try await harness.connect(tls: harness.clientTLS(certificatePEM: old.certificatePEM, keyPEM: old.keyPEM))
+        client.send(Self.hello())
+        guard case .welcome(let welcome) = await client.messages(count: 1).first else { throw ExpectationFailure(description: "no welcome") }
+        #expect(welcome.renewCertificate == true)
+        let key = P256.Signing.PrivateKey()
+        let request = try CertificateSigningRequest(version: .v1, subject: try DistinguishedName { CommonName("renewal") },
+                                                    privateKey: Certificate.PrivateKey(key), attributes: .init(), signatureAlgorithm: .ecdsaWithSHA256)
+        client.send(.renew(RenewRequest(csrPEM: try request.serializeAsPEM().pemString)))
+        guard case .renewed(let renewed) = await client.messages(count: 2).last else { throw ExpectationFailure(description: "not renewed: \(client.messages)") }
+        let certificate = try Certificate(pemEncoded: renewed.certificatePEM)
+        #expect(certificate.publicKey == Certificate.PublicKey(key.publicKey))
+        #expect(certificate.subject.description.contains(agentID))
+        #expect(certificate.notValidAfter > Date().addingTimeInterval(360 * 86400))
+        client.close()
+        let keyPEM = try Certificate.PrivateKey(key).serializeAsPEM().pemString
+        for (certificatePEM, keyPEM, due) in [(renewed.certificatePEM, keyPEM, false), (old.certificatePEM, old.keyPEM, true)] {
+            let next = try await harness.connect(tls: harness.clientTLS(certificatePEM: certificatePEM, keyPEM: keyPEM))
+            next.send(Self.hello())
+            guard case .welcome(let again) = await next.messages(count: 1).first else { throw ExpectationFailure(description: "no welcome with \(due ? "old" : "new")") }
+            #expect((again.renewCertificate == true) == due)
+            next.close()
+            _ = await next.waitForClose()
+        }
+        // A request that is not a signing request is refused; the certificate stays as it was.
+        let (other, _) = try await Self.session(harness)
+        other.send(.renew(RenewRequest(csrPEM: "not a request")))
+        #expect(await other.waitForClose())
+        #expect(Self.code(other.messages) == "RENEWAL_REFUSED")
         await harness.stop()
     }
 

@@ -114,6 +114,25 @@ import Testing
         #expect(level.handle(.received(.welcome(same))) == [.applyPolicy(FaultPolicy(), heartbeatSeconds: 60, reportIntervalSeconds: 3600), .sendOldestPending])
     }
 
+    /// SECURITY-TESTS 43: `welcome` says the certificate is due; the agent renews before it sends
+    /// reports, installs the new certificate, then goes on.
+    @Test func aDueCertificateIsRenewedBeforeReportsGo() {
+        var machine = Self.machine()
+        _ = machine.handle(.start)
+        _ = machine.handle(.connected)
+        var welcome = Self.welcome
+        welcome.renewCertificate = true
+        #expect(machine.handle(.received(.welcome(welcome))) == [.applyPolicy(FaultPolicy(), heartbeatSeconds: 60, reportIntervalSeconds: 3600), .prepareRenewal])
+        #expect(machine.handle(.renewalReady(csrPEM: "CSR")) == [.send(.renew(RenewRequest(csrPEM: "CSR")))])
+        #expect(machine.state == .awaitingRenewal)
+        // A report spooled meanwhile waits; so does the heartbeat.
+        #expect(machine.handle(.reportPending(sequence: 42, id: "r42", hash: "x")) == [])
+        #expect(machine.handle(.heartbeatDue) == [])
+        let renewed = Renewed(certificatePEM: "CERT", caCertificatePEM: "CA")
+        #expect(machine.handle(.received(.renewed(renewed))) == [.installCertificate(renewed), .sendOldestPending])
+        #expect(machine.state == .ready)
+    }
+
     @Test func needFullReportQueuesOne() {
         var machine = Self.awaitingAck()
         #expect(machine.handle(.received(.needFullReport(NeedFullReport(id: "r42", reason: "base mismatch")))) == [
