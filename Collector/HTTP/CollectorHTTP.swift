@@ -9,7 +9,8 @@ import NIOPosix
 public enum CollectorHTTP {
     public static func router(desk: Desk, threadPool: NIOThreadPool, signIn: SignInGate) -> Router<APIContext> {
         let router = Router(context: APIContext.self)
-        router.add(middleware: SecurityHeaders())
+        let methods = RouteMethods()
+        router.add(middleware: SecurityHeaders(methods: methods))
         router.get("health") { _, _ in JSONResponse.make(["status": "ok"]) }
         router.get("api/v1/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
@@ -24,6 +25,7 @@ public enum CollectorHTTP {
         TicketRoutes(route: route).add(to: api)
         KnowledgeRoutes(route: route).add(to: api)
         ReportRoutes(route: route).add(to: api)
+        methods.load(router.routes.map { ($0.method, $0.path.description) })
         return router
     }
 }

@@ -35,6 +35,8 @@ struct BearerAuthentication: RouterMiddleware {
 /// Headers on every response: no caching of register data, no sniffing, no framing, no scripts.
 struct SecurityHeaders: RouterMiddleware {
     typealias Context = APIContext
+    /// For `405` with `Allow` where the router found the path but not the method.
+    let methods: RouteMethods
 
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
         var response: Response
@@ -46,9 +48,16 @@ struct SecurityHeaders: RouterMiddleware {
             response = APIError(error).response
         } catch DeskAuthError.refused {
             response = APIError.loginRefused.response
+        } catch let error as HTTPError where error.status == .notFound {
+            if let allowed = methods.allowed(path: request.uri.path) {
+                response = APIError(status: .methodNotAllowed, code: "METHOD_NOT_ALLOWED",
+                                    message: "\(request.method.rawValue) is not allowed here; allowed: \(allowed.joined(separator: ", "))").response
+                response.headers[.allow] = allowed.joined(separator: ", ")
+            } else {
+                response = APIError(status: .notFound, code: "NOT_FOUND", message: error.body ?? error.status.reasonPhrase).response
+            }
         } catch let error as HTTPError {
-            response = APIError(status: error.status, code: error.status == .notFound ? "NOT_FOUND" : "BAD_REQUEST",
-                                message: error.body ?? error.status.reasonPhrase).response
+            response = APIError(status: error.status, code: "BAD_REQUEST", message: error.body ?? error.status.reasonPhrase).response
         }
         response.headers[.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'"
         response.headers[.xContentTypeOptions] = "nosniff"

@@ -114,6 +114,14 @@ import Testing
         #expect(String(decoding: form.stdout, as: UTF8.self) == "415")
         _ = try Self.json(collector.send("POST", "/api/v1/logout", token: ana))
         #expect(try collector.get("/api/v1/tickets", token: ana).status == 401)
+        // A known path with a method it does not answer: 405 naming the methods it does (and Allow).
+        let wrongMethod = try collector.send("DELETE", "/api/v1/tickets", token: adminToken)
+        #expect(wrongMethod.status == 405)
+        #expect(String(decoding: wrongMethod.body, as: UTF8.self).contains("allowed: GET, POST"))
+        #expect(try collector.send("PUT", "/api/v1/tickets/7/resolve", token: adminToken).status == 405)
+        #expect(try collector.get("/api/v1/no-such-thing", token: adminToken).status == 404)
+        let allow = try Fixtures.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-D", "-", "-X", "DELETE", collector.httpAddress + "/api/v1/openapi.json"])
+        #expect(String(decoding: allow.stdout, as: UTF8.self).lowercased().contains("allow: get"))
         // SECURITY-TESTS 36: the refused resolve is in the audit log, with who, what and no body.
         let audit = try AgentSessionTests.sql(workspace.data + "/deskside.sqlite",
                                               "SELECT actor || ' ' || action || ' ' || outcome || ' ' || detail FROM auditEvent WHERE detail = 'forbidden'")
