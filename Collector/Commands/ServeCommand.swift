@@ -55,6 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
         settings.heartbeatSeconds = file.heartbeatSeconds ?? settings.heartbeatSeconds
         settings.reportIntervalSeconds = file.reportIntervalSeconds ?? settings.reportIntervalSeconds
         settings.maxConnections = file.maxConnections ?? settings.maxConnections
+        settings.maxPendingPerAddress = file.maxPendingPerAddress ?? settings.maxPendingPerAddress
         settings.reportsPerMinute = file.reportsPerMinute ?? settings.reportsPerMinute
         settings.handshakeTimeoutSeconds = file.handshakeTimeoutSeconds ?? settings.handshakeTimeoutSeconds
         if let idle = file.idleTimeoutSeconds { settings.idleTimeoutSeconds = idle }

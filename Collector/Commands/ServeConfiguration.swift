@@ -9,7 +9,7 @@ import DesksideStore
 /// ```json
 /// {"agentListen": "0.0.0.0:7443", "httpListen": "127.0.0.1:8080",
 ///  "serverNames": ["collector.example.com"], "serverAddresses": ["10.0.0.5"],
-///  "heartbeatSeconds": 60, "reportIntervalSeconds": 3600, "maxConnections": 20000,
+///  "heartbeatSeconds": 60, "reportIntervalSeconds": 3600, "maxConnections": 20000, "maxPendingPerAddress": 64,
 ///  "reportsPerMinute": 60, "handshakeTimeoutSeconds": 10, "idleTimeoutSeconds": 180, "durability": "full",
 ///  "policy": {"diskFreePercentMin": 10},
 ///  "helpdesk": {"serviceLevels": {"critical": {"responseMinutes": 15, "resolutionMinutes": 240}, "autoCloseDays": 7},
@@ -26,6 +26,8 @@ struct ServeConfiguration: Codable, Sendable {
     var heartbeatSeconds: Int?
     var reportIntervalSeconds: Int?
     var maxConnections: Int?
+    /// Connections from one address still in their handshake or enrolling (see AgentServerSettings).
+    var maxPendingPerAddress: Int?
     var reportsPerMinute: Int?
     var handshakeTimeoutSeconds: Int?
     var idleTimeoutSeconds: Int?
@@ -49,7 +51,8 @@ struct ServeConfiguration: Codable, Sendable {
     func validate() throws {
         let ranges: [(String, Int?, ClosedRange<Int>)] = [
             ("heartbeatSeconds", heartbeatSeconds, 5...3600), ("reportIntervalSeconds", reportIntervalSeconds, 60...86400),
-            ("maxConnections", maxConnections, 1...1_000_000), ("reportsPerMinute", reportsPerMinute, 1...10_000),
+            ("maxConnections", maxConnections, 1...1_000_000), ("maxPendingPerAddress", maxPendingPerAddress, 1...1_000_000),
+            ("reportsPerMinute", reportsPerMinute, 1...10_000),
             ("handshakeTimeoutSeconds", handshakeTimeoutSeconds, 1...300), ("idleTimeoutSeconds", idleTimeoutSeconds, 10...86400),
         ]
         for (name, value, range) in ranges {
