@@ -16,6 +16,8 @@ let package = Package(
         .executable(name: "deskside-agent", targets: ["deskside-agent"]),
         .executable(name: "deskside-collector", targets: ["deskside-collector"]),
         .executable(name: "deskside", targets: ["deskside"]),
+        // For Fuzz/ (the libFuzzer package) and the corpus replay in the tests.
+        .library(name: "DesksideFuzzing", targets: ["DesksideFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -296,6 +298,13 @@ let package = Package(
 
         // MARK: Tests
         .target(name: "DesksideTestSupport", path: "Tests/Support"),
+        .target(name: "DesksideFuzzing", dependencies: ["DesksideProtocol", "DesksideCompression", "DesksideJSON"], path: "Tests/Fuzzing",
+                swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FuzzCorpusTests",
+            dependencies: ["DesksideTestSupport", "DesksideFuzzing"],
+            path: "Tests/FuzzCorpusTests"
+        ),
         .testTarget(
             name: "DesksideInventoryTests",
             dependencies: ["DesksideTestSupport", "DesksideInventory"],
