@@ -62,8 +62,6 @@ final class Run: @unchecked Sendable {
         data = NSTemporaryDirectory() + "deskside-bench-" + UUID().uuidString.prefix(8)
     }
 
-    /// (Every simulated agent connects from 127.0.0.1, so the per-address cap on connections still in
-    /// their handshake is lifted in the collector's config below.)
     /// Enrolls the simulated agents through the store, as enrollment does (the enrollment path itself
     /// is rate limited per address and is not what this measures).
     func enroll() throws {
@@ -87,6 +85,8 @@ final class Run: @unchecked Sendable {
     func measure() async throws {
         try enroll()
         let config = data + "-config.json"
+        // Every simulated agent connects from 127.0.0.1: the per-address cap on connections still in
+        // their handshake is lifted, as an office's NAT address would need.
         try #"{"maxConnections": \#(agents + 1000), "maxPendingPerAddress": \#(agents + 1000), "reportsPerMinute": 10000, "idleTimeoutSeconds": 3600, "heartbeatSeconds": 600, "durability": "\#(durability)"}"#
             .write(toFile: config, atomically: true, encoding: .utf8)
         let started = try startCollector(config: config, agentListen: "127.0.0.1:0")
