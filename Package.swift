@@ -16,8 +16,6 @@ let package = Package(
         .executable(name: "deskside-agent", targets: ["deskside-agent"]),
         .executable(name: "deskside-collector", targets: ["deskside-collector"]),
         .executable(name: "deskside", targets: ["deskside"]),
-        // For Fuzz/ (the libFuzzer package) and the corpus replay in the tests.
-        .library(name: "DesksideFuzzing", targets: ["DesksideFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -92,6 +92,7 @@ final class Run: @unchecked Sendable {
         let started = try startCollector(config: config, agentListen: "127.0.0.1:0")
         var collector = started.0
         let endpoint = started.1
+        let httpBase = started.2
         defer { if collector.isRunning { collector.terminate() } }
         try await Task.sleep(for: .seconds(1))
         let idleRSS = Self.rss(collector.processIdentifier)
@@ -143,6 +144,10 @@ final class Run: @unchecked Sendable {
         let pings = try await CPUShare.measure(collector: pid) { try await saturate(connected) { _ in .ping(Ping()) } }
         let deltaLatency = try await paced(connected, rate: deltas.rate / 2) { index in delta(index) }
         let pingLatency = try await paced(connected, rate: pings.rate / 2) { _ in .ping(Ping()) }
+        // The same deltas while 50 clients hammer the sign-in route with wrong passwords.
+        let flood = SignInFlood(base: httpBase, clients: 50)
+        let floodedLatency = try await paced(connected, rate: deltas.rate / 2) { index in delta(index) }
+        let signIns = flood.stop()
 
         // Fault to ticket under the delta load: the same deltas at half peak, each agent's reports in
         // this phase alternately carrying its disk fault and not, so every other report makes the fault
@@ -198,6 +203,8 @@ final class Run: @unchecked Sendable {
             ("heartbeats/s", String(format: "%.0f", pings.rate), "20,000"),
             ("delta send->ack p50 / p99 at half peak", String(format: "%.1f / %.1f ms", deltaLatency.0, deltaLatency.1), "p99 < 100 ms"),
             ("heartbeat send->ack p50 / p99 at half peak", String(format: "%.1f / %.1f ms", pingLatency.0, pingLatency.1), "p99 < 100 ms"),
+            ("delta p50 / p99, 50 clients flooding /login", String(format: "%.1f / %.1f ms", floodedLatency.0, floodedLatency.1), "as without"),
+            ("  their answers: 401 / 429 / other", "\(signIns[401, default: 0]) / \(signIns[429, default: 0]) / \(signIns.filter { $0.key != 401 && $0.key != 429 }.values.reduce(0, +))", ""),
             ("fault -> ticket p50 / p99 under delta load", String(format: "%.1f / %.1f ms", faultToTicket.0, faultToTicket.1), "p99 < 50 ms"),
             ("collector RSS per connected agent", String(format: "%.0f KB", Double(connectedRSS - idleRSS) / Double(agents) / 1024), "< 100 KB (10,000 in 1 GB)"),
             ("collector RSS idle / with agents", String(format: "%.0f MB / %.0f MB", Double(idleRSS) / 1048576, Double(connectedRSS) / 1048576), ""),
@@ -218,7 +225,7 @@ final class Run: @unchecked Sendable {
     }
 
     /// Starts `deskside-collector serve` on the benchmark's data; returns it and its agent endpoint.
-    func startCollector(config: String, agentListen: String) throws -> (Process, Endpoint) {
+    func startCollector(config: String, agentListen: String) throws -> (Process, Endpoint, String) {
         let collector = Process()
         collector.executableURL = URL(fileURLWithPath: collectorPath)
         collector.arguments = ["serve", "--data", data, "--agent-listen", agentListen, "--http-listen", "127.0.0.1:0", "--config", config]
@@ -227,13 +234,15 @@ final class Run: @unchecked Sendable {
         collector.standardError = FileHandle.nullDevice
         try collector.run()
         var announced = ""
-        while !announced.contains("agents (TLS):") {
+        while !announced.contains("HTTP API:") {
             let chunk = output.fileHandleForReading.availableData
             guard !chunk.isEmpty else { throw CocoaError(.fileReadUnknown) }
             announced += String(decoding: chunk, as: UTF8.self)
         }
-        let line = announced.components(separatedBy: "\n").first { $0.contains("agents (TLS):") }!
-        return (collector, try Endpoint(parsing: line.components(separatedBy: " ").last { !$0.isEmpty }!))
+        func value(_ label: String) -> String {
+            announced.components(separatedBy: "\n").first { $0.contains(label) }!.components(separatedBy: " ").last { !$0.isEmpty }!
+        }
+        return (collector, try Endpoint(parsing: value("agents (TLS):")), value("HTTP API:").replacingOccurrences(of: "/api/v1", with: ""))
     }
 
     /// Runs `body` for every agent concurrently.

@@ -72,11 +72,12 @@ final class ServerHarness: @unchecked Sendable {
     }
 
     /// A certificate for `key` signed by `authority`, valid over the given span.
-    static func certificate(from authority: CertificateAuthority, notBefore: Date, days: Int) throws -> (certificatePEM: String, keyPEM: String) {
+    static func certificate(from authority: CertificateAuthority, notBefore: Date, days: Int,
+                            agentID: String = UUID().uuidString) throws -> (certificatePEM: String, keyPEM: String) {
         let key = P256.Signing.PrivateKey()
         let request = try CertificateSigningRequest(version: .v1, subject: try DistinguishedName { CommonName("test") },
                                                     privateKey: Certificate.PrivateKey(key), attributes: .init(), signatureAlgorithm: .ecdsaWithSHA256)
-        let certificate = try authority.signAgentRequest(request, agentID: UUID().uuidString, now: notBefore, validDays: days)
+        let certificate = try authority.signAgentRequest(request, agentID: agentID, now: notBefore, validDays: days)
         return (try certificate.serializeAsPEM().pemString, try Certificate.PrivateKey(key).serializeAsPEM().pemString)
     }
 
