@@ -77,14 +77,21 @@ struct QueryParameters {
         parameters.get(name).flatMap { $0.isEmpty ? nil : String($0) }
     }
 
+    /// A number given as `name=` with nothing after it is an error, not the default.
+    private func number(_ name: String) throws -> String? {
+        guard let text = parameters.get(name) else { return nil }
+        guard !text.isEmpty else { throw APIError.badRequest("\(name) is empty") }
+        return String(text)
+    }
+
     func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
-        guard let text = string(name) else { return nil }
+        guard let text = try number(name) else { return nil }
         guard let value = Int(text), range.contains(value) else { throw APIError.badRequest("\(name) must be \(range.lowerBound) to \(range.upperBound)") }
         return value
     }
 
     func id(_ name: String) throws -> Int64? {
-        guard let text = string(name) else { return nil }
+        guard let text = try number(name) else { return nil }
         guard let value = Int64(text), value > 0 else { throw APIError.badRequest("\(name) must be an id") }
         return value
     }

@@ -120,6 +120,9 @@ import Testing
         #expect(String(decoding: wrongMethod.body, as: UTF8.self).contains("allowed: GET, POST"))
         #expect(try collector.send("PUT", "/api/v1/tickets/7/resolve", token: adminToken).status == 405)
         #expect(try collector.get("/api/v1/no-such-thing", token: adminToken).status == 404)
+        // A number parameter given empty is an error, not the default; ids start at 1.
+        #expect(try collector.get("/api/v1/reports/weekly?days=", token: adminToken).status == 400)
+        #expect(try collector.get("/api/v1/tickets?requester=0", token: adminToken).status == 400)
         let allow = try Fixtures.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-D", "-", "-X", "DELETE", collector.httpAddress + "/api/v1/openapi.json"])
         #expect(String(decoding: allow.stdout, as: UTF8.self).lowercased().contains("allow: get"))
         // SECURITY-TESTS 36: the refused resolve is in the audit log, with who, what and no body.
