@@ -67,7 +67,11 @@ struct TicketRoutes {
             query.breached = try parameters.flag("breached")
             query.text = parameters.string("q")
             query.sort = try parameters.value("sort", CollectorStore.TicketQuery.Sort.self)
-            query.descending = parameters.string("order") == "desc"
+            switch parameters.string("order") {
+            case nil, "asc": query.descending = false
+            case "desc": query.descending = true
+            case let other?: throw APIError.badRequest("order is asc or desc, not \(other)")
+            }
             query.limit = try parameters.limit
             query.offset = try parameters.offset
             return try await route.run(context) { [query] desk, principal in
