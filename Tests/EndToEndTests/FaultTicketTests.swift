@@ -30,6 +30,11 @@ import Testing
         return try Session.json(response.body)
     }
 
+    /// The first admin's password, as the first start wrote it.
+    static func adminPassword(_ workspace: Session.Workspace) throws -> String {
+        try String(contentsOfFile: workspace.data + "/secrets/admin-password", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     static func diskTickets(_ collector: RunningCollector) throws -> [[String: Any]] {
         try Self.json(collector.get("/api/v1/tickets?faultCode=disk.space.low&sort=created"))["items"] as? [[String: Any]] ?? []
     }
@@ -93,8 +98,7 @@ import Testing
         defer { workspace.remove() }
         let collector = try RunningCollector(data: workspace.data)
         defer { collector.stop() }
-        let password = try String(contentsOfFile: workspace.data + "/secrets/admin-password", encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let password = try Self.adminPassword(workspace)
         let admin = try Self.json(collector.send("POST", "/api/v1/login", json: #"{"username": "admin", "password": "\#(password)"}"#))
         let adminToken = try #require(admin["token"] as? String)
         _ = try Self.json(collector.send("POST", "/api/v1/accounts", json: #"{"username": "ana", "name": "Ana", "role": "requester", "password": "ana's long password"}"#,
@@ -138,8 +142,7 @@ import Testing
         defer { workspace.remove() }
         let collector = try RunningCollector(data: workspace.data)
         defer { collector.stop() }
-        let password = try String(contentsOfFile: workspace.data + "/secrets/admin-password", encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let password = try Self.adminPassword(workspace)
         // Ten at once, then one every six seconds: the bucket runs dry within a few more (each refused
         // check takes a bcrypt's time, which the bucket refills a little during).
         var statuses: [Int] = []
