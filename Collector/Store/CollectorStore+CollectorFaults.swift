@@ -15,6 +15,15 @@ extension CollectorStore {
     @discardableResult
     public func setCollectorFault(agentUUID: String, code: String, _ fault: Fault?, at date: Date) throws -> Bool {
         let time = Timestamp.text(date)
+        // Most calls change nothing (an agent connecting with a right clock): a read decides, so that
+        // connections do not queue behind report commits for the writer.
+        let stored = try pool.read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT 1 FROM fault JOIN asset ON asset.id = fault.assetId JOIN agent ON agent.id = asset.agentId
+                WHERE agent.uuid = ? AND fault.code = ? AND fault.source = 'collector'
+                """, arguments: [agentUUID, code]) ?? false
+        }
+        guard stored != (fault != nil) else { return false }
         return try pool.write { db in
             guard let assetID = try Self.assetID(agentUUID: agentUUID, db: db) else { return false }
             let stored = try Row.fetchOne(db, sql: "SELECT fingerprint, summary, severity FROM fault WHERE assetId = ? AND code = ? AND source = 'collector'",
