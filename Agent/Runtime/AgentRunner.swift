@@ -206,6 +206,7 @@ public final class AgentRunner {
                 }
             }
         case .send(var message):
+            // The state machine reads no clock; `hello` gets this machine's time as it leaves.
             if case .hello(var hello) = message {
                 hello.time = Date()
                 message = .hello(hello)
