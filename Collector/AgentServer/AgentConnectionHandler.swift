@@ -52,6 +52,13 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
     /// Called once, when the handshake shows a certificate of the CA.
     private let onAuthenticated: @Sendable () -> Void
 
+    /// `203.0.113.7:51514` or `[2001:db8::7]:51514`, for the log.
+    static func describe(_ address: SocketAddress) -> String {
+        guard let ip = address.ipAddress else { return "\(address)" }
+        let host = ip.contains(":") ? "[" + ip + "]" : ip
+        return address.port.map { host + ":\($0)" } ?? host
+    }
+
     init(server: AgentServer, allowance: FrameAllowance, onAuthenticated: @escaping @Sendable () -> Void) {
         self.server = server
         self.allowance = allowance
@@ -61,7 +68,7 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
     private var logger: Logger { server.logger }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        peer = context.channel.remoteAddress.map { "\($0)" } ?? "?"
+        peer = context.channel.remoteAddress.map(Self.describe) ?? "?"
         armDeadline(context: context, what: "TLS handshake")
     }
 

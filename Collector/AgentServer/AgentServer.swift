@@ -70,7 +70,7 @@ public final class AgentServer: Sendable {
             .childChannelInitializer { [self] channel in
                 guard gate.enter() else {
                     logger.warning("connection refused: the connection cap is reached",
-                                   metadata: ["peer.address": "\(channel.remoteAddress.map { "\($0)" } ?? "?")", "cap": "\(settings.maxConnections)"])
+                                   metadata: ["peer.address": "\(channel.remoteAddress.map(AgentConnectionHandler.describe) ?? "?")", "cap": "\(settings.maxConnections)"])
                     return channel.close()
                 }
                 let address = channel.remoteAddress?.ipAddress ?? "unknown"
