@@ -146,7 +146,11 @@ final class Run: @unchecked Sendable {
         let pingLatency = try await paced(connected, rate: pings.rate / 2) { _ in .ping(Ping()) }
         // The same deltas while 50 clients hammer the sign-in route with wrong passwords.
         let flood = SignInFlood(base: httpBase, clients: 50)
-        let floodedLatency = try await paced(connected, rate: deltas.rate / 2) { index in delta(index) }
+        var floodedLatency = (0.0, 0.0)
+        let flooded = try await CPUShare.measure(collector: pid) {
+            floodedLatency = try await paced(connected, rate: deltas.rate / 2) { index in delta(index) }
+            return deltas.rate / 2
+        }
         let signIns = flood.stop()
 
         // Fault to ticket under the delta load: the same deltas at half peak, each agent's reports in
@@ -218,8 +222,8 @@ final class Run: @unchecked Sendable {
         }
         print("\ndisk-fault tickets after the run: \(tickets), of which \(inQueue) in the queue and the rest filed under fault-storm summaries")
         print("\nwhere the cores went (collector / load generator), and the collector's CPU time per message:")
-        for (name, share) in [("full reports", full), ("deltas", deltas), ("heartbeats", pings)] {
-            print("  " + name.padding(toLength: 14, withPad: " ", startingAt: 0)
+        for (name, share) in [("full reports", full), ("deltas", deltas), ("heartbeats", pings), ("deltas+login flood", flooded)] {
+            print("  " + name.padding(toLength: 20, withPad: " ", startingAt: 0)
                   + String(format: "%.2f / %.2f cores   %.0f µs", share.collectorCores, share.generatorCores, share.collectorMicrosPerMessage))
         }
     }
