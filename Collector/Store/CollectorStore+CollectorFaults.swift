@@ -14,7 +14,6 @@ extension CollectorStore {
     /// changes. Returns whether something changed; an agent without an asset yet has nothing to mark.
     @discardableResult
     public func setCollectorFault(agentUUID: String, code: String, _ fault: Fault?, at date: Date) throws -> Bool {
-        let time = Timestamp.text(date)
         // Most calls change nothing (an agent connecting with a right clock): a read decides, so that
         // connections do not queue behind report commits for the writer.
         let stored = try pool.read { db in
@@ -30,19 +29,11 @@ extension CollectorStore {
                                           arguments: [assetID, code])
             switch (fault, stored) {
             case (let fault?, nil):
-                try db.run("""
-                    INSERT INTO fault (assetId, fingerprint, code, severity, subject, summary, facts, firstSeenAt, lastSeenAt, source)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'collector')
-                    """, arguments: [assetID, fault.fingerprint, code, fault.severity.rawValue, fault.subject, fault.summary,
-                                     Data(try JSONCoder.encode(fault.facts)), time, time])
-                try Self.faultEvent(db, assetID: assetID, at: time, item: code, old: nil, new: fault.severity.rawValue)
-                try FaultTicketLoop(db: db, assetID: assetID, date: date, settings: helpdesk).run(current: [fault], previous: [])
+                try raiseCollectorFault(fault, assetID: assetID, db: db, at: date)
                 return true
             case (nil, let row?):
-                let previous = StoredFault(fingerprint: row["fingerprint"], code: code, subject: "", severity: row["severity"], summary: row["summary"])
-                try db.run("DELETE FROM fault WHERE assetId = ? AND fingerprint = ?", arguments: [assetID, previous.fingerprint])
-                try Self.faultEvent(db, assetID: assetID, at: time, item: code, old: previous.severity, new: nil)
-                try FaultTicketLoop(db: db, assetID: assetID, date: date, settings: helpdesk).run(current: [], previous: [previous])
+                try clearCollectorFault(StoredFault(fingerprint: row["fingerprint"], code: code, subject: "", severity: row["severity"], summary: row["summary"]),
+                                        assetID: assetID, db: db, at: date)
                 return true
             default:
                 return false
@@ -61,6 +52,25 @@ extension CollectorStore {
             try FaultTicketLoop(db: db, assetID: assetID, date: date, settings: helpdesk).run(current: [fault], previous: [])
             return assetID
         }
+    }
+
+    /// Stores a collector-side fault on the asset, with its history event, and runs the fault loop on it.
+    func raiseCollectorFault(_ fault: Fault, assetID: Int64, db: Database, at date: Date) throws {
+        let time = Timestamp.text(date)
+        try db.run("""
+            INSERT INTO fault (assetId, fingerprint, code, severity, subject, summary, facts, firstSeenAt, lastSeenAt, source)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'collector')
+            """, arguments: [assetID, fault.fingerprint, fault.code, fault.severity.rawValue, fault.subject, fault.summary,
+                             Data(try JSONCoder.encode(fault.facts)), time, time])
+        try Self.faultEvent(db, assetID: assetID, at: time, item: fault.code, old: nil, new: fault.severity.rawValue)
+        try FaultTicketLoop(db: db, assetID: assetID, date: date, settings: helpdesk).run(current: [fault], previous: [])
+    }
+
+    /// Removes a collector-side fault, with its history event, and runs the fault loop on its clearing.
+    func clearCollectorFault(_ previous: StoredFault, assetID: Int64, db: Database, at date: Date) throws {
+        try db.run("DELETE FROM fault WHERE assetId = ? AND fingerprint = ?", arguments: [assetID, previous.fingerprint])
+        try Self.faultEvent(db, assetID: assetID, at: Timestamp.text(date), item: previous.code, old: previous.severity, new: nil)
+        try FaultTicketLoop(db: db, assetID: assetID, date: date, settings: helpdesk).run(current: [], previous: [previous])
     }
 
     static func assetID(agentUUID: String, db: Database) throws -> Int64? {
