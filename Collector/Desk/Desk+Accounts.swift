@@ -81,7 +81,7 @@ extension Desk {
     /// Admins make tokens for automation, each with a role of its own.
     public func createAPIToken(_ principal: Principal, name: String, role: Role) throws -> NewAPIToken {
         try requireAdmin(principal)
-        guard !name.isEmpty, name.count <= 100 else { throw HelpdeskError.invalid("a token's name is 1 to 100 characters") }
+        guard (1...100).contains(TextLimits.length(name)) else { throw HelpdeskError.invalid("a token's name is 1 to 100 characters") }
         let (id, secret) = try store.createAPIToken(name: name, role: role.rawValue, now: clock())
         try store.audit(actor: principal.actor, action: "apiToken.create", allowed: true, detail: "\(name) as \(role.rawValue)", at: clock())
         return NewAPIToken(id: id, name: name, role: role, token: secret)
@@ -111,6 +111,7 @@ extension Desk {
     public func createAccount(_ principal: Principal, _ fields: CollectorStore.AccountFields, password: String?) throws -> CollectorStore.Account {
         try requireAdmin(principal)
         try Self.check(fields)
+        if fields.role == .technician && fields.tier == nil { throw HelpdeskError.invalid("a technician needs a tier (1, 2 or 3)") }
         let hash = try password.map { try hashPassword($0) }
         let account = try store.createAccount(fields, passwordHash: hash, now: clock())
         try store.audit(actor: principal.actor, action: "account.create", allowed: true, detail: "\(account.username) as \(account.role.rawValue)", at: clock())
@@ -132,7 +133,7 @@ extension Desk {
         guard principal.role == .admin || principal.accountID == accountID else { throw HelpdeskError.forbidden }
         if principal.role != .admin {
             guard let current = currentPassword, let hash = try store.passwordHash(accountID: accountID), Bcrypt.verify(current, hash: hash) else {
-                throw HelpdeskError.invalid("the current password is wrong")
+                throw HelpdeskError.unprocessable("the current password is wrong")
             }
         }
         try store.setPasswordHash(accountID: accountID, try hashPassword(password), now: clock())
@@ -149,21 +150,23 @@ extension Desk {
     }
 
     func hashPassword(_ password: String) throws -> String {
-        guard password.count >= 10, password.count <= 256 else { throw HelpdeskError.invalid("a password is 10 to 256 characters") }
+        guard (10...256).contains(TextLimits.length(password)) else { throw HelpdeskError.invalid("a password is 10 to 256 characters") }
         return Bcrypt.hash(password, cost: passwordCost)
     }
 
     static func check(_ fields: CollectorStore.AccountFields) throws {
-        if let status = fields.status, !["onboarding", "active", "departed"].contains(status) {
+        if let status = fields.status, AccountStatus(rawValue: status) == nil {
             throw HelpdeskError.invalid("status is onboarding, active or departed")
         }
         if let tier = fields.tier, !(1...3).contains(tier) { throw HelpdeskError.invalid("tier must be 1, 2 or 3") }
-        if fields.role == .technician && fields.tier == nil { throw HelpdeskError.invalid("a technician needs a tier (1, 2 or 3)") }
-        for (name, value) in [("username", fields.username), ("name", fields.name), ("email", fields.email), ("department", fields.department),
-                              ("location", fields.location)] {
-            if let value, value.count > 200 { throw HelpdeskError.invalid("\(name) is longer than 200 characters") }
+        if let username = fields.username {
+            try TextLimits.check(username, 1...TextLimits.username, "a username is 1 to \(TextLimits.username) characters")
         }
-        if let username = fields.username, username.isEmpty || username.contains(where: { $0.isWhitespace || $0.isNewline }) {
+        for (name, value) in [("name", fields.name), ("email", fields.email), ("department", fields.department),
+                              ("location", fields.location)] {
+            if let value { try TextLimits.check(value, 0...TextLimits.field, "\(name) is longer than \(TextLimits.field) characters") }
+        }
+        if let username = fields.username, !TextLimits.isWord(username) {
             throw HelpdeskError.invalid("a username is one word")
         }
     }

@@ -40,7 +40,7 @@ extension Desk {
     /// Technicians and admins assign assets to people; the history keeps who and why.
     public func assignAsset(_ principal: Principal, id: Int64, to accountID: Int64?, note: String) throws -> CollectorStore.AssetSummary {
         try requireStaff(principal)
-        guard note.count <= 1000 else { throw HelpdeskError.invalid("the note is longer than 1,000 characters") }
+        guard TextLimits.length(note) <= 1000 else { throw HelpdeskError.invalid("the note is longer than 1,000 characters") }
         try store.assignAsset(id: id, to: accountID, actor: principal.actor, note: note, now: clock())
         guard let asset = try store.asset(id: id) else { throw HelpdeskError.notFound }
         return asset

@@ -14,6 +14,7 @@ extension Desk {
 
     public func createArticle(_ principal: Principal, _ fields: CollectorStore.ArticleFields) throws -> CollectorStore.Article {
         try requireStaff(principal)
+        guard fields.title != nil, fields.body != nil else { throw HelpdeskError.invalid("title and body are required") }
         try Self.check(fields)
         return try store.createArticle(fields, author: principal.actor, now: clock())
     }
@@ -30,8 +31,13 @@ extension Desk {
     }
 
     static func check(_ fields: CollectorStore.ArticleFields) throws {
-        if let title = fields.title, title.isEmpty || title.count > 200 { throw HelpdeskError.invalid("a title is 1 to 200 characters") }
-        if let body = fields.body, body.utf8.count > 256 * 1024 { throw HelpdeskError.invalid("the body is longer than 256 KB") }
+        if let title = fields.title { try TextLimits.check(title, 1...TextLimits.title, "a title is 1 to \(TextLimits.title) characters") }
+        if let body = fields.body { try TextLimits.check(body, 0...TextLimits.article, "the body is longer than \(TextLimits.article) characters") }
+        for (name, words) in [("tags", fields.tags), ("categories", fields.categories), ("faultCodes", fields.faultCodes)] {
+            for word in words ?? [] where !TextLimits.isWord(word) || TextLimits.length(word) > TextLimits.word {
+                throw HelpdeskError.invalid("each of \(name) is one word of 1 to \(TextLimits.word) characters")
+            }
+        }
     }
 
     // MARK: - Canned answers
@@ -43,8 +49,8 @@ extension Desk {
 
     public func createCannedAnswer(_ principal: Principal, title: String, body: String) throws -> CollectorStore.CannedAnswer {
         try requireStaff(principal)
-        guard !title.isEmpty, title.count <= 200, !body.isEmpty, body.utf8.count <= 64 * 1024 else {
-            throw HelpdeskError.invalid("a canned answer has a title (1 to 200 characters) and a body (up to 64 KB)")
+        guard (1...TextLimits.title).contains(TextLimits.length(title)), (1...TextLimits.comment).contains(TextLimits.length(body)) else {
+            throw HelpdeskError.invalid("a canned answer has a title (1 to \(TextLimits.title) characters) and a body (1 to \(TextLimits.comment))")
         }
         return try store.createCannedAnswer(title: title, body: body)
     }

@@ -81,10 +81,8 @@ extension Desk {
     /// in tier 1, and may say how urgent it is but not how wide the impact.
     public func createTicket(_ principal: Principal, _ input: TicketInput) throws -> CollectorStore.Ticket {
         guard principal.role != .auditor else { throw HelpdeskError.forbidden }
+        try Self.check(input)
         let title = input.title.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !title.isEmpty, title.count <= 200 else { throw HelpdeskError.invalid("a title is 1 to 200 characters") }
-        guard input.description.utf8.count <= 64 * 1024 else { throw HelpdeskError.invalid("the description is longer than 64 KB") }
-        if let category = input.category, category.isEmpty || category.count > 64 { throw HelpdeskError.invalid("a category is 1 to 64 characters") }
         var new = CollectorStore.NewTicket(title: title, description: input.description, requesterId: input.requesterId,
                                            category: input.category ?? "general", impact: input.impact ?? .low, urgency: input.urgency ?? .medium,
                                            tier: input.tier ?? 1, assetIds: input.assetIds ?? [], source: "staff")
@@ -94,7 +92,7 @@ extension Desk {
         }
         if principal.role == .requester {
             guard let own = principal.accountID else { throw HelpdeskError.forbidden }
-            for asset in new.assetIds where try store.asset(id: asset)?.ownerId != own { throw HelpdeskError.invalid("no asset \(asset)") }
+            for asset in new.assetIds where try store.asset(id: asset)?.ownerId != own { throw HelpdeskError.unprocessable("no asset \(asset)") }
             new.requesterId = own
             new.impact = .low
             new.tier = 1
@@ -106,6 +104,7 @@ extension Desk {
     /// One change to a ticket. Requesters may comment publicly, reopen, close and rate their own
     /// tickets; staff may do everything but rate; auditors nothing.
     public func change(_ principal: Principal, ticketID: Int64, _ change: TicketChange) throws -> CollectorStore.Ticket {
+        try change.validate()
         _ = try visibleTicket(principal, id: ticketID)
         switch principal.role {
         case .auditor:
@@ -118,7 +117,6 @@ extension Desk {
         case .technician, .admin:
             if case .rate = change { throw HelpdeskError.forbidden }
         }
-        if case .comment(let body, _) = change, body.utf8.count > 64 * 1024 { throw HelpdeskError.invalid("a comment is at most 64 KB") }
         return try store.applyTicketChange(change, ticketID: ticketID, by: principal, now: clock())
     }
 
@@ -127,5 +125,20 @@ extension Desk {
     public func sweep() throws -> (silent: Int, back: Int, tickets: CollectorStore.SweepResult) {
         let agents = try store.checkSilentAgents(now: clock())
         return (agents.silent, agents.back, try store.sweepTickets(now: clock()))
+    }
+}
+
+extension Desk {
+    /// What the API document states about a new ticket.
+    static func check(_ input: TicketInput) throws {
+        guard !TextLimits.isBlank(input.title) else { throw HelpdeskError.invalid("a title is 1 to \(TextLimits.title) characters, not only spaces") }
+        try TextLimits.check(input.title, 1...TextLimits.title, "a title is 1 to \(TextLimits.title) characters, not only spaces")
+        try TextLimits.check(input.description, 0...TextLimits.comment, "a description is at most \(TextLimits.comment) characters")
+        if let category = input.category {
+            try TextLimits.check(category, 1...TextLimits.word, "a category is 1 to \(TextLimits.word) characters")
+        }
+        if let tier = input.tier, !(1...3).contains(tier) { throw HelpdeskError.invalid("tier must be 1, 2 or 3") }
+        if let requester = input.requesterId, requester < 1 { throw HelpdeskError.invalid("requesterId is an id (1 or more)") }
+        if let assets = input.assetIds, !assets.allSatisfy({ $0 > 0 }) { throw HelpdeskError.invalid("assetIds are ids (1 or more)") }
     }
 }

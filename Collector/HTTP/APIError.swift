@@ -53,6 +53,7 @@ extension APIError {
         case .notFound: self = .notFound
         case .forbidden: self = .forbidden
         case .invalid(let message): self = APIError(status: .badRequest, code: "INVALID", message: message)
+        case .unprocessable(let message): self = APIError(status: .unprocessableContent, code: "UNPROCESSABLE", message: message)
         case .conflict(let message): self = APIError(status: .conflict, code: "CONFLICT", message: message)
         }
     }

@@ -77,7 +77,7 @@ struct AccountRoutes {
             var query = CollectorStore.AccountQuery()
             query.text = parameters.string("q")
             query.role = try parameters.value("role", Role.self)
-            query.status = parameters.string("status")
+            query.status = try parameters.value("status", AccountStatus.self)?.rawValue
             query.limit = try parameters.limit
             query.offset = try parameters.offset
             return try await route.run(context) { [query] desk, principal in

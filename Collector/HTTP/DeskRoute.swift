@@ -68,7 +68,7 @@ struct QueryParameters {
 
     init(_ request: Request) throws {
         parameters = request.uri.queryParameters
-        for (name, value) in parameters where value.count > 256 {
+        for (name, value) in parameters where value.unicodeScalars.count > 256 {
             throw APIError.badRequest("parameter \(name) is longer than 256 characters")
         }
     }
@@ -77,7 +77,7 @@ struct QueryParameters {
         parameters.get(name).flatMap { $0.isEmpty ? nil : String($0) }
     }
 
-    /// A number given as `name=` with nothing after it is an error, not the default.
+    /// A number or flag given as `name=` with nothing after it is an error, not the default.
     private func number(_ name: String) throws -> String? {
         guard let text = parameters.get(name) else { return nil }
         guard !text.isEmpty else { throw APIError.badRequest("\(name) is empty") }
@@ -96,8 +96,9 @@ struct QueryParameters {
         return value
     }
 
+    /// `true` or `false`; absent is false, and `name=` with nothing after it is an error.
     func flag(_ name: String) throws -> Bool {
-        guard let text = string(name) else { return false }
+        guard let text = try number(name) else { return false }
         guard let value = Bool(text) else { throw APIError.badRequest("\(name) must be true or false") }
         return value
     }

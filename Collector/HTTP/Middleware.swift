@@ -58,6 +58,12 @@ struct SecurityHeaders: RouterMiddleware {
             }
         } catch let error as HTTPError {
             response = APIError(status: error.status, code: "BAD_REQUEST", message: error.body ?? error.status.reasonPhrase).response
+        } catch {
+            // A fault of the collector, not of the request: logged (the route, never the body) and
+            // answered with a JSON error like every other.
+            context.logger.error("Unexpected error in an API call",
+                                 metadata: ["method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "error": "\(error)"])
+            response = APIError(status: .internalServerError, code: "INTERNAL", message: "an internal error; the collector's log says more").response
         }
         response.headers[.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'"
         response.headers[.xContentTypeOptions] = "nosniff"

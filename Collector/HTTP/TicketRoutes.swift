@@ -43,8 +43,8 @@ struct TicketRoutes {
         group.get("tickets") { request, context in
             let parameters = try QueryParameters(request)
             var query = CollectorStore.TicketQuery()
-            if let statuses = parameters.string("status") {
-                query.statuses = try statuses.split(separator: ",").map {
+            if let statuses = parameters.parameters.get("status") {   // `status=` is an error, not "any"
+                query.statuses = try statuses.split(separator: ",", omittingEmptySubsequences: false).map {
                     guard let status = TicketStatus(rawValue: String($0)) else { throw APIError.badRequest("status: unknown value \($0)") }
                     return status
                 }

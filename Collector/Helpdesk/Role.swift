@@ -16,6 +16,11 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     public var worksTickets: Bool { self == .technician || self == .admin }
 }
 
+/// Where an account stands: being set up for a new hire, working, or gone (its sessions end).
+public enum AccountStatus: String, Codable, Sendable, CaseIterable {
+    case onboarding, active, departed
+}
+
 /// The caller of a service: an account signed in with a password, or an API token.
 public struct Principal: Sendable, Equatable {
     public var role: Role

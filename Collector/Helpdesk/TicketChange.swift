@@ -19,3 +19,31 @@ public enum TicketChange: Sendable, Equatable {
     /// The requester's satisfaction, 1 to 5, which also closes a resolved ticket.
     case rate(rating: Int, comment: String)
 }
+
+extension TicketChange {
+    /// The rules a change must meet whatever the ticket's state, checked before the ticket is read.
+    public func validate() throws(HelpdeskError) {
+        switch self {
+        case .comment(let body, _):
+            try TextLimits.check(body, 1...TextLimits.comment, "a comment is 1 to \(TextLimits.comment) characters")
+        case .escalate(let reason):
+            guard !TextLimits.isBlank(reason) else { throw HelpdeskError.invalid("escalating needs a reason") }
+            try TextLimits.check(reason, 1...TextLimits.comment, "a reason is at most \(TextLimits.comment) characters")
+        case .move(let status):
+            guard status == .inProgress || status == .waiting else { throw HelpdeskError.invalid("use resolve, close or reopen for \(status.rawValue)") }
+        case .resolve(let notes, let articleIDs):
+            guard !TextLimits.isBlank(notes) else { throw HelpdeskError.invalid("resolving needs resolution notes") }
+            try TextLimits.check(notes, 1...TextLimits.comment, "resolution notes are at most \(TextLimits.comment) characters")
+            guard articleIDs.allSatisfy({ $0 > 0 }) else { throw HelpdeskError.invalid("articleIds are ids (1 or more)") }
+        case .reopen(let reason):
+            try TextLimits.check(reason, 0...TextLimits.comment, "a reason is at most \(TextLimits.comment) characters")
+        case .rate(let rating, let comment):
+            guard (1...5).contains(rating) else { throw HelpdeskError.invalid("a rating is 1 to 5") }
+            try TextLimits.check(comment, 0...TextLimits.comment, "a comment is at most \(TextLimits.comment) characters")
+        case .assign(let accountID):
+            if let accountID, accountID < 1 { throw HelpdeskError.invalid("accountId is an id (1 or more)") }
+        case .reprioritize, .close:
+            break
+        }
+    }
+}

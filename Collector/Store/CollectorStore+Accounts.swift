@@ -71,7 +71,7 @@ extension CollectorStore {
                 throw HelpdeskError.conflict("the username \(username) is taken")
             }
             if let manager = fields.managerId, try Int.fetchOne(db, sql: "SELECT 1 FROM account WHERE id = ?", arguments: [manager]) == nil {
-                throw HelpdeskError.invalid("no account \(manager) to be the manager")
+                throw HelpdeskError.unprocessable("no account \(manager) to be the manager")
             }
             try db.execute(sql: """
                 INSERT INTO account (username, name, email, department, managerId, location, status, role, tier, passwordHash, createdAt, updatedAt)
@@ -92,13 +92,14 @@ extension CollectorStore {
                 throw HelpdeskError.conflict("the username \(username) is taken")
             }
             if let manager = fields.managerId {
-                guard manager != id else { throw HelpdeskError.invalid("an account cannot manage itself") }
+                guard manager != id else { throw HelpdeskError.unprocessable("an account cannot manage itself") }
                 guard try Int.fetchOne(db, sql: "SELECT 1 FROM account WHERE id = ?", arguments: [manager]) != nil else {
-                    throw HelpdeskError.invalid("no account \(manager) to be the manager")
+                    throw HelpdeskError.unprocessable("no account \(manager) to be the manager")
                 }
             }
             let role = fields.role ?? old.role
             let tier = role == .technician ? (fields.tier ?? old.tier) : nil
+            guard role != .technician || tier != nil else { throw HelpdeskError.unprocessable("a technician needs a tier (1, 2 or 3)") }
             try db.execute(sql: """
                 UPDATE account SET username = ?, name = ?, email = ?, department = ?, managerId = ?, location = ?, status = ?, role = ?, tier = ?, updatedAt = ?
                 WHERE id = ?

@@ -185,7 +185,7 @@ extension CollectorStore {
     public func assignAsset(id: Int64, to accountID: Int64?, actor: String, note: String, now: Date) throws {
         try pool.write { db in
             if let accountID, try Int.fetchOne(db, sql: "SELECT 1 FROM account WHERE id = ?", arguments: [accountID]) == nil {
-                throw HelpdeskError.invalid("no account \(accountID)")
+                throw HelpdeskError.unprocessable("no account \(accountID)")
             }
             try db.execute(sql: "UPDATE asset SET ownerId = ? WHERE id = ?", arguments: [accountID, id])
             guard db.changesCount == 1 else { throw HelpdeskError.notFound }

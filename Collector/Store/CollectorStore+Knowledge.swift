@@ -51,12 +51,9 @@ extension CollectorStore {
                        createdAt: row["createdAt"], updatedAt: row["updatedAt"])
     }
 
-    /// Tags, categories and fault codes are single words (they are stored space-separated).
-    static func words(_ values: [String]?, _ name: String) throws -> String? {
+    /// Tags, categories and fault codes are single words (the desk checks), stored space-separated.
+    static func words(_ values: [String]?) -> String? {
         guard let values else { return nil }
-        for value in values where value.isEmpty || value.count > 64 || value.contains(where: \.isWhitespace) {
-            throw HelpdeskError.invalid("each of \(name) is one word of 1 to 64 characters")
-        }
         return Array(Set(values)).sorted().joined(separator: " ")
     }
 
@@ -65,7 +62,7 @@ extension CollectorStore {
         let time = Timestamp.text(now)
         return try pool.write { db in
             try db.execute(sql: "INSERT INTO article (title, body, tags, categories, author, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [title, body, try Self.words(fields.tags, "tags") ?? "", try Self.words(fields.categories, "categories") ?? "",
+                           arguments: [title, body, Self.words(fields.tags) ?? "", Self.words(fields.categories) ?? "",
                                        author, time, time])
             let id = db.lastInsertedRowID
             try Self.setFaultCodes(db, article: id, fields.faultCodes ?? [])
@@ -78,8 +75,8 @@ extension CollectorStore {
             guard let old = try Self.fetchArticle(db, id: id) else { throw HelpdeskError.notFound }
             try db.execute(sql: "UPDATE article SET title = ?, body = ?, tags = ?, categories = ?, updatedAt = ? WHERE id = ?",
                            arguments: [fields.title ?? old.title, fields.body ?? old.body,
-                                       try Self.words(fields.tags, "tags") ?? old.tags.joined(separator: " "),
-                                       try Self.words(fields.categories, "categories") ?? old.categories.joined(separator: " "),
+                                       Self.words(fields.tags) ?? old.tags.joined(separator: " "),
+                                       Self.words(fields.categories) ?? old.categories.joined(separator: " "),
                                        Timestamp.text(now), id])
             if let codes = fields.faultCodes {
                 try db.execute(sql: "DELETE FROM articleFault WHERE articleId = ?", arguments: [id])
@@ -90,7 +87,6 @@ extension CollectorStore {
     }
 
     private static func setFaultCodes(_ db: Database, article: Int64, _ codes: [String]) throws {
-        _ = try words(codes, "faultCodes")
         for code in Set(codes) {
             try db.execute(sql: "INSERT INTO articleFault (articleId, code) VALUES (?, ?)", arguments: [article, code])
         }

@@ -34,7 +34,6 @@ extension CollectorStore {
         }
         switch change {
         case .comment(let body, let isInternal):
-            guard !body.isEmpty else { throw HelpdeskError.invalid("a comment needs a body") }
             try event(db, ticket: id, at: time, actor: actor, kind: isInternal ? "note" : "comment", body: body, internal: isInternal)
             if !isInternal { try responded() }
         case .assign(let accountID):
@@ -42,7 +41,7 @@ extension CollectorStore {
             if let accountID {
                 guard let row = try Row.fetchOne(db, sql: "SELECT username, role, status FROM account WHERE id = ?", arguments: [accountID]),
                       ["technician", "admin"].contains(row["role"] as String), (row["status"] as String) != "departed" else {
-                    throw HelpdeskError.invalid("tickets are assigned to active technicians or admins")
+                    throw HelpdeskError.unprocessable("tickets are assigned to active technicians or admins")
                 }
                 username = row["username"]
             }
@@ -54,10 +53,8 @@ extension CollectorStore {
         case .escalate(let reason):
             guard ticket.status.isOpen else { throw HelpdeskError.conflict("a \(ticket.status.rawValue) ticket cannot be escalated") }
             guard ticket.tier < 3 else { throw HelpdeskError.conflict("the ticket is already in tier 3") }
-            guard !reason.isEmpty else { throw HelpdeskError.invalid("escalating needs a reason") }
             try escalate(db, ticket: ticket, actor: actor, reason: reason, time: time)
         case .move(let status):
-            guard status == .inProgress || status == .waiting else { throw HelpdeskError.invalid("use resolve, close or reopen for \(status.rawValue)") }
             guard ticket.status.canMove(to: status) else {
                 throw HelpdeskError.conflict("a \(ticket.status.rawValue) ticket cannot move to \(status.rawValue)")
             }
@@ -72,7 +69,6 @@ extension CollectorStore {
                        arguments: [impact.rawValue, urgency.rawValue, priority.rawValue, Timestamp.text(due.response), Timestamp.text(due.resolution), id])
             try event(db, ticket: id, at: time, actor: actor, kind: "priority", field: "priority", old: ticket.priority.rawValue, new: priority.rawValue)
         case .resolve(let notes, let articleIDs):
-            guard !notes.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw HelpdeskError.invalid("resolving needs resolution notes") }
             guard ticket.status.canMove(to: .resolved) else { throw HelpdeskError.conflict("the ticket is already \(ticket.status.rawValue)") }
             try resolve(db, ticket: ticket, notes: notes, actor: actor, time: time)
             if ticket.source == "storm" {
@@ -85,7 +81,7 @@ extension CollectorStore {
             }
             for article in Set(articleIDs) {
                 guard try Int.fetchOne(db, sql: "SELECT 1 FROM article WHERE id = ?", arguments: [article]) != nil else {
-                    throw HelpdeskError.invalid("no article \(article)")
+                    throw HelpdeskError.unprocessable("no article \(article)")
                 }
                 try db.run("INSERT OR IGNORE INTO ticketArticle (ticketId, articleId) VALUES (?, ?)", arguments: [id, article])
                 if db.changesCount == 1 { try db.run("UPDATE article SET helpedCount = helpedCount + 1 WHERE id = ?", arguments: [article]) }
@@ -98,7 +94,6 @@ extension CollectorStore {
             guard ticket.status.canReopen else { throw HelpdeskError.conflict("the ticket is open (\(ticket.status.rawValue))") }
             try reopen(db, ticket: ticket, actor: actor, reason: reason, at: now, levels: levels)
         case .rate(let rating, let comment):
-            guard (1...5).contains(rating) else { throw HelpdeskError.invalid("a rating is 1 to 5") }
             guard ticket.status == .resolved || ticket.status == .closed else { throw HelpdeskError.conflict("only a resolved ticket can be rated") }
             // A new rating (after a reopening and a new resolution, or a change of mind) replaces the last.
             try db.run("UPDATE ticket SET rating = ?, ratingComment = ? WHERE id = ?", arguments: [rating, comment, id])

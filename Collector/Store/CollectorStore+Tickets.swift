@@ -118,7 +118,7 @@ extension CollectorStore {
                              levels: ServiceLevels) throws -> Int64 {
         guard (1...3).contains(new.tier) else { throw HelpdeskError.invalid("tier must be 1, 2 or 3") }
         if let requester = new.requesterId, try Int.fetchOne(db, sql: "SELECT 1 FROM account WHERE id = ?", arguments: [requester]) == nil {
-            throw HelpdeskError.invalid("no account \(requester) to be the requester")
+            throw HelpdeskError.unprocessable("no account \(requester) to be the requester")
         }
         let priority = Priority(impact: new.impact, urgency: new.urgency)
         let due = levels.dueTimes(priority, from: now)
@@ -132,7 +132,7 @@ extension CollectorStore {
         let id = db.lastInsertedRowID
         for asset in Set(new.assetIds) {
             guard try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM asset WHERE id = ?"), arguments: [asset]) != nil else {
-                throw HelpdeskError.invalid("no asset \(asset)")
+                throw HelpdeskError.unprocessable("no asset \(asset)")
             }
             try db.run("INSERT INTO ticketAsset (ticketId, assetId) VALUES (?, ?)", arguments: [id, asset])
         }

@@ -87,7 +87,9 @@ struct TreeDecoder: Decoder {
     func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleReader(decoder: self) }
 
     func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
-        guard case .number(let text) = value, let number = T(text) else { throw mismatch("an integer of type \(T.self)") }
+        guard case .number(let text) = value, let number = T(text) ?? JSONNumber.integral(text).flatMap({ T($0) }) else {
+            throw mismatch("an integer of type \(T.self)")
+        }
         return number
     }
 

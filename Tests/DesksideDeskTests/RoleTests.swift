@@ -166,7 +166,7 @@ import Testing
         #expect(try desk.principal(secret: aliceSession.token) == nil)
         // Your own password needs the current one (a stolen session is not enough); an admin's reset does not.
         let bob = world.bob.accountID!
-        #expect(throws: HelpdeskError.invalid("the current password is wrong")) {
+        #expect(throws: HelpdeskError.unprocessable("the current password is wrong")) {
             try desk.setPassword(world.bob, accountID: bob, password: "a brand new password", currentPassword: "guess")
         }
         #expect(throws: HelpdeskError.forbidden) { try desk.setPassword(world.bob, accountID: world.alice.accountID!, password: "0123456789ab", currentPassword: nil) }

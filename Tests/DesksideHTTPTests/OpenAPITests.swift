@@ -1,4 +1,5 @@
 import DesksideDesk
+import DesksideHelpdesk
 @testable import DesksideHTTP
 import DesksideStore
 import DesksideTestSupport
@@ -29,6 +30,24 @@ import Testing
             let references = OpenAPIDocument.json.components(separatedBy: "\"#/components/\(kind)/").dropFirst().map { String($0.prefix { $0 != "\"" }) }
             #expect(!references.isEmpty)
             #expect(references.filter { components[kind]?[$0] == nil } == [], "\(kind)")
+        }
+    }
+
+    /// The document's patterns for words and for text that must say something use the desk's own
+    /// notion of space, written out (`TextLimits.spaceClass`), so that a client's validator and the
+    /// desk agree on every character; `isSpace` and the class agree on every scalar of the BMP.
+    @Test func patternsSpeakOfSpaceAsTheDeskDoes() throws {
+        let patterns = OpenAPIDocument.json.components(separatedBy: #""pattern":""#).dropFirst().map { String($0.prefix { $0 != "\"" }) }
+        let escaped = TextLimits.spaceClass.replacingOccurrences(of: "\\", with: "\\\\")
+        let spacePatterns = patterns.filter { !$0.hasPrefix("^(new") }
+        #expect(spacePatterns.count >= 8)
+        #expect(spacePatterns.allSatisfy { $0 == "^[^\(escaped)]+$" || $0 == "[^\(escaped)]" }, "\(spacePatterns)")
+        let regex = try NSRegularExpression(pattern: "[\(TextLimits.spaceClass)]")
+        for value in UInt32(0)...0xFFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let text = String(Character(scalar))
+            let matches = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+            #expect(matches == TextLimits.isSpace(scalar), "U+\(String(value, radix: 16))")
         }
     }
 

@@ -135,6 +135,19 @@ import Testing
         #expect(throws: JSONError.self) { _ = try JSONCoder.decode(Inner.self, from: Array("{}".utf8)) }
     }
 
+    /// JSON Schema's `integer` includes `3.0`: integers written as decimals decode; fractions do not.
+    @Test(arguments: [("3.0", 3), ("30e-1", 3), ("0.3e1", 3), ("-2.000", -2), ("1E2", 100), ("-0.0", 0), ("0e5", 0), ("12.5e1", 125)])
+    func integralDecimalsAreIntegers(text: String, value: Int) throws {
+        struct Holder: Decodable { var n: Int }
+        #expect(try JSONCoder.decode(Holder.self, from: Array(#"{"n":\#(text)}"#.utf8)).n == value)
+    }
+
+    @Test(arguments: ["3.5", "1e-1", "0.25e1", "1e40", "1e1000", "9.9e18", "1e100000"])
+    func fractionsAndOverflowsAreNotIntegers(text: String) {
+        struct Holder: Decodable { var n: Int64 }
+        #expect(throws: JSONError.self) { _ = try JSONCoder.decode(Holder.self, from: Array(#"{"n":\#(text)}"#.utf8)) }
+    }
+
     @Test func nonFiniteNumbersCannotBeWritten() {
         #expect(throws: JSONError.self) { _ = try JSONCoder.encode([Double.nan]) }
     }

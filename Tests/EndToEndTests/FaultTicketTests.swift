@@ -127,6 +127,28 @@ import Testing
         // A number parameter given empty is an error, not the default; ids start at 1.
         #expect(try collector.get("/api/v1/reports/weekly?days=", token: adminToken).status == 400)
         #expect(try collector.get("/api/v1/tickets?requester=0", token: adminToken).status == 400)
+        #expect(try collector.get("/api/v1/tickets?status=", token: adminToken).status == 400)
+        #expect(try collector.get("/api/v1/tickets?open=", token: adminToken).status == 400)
+        // What the document forbids is 400 INVALID; a well-formed request that names something not
+        // stored is 422 UNPROCESSABLE; an integer written as a decimal (JSON Schema's integer) is one.
+        func code(_ response: (status: Int, body: Data)) throws -> String? {
+            try Session.json(response.body)["error"].flatMap { ($0 as? [String: Any])?["code"] as? String }
+        }
+        let blank = try collector.send("POST", "/api/v1/tickets", json: #"{"title": " \u3000 ", "description": ""}"#, token: adminToken)
+        #expect(blank.status == 400)
+        #expect(try code(blank) == "INVALID")
+        let nobody = try collector.send("POST", "/api/v1/tickets", json: #"{"title": "Dock", "description": "", "requesterId": 999}"#, token: adminToken)
+        #expect(nobody.status == 422)
+        #expect(try code(nobody) == "UNPROCESSABLE")
+        #expect(try collector.send("POST", "/api/v1/tickets/\(staff["id"] as! Int)/assign", json: #"{"accountId": 2}"#, token: adminToken).status == 422)
+        #expect(try collector.send("POST", "/api/v1/tickets/\(staff["id"] as! Int)/escalate", json: #"{}"#, token: adminToken).status == 400)
+        _ = try Self.json(collector.send("POST", "/api/v1/tickets", json: #"{"title": "Dock", "description": "", "tier": 2.0}"#, token: adminToken), 201)
+        #expect(try collector.send("POST", "/api/v1/tickets", json: #"{"title": "Dock", "description": "", "tier": 2.5}"#, token: adminToken).status == 400)
+        // A username longer than the register keeps is refused as such, not a database error (500).
+        let long = try collector.send("POST", "/api/v1/accounts", json: #"{"username": "\#(String(repeating: "0", count: 65))", "name": "", "role": "requester"}"#,
+                                      token: adminToken)
+        #expect(long.status == 400)
+        #expect(try code(long) == "INVALID")
         let allow = try Fixtures.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-D", "-", "-X", "DELETE", collector.httpAddress + "/api/v1/openapi.json"])
         #expect(String(decoding: allow.stdout, as: UTF8.self).lowercased().contains("allow: get"))
         // SECURITY-TESTS 36: the refused resolve is in the audit log, with who, what and no body.
