@@ -149,6 +149,7 @@ let package = Package(
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Agent/Runtime",
@@ -205,7 +206,8 @@ let package = Package(
         ),
         .target(
             name: "DesksideCollectorHome",
-            dependencies: ["DesksideStore", "DesksideHelpdesk", "DesksideAuthority", "DesksideFiles", .product(name: "X509", package: "swift-certificates")],
+            dependencies: ["DesksideStore", "DesksideHelpdesk", "DesksideAuthority", "DesksideFiles", "DesksideJSON",
+                           .product(name: "X509", package: "swift-certificates")],
             path: "Collector/Home",
             exclude: ["README.md"],
             swiftSettings: swiftSettings

@@ -161,6 +161,7 @@ public final class AgentRunner {
                     state.identityRefused = nil
                     saveState()
                 }
+                if let next = welcome.nextCACertificatePEM { trust(nextCA: next) }
                 handle(machine.handle(.welcomed(welcome, spooledAtLastSequence: spooledReport(at: welcome.lastSequence))))
             } else {
                 handle(machine.handle(.received(message)))
@@ -209,6 +210,7 @@ public final class AgentRunner {
             // The state machine reads no clock; `hello` gets this machine's time as it leaves.
             if case .hello(var hello) = message {
                 hello.time = Date()
+                hello.trustedCAs = identity.trustedCAFingerprints
                 message = .hello(hello)
             }
             connection?.send(message)
@@ -298,15 +300,30 @@ public final class AgentRunner {
             guard let pending = pendingRenewal else { return }
             pendingRenewal = nil
             do {
-                let next = try identity.renewed(renewed, pending: pending)
-                try next.replace(stateDirectory: options.stateDirectory)
-                tls = try Self.context(for: next)
-                identity = next
+                try adopt(try identity.renewed(renewed, pending: pending))
                 options.log("certificate renewed; the new key is used from the next connection")
             } catch {
                 // The old certificate stays valid and in use; renewal is tried again at a later welcome.
                 options.log("warning: the renewed certificate was not installed: \(error)")
             }
+        }
+    }
+
+    /// Stores a changed identity (crash-safe) and uses it from the next connection.
+    private func adopt(_ next: AgentIdentity) throws {
+        try next.replace(stateDirectory: options.stateDirectory)
+        tls = try Self.context(for: next)
+        identity = next
+    }
+
+    /// A CA rollover: the next CA, announced in `welcome`, trusted beside the pinned one from now on.
+    private func trust(nextCA pem: String) {
+        do {
+            guard let trusting = try identity.trusting(nextCA: pem) else { return }
+            try adopt(trusting)
+            options.log("the collector announced its next CA; trusted beside the current one")
+        } catch {
+            options.log("warning: the collector's next CA was not trusted: \(error)")
         }
     }
 

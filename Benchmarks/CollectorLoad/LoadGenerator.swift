@@ -16,11 +16,16 @@ import X509
 /// TLS and prints the collector benchmark's table (scripts/bench collector).
 ///
 /// Usage: deskside-loadgen COLLECTOR_BINARY FIXTURES_DIR [--agents N] [--seconds S] [--packages P] [--durability full|normal]
+/// (`deskside-loadgen flood BASE CLIENTS SECONDS` is the sign-in flood's child process, see SignInFlood.)
 @main
 struct LoadGenerator {
     static func main() async throws {
         signal(SIGPIPE, SIG_IGN)
         var arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "flood", arguments.count == 4, let clients = Int(arguments[2]), let seconds = Int(arguments[3]) {
+            await SignInFlood.run(base: arguments[1], clients: clients, seconds: seconds)
+            return
+        }
         func option(_ name: String, _ fallback: Int) -> Int {
             guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else { return fallback }
             arguments.removeSubrange(index...index + 1)
@@ -145,13 +150,14 @@ final class Run: @unchecked Sendable {
         let deltaLatency = try await paced(connected, rate: deltas.rate / 2) { index in delta(index) }
         let pingLatency = try await paced(connected, rate: pings.rate / 2) { _ in .ping(Ping()) }
         // The same deltas while 50 clients hammer the sign-in route with wrong passwords.
-        let flood = SignInFlood(base: httpBase, clients: 50)
+        let flood = try SignInFlood(base: httpBase, clients: 50, seconds: seconds + 2)
+        try await Task.sleep(for: .seconds(1))
         var floodedLatency = (0.0, 0.0)
         let flooded = try await CPUShare.measure(collector: pid) {
             floodedLatency = try await paced(connected, rate: deltas.rate / 2) { index in delta(index) }
             return deltas.rate / 2
         }
-        let signIns = flood.stop()
+        let (signIns, floodCPU) = flood.finish()
 
         // Fault to ticket under the delta load: the same deltas at half peak, each agent's reports in
         // this phase alternately carrying its disk fault and not, so every other report makes the fault
@@ -209,6 +215,7 @@ final class Run: @unchecked Sendable {
             ("heartbeat send->ack p50 / p99 at half peak", String(format: "%.1f / %.1f ms", pingLatency.0, pingLatency.1), "p99 < 100 ms"),
             ("delta p50 / p99, 50 clients flooding /login", String(format: "%.1f / %.1f ms", floodedLatency.0, floodedLatency.1), "as without"),
             ("  their answers: 401 / 429 / other", "\(signIns[401, default: 0]) / \(signIns[429, default: 0]) / \(signIns.filter { $0.key != 401 && $0.key != 429 }.values.reduce(0, +))", ""),
+            ("  the flooding clients' CPU (nice 19)", String(format: "%.2f cores", floodCPU / Double(seconds + 2)), ""),
             ("fault -> ticket p50 / p99 under delta load", String(format: "%.1f / %.1f ms", faultToTicket.0, faultToTicket.1), "p99 < 50 ms"),
             ("collector RSS per connected agent", String(format: "%.0f KB", Double(connectedRSS - idleRSS) / Double(agents) / 1024), "< 100 KB (10,000 in 1 GB)"),
             ("collector RSS idle / with agents", String(format: "%.0f MB / %.0f MB", Double(idleRSS) / 1048576, Double(connectedRSS) / 1048576), ""),

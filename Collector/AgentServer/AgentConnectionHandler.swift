@@ -97,8 +97,10 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
                let certificate = handler.peerCertificate, let der = try? certificate.toDERBytes() {
                 fingerprint = Hex.certificateFingerprint(der: der)
                 presentedFingerprint = fingerprint
+                // Due at two thirds of its lifetime, or at once when a CA the collector is rolling away from issued it.
                 certificateDue = SessionObservations.renewalDue(notBefore: Double(certificate.notValidBefore), notAfter: Double(certificate.notValidAfter),
                                                                 now: Date().timeIntervalSince1970)
+                    || !server.enrollment.issuedByCurrentCA(der: der)
                 // The handshake checked it against the CA: the peer may now send full-size reports.
                 allowance.maxFrameLength = server.settings.maxFrameLength
                 allowance.compressionAllowed = true
@@ -120,7 +122,7 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
         case (.awaitingFirstMessage(.some(let fingerprint)), .hello(let hello)):
             deadline?.cancel()
             phase = .opening
-            open(context: context, fingerprint: fingerprint, agentTime: hello.time)
+            open(context: context, fingerprint: fingerprint, agentTime: hello.time, trustedCAs: hello.trustedCAs)
         case (.awaitingFirstMessage(.none), .enroll(let request)):
             deadline?.cancel()
             phase = .enrolling
@@ -167,25 +169,32 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
 
     // MARK: - Steps
 
-    private func open(context: ChannelHandlerContext, fingerprint: String, agentTime: Date?) {
+    private func open(context: ChannelHandlerContext, fingerprint: String, agentTime: Date?, trustedCAs: [String]?) {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let store = server.store
         let tolerance = server.settings.clockSkewToleranceSeconds
+        // The next CA goes to an agent that does not list it (older agents list nothing, and ignore it).
+        let announce = server.nextCA.flatMap { next in
+            (trustedCAs ?? []).contains { TransportTLS.fingerprintsMatch($0, next.fingerprint) } ? nil : next.certificatePEM
+        }
         server.threadPool.runIfActive(eventLoop: context.eventLoop) {
             let session = try store.agentSession(certificateFingerprint: fingerprint)
-            if let session, !session.revoked, let agentTime {
+            if let session, !session.revoked {
                 let now = Date()
-                let skew = SessionObservations.clockSkew(agentTime: agentTime, collectorTime: now, toleranceSeconds: tolerance)
-                try store.setCollectorFault(agentUUID: session.uuid, code: CollectorFault.clockSkewed, skew, at: now)
+                if let agentTime {
+                    let skew = SessionObservations.clockSkew(agentTime: agentTime, collectorTime: now, toleranceSeconds: tolerance)
+                    try store.setCollectorFault(agentUUID: session.uuid, code: CollectorFault.clockSkewed, skew, at: now)
+                }
+                if let trustedCAs { try store.recordTrustedCAs(agentUUID: session.uuid, fingerprints: trustedCAs) }
             }
             return session
         }.whenComplete { result in
             let (handler, context) = bound.value
-            handler.opened(context: context, result: result)
+            handler.opened(context: context, result: result, nextCA: announce)
         }
     }
 
-    private func opened(context: ChannelHandlerContext, result: Result<CollectorStore.AgentSession?, any Error>) {
+    private func opened(context: ChannelHandlerContext, result: Result<CollectorStore.AgentSession?, any Error>, nextCA: String?) {
         guard case .opening = phase else { return }
         switch result {
         case .failure(let error):
@@ -216,7 +225,7 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
                 base: session.base, heartbeatSeconds: settings.heartbeatSeconds,
                 reportIntervalSeconds: settings.reportIntervalSeconds, policy: settings.policy,
                 lastSequence: session.lastSequence, lastReportID: session.lastReportID, time: Date(),
-                renewCertificate: certificateDue ? true : nil))), promise: nil)
+                renewCertificate: certificateDue ? true : nil, nextCACertificatePEM: nextCA))), promise: nil)
         }
     }
 

@@ -30,6 +30,8 @@ public final class AgentServer: Sendable {
     let ingest: ReportIngest
     /// Enrollment behind the listener (tests enroll through it directly).
     public let enrollment: EnrollmentService
+    /// During a CA rollover, the next CA: announced in `welcome` to agents that do not trust it yet.
+    public let nextCA: NextCA?
     let tls: NIOSSLContext
     let group: any EventLoopGroup
     let threadPool: NIOThreadPool
@@ -43,9 +45,20 @@ public final class AgentServer: Sendable {
     public let staleReports = NIOLockedValueBox(0)
     private let running = NIOLockedValueBox<(channel: (any Channel)?, sweep: RepeatedTask?)>((nil, nil))
 
+    /// A CA that agents are told of before the collector switches to it.
+    public struct NextCA: Sendable {
+        public var certificatePEM: String
+        public var fingerprint: String
+        public init(certificatePEM: String, fingerprint: String) {
+            self.certificatePEM = certificatePEM
+            self.fingerprint = fingerprint
+        }
+    }
+
     public init(settings: AgentServerSettings, store: CollectorStore, enrollment: EnrollmentService, tls: TLSConfiguration,
-                group: any EventLoopGroup, threadPool: NIOThreadPool, logger: Logger) throws {
+                group: any EventLoopGroup, threadPool: NIOThreadPool, logger: Logger, nextCA: NextCA? = nil) throws {
         self.settings = settings
+        self.nextCA = nextCA
         self.store = store
         self.ingest = ReportIngest(store: store)
         self.enrollment = enrollment

@@ -80,9 +80,12 @@ struct ServeCommand: AsyncParsableCommand {
             try home.writeSecret(password, to: home.adminPasswordPath)
         }
         let caPEM = try home.authority.certificatePEM()
+        // Agents' certificates of every CA the collector trusts (the next or the retired one too,
+        // during a CA rollover); the server's chain is the current CA's.
         let tls = try TransportTLS.serverConfiguration(
             certificateChainPEM: try Self.read(home.serverCertificatePath) + Array(("\n" + caPEM).utf8),
-            privateKeyPEM: try Self.read(home.serverKeyPath), caPEM: Array(caPEM.utf8))
+            privateKeyPEM: try Self.read(home.serverKeyPath), caPEM: Array(try home.trustedCAsPEM().utf8))
+        let nextCA = try home.nextAuthority().map { AgentServer.NextCA(certificatePEM: try $0.certificatePEM(), fingerprint: $0.fingerprint) }
 
         LoggingSystem.bootstrap { label in
             var handler = LineLogHandler.standardError(label: label)
@@ -93,7 +96,8 @@ struct ServeCommand: AsyncParsableCommand {
         let threadPool = NIOThreadPool.singleton
         let agentServer = try AgentServer(settings: settings, store: home.store,
                                           enrollment: EnrollmentService(store: home.store, authority: home.authority),
-                                          tls: tls, group: MultiThreadedEventLoopGroup.singleton, threadPool: threadPool, logger: logger)
+                                          tls: tls, group: MultiThreadedEventLoopGroup.singleton, threadPool: threadPool, logger: logger,
+                                          nextCA: nextCA)
 
         Self.announce("""
             Deskside collector
@@ -111,6 +115,7 @@ struct ServeCommand: AsyncParsableCommand {
                 let port = channel.localAddress?.port ?? httpEndpoint.port
                 Self.announce("  HTTP API:          http://\(Endpoint(host: httpEndpoint.host, port: port))/api/v1")
             },
+            eventLoopGroupProvider: .shared(CollectorHTTP.makeEventLoopGroup()),
             logger: logger)
         do {
             try await app.runService()

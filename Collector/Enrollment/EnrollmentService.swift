@@ -60,13 +60,22 @@ public actor EnrollmentService {
             let request = try CertificateSigningRequest(pemEncoded: csrPEM)
             let certificate = try authority.signAgentRequest(request, agentID: agentID, now: now)
             try store.renewAgentCertificate(uuid: agentID, presentedFingerprint: presentedFingerprint,
-                                            newFingerprint: CertificateAuthority.fingerprint(of: certificate), at: now)
+                                            newFingerprint: CertificateAuthority.fingerprint(of: certificate), issuer: issuer, at: now)
             return Enrollment(agentID: agentID, certificatePEM: try certificate.serializeAsPEM().pemString,
                               caCertificatePEM: try authority.certificatePEM())
         } catch {
             try? store.audit(actor: "agent:" + agentID, action: "renew certificate", allowed: false, detail: "\(error)", at: now)
             return nil
         }
+    }
+
+    /// The issuing CA as the store records it (for a CA rollover's progress).
+    private nonisolated var issuer: String { authority.fingerprint.lowercased() }
+
+    /// Whether the current CA issued this certificate (DER); one of a CA being rolled away from is not.
+    public nonisolated func issuedByCurrentCA(der: [UInt8]) -> Bool {
+        guard let certificate = try? Certificate(derEncoded: der) else { return false }
+        return authority.issued(certificate)
     }
 
     /// The per-address rate limit.
@@ -82,7 +91,7 @@ public actor EnrollmentService {
         do {
             let certificate = try authority.signAgentRequest(request, agentID: agentID, now: now)
             if let refusal = try store.enrollAgent(tokenSecret: tokenSecret, uuid: agentID,
-                                                   certificateFingerprint: CertificateAuthority.fingerprint(of: certificate), now: now) {
+                                                   certificateFingerprint: CertificateAuthority.fingerprint(of: certificate), issuer: issuer, now: now) {
                 try? store.audit(actor: peerAddress, action: "enroll", allowed: false, detail: refusal.rawValue, at: now)
                 throw Refused()
             }

@@ -20,6 +20,7 @@ import X509
 /// ```
 /// DIR/deskside.sqlite
 /// DIR/ca/ca.pem, DIR/ca/ca-key.pem            the CA (key 0600)
+/// DIR/ca/next*.pem, DIR/ca/retired*.pem       during a CA rollover (CollectorHome+Rollover)
 /// DIR/tls/server.pem, DIR/tls/server-key.pem  the collector's TLS identity (key 0600)
 /// DIR/secrets/enrollment-token, admin-token, admin-password   first-start secrets (0600)
 /// ```
@@ -65,6 +66,7 @@ public struct CollectorHome: Sendable {
             try write(try authority.privateKeyPEM(), to: caKeyPath, mode: 0o600)
             try write(try authority.certificatePEM(), to: caPath, mode: 0o644)
         } else {
+            try completeInterruptedActivation(directory: directory)
             authority = try loadAuthority(certificatePath: caPath, keyPath: caKeyPath)
         }
         let store = try CollectorStore(path: directory + "/deskside.sqlite", helpdesk: helpdesk, durability: durability)

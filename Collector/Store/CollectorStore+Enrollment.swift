@@ -55,7 +55,7 @@ extension CollectorStore {
 
     /// Redeems `secret` and registers the agent in one transaction: a one-time token is consumed only
     /// when the agent is registered, and two concurrent uses of it cannot both succeed.
-    public func enrollAgent(tokenSecret secret: String, uuid: String, certificateFingerprint: String, now: Date) throws -> EnrollmentRefusal? {
+    public func enrollAgent(tokenSecret secret: String, uuid: String, certificateFingerprint: String, issuer: String? = nil, now: Date) throws -> EnrollmentRefusal? {
         try pool.write { db -> EnrollmentRefusal? in
             guard let token = try Row.fetchOne(db, sql: "SELECT id, expiresAt, revokedAt FROM enrollmentToken WHERE secretHash = ?",
                                                arguments: [Self.hash(secret)]) else { return .unknownToken }
@@ -64,8 +64,8 @@ extension CollectorStore {
             try db.execute(sql: "UPDATE enrollmentToken SET useCount = useCount + 1 WHERE id = ? AND (reusable = 1 OR useCount = 0)",
                            arguments: [token["id"] as Int64])
             guard db.changesCount == 1 else { return .usedToken }
-            try db.execute(sql: "INSERT INTO agent (uuid, certificateFingerprint, enrolledAt) VALUES (?, ?, ?)",
-                           arguments: [uuid, certificateFingerprint, Timestamp.text(now)])
+            try db.execute(sql: "INSERT INTO agent (uuid, certificateFingerprint, certificateIssuer, enrolledAt) VALUES (?, ?, ?, ?)",
+                           arguments: [uuid, certificateFingerprint, issuer, Timestamp.text(now)])
             return nil
         }
     }

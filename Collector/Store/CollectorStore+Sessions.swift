@@ -35,11 +35,11 @@ extension CollectorStore {
     /// connected with (`presentedFingerprint`) stays valid as the previous one, so that an agent that
     /// stops before it has stored the new certificate still connects and renews again; an older one is
     /// forgotten. Audited.
-    public func renewAgentCertificate(uuid: String, presentedFingerprint: String, newFingerprint: String, at time: Date) throws {
+    public func renewAgentCertificate(uuid: String, presentedFingerprint: String, newFingerprint: String, issuer: String? = nil, at time: Date) throws {
         try pool.write { db in
             try db.execute(sql: """
-                UPDATE agent SET previousFingerprint = ?, certificateFingerprint = ? WHERE uuid = ? AND revokedAt IS NULL
-                """, arguments: [presentedFingerprint, newFingerprint, uuid])
+                UPDATE agent SET previousFingerprint = ?, certificateFingerprint = ?, certificateIssuer = ? WHERE uuid = ? AND revokedAt IS NULL
+                """, arguments: [presentedFingerprint, newFingerprint, issuer, uuid])
             guard db.changesCount == 1 else { throw StoreError.unknownAgent(uuid) }
             try db.execute(sql: "INSERT INTO auditEvent (at, actor, action, outcome, detail) VALUES (?, ?, 'renew certificate', 'allowed', ?)",
                            arguments: [Timestamp.text(time), "agent:" + uuid, newFingerprint])

@@ -331,6 +331,13 @@ enum StoreMigrations {
                 CREATE UNIQUE INDEX agent_previousFingerprint ON agent(previousFingerprint) WHERE previousFingerprint IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v8: for a CA rollover, the CA that issued each agent's certificate and the CAs each agent trusts") { db in
+            // certificateIssuer is NULL for certificates issued before this migration: by the CA of that time.
+            try db.execute(sql: """
+                ALTER TABLE agent ADD COLUMN certificateIssuer TEXT;
+                ALTER TABLE agent ADD COLUMN trustedCAs TEXT;
+                """)
+        }
         return migrator
     }
 }

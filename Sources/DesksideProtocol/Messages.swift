@@ -15,12 +15,17 @@ public struct Hello: Codable, Sendable, Equatable {
     public var acknowledgedSequence: UInt64?
     /// The agent's clock when it sent `hello`: the collector compares it with its own.
     public var time: Date?
+    /// Fingerprints (`SHA256:…`) of the CAs the agent trusts for the collector: the pinned one, and a
+    /// next one that `welcome` announced during a CA rollover.
+    public var trustedCAs: [String]?
 
-    public init(agentVersion: String, acknowledgedBase: String? = nil, acknowledgedSequence: UInt64? = nil, time: Date? = nil) {
+    public init(agentVersion: String, acknowledgedBase: String? = nil, acknowledgedSequence: UInt64? = nil, time: Date? = nil,
+                trustedCAs: [String]? = nil) {
         self.agentVersion = agentVersion
         self.acknowledgedBase = acknowledgedBase
         self.acknowledgedSequence = acknowledgedSequence
         self.time = time
+        self.trustedCAs = trustedCAs
     }
 }
 
@@ -42,9 +47,13 @@ public struct Welcome: Codable, Sendable, Equatable {
     /// The certificate this agent connected with is due for renewal (past two thirds of its lifetime,
     /// or issued by a CA the collector is rolling away from): send `renew` when nothing is in flight.
     public var renewCertificate: Bool?
+    /// During a CA rollover, the next CA's certificate, for an agent whose `trustedCAs` lacks it: the
+    /// agent trusts it beside the pinned one from then on, so that the collector can switch to it.
+    public var nextCACertificatePEM: String?
 
     public init(base: String?, heartbeatSeconds: Int, reportIntervalSeconds: Int, policy: FaultPolicy,
-                lastSequence: UInt64? = nil, lastReportID: String? = nil, time: Date? = nil, renewCertificate: Bool? = nil) {
+                lastSequence: UInt64? = nil, lastReportID: String? = nil, time: Date? = nil, renewCertificate: Bool? = nil,
+                nextCACertificatePEM: String? = nil) {
         self.base = base
         self.heartbeatSeconds = heartbeatSeconds
         self.reportIntervalSeconds = reportIntervalSeconds
@@ -53,6 +62,7 @@ public struct Welcome: Codable, Sendable, Equatable {
         self.lastReportID = lastReportID
         self.time = time
         self.renewCertificate = renewCertificate
+        self.nextCACertificatePEM = nextCACertificatePEM
     }
 }
 

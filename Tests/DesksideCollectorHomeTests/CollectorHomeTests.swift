@@ -59,6 +59,29 @@ import X509
         #expect(try CollectorHome.open(directory: directory).authority.fingerprint == first.authority.fingerprint)
     }
 
+    /// A CA rollover's activation that a crash cut short (the old CA kept as retired and the current
+    /// key already replaced, the certificate not) is completed at the next start, never loaded half done.
+    @Test func anInterruptedRolloverActivationIsCompletedAtStart() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let home = try CollectorHome.open(directory: directory)
+        let next = try home.prepareRollover()
+        #expect(try CollectorHome.open(directory: directory).trustedCAsPEM().components(separatedBy: "BEGIN CERTIFICATE").count == 3)
+        // What activateRollover writes first, and one of the two files after it.
+        try FileManager.default.copyItem(atPath: directory + "/ca/ca.pem", toPath: directory + "/ca/retired.pem")
+        try FileManager.default.removeItem(atPath: directory + "/ca/ca-key.pem")
+        try FileManager.default.copyItem(atPath: directory + "/ca/next-key.pem", toPath: directory + "/ca/ca-key.pem")
+        let reopened = try CollectorHome.open(directory: directory)
+        #expect(reopened.authority.fingerprint == next.fingerprint)
+        #expect(!FileManager.default.fileExists(atPath: directory + "/ca/next.pem"))
+        let status = try reopened.rolloverStatus()
+        #expect(status.step == .activated && status.retired == home.authority.fingerprint)
+        // The server certificate now comes from the new CA; agents' certificates of both are accepted.
+        let server = try Certificate(pemEncoded: try String(contentsOfFile: reopened.serverCertificatePath, encoding: .utf8))
+        #expect(reopened.authority.issued(server))
+        #expect(try reopened.trustedCAsPEM().components(separatedBy: "BEGIN CERTIFICATE").count == 3)
+    }
+
     /// The server certificate is renewed at start within 30 days of its expiry (new key, same CA), and
     /// kept otherwise; everything the CA issues is valid from a day back, for clocks that lag.
     @Test func theServerCertificateIsRenewedNearItsExpiry() throws {
