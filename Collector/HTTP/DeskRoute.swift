@@ -77,34 +77,35 @@ struct QueryParameters {
         parameters.get(name).flatMap { $0.isEmpty ? nil : String($0) }
     }
 
-    /// A number or flag given as `name=` with nothing after it is an error, not the default.
-    private func number(_ name: String) throws -> String? {
+    /// A number, flag or word given as `name=` with nothing after it is an error, not the default.
+    func given(_ name: String) throws -> String? {
         guard let text = parameters.get(name) else { return nil }
         guard !text.isEmpty else { throw APIError.badRequest("\(name) is empty") }
         return String(text)
     }
 
     func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
-        guard let text = try number(name) else { return nil }
+        guard let text = try given(name) else { return nil }
         guard let value = Int(text), range.contains(value) else { throw APIError.badRequest("\(name) must be \(range.lowerBound) to \(range.upperBound)") }
         return value
     }
 
     func id(_ name: String) throws -> Int64? {
-        guard let text = try number(name) else { return nil }
+        guard let text = try given(name) else { return nil }
         guard let value = Int64(text), value > 0 else { throw APIError.badRequest("\(name) must be an id") }
         return value
     }
 
     /// `true` or `false`; absent is false, and `name=` with nothing after it is an error.
     func flag(_ name: String) throws -> Bool {
-        guard let text = try number(name) else { return false }
+        guard let text = try given(name) else { return false }
         guard let value = Bool(text) else { throw APIError.badRequest("\(name) must be true or false") }
         return value
     }
 
+    /// One of a set of words; `name=` with nothing after it is an error, as for numbers.
     func value<T: RawRepresentable>(_ name: String, _ type: T.Type) throws -> T? where T.RawValue == String {
-        guard let text = string(name) else { return nil }
+        guard let text = try given(name) else { return nil }
         guard let value = T(rawValue: text) else { throw APIError.badRequest("\(name): unknown value \(text)") }
         return value
     }

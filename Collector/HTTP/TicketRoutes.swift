@@ -52,7 +52,7 @@ struct TicketRoutes {
             query.openOnly = try parameters.flag("open")
             query.tier = try parameters.int("tier", in: 1...3)
             query.priority = try parameters.value("priority", DesksideHelpdesk.Priority.self)
-            switch parameters.string("assignee") {
+            switch try parameters.given("assignee") {
             case "none": query.unassigned = true
             case "me": query.assigneeId = context.principal?.accountID ?? -1
             case .some: query.assigneeId = try parameters.id("assignee")
@@ -67,7 +67,7 @@ struct TicketRoutes {
             query.breached = try parameters.flag("breached")
             query.text = parameters.string("q")
             query.sort = try parameters.value("sort", CollectorStore.TicketQuery.Sort.self)
-            switch parameters.string("order") {
+            switch try parameters.given("order") {
             case nil, "asc": query.descending = false
             case "desc": query.descending = true
             case let other?: throw APIError.badRequest("order is asc or desc, not \(other)")

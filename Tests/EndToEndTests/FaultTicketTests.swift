@@ -129,6 +129,8 @@ import Testing
         #expect(try collector.get("/api/v1/tickets?requester=0", token: adminToken).status == 400)
         #expect(try collector.get("/api/v1/tickets?status=", token: adminToken).status == 400)
         #expect(try collector.get("/api/v1/tickets?open=", token: adminToken).status == 400)
+        #expect(try collector.get("/api/v1/tickets?assignee=", token: adminToken).status == 400)
+        #expect(try collector.get("/api/v1/tickets?sort=", token: adminToken).status == 400)
         // What the document forbids is 400 INVALID; a well-formed request that names something not
         // stored is 422 UNPROCESSABLE; an integer written as a decimal (JSON Schema's integer) is one.
         func code(_ response: (status: Int, body: Data)) throws -> String? {
