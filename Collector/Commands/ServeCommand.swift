@@ -107,15 +107,16 @@ struct ServeCommand: AsyncParsableCommand {
               admin API token:   \(home.adminTokenPath)
               admin sign-in:     admin, password in \(home.adminPasswordPath)
             """)
+        let httpLoop = CollectorHTTP.makeEventLoopGroup()
         let app = Application(
-            router: CollectorHTTP.router(desk: desk, threadPool: threadPool, signIn: SignInGate()),
+            router: CollectorHTTP.router(desk: desk, threadPool: threadPool, signIn: SignInGate(), executor: LoopTaskExecutor(loop: httpLoop.next())),
             configuration: .init(address: .hostname(httpEndpoint.host, port: httpEndpoint.port), serverName: "deskside-collector"),
             services: [AgentServerService(server: agentServer), TicketClock(desk: desk, threadPool: threadPool, logger: logger)],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? httpEndpoint.port
                 Self.announce("  HTTP API:          http://\(Endpoint(host: httpEndpoint.host, port: port))/api/v1")
             },
-            eventLoopGroupProvider: .shared(CollectorHTTP.makeEventLoopGroup()),
+            eventLoopGroupProvider: .shared(httpLoop),
             logger: logger)
         do {
             try await app.runService()

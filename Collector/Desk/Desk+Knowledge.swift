@@ -63,7 +63,8 @@ extension Desk {
     /// A canned answer inserted as a comment on a ticket (public unless `internal`).
     public func insertCannedAnswer(_ principal: Principal, id: Int64, ticketID: Int64, internal isInternal: Bool) throws -> CollectorStore.Ticket {
         try requireStaff(principal)
-        guard let answer = try store.cannedAnswer(id: id) else { throw HelpdeskError.notFound }
+        _ = try visibleTicket(principal, id: ticketID)   // an unknown ticket is 404; an unknown answer, 422
+        guard let answer = try store.cannedAnswer(id: id) else { throw HelpdeskError.unprocessable("no canned answer \(id)") }
         return try change(principal, ticketID: ticketID, .comment(body: answer.body, internal: isInternal))
     }
 

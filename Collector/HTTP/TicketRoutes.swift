@@ -36,7 +36,19 @@ struct TicketRoutes {
         var `internal`: Bool?
     }
 
-    struct Empty: Decodable, Sendable {}
+    /// `{}`: an object, with whatever keys (none are read), and nothing else.
+    struct Empty: Decodable, Sendable {
+        private struct AnyKey: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        init(from decoder: any Decoder) throws {
+            _ = try decoder.container(keyedBy: AnyKey.self)
+        }
+    }
 
     func add(to group: RouterGroup<APIContext>) {
         let route = self.route

@@ -144,6 +144,7 @@ import Testing
         #expect(try code(nobody) == "UNPROCESSABLE")
         #expect(try collector.send("POST", "/api/v1/tickets/\(staff["id"] as! Int)/assign", json: #"{"accountId": 2}"#, token: adminToken).status == 422)
         #expect(try collector.send("POST", "/api/v1/tickets/\(staff["id"] as! Int)/escalate", json: #"{}"#, token: adminToken).status == 400)
+        #expect(try collector.send("POST", "/api/v1/tickets/\(staff["id"] as! Int)/close", json: "164578", token: adminToken).status == 400)
         _ = try Self.json(collector.send("POST", "/api/v1/tickets", json: #"{"title": "Dock", "description": "", "tier": 2.0}"#, token: adminToken), 201)
         #expect(try collector.send("POST", "/api/v1/tickets", json: #"{"title": "Dock", "description": "", "tier": 2.5}"#, token: adminToken).status == 400)
         // A username longer than the register keeps is refused as such, not a database error (500).
