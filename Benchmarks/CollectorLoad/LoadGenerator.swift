@@ -102,6 +102,7 @@ final class Run: @unchecked Sendable {
         try await Task.sleep(for: .seconds(1))
         let idleRSS = Self.rss(collector.processIdentifier)
 
+        progress("connecting")
         // Connected agents, each past hello and welcome.
         var connected: [SimulatedAgent] = []
         for batch in stride(from: 0, to: agents, by: 100) {
@@ -126,6 +127,7 @@ final class Run: @unchecked Sendable {
             WireMessage.report(ReportBuilder.report(id: "full-\(index)", sequence: 1, inventory: machine, faults: [], base: nil)).frame().encoded()
         }
         let pid = collector.processIdentifier
+        progress("full reports")
         let full = try await CPUShare.measure(collector: pid) {
             let start = Date()
             try await forEachAgent(connected) { index, agent in
@@ -145,11 +147,16 @@ final class Run: @unchecked Sendable {
             return .report(Report(id: "d-\(index)-\(sequence)", sequence: sequence, kind: .delta, base: delta.base, hash: delta.target,
                                   collectedAt: Date(), delta: delta, faults: []))
         }
+        progress("deltas (saturated)")
         let deltas = try await CPUShare.measure(collector: pid) { try await saturate(connected) { index in delta(index) } }
+        progress("heartbeats (saturated)")
         let pings = try await CPUShare.measure(collector: pid) { try await saturate(connected) { _ in .ping(Ping()) } }
+        progress("deltas (paced)")
         let deltaLatency = try await paced(connected, rate: deltas.rate / 2) { index in delta(index) }
+        progress("heartbeats (paced)")
         let pingLatency = try await paced(connected, rate: pings.rate / 2) { _ in .ping(Ping()) }
         // The same deltas while 50 clients hammer the sign-in route with wrong passwords.
+        progress("deltas under the sign-in flood")
         let flood = try SignInFlood(base: httpBase, clients: 50, seconds: seconds + 2)
         try await Task.sleep(for: .seconds(1))
         var floodedLatency = (0.0, 0.0)
@@ -169,6 +176,7 @@ final class Run: @unchecked Sendable {
         let faultLatency = LatencyLog()
         let rounds = SequenceCounter(agents: agents)
         let carries = BusySet(count: agents)
+        progress("fault to ticket")
         _ = try await paced(connected, rate: deltas.rate / 2, record: { index, milliseconds in
             if carries.isBusy(index) { faultLatency.add(milliseconds) }
         }) { index in
@@ -181,6 +189,7 @@ final class Run: @unchecked Sendable {
 
         // A restart: SIGTERM (the collector tells each agent when to come back), a new collector on
         // the same port, and the agents returning as the agent does.
+        progress("restart")
         let stoppedAt = Date()
         collector.terminate()
         collector.waitUntilExit()
@@ -233,6 +242,12 @@ final class Run: @unchecked Sendable {
             print("  " + name.padding(toLength: 20, withPad: " ", startingAt: 0)
                   + String(format: "%.2f / %.2f cores   %.0f µs", share.collectorCores, share.generatorCores, share.collectorMicrosPerMessage))
         }
+    }
+
+    /// A phase starting, on standard error with the time since the run began: where a long run is.
+    let began = Date()
+    func progress(_ phase: String) {
+        FileHandle.standardError.write(Data(String(format: "[%6.1f s] %@\n", Date().timeIntervalSince(began), phase).utf8))
     }
 
     /// Starts `deskside-collector serve` on the benchmark's data; returns it and its agent endpoint.

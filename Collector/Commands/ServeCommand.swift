@@ -109,7 +109,7 @@ struct ServeCommand: AsyncParsableCommand {
             """)
         let httpLoop = CollectorHTTP.makeEventLoopGroup()
         let app = Application(
-            router: CollectorHTTP.router(desk: desk, threadPool: threadPool, signIn: SignInGate(), executor: LoopTaskExecutor(loop: httpLoop.next())),
+            router: CollectorHTTP.router(desk: desk, threadPool: threadPool, signIn: SignInGate()),
             configuration: .init(address: .hostname(httpEndpoint.host, port: httpEndpoint.port), serverName: "deskside-collector"),
             services: [AgentServerService(server: agentServer), TicketClock(desk: desk, threadPool: threadPool, logger: logger)],
             onServerRunning: { channel in

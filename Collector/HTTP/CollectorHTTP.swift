@@ -7,12 +7,9 @@ import NIOPosix
 /// (bearer tokens: sign-in sessions or API tokens), every route going through `Desk`. Sign-in goes
 /// through `signIn`, whose password checks run on threads of their own.
 public enum CollectorHTTP {
-    /// - Parameter executor: where route handlers run (``LoopTaskExecutor`` on the server's own loop);
-    ///   `nil`: Swift's shared threads.
-    public static func router(desk: Desk, threadPool: NIOThreadPool, signIn: SignInGate, executor: (any TaskExecutor)? = nil) -> Router<APIContext> {
+    public static func router(desk: Desk, threadPool: NIOThreadPool, signIn: SignInGate) -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         let methods = RouteMethods()
-        if let executor { router.add(middleware: ExecutorPreference(executor: executor)) }
         router.add(middleware: SecurityHeaders(methods: methods))
         router.get("health") { _, _ in JSONResponse.make(["status": "ok"]) }
         router.get("api/v1/openapi.json") { _, _ in

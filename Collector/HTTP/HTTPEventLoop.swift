@@ -11,9 +11,10 @@ extension CollectorHTTP {
     /// The HTTP server's own event loop: one thread, apart from the agent server's loops, at a lower
     /// CPU priority. When the machine is short of CPU, web requests (a flood of sign-in guesses, say)
     /// wait behind agents' reports instead of delaying their acknowledgements; when it is not, the
-    /// priority changes nothing. One loop carries the API: the route handlers run on it too (through
-    /// ``LoopTaskExecutor``, not on Swift's shared threads), the database work on the thread pool, and
-    /// password checks on the sign-in gate's own thread.
+    /// priority changes nothing. One loop carries the API: the database work runs on the thread pool,
+    /// and password checks on the sign-in gate's own thread. (Route handlers run on Swift's shared
+    /// threads, as Hummingbird runs them; keeping them on this loop too, with a task executor, measured
+    /// no better under the sign-in flood, so it was not kept.)
     public static func makeEventLoopGroup() -> MultiThreadedEventLoopGroup {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         #if os(Linux)
@@ -36,19 +37,4 @@ extension CollectorHTTP {
         return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self).split(separator: "/").last.flatMap { id_t($0) }
     }
     #endif
-}
-
-/// Runs tasks' jobs on one event loop: route handlers that prefer it stay on the HTTP server's
-/// lower-priority thread instead of Swift's shared cooperative threads (Hummingbird runs handlers on
-/// those by default).
-public final class LoopTaskExecutor: TaskExecutor {
-    let loop: any EventLoop
-
-    public init(loop: any EventLoop) { self.loop = loop }
-
-    public func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        let executor = asUnownedTaskExecutor()
-        loop.execute { job.runSynchronously(on: executor) }
-    }
 }

@@ -90,14 +90,3 @@ struct RefusalAudit: RouterMiddleware {
         }
     }
 }
-
-/// Runs everything after it on `executor` (the HTTP server's own loop), whatever thread the request
-/// arrived on.
-struct ExecutorPreference: RouterMiddleware {
-    typealias Context = APIContext
-    let executor: any TaskExecutor
-
-    func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
-        try await withTaskExecutorPreference(executor) { try await next(request, context) }
-    }
-}
