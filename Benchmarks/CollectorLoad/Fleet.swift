@@ -42,11 +42,15 @@ struct Fleet {
     }
 
     /// The same machine with `count` package versions changed: the other end of a delta.
+    /// The new versions come from eight variants shared across the fleet, as a fleet's machines share
+    /// a few releases of each package. (One version per agent, as this once made, gave a package name
+    /// 10,000 versions at 10,000 agents, and a delta reads every stored version of the names it
+    /// touches: 100 ms a delta, which stalled that run. See docs/ARCHITECTURE.md.)
     static func changed(_ inventory: Inventory, count: Int, round: Int) -> Inventory {
         var changed = inventory
         let step = max(1, changed.software.packages.count / count)
         for position in stride(from: 0, to: changed.software.packages.count, by: step).prefix(count) {
-            changed.software.packages[position].version += "+bench\(round)"
+            changed.software.packages[position].version += "+bench\(round % 8)"
         }
         changed.software.sortPackages()
         return changed

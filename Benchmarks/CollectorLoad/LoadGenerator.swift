@@ -165,6 +165,17 @@ final class Run: @unchecked Sendable {
             return deltas.rate / 2
         }
         let (signIns, floodCPU) = flood.finish()
+        // The control: the same flood against another collector on this machine, so that the machine
+        // is as busy as above but the collector measured handles no sign-in. What the flood costs the
+        // agents through the measured collector is the difference between the two.
+        progress("deltas while the flood hits another collector (control)")
+        let (control, _, controlBase) = try startCollector(config: config, agentListen: "127.0.0.1:0", data: data + "-control")
+        defer { if control.isRunning { control.terminate() } }
+        let controlFlood = try SignInFlood(base: controlBase, clients: 50, seconds: seconds + 2)
+        try await Task.sleep(for: .seconds(1))
+        let controlLatency = try await paced(connected, rate: deltas.rate / 2) { index in delta(index) }
+        _ = controlFlood.finish()
+        control.terminate()
 
         // Fault to ticket under the delta load: the same deltas at half peak, each agent's reports in
         // this phase alternately carrying its disk fault and not, so every other report makes the fault
@@ -225,6 +236,7 @@ final class Run: @unchecked Sendable {
             ("delta p50 / p99, 50 clients flooding /login", String(format: "%.1f / %.1f ms", floodedLatency.0, floodedLatency.1), "as without"),
             ("  their answers: 401 / 429 / other", "\(signIns[401, default: 0]) / \(signIns[429, default: 0]) / \(signIns.filter { $0.key != 401 && $0.key != 429 }.values.reduce(0, +))", ""),
             ("  the flooding clients' CPU (nice 19)", String(format: "%.2f cores", floodCPU / Double(seconds + 2)), ""),
+            ("  control: the flood on another collector", String(format: "%.1f / %.1f ms", controlLatency.0, controlLatency.1), ""),
             ("fault -> ticket p50 / p99 under delta load", String(format: "%.1f / %.1f ms", faultToTicket.0, faultToTicket.1), "p99 < 50 ms"),
             ("collector RSS per connected agent", String(format: "%.0f KB", Double(connectedRSS - idleRSS) / Double(agents) / 1024), "< 100 KB (10,000 in 1 GB)"),
             ("collector RSS idle / with agents", String(format: "%.0f MB / %.0f MB", Double(idleRSS) / 1048576, Double(connectedRSS) / 1048576), ""),
@@ -251,10 +263,10 @@ final class Run: @unchecked Sendable {
     }
 
     /// Starts `deskside-collector serve` on the benchmark's data; returns it and its agent endpoint.
-    func startCollector(config: String, agentListen: String) throws -> (Process, Endpoint, String) {
+    func startCollector(config: String, agentListen: String, data: String? = nil) throws -> (Process, Endpoint, String) {
         let collector = Process()
         collector.executableURL = URL(fileURLWithPath: collectorPath)
-        collector.arguments = ["serve", "--data", data, "--agent-listen", agentListen, "--http-listen", "127.0.0.1:0", "--config", config]
+        collector.arguments = ["serve", "--data", data ?? self.data, "--agent-listen", agentListen, "--http-listen", "127.0.0.1:0", "--config", config]
         let output = Pipe()
         collector.standardOutput = output
         collector.standardError = FileHandle.nullDevice
