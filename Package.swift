@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Already in the graph through Hummingbird; named for NIOHTTPTypes (HTTP parts in a channel handler).
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
@@ -270,6 +272,8 @@ let package = Package(
             dependencies: [
                 "DesksideDesk", "DesksideHelpdesk", "DesksideStore", "DesksideInventory", "DesksideJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -347,7 +351,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DesksideHTTPTests",
-            dependencies: ["DesksideTestSupport", "DesksideHTTP", "DesksideDesk", "DesksideStore", .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: ["DesksideTestSupport", "DesksideHTTP", "DesksideDesk", "DesksideStore", .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTPTypes", package: "swift-nio-extras")],
             path: "Tests/DesksideHTTPTests"
         ),
         .testTarget(

@@ -108,8 +108,10 @@ struct ServeCommand: AsyncParsableCommand {
               admin sign-in:     admin, password in \(home.adminPasswordPath)
             """)
         let httpLoop = CollectorHTTP.makeEventLoopGroup()
+        let signIn = SignInGate()
         let app = Application(
-            router: CollectorHTTP.router(desk: desk, threadPool: threadPool, signIn: SignInGate()),
+            router: CollectorHTTP.router(desk: desk, threadPool: threadPool, signIn: signIn),
+            server: CollectorHTTP.server(signIn: signIn),
             configuration: .init(address: .hostname(httpEndpoint.host, port: httpEndpoint.port), serverName: "deskside-collector"),
             services: [AgentServerService(server: agentServer), TicketClock(desk: desk, threadPool: threadPool, logger: logger)],
             onServerRunning: { channel in

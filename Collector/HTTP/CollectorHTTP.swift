@@ -1,5 +1,6 @@
 import DesksideDesk
 import Hummingbird
+import HummingbirdCore
 import NIOCore
 import NIOPosix
 
@@ -27,5 +28,10 @@ public enum CollectorHTTP {
         ReportRoutes(route: route).add(to: api)
         methods.load(router.routes.map { ($0.method, $0.path.description) })
         return router
+    }
+
+    /// The HTTP/1 server, with sign-in floods refused on the event loop (``SignInRefusal``).
+    public static func server(signIn: SignInGate) -> HTTPServerBuilder {
+        .http1(configuration: .init(additionalChannelHandlers: [SignInRefusal(gate: signIn)]))
     }
 }

@@ -65,12 +65,14 @@ struct SecurityHeaders: RouterMiddleware {
                                  metadata: ["method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "error": "\(error)"])
             response = APIError(status: .internalServerError, code: "INTERNAL", message: "an internal error; the collector's log says more").response
         }
-        response.headers[.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'"
-        response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.cacheControl] = "no-store"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        for (name, value) in Self.fields { response.headers[name] = value }
         return response
     }
+
+    static let fields: [(HTTPField.Name, String)] = [
+        (.contentSecurityPolicy, "default-src 'none'; frame-ancestors 'none'"), (.xContentTypeOptions, "nosniff"),
+        (.cacheControl, "no-store"), (HTTPField.Name("Referrer-Policy")!, "no-referrer"),
+    ]
 }
 
 /// SECURITY-TESTS 36: a call the caller's role may not make is written to the audit log (who, the

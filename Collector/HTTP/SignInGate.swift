@@ -40,14 +40,26 @@ public final class SignInGate: Sendable {
     /// Runs `check` on the password pool, or throws `429` when the address or everyone is over the
     /// rate, or too many checks are already waiting.
     func run<T: Sendable>(from address: String, now: Date = Date(), _ check: @escaping @Sendable () throws -> T) async throws -> T {
+        try admit(from: address, now: now)
+        defer { limits.withLockedValue { $0.waiting -= 1 } }
+        return try await pool.runIfActive(check)
+    }
+
+    /// Takes a token for `address` and one for everyone, and a waiting place; or throws `429`.
+    func admit(from address: String, now: Date = Date()) throws {
         let admitted = limits.withLockedValue { state -> Bool in
             guard state.waiting < settings.maxWaiting, state.perAddress.allow(address, now: now), state.overall.allow("*", now: now) else { return false }
             state.waiting += 1
             return true
         }
         guard admitted else { throw APIError.tooManySignIns }
-        defer { limits.withLockedValue { $0.waiting -= 1 } }
-        return try await pool.runIfActive(check)
+    }
+
+    /// Whether `run` would refuse a sign-in from `address` now; takes nothing (``SignInRefusal``).
+    func wouldRefuse(from address: String, now: Date = Date()) -> Bool {
+        limits.withLockedValue { state in
+            state.waiting >= settings.maxWaiting || !state.perAddress.wouldAllow(address, now: now) || !state.overall.wouldAllow("*", now: now)
+        }
     }
 
     public func shutdown() async {

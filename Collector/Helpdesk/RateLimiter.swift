@@ -17,6 +17,12 @@ public struct RateLimiter: Sendable {
         self.refillPerSecond = refillPerSecond
     }
 
+    /// Whether `allow` would allow `key` now, taking nothing.
+    public func wouldAllow(_ key: String, now: Date) -> Bool {
+        guard let bucket = buckets[key] else { return capacity >= 1 }
+        return min(capacity, bucket.tokens + max(0, now.timeIntervalSince(bucket.at)) * refillPerSecond) >= 1
+    }
+
     public mutating func allow(_ key: String, now: Date) -> Bool {
         if buckets.count >= Self.maxKeys {
             // Forget full buckets first, then, if a flood of addresses still fills the table, the

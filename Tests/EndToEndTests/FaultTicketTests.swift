@@ -178,5 +178,15 @@ import Testing
         let refused = try collector.send("POST", "/api/v1/login", json: #"{"username": "admin", "password": "\#(password)"}"#)
         #expect(refused.status == 429)
         #expect(try Session.json(refused.body)["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "TOO_MANY_SIGN_INS")
+        // Refused on the event loop (SignInRefusal): the same headers as any answer, and the connection
+        // stays usable, with its body read, for the next request on it.
+        let login = collector.httpAddress + "/api/v1/login"
+        let reuse = try Fixtures.run("/usr/bin/curl", [
+            "-s", "-D", "-", "-o", "/dev/null", "-w", "status %{http_code} connects %{num_connects}\n", "-H", "Content-Type: application/json",
+            "-d", #"{"username": "admin", "password": "\#(String(repeating: "x", count: 5000))"}"#, login,
+            "--next", "-s", "-o", "/dev/null", "-w", "status %{http_code} connects %{num_connects}\n", collector.httpAddress + "/health"])
+        let output = String(decoding: reuse.stdout, as: UTF8.self).lowercased()
+        #expect(output.contains("status 429 connects 1") && output.contains("status 200 connects 0"), "\(output)")
+        #expect(output.contains("retry-after: 60") && output.contains("x-content-type-options: nosniff") && output.contains("cache-control: no-store"))
     }
 }
