@@ -272,7 +272,8 @@ final class Run: @unchecked Sendable {
         collector.standardError = FileHandle.nullDevice
         try collector.run()
         var announced = ""
-        while !announced.contains("HTTP API:") {
+        // Both listeners announce themselves, in either order (they start concurrently).
+        while !announced.contains("HTTP API:") || !announced.contains("agents (TLS):") {
             let chunk = output.fileHandleForReading.availableData
             guard !chunk.isEmpty else { throw CocoaError(.fileReadUnknown) }
             announced += String(decoding: chunk, as: UTF8.self)
