@@ -18,9 +18,12 @@ public struct RateLimiter: Sendable {
     }
 
     /// Whether `allow` would allow `key` now, taking nothing.
-    public func wouldAllow(_ key: String, now: Date) -> Bool {
-        guard let bucket = buckets[key] else { return capacity >= 1 }
-        return min(capacity, bucket.tokens + max(0, now.timeIntervalSince(bucket.at)) * refillPerSecond) >= 1
+    public func wouldAllow(_ key: String, now: Date) -> Bool { tokens(key, now: now) >= 1 }
+
+    /// The tokens in `key`'s bucket now, refilled since it was last touched.
+    private func tokens(_ key: String, now: Date) -> Double {
+        guard let bucket = buckets[key] else { return capacity }
+        return min(capacity, bucket.tokens + max(0, now.timeIntervalSince(bucket.at)) * refillPerSecond)
     }
 
     public mutating func allow(_ key: String, now: Date) -> Bool {
@@ -33,13 +36,12 @@ public struct RateLimiter: Sendable {
                 buckets = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
             }
         }
-        let bucket = buckets[key] ?? (capacity, now)
-        let tokens = min(capacity, bucket.tokens + max(0, now.timeIntervalSince(bucket.at)) * refillPerSecond)
-        guard tokens >= 1 else {
-            buckets[key] = (tokens, now)
+        let available = tokens(key, now: now)
+        guard available >= 1 else {
+            buckets[key] = (available, now)
             return false
         }
-        buckets[key] = (tokens - 1, now)
+        buckets[key] = (available - 1, now)
         return true
     }
 }
