@@ -23,11 +23,11 @@ import X509
 /// Each step is refused while it would strand agents, unless forced (a forced step leaves those
 /// agents to be enrolled again).
 extension CollectorHome {
-    var nextCAPath: String { directory + "/ca/next.pem" }
-    var nextCAKeyPath: String { directory + "/ca/next-key.pem" }
-    var retiredCAPath: String { directory + "/ca/retired.pem" }
-    var caPath: String { directory + "/ca/ca.pem" }
-    var caKeyPath: String { directory + "/ca/ca-key.pem" }
+    /// A file of the CA folder: `ca.pem` and `ca-key.pem` (current), `next*.pem`, `retired.pem`.
+    static func caFile(_ directory: String, _ name: String) -> String { directory + "/ca/" + name }
+    var nextCAPath: String { Self.caFile(directory, "next.pem") }
+    var nextCAKeyPath: String { Self.caFile(directory, "next-key.pem") }
+    var retiredCAPath: String { Self.caFile(directory, "retired.pem") }
 
     /// The next CA of a prepared rollover.
     public func nextAuthority() throws -> CertificateAuthority? {
@@ -95,25 +95,25 @@ extension CollectorHome {
             throw HomeError(description: "\(waiting) of \(status.progress.agents) agents do not trust the next CA yet (they learn it at their next connection); "
                             + "activating now would cut them off until they are enrolled again (--force does it anyway)")
         }
-        // The old CA is kept (key too) as retired before anything is replaced; `finishActivation`
-        // redoes the rest after a crash, since the next CA's files are removed last.
+        // The old CA's certificate is kept as retired (still trusted; its key signs nothing more and is
+        // dropped) before anything is replaced; `finishActivation` redoes the rest after a crash, since
+        // the next CA's files are removed last.
         try Self.write(try authority.certificatePEM(), to: retiredCAPath, mode: 0o644)
-        try Self.write(try authority.privateKeyPEM(), to: directory + "/ca/retired-key.pem", mode: 0o600)
         try Self.finishActivation(directory: directory, next: next)
     }
 
     /// The current CA's files from the next CA's, then the next CA's files removed.
     static func finishActivation(directory: String, next: CertificateAuthority) throws {
-        try write(try next.privateKeyPEM(), to: directory + "/ca/ca-key.pem", mode: 0o600)
-        try write(try next.certificatePEM(), to: directory + "/ca/ca.pem", mode: 0o644)
-        for name in ["next-key.pem", "next.pem"] { try? FileManager.default.removeItem(atPath: directory + "/ca/" + name) }
+        try write(try next.privateKeyPEM(), to: caFile(directory, "ca-key.pem"), mode: 0o600)
+        try write(try next.certificatePEM(), to: caFile(directory, "ca.pem"), mode: 0o644)
+        for name in ["next-key.pem", "next.pem"] { try? FileManager.default.removeItem(atPath: caFile(directory, name)) }
     }
 
     /// An activation a crash interrupted (the retired and the next CA both present), completed.
     static func completeInterruptedActivation(directory: String) throws {
-        let ca = directory + "/ca/"
-        guard FileManager.default.fileExists(atPath: ca + "retired.pem"), FileManager.default.fileExists(atPath: ca + "next.pem") else { return }
-        try finishActivation(directory: directory, next: try loadAuthority(certificatePath: ca + "next.pem", keyPath: ca + "next-key.pem"))
+        let (retired, next, nextKey) = (caFile(directory, "retired.pem"), caFile(directory, "next.pem"), caFile(directory, "next-key.pem"))
+        guard FileManager.default.fileExists(atPath: retired), FileManager.default.fileExists(atPath: next) else { return }
+        try finishActivation(directory: directory, next: try loadAuthority(certificatePath: next, keyPath: nextKey))
     }
 
     /// Step 3: the retired CA is no longer trusted. Refused while some agent holds a certificate it
@@ -125,6 +125,6 @@ extension CollectorHome {
             throw HomeError(description: "\(status.progress.onOtherCA) of \(status.progress.agents) agents still hold a certificate of the retired CA "
                             + "(they renew at their next connection); finishing now would cut them off (--force does it anyway)")
         }
-        for name in ["retired-key.pem", "retired.pem"] { try? FileManager.default.removeItem(atPath: directory + "/ca/" + name) }
+        try? FileManager.default.removeItem(atPath: retiredCAPath)
     }
 }
