@@ -71,8 +71,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "DesksideTasks",
+            dependencies: ["DesksideJSON", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/DesksideTasks",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DesksideProtocol",
-            dependencies: ["DesksideInventory", "DesksideJSON", "DesksideCompression", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["DesksideInventory", "DesksideJSON", "DesksideCompression", "DesksideTasks", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/DesksideProtocol",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
@@ -323,6 +330,11 @@ let package = Package(
             name: "DesksideProtocolTests",
             dependencies: ["DesksideTestSupport", "DesksideProtocol", "DesksideProbes", "DesksideInventory"],
             path: "Tests/DesksideProtocolTests"
+        ),
+        .testTarget(
+            name: "DesksideTasksTests",
+            dependencies: ["DesksideTasks", "DesksideJSON"],
+            path: "Tests/DesksideTasksTests"
         ),
         .testTarget(
             name: "DesksideCompressionTests",

@@ -1,6 +1,13 @@
 /// Writes a ``JSONValue`` as compact or indented JSON. Object members are written in the order given;
 /// the encoder sorts them, so that equal values give equal bytes.
 public enum JSONSerializer {
+    /// `value` as JSON text, its object members in the order they hold.
+    public static func serialize(_ value: JSONValue, pretty: Bool = false) -> [UInt8] {
+        var output: [UInt8] = []
+        write(value, into: &output, pretty: pretty, indent: 0)
+        return output
+    }
+
     static func write(_ value: JSONValue, into output: inout [UInt8], pretty: Bool, indent: Int) {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)

@@ -68,6 +68,10 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case enrolled = 10
     case renew = 11
     case renewed = 12
+    /// Collector to agent: a signed task. Agent to collector: its result; collector to agent: stored.
+    case task = 13
+    case taskResult = 14
+    case taskAck = 15
 }
 
 /// Splits a byte stream into frames. The length prefix is checked as soon as its four bytes are in, so a

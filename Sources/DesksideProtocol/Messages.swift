@@ -50,10 +50,14 @@ public struct Welcome: Codable, Sendable, Equatable {
     /// During a CA rollover, the next CA's certificate, for an agent whose `trustedCAs` lacks it: the
     /// agent trusts it beside the pinned one from then on, so that the collector can switch to it.
     public var nextCACertificatePEM: String?
+    /// The collector's task-signing public key (Ed25519, base64), for an agent enrolled before the
+    /// collector had one: the session is mutual TLS with the pinned CA, so the agent pins it from here.
+    /// An agent that has pinned a key never replaces it.
+    public var taskKey: String?
 
     public init(base: String?, heartbeatSeconds: Int, reportIntervalSeconds: Int, policy: FaultPolicy,
                 lastSequence: UInt64? = nil, lastReportID: String? = nil, time: Date? = nil, renewCertificate: Bool? = nil,
-                nextCACertificatePEM: String? = nil) {
+                nextCACertificatePEM: String? = nil, taskKey: String? = nil) {
         self.base = base
         self.heartbeatSeconds = heartbeatSeconds
         self.reportIntervalSeconds = reportIntervalSeconds
@@ -63,6 +67,7 @@ public struct Welcome: Codable, Sendable, Equatable {
         self.time = time
         self.renewCertificate = renewCertificate
         self.nextCACertificatePEM = nextCACertificatePEM
+        self.taskKey = taskKey
     }
 }
 
@@ -195,11 +200,15 @@ public struct Enrolled: Codable, Sendable, Equatable {
     public var agentID: String
     public var certificatePEM: String
     public var caCertificatePEM: String
+    /// The collector's task-signing public key (Ed25519, base64): the agent pins it and runs only
+    /// tasks it signed.
+    public var taskKey: String?
 
-    public init(agentID: String, certificatePEM: String, caCertificatePEM: String) {
+    public init(agentID: String, certificatePEM: String, caCertificatePEM: String, taskKey: String? = nil) {
         self.agentID = agentID
         self.certificatePEM = certificatePEM
         self.caCertificatePEM = caCertificatePEM
+        self.taskKey = taskKey
     }
 }
 

@@ -1,5 +1,6 @@
 import DesksideCompression
 import DesksideInventory
+import DesksideTasks
 
 /// A message and its frame: encoding with optional compression, decoding with size limits.
 public enum WireMessage: Sendable, Equatable {
@@ -15,6 +16,9 @@ public enum WireMessage: Sendable, Equatable {
     case enrolled(Enrolled)
     case renew(RenewRequest)
     case renewed(Renewed)
+    case task(SignedTask)
+    case taskResult(TaskResult)
+    case taskAck(TaskAck)
 
     /// Limits applied to a body received from the other side.
     public struct Limits: Sendable {
@@ -44,6 +48,9 @@ public enum WireMessage: Sendable, Equatable {
         case .enrolled: .enrolled
         case .renew: .renew
         case .renewed: .renewed
+        case .task: .task
+        case .taskResult: .taskResult
+        case .taskAck: .taskAck
         }
     }
 
@@ -62,6 +69,9 @@ public enum WireMessage: Sendable, Equatable {
         case .enrolled(let value): value
         case .renew(let value): value
         case .renewed(let value): value
+        case .task(let value): value
+        case .taskResult(let value): value
+        case .taskAck(let value): value
         }
     }
 
@@ -98,6 +108,9 @@ public enum WireMessage: Sendable, Equatable {
             case .enrolled: self = .enrolled(try decode())
             case .renew: self = .renew(try decode())
             case .renewed: self = .renewed(try decode())
+            case .task: self = .task(try decode())
+            case .taskResult: self = .taskResult(try decode())
+            case .taskAck: self = .taskAck(try decode())
             }
         } catch {
             throw .malformedBody(error.description)
