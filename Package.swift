@@ -38,6 +38,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CLZMA", path: "Sources/CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+        .target(name: "CProcess", path: "Agent/CProcess"),
         .systemLibrary(name: "CSQLite", path: "Agent/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // MARK: Shared libraries
@@ -122,7 +123,7 @@ let package = Package(
         // MARK: Agent
         .target(
             name: "DesksideProbes",
-            dependencies: ["DesksideInventory", "DesksideCompression", "DesksideFiles", "CSQLite"],
+            dependencies: ["DesksideInventory", "DesksideCompression", "DesksideFiles", "CSQLite", "CProcess"],
             path: "Agent/Probes",
             exclude: ["README.md"],
             swiftSettings: swiftSettings

@@ -1,0 +1,14 @@
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#include "cprocess.h"
+
+int deskside_limit_address_space(pid_t pid, unsigned long long bytes) {
+    struct rlimit limit = { .rlim_cur = bytes, .rlim_max = bytes };
+    return prlimit(pid, RLIMIT_AS, &limit, NULL);
+}
+
+int deskside_pipe_cloexec(int ends[2]) {
+    return pipe2(ends, O_CLOEXEC);
+}
