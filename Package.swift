@@ -122,6 +122,13 @@ let package = Package(
 
         // MARK: Agent
         .target(
+            name: "DesksideAgentTasks",
+            dependencies: ["DesksideTasks", "DesksideProbes", "DesksideInventory", "DesksideFiles", "DesksideJSON"],
+            path: "Agent/Tasks",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DesksideProbes",
             dependencies: ["DesksideInventory", "DesksideCompression", "DesksideFiles", "CSQLite", "CProcess"],
             path: "Agent/Probes",
@@ -331,6 +338,11 @@ let package = Package(
             name: "DesksideProtocolTests",
             dependencies: ["DesksideTestSupport", "DesksideProtocol", "DesksideProbes", "DesksideInventory"],
             path: "Tests/DesksideProtocolTests"
+        ),
+        .testTarget(
+            name: "DesksideAgentTasksTests",
+            dependencies: ["DesksideTestSupport", "DesksideAgentTasks", "DesksideTasks", "DesksideProbes", "DesksideFiles"],
+            path: "Tests/DesksideAgentTasksTests"
         ),
         .testTarget(
             name: "DesksideTasksTests",

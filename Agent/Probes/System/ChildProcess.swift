@@ -193,7 +193,7 @@ public enum ChildProcess {
                        standardErrorBytes: stderr.total, seconds: monotonicSeconds() - started)
     }
 
-    static func monotonicSeconds() -> Double {
+    public static func monotonicSeconds() -> Double {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
