@@ -39,6 +39,7 @@ let package = Package(
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CLZMA", path: "Sources/CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
         .target(name: "CProcess", path: "Agent/CProcess"),
+        .systemLibrary(name: "CCrypt", path: "Collector/CCrypt"),
         .systemLibrary(name: "CSQLite", path: "Agent/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // MARK: Shared libraries
@@ -159,6 +160,7 @@ let package = Package(
         .target(
             name: "DesksideAgentRuntime",
             dependencies: [
+                "DesksideAgentTasks", "DesksideTasks",
                 "DesksideTransport", "DesksideProtocol", "DesksideSession", "DesksideSpool", "DesksideProbes", "DesksideChecks",
                 "DesksideInventory", "DesksideFiles",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -176,6 +178,7 @@ let package = Package(
         .target(
             name: "DesksideAgentCommands",
             dependencies: [
+                "DesksideAgentTasks",
                 "DesksideInventory", "DesksideProbes", "DesksideChecks", "DesksideAgentRuntime", "DesksideSpool", "DesksideFiles", "DesksideTransport",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -195,7 +198,8 @@ let package = Package(
         .target(name: "DesksideHelpdesk", path: "Collector/Helpdesk", exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(
             name: "DesksideStore",
-            dependencies: ["DesksideInventory", "DesksideJSON", "DesksideProtocol", "DesksideHelpdesk", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: [
+                "DesksideTasks","DesksideInventory", "DesksideJSON", "DesksideProtocol", "DesksideHelpdesk", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto")],
             path: "Collector/Store",
             exclude: ["README.md"],
@@ -223,7 +227,8 @@ let package = Package(
         ),
         .target(
             name: "DesksideCollectorHome",
-            dependencies: ["DesksideStore", "DesksideHelpdesk", "DesksideAuthority", "DesksideFiles", "DesksideJSON",
+            dependencies: [
+                "DesksideTasks","DesksideStore", "DesksideHelpdesk", "DesksideAuthority", "DesksideFiles", "DesksideJSON",
                            .product(name: "X509", package: "swift-certificates")],
             path: "Collector/Home",
             exclude: ["README.md"],
@@ -262,6 +267,7 @@ let package = Package(
         .target(
             name: "DesksideAgentServer",
             dependencies: [
+                "DesksideTasks",
                 "DesksideTransport", "DesksideProtocol", "DesksideIngest", "DesksideEnrollment", "DesksideStore", "DesksideInventory", "DesksideHelpdesk",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -277,7 +283,9 @@ let package = Package(
 
         .target(
             name: "DesksideDesk",
-            dependencies: ["DesksideHelpdesk", "DesksideStore", "DesksideInventory", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")],
+            dependencies: [
+                "CCrypt",
+                "DesksideTasks","DesksideHelpdesk", "DesksideStore", "DesksideInventory", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")],
             path: "Collector/Desk",
             exclude: ["README.md"],
             swiftSettings: swiftSettings

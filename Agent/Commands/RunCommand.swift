@@ -8,6 +8,7 @@ import Foundation
 #endif
 import ArgumentParser
 import DesksideAgentRuntime
+import DesksideAgentTasks
 import DesksideInventory
 import DesksideProbes
 import NIOPosix
@@ -31,9 +32,19 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Send what is due, wait for the acknowledgement, and exit.")
     var once = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Task kinds this machine runs: 'default' (all but script.run), 'none', 'all', or a comma-separated list of kinds; 'default,script.run' adds, '-reboot' removes.",
+        valueName: "LIST"))
+    var tasks = "default"
+
+    @Option(name: .long, help: ArgumentHelp("Run tasks on the machine under DIR instead of / (a throwaway root, for tests).", valueName: "DIR"))
+    var taskRoot = "/"
+
     func validate() throws {
         guard SystemRoot(root).isDirectory("/") else { throw ValidationError("--root \(root) is not a directory") }
         if let space { _ = try SpaceFile.source(space, root: root) }
+        do { _ = try TaskSettings.allowList(tasks) } catch { throw ValidationError("\(error)") }
+        guard taskRoot.hasPrefix("/"), SystemRoot(taskRoot).isDirectory("/") else { throw ValidationError("--task-root \(taskRoot) is not an absolute path to a directory") }
     }
 
     func run() async throws {
@@ -48,6 +59,7 @@ struct RunCommand: AsyncParsableCommand {
                                                 stateDirectory: directory),
             once: once, log: { line in StandardStreams.error("\(ISO8601.format(secondsSince1970: Date().timeIntervalSince1970)) deskside-agent: \(line)\n") })
         if once { options.responseTimeoutSeconds = 60 }
+        options.tasks = TaskSettings(allowed: try TaskSettings.allowList(tasks), root: taskRoot)
         let runner = try AgentRunner(options: options, identity: identity, group: MultiThreadedEventLoopGroup.singleton)
         switch await runner.run() {
         case .delivered(let count):

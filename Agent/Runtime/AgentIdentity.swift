@@ -22,6 +22,9 @@ public struct AgentIdentity: Sendable, Equatable {
         public var collector: String
         public var caFingerprint: String
         public var enrolledAt: Date
+        /// The collector's task-signing public key (Ed25519, base64), pinned at enrollment (or, for an
+        /// agent enrolled before the collector had one, at its first `welcome` that names it).
+        public var taskKey: String?
     }
 
     public var record: Record

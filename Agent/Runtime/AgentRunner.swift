@@ -3,6 +3,8 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import DesksideAgentTasks
+import DesksideTasks
 import DesksideInventory
 import DesksideProbes
 import DesksideProtocol
@@ -27,6 +29,8 @@ public final class AgentRunner {
         public var watchIntervalSeconds = 5
         /// How long to wait for `welcome`, `pong` or an acknowledgement.
         public var responseTimeoutSeconds = 120
+        /// Which task kinds run, and on which root.
+        public var tasks = TaskSettings()
         public var log: @Sendable (String) -> Void
 
         public init(stateDirectory: String, probe: InventoryProbe.Configuration, once: Bool = false, log: @escaping @Sendable (String) -> Void) {
@@ -56,6 +60,7 @@ public final class AgentRunner {
         case responseDeadline(Int)
         case collect(forceFull: Bool, reason: String)
         case heartbeatDue
+        case taskFinished(TaskResult)
     }
 
     let options: Options
@@ -83,6 +88,10 @@ public final class AgentRunner {
     /// most, so that a collector that cannot renew never holds back the reports).
     private var pendingRenewal: AgentIdentity.PendingRenewal?
     private var renewalTriedAt: Date?
+    /// Tasks: what ran (on disk), the one running, and those that arrived meanwhile (in order).
+    let ledger: TaskLedger
+    private var runningTask: String?
+    private var waitingTasks: [TaskEnvelope] = []
 
     public init(options: Options, identity: AgentIdentity, group: any EventLoopGroup) throws {
         self.options = options
@@ -94,6 +103,10 @@ public final class AgentRunner {
         machine = AgentSessionStateMachine(agentVersion: AgentVersion.current, acknowledgedBase: state.acknowledgedBase,
                                            acknowledgedSequence: state.acknowledgedSequence)
         (events, continuation) = AsyncStream<Event>.makeStream()
+        ledger = try TaskLedger(stateDirectory: options.stateDirectory)
+        if let interrupted = try ledger.recoverInterrupted(at: Date()) {
+            options.log("task \(interrupted.taskID) was interrupted by the agent's stop; reporting it as interrupted")
+        }
     }
 
     /// Runs until `--once` is done, the identity is rejected, or the task is cancelled.
@@ -148,6 +161,14 @@ public final class AgentRunner {
             lastFailure = reason
             options.log(reason)
             handle(machine.handle(.connectionFailed))
+        case .message(.task(let signed), let generation):
+            guard generation == connectionGeneration else { return }
+            receive(signed)
+        case .message(.taskAck(let ack), let generation):
+            guard generation == connectionGeneration else { return }
+            ledger.acknowledge(ack.taskID)
+        case .taskFinished(let result):
+            finish(result)
         case .message(let message, let generation):
             guard generation == connectionGeneration else { return }
             deadlineGeneration += 1
@@ -162,7 +183,10 @@ public final class AgentRunner {
                     saveState()
                 }
                 if let next = welcome.nextCACertificatePEM { trust(nextCA: next) }
+                if let key = welcome.taskKey { pin(taskKey: key) }
                 handle(machine.handle(.welcomed(welcome, spooledAtLastSequence: spooledReport(at: welcome.lastSequence))))
+                // Results the collector has not acknowledged go first: it is waiting for them.
+                for result in ledger.pendingResults() { connection?.send(.taskResult(result)) }
             } else {
                 handle(machine.handle(.received(message)))
             }
@@ -324,6 +348,89 @@ public final class AgentRunner {
             options.log("the collector announced its next CA; trusted beside the current one")
         } catch {
             options.log("warning: the collector's next CA was not trusted: \(error)")
+        }
+    }
+
+    /// An agent enrolled before its collector had a task key pins the one `welcome` names (the
+    /// session is mutual TLS with the pinned CA); a pinned key is never replaced this way.
+    private func pin(taskKey: String) {
+        guard identity.record.taskKey == nil else {
+            if identity.record.taskKey != taskKey { options.log("warning: the collector names a task key other than the pinned one; tasks signed with it are refused") }
+            return
+        }
+        var pinned = identity
+        pinned.record.taskKey = taskKey
+        do {
+            try adopt(pinned)
+            options.log("pinned the collector's task key")
+        } catch {
+            options.log("warning: the task key was not pinned: \(error)")
+        }
+    }
+
+    // MARK: - Tasks
+
+    /// A task arrived: refused, answered with the result already kept, or run (one at a time, in
+    /// the order they came).
+    private func receive(_ signed: SignedTask) {
+        let gate = TaskGate(taskKey: identity.record.taskKey, agentID: identity.record.agentID, settings: options.tasks)
+        switch gate.decide(signed, ledger: ledger, now: Date()) {
+        case .answer(let result):
+            if result.status == .refused {
+                options.log("task \(signed.taskID) refused: \(result.refusal?.rawValue ?? "?"): \(result.summary)")
+            }
+            finish(result, startNext: false)
+        case .run(let envelope):
+            waitingTasks.append(envelope)
+            startNextTask()
+        }
+    }
+
+    private func startNextTask() {
+        guard runningTask == nil, !waitingTasks.isEmpty else { return }
+        let envelope = waitingTasks.removeFirst()
+        do {
+            try ledger.begin(envelope, at: Date())
+        } catch {
+            // Not recorded as run, so not run: a task could otherwise run twice after a restart.
+            options.log("warning: task \(envelope.taskID) not run: \(error)")
+            return startNextTask()
+        }
+        runningTask = envelope.taskID
+        options.log("task \(envelope.taskID) (\(envelope.spec.kind.rawValue)) started")
+        let executor = TaskExecutor(settings: options.tasks, scratchDirectory: ledger.directory)
+        if envelope.spec == .inventoryRefresh {
+            // The agent's own work, on its own loop: a full report, sent at once.
+            let result = executor.run(envelope) { () throws -> String in
+                let produced = try ReportProducer(probe: InventoryProbe(options.probe), stateDirectory: options.stateDirectory, spool: spool)
+                    .produce(state: &state, forceFull: true)
+                if machine.state == .ready { handle([.sendOldestPending]) }
+                return "full report \(produced.sequence) spooled with \(produced.faults) fault(s)"
+            }
+            return finish(result)
+        }
+        let continuation = continuation
+        Task.detached {
+            continuation.yield(.taskFinished(executor.run(envelope) { "" }))
+        }
+    }
+
+    /// Keeps the result until acknowledged, sends it, and starts the next task.
+    private func finish(_ result: TaskResult, startNext: Bool = true) {
+        do { try ledger.finish(result) } catch { options.log("warning: the result of task \(result.taskID) was not kept on disk: \(error)") }
+        if startNext, result.taskID == runningTask {
+            runningTask = nil
+            options.log("task \(result.taskID) \(result.status.rawValue): \(result.summary)")
+        }
+        if sessionOpen { connection?.send(.taskResult(result)) }
+        if startNext { startNextTask() }
+    }
+
+    /// Past `welcome`: task results may be sent.
+    private var sessionOpen: Bool {
+        switch machine.state {
+        case .ready, .awaitingAck, .awaitingPong, .awaitingRenewal: true
+        default: false
         }
     }
 

@@ -44,7 +44,8 @@ public enum Enroller {
                     throw RuntimeError("the collector returned a certificate for another key")
                 }
                 let identity = AgentIdentity(
-                    record: .init(agentID: enrolled.agentID, collector: collector.description, caFingerprint: Hex.certificateFingerprint(der: caDER), enrolledAt: now),
+                    record: .init(agentID: enrolled.agentID, collector: collector.description, caFingerprint: Hex.certificateFingerprint(der: caDER), enrolledAt: now,
+                                  taskKey: enrolled.taskKey),
                     privateKeyPEM: try Certificate.PrivateKey(key).serializeAsPEM().pemString,
                     certificatePEM: enrolled.certificatePEM, caPEM: caPEM)
                 try identity.save(stateDirectory: stateDirectory)

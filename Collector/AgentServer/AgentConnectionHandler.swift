@@ -8,6 +8,7 @@ import DesksideHelpdesk
 import DesksideInventory
 import DesksideProtocol
 import DesksideStore
+import DesksideTasks
 import DesksideTransport
 import Logging
 import NIOCore
@@ -45,6 +46,11 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
     /// The client certificate of this connection, and whether it is due for renewal.
     private var presentedFingerprint: String?
     private var certificateDue = false
+
+    /// The task sent and not yet answered (one at a time per agent), and whether the next one is
+    /// being taken from the store.
+    private var taskInFlight: String?
+    private var takingTask = false
 
     /// The decoder's caps: small and plain until the handshake shows a certificate of the CA.
     private let allowance: FrameAllowance
@@ -108,6 +114,8 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
             }
             phase = .awaitingFirstMessage(certificateFingerprint: fingerprint)
             armDeadline(context: context, what: "first message")
+        } else if event is TaskWake {
+            if case .session(let agentID) = phase { sendNextTask(context: context, agentID: agentID) }
         } else if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
             logger.info("closing an idle connection", metadata: ["peer.address": "\(peer)", "timeout.seconds": "\(server.settings.idleTimeoutSeconds)"])
             context.close(promise: nil)
@@ -143,6 +151,9 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
             }
             queued.append(report)
             storeNext(context: context, agentID: agentID)
+        case (.session(let agentID), .taskResult(let result)):
+            server.lastSeen.touch(agentID)
+            finishTask(context: context, agentID: agentID, result: result)
         case (.session(let agentID), .renew(let request)):
             server.lastSeen.touch(agentID)
             renew(context: context, agentID: agentID, request: request)
@@ -225,17 +236,19 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
                 base: session.base, heartbeatSeconds: settings.heartbeatSeconds,
                 reportIntervalSeconds: settings.reportIntervalSeconds, policy: settings.policy,
                 lastSequence: session.lastSequence, lastReportID: session.lastReportID, time: Date(),
-                renewCertificate: certificateDue ? true : nil, nextCACertificatePEM: nextCA))), promise: nil)
+                renewCertificate: certificateDue ? true : nil, nextCACertificatePEM: nextCA, taskKey: server.taskKey))), promise: nil)
+            sendNextTask(context: context, agentID: session.uuid)
         }
     }
 
     private func enroll(context: ChannelHandlerContext, request: EnrollRequest) {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let enrollment = server.enrollment
+        let taskKey = server.taskKey
         let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
         context.eventLoop.makeFutureWithTask { () -> Enrolled? in
             guard let result = try? await enrollment.enroll(tokenSecret: request.token, csrPEM: request.csrPEM, peerAddress: address) else { return nil }
-            return Enrolled(agentID: result.agentID, certificatePEM: result.certificatePEM, caCertificatePEM: result.caCertificatePEM)
+            return Enrolled(agentID: result.agentID, certificatePEM: result.certificatePEM, caCertificatePEM: result.caCertificatePEM, taskKey: taskKey)
         }.whenSuccess { enrolled in
             let (handler, context) = bound.value
             let answer: WireMessage
@@ -286,6 +299,59 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
             try store.recordCollectorEvent(agentUUID: agentID, SessionObservations.clonedIdentity(connectedPeer: connected, refusedPeer: refused), at: Date())
         }.whenFailure { error in
             logger.error("could not record a cloned identity", metadata: ["agent.id": "\(agentID)", "error": "\(error)"])
+        }
+    }
+
+    // MARK: - Tasks
+
+    /// Takes the agent's next task from the store and sends it, unless one is out already.
+    private func sendNextTask(context: ChannelHandlerContext, agentID: String) {
+        guard taskInFlight == nil, !takingTask, server.taskKey != nil else { return }
+        takingTask = true
+        let store = server.store
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        server.threadPool.runIfActive(eventLoop: context.eventLoop) {
+            try store.takeNextTask(agentUUID: agentID, now: Date())
+        }.whenComplete { result in
+            let (handler, context) = bound.value
+            handler.takingTask = false
+            guard case .session = handler.phase else { return }
+            switch result {
+            case .success(.some(let task)):
+                handler.taskInFlight = task.taskID
+                handler.logger.info("task sent", metadata: ["agent.id": "\(agentID)", "task.id": "\(task.taskID)"])
+                context.writeAndFlush(handler.wrapOutboundOut(.task(task)), promise: nil)
+            case .success(.none):
+                break
+            case .failure(let error):
+                // Left queued: the next wake-up or connection takes it.
+                handler.logger.error("could not take the next task", metadata: ["agent.id": "\(agentID)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Stores a task's result, acknowledges it, and sends the next task.
+    private func finishTask(context: ChannelHandlerContext, agentID: String, result: TaskResult) {
+        let store = server.store
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        server.threadPool.runIfActive(eventLoop: context.eventLoop) {
+            try store.finishTask(agentUUID: agentID, result: result, receivedAt: Date())
+        }.whenComplete { outcome in
+            let (handler, context) = bound.value
+            guard case .session = handler.phase else { return }
+            let metadata: Logger.Metadata = ["agent.id": "\(agentID)", "task.id": "\(result.taskID)", "task.status": "\(result.status.rawValue)"]
+            switch outcome {
+            case .success(let record):
+                if record != nil {
+                    handler.logger.info("task finished", metadata: metadata.merging(result.refusal.map { ["task.refusal": "\($0.rawValue)"] } ?? [:]) { $1 })
+                }
+                context.writeAndFlush(handler.wrapOutboundOut(.taskAck(TaskAck(taskID: result.taskID))), promise: nil)
+                if handler.taskInFlight == result.taskID { handler.taskInFlight = nil }
+                handler.sendNextTask(context: context, agentID: agentID)
+            case .failure(let error):
+                // Not acknowledged: the agent keeps the result and sends it at its next connection.
+                handler.logger.error("task result not stored", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+            }
         }
     }
 

@@ -32,6 +32,8 @@ public final class AgentServer: Sendable {
     public let enrollment: EnrollmentService
     /// During a CA rollover, the next CA: announced in `welcome` to agents that do not trust it yet.
     public let nextCA: NextCA?
+    /// The task-signing public key, given to agents at enrollment and in `welcome`.
+    let taskKey: String?
     let tls: NIOSSLContext
     let group: any EventLoopGroup
     let threadPool: NIOThreadPool
@@ -56,9 +58,10 @@ public final class AgentServer: Sendable {
     }
 
     public init(settings: AgentServerSettings, store: CollectorStore, enrollment: EnrollmentService, tls: TLSConfiguration,
-                group: any EventLoopGroup, threadPool: NIOThreadPool, logger: Logger, nextCA: NextCA? = nil) throws {
+                group: any EventLoopGroup, threadPool: NIOThreadPool, logger: Logger, nextCA: NextCA? = nil, taskKey: String? = nil) throws {
         self.settings = settings
         self.nextCA = nextCA
+        self.taskKey = taskKey
         self.store = store
         self.ingest = ReportIngest(store: store)
         self.enrollment = enrollment
@@ -69,6 +72,12 @@ public final class AgentServer: Sendable {
         self.gate = ConnectionGate(limit: settings.maxConnections)
         self.pending = PendingConnections(limit: settings.maxPendingPerAddress)
         self.quota = NIOLockedValueBox(RateLimiter(capacity: Double(settings.reportsPerMinute), refillPerSecond: Double(settings.reportsPerMinute) / 60))
+    }
+
+    /// A task was queued for `agentUUID`: its connection, if open, takes it from the store and sends
+    /// it now (or after the task it is running).
+    public func wakeTasks(for agentUUID: String) {
+        connected.channel(agentUUID)?.pipeline.fireUserInboundEventTriggered(TaskWake())
     }
 
     /// Open connections (agents with a session, and others still in their handshake or enrolling).

@@ -28,6 +28,8 @@ public final class ConnectedAgents: Sendable {
 
     public func isConnected(_ agentID: String) -> Bool { channels.withLockedValue { $0[agentID] != nil } }
 
+    func channel(_ agentID: String) -> (any Channel)? { channels.withLockedValue { $0[agentID] } }
+
     /// Registers `channel` for `agentID`, unless another open connection holds that identity: then
     /// nothing changes and that connection is returned (the caller refuses the new one).
     func register(_ agentID: String, channel: any Channel) -> (any Channel)? {

@@ -37,3 +37,6 @@ enum SessionObservations {
         now >= notBefore + (notAfter - notBefore) * 2 / 3
     }
 }
+
+/// Fired into an agent's pipeline when a task is queued for it.
+struct TaskWake {}

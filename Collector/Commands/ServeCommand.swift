@@ -75,7 +75,8 @@ struct ServeCommand: AsyncParsableCommand {
                                           serverNames: ["localhost"] + (hostname.map { [$0] } ?? []) + (file.serverNames ?? []),
                                           serverAddresses: ["127.0.0.1", "::1"] + (file.serverAddresses ?? []),
                                           helpdesk: file.helpdesk ?? HelpdeskSettings(), durability: file.durability ?? .full)
-        let desk = Desk(store: home.store)
+        let dispatch = TaskDispatch(signer: home.taskSigner)
+        let desk = Desk(store: home.store, tasks: dispatch)
         if let password = try desk.bootstrapAdmin(username: "admin") {
             try home.writeSecret(password, to: home.adminPasswordPath)
         }
@@ -97,7 +98,8 @@ struct ServeCommand: AsyncParsableCommand {
         let agentServer = try AgentServer(settings: settings, store: home.store,
                                           enrollment: EnrollmentService(store: home.store, authority: home.authority),
                                           tls: tls, group: MultiThreadedEventLoopGroup.singleton, threadPool: threadPool, logger: logger,
-                                          nextCA: nextCA)
+                                          nextCA: nextCA, taskKey: home.taskSigner.publicKey)
+        dispatch.onQueued { [agentServer] agent in agentServer.wakeTasks(for: agent) }
 
         Self.announce("""
             Deskside collector

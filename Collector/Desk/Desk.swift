@@ -19,10 +19,13 @@ public struct Desk: Sendable {
     let clock: @Sendable () -> Date
     /// The bcrypt cost for new passwords (12 in production; tests may lower it to keep the suite fast).
     let passwordCost: UInt8
+    /// Signs tasks and wakes the agent server; `nil` where no tasks are sent (some tests).
+    public let tasks: TaskDispatch?
 
-    public init(store: CollectorStore, passwordCost: UInt8 = 12, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: CollectorStore, passwordCost: UInt8 = 12, tasks: TaskDispatch? = nil, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.passwordCost = passwordCost
+        self.tasks = tasks
         self.clock = clock
     }
 

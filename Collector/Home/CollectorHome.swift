@@ -10,6 +10,7 @@ import DesksideAuthority
 import DesksideFiles
 import DesksideHelpdesk
 import DesksideStore
+import DesksideTasks
 import X509
 
 /// The collector's data directory. The first start creates it (mode 0700) with the database, the
@@ -23,11 +24,14 @@ import X509
 /// DIR/ca/next*.pem, DIR/ca/retired*.pem       during a CA rollover (CollectorHome+Rollover)
 /// DIR/tls/server.pem, DIR/tls/server-key.pem  the collector's TLS identity (key 0600)
 /// DIR/secrets/enrollment-token, admin-token, admin-password   first-start secrets (0600)
+/// DIR/tasks/signing-key                       the task-signing key (Ed25519, base64, 0600), apart from the CA
 /// ```
 public struct CollectorHome: Sendable {
     public let directory: String
     public let store: CollectorStore
     public let authority: CertificateAuthority
+    /// Signs every task; agents pin its public key.
+    public let taskSigner: TaskSigner
     /// True when this open created the directory's contents.
     public let created: Bool
 
@@ -38,6 +42,7 @@ public struct CollectorHome: Sendable {
     public var adminTokenPath: String { directory + "/secrets/admin-token" }
     /// The first admin account's password (the account is `admin`), written when that account is made.
     public var adminPasswordPath: String { directory + "/secrets/admin-password" }
+    public var taskKeyPath: String { directory + "/tasks/signing-key" }
 
     public struct HomeError: Error, Equatable, CustomStringConvertible {
         public var description: String
@@ -51,7 +56,7 @@ public struct CollectorHome: Sendable {
                             now: Date = Date()) throws -> CollectorHome {
         // Parents as `mkdir -p` makes them; the data directory and its folders owner-only.
         do {
-            for path in [directory, directory + "/ca", directory + "/tls", directory + "/secrets"] { try DurableFile.makeDirectory(path) }
+            for path in [directory, directory + "/ca", directory + "/tls", directory + "/secrets", directory + "/tasks"] { try DurableFile.makeDirectory(path) }
         } catch {
             throw HomeError(description: "\(error)")
         }
@@ -70,7 +75,7 @@ public struct CollectorHome: Sendable {
             authority = try loadAuthority(certificatePath: caPath, keyPath: caKeyPath)
         }
         let store = try CollectorStore(path: directory + "/deskside.sqlite", helpdesk: helpdesk, durability: durability)
-        let home = CollectorHome(directory: directory, store: store, authority: authority, created: fresh)
+        let home = CollectorHome(directory: directory, store: store, authority: authority, taskSigner: try taskSigner(directory: directory), created: fresh)
         try home.renewServerCertificateIfDue(serverNames: serverNames, serverAddresses: serverAddresses, now: now)
         if fresh {
             let enrollment = try store.createEnrollmentToken(name: "first start", reusable: true, expiresAt: nil, now: now)
@@ -96,6 +101,23 @@ public struct CollectorHome: Sendable {
         } catch {
             throw HomeError(description: "the collector's CA in \(certificatePath) and \(keyPath) is damaged (\(error)): \(advice)")
         }
+    }
+
+    /// The task-signing key, made when there is none. Unlike the CA, a lost key can be replaced at
+    /// once: agents that pinned the old one refuse new tasks (NO_TASK_KEY or BAD_SIGNATURE, visible on
+    /// each task) until they are enrolled again; nothing else breaks.
+    static func taskSigner(directory: String) throws -> TaskSigner {
+        let path = directory + "/tasks/signing-key"
+        if let bytes = DurableFile.read(path, limit: 4096) {
+            let text = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            guard let raw = Data(base64Encoded: text), let signer = try? TaskSigner(rawRepresentation: raw) else {
+                throw HomeError(description: "the task-signing key \(path) is damaged: restore it from a backup, or remove it to make a new one (agents must then be enrolled again to run tasks)")
+            }
+            return signer
+        }
+        let (signer, raw) = TaskSigner.generate()
+        try write(Data(raw).base64EncodedString() + "\n", to: path, mode: 0o600)
+        return signer
     }
 
     /// Days before its expiry when the server certificate is renewed at start.

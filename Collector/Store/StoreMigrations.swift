@@ -338,6 +338,41 @@ enum StoreMigrations {
                 ALTER TABLE agent ADD COLUMN trustedCAs TEXT;
                 """)
         }
+        migrator.registerMigration("v9: tasks, signed for one agent, with their results") { db in
+            // `payload` and `signature` are what the agent receives; the agent checks the signature
+            // with the key it pinned, so a row written here by hand is refused there.
+            try db.execute(sql: """
+                CREATE TABLE task (
+                    id INTEGER PRIMARY KEY,
+                    uuid TEXT NOT NULL UNIQUE,
+                    agentId INTEGER NOT NULL REFERENCES agent(id) ON DELETE CASCADE,
+                    assetId INTEGER REFERENCES asset(id) ON DELETE SET NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('account.create', 'account.lock', 'account.groups', 'packages.install', 'packages.remove',
+                                                       'updates.apply', 'hostname.set', 'inventory.refresh', 'reboot', 'script.run')),
+                    parameters TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    signature TEXT NOT NULL,
+                    timeoutSeconds INTEGER NOT NULL CHECK (timeoutSeconds BETWEEN 1 AND 3600),
+                    state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'succeeded', 'failed', 'timedOut', 'refused', 'unknown', 'expired', 'cancelled')),
+                    requestedBy TEXT NOT NULL,
+                    createdAt TEXT NOT NULL,
+                    expiresAt TEXT NOT NULL,
+                    sentAt TEXT,
+                    startedAt TEXT,
+                    finishedAt TEXT,
+                    exitCode INTEGER,
+                    summary TEXT,
+                    refusal TEXT,
+                    changed INTEGER CHECK (changed IN (0, 1)),
+                    stdoutTail TEXT,
+                    stderrTail TEXT,
+                    CHECK ((state IN ('queued', 'sent')) = (finishedAt IS NULL))
+                );
+                CREATE INDEX task_agent_open ON task(agentId, id) WHERE state IN ('queued', 'sent');
+                CREATE INDEX task_asset ON task(assetId, id);
+                CREATE INDEX task_state ON task(state, id);
+                """)
+        }
         return migrator
     }
 }

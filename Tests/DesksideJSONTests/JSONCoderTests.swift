@@ -167,3 +167,24 @@ import Testing
         #expect(ISO8601.format(secondsSince1970: 1_795_353_213.9) == "2026-11-22T13:13:33Z")
     }
 }
+
+/// Any JSON inside a Codable type (a task's parameters) keeps its shape both ways.
+@Suite struct JSONValueCodableTests {
+    struct Holder: Codable, Equatable {
+        var kind: String
+        var parameters: JSONValue
+    }
+
+    @Test func roundTrip() throws {
+        let text = #"{"kind":"account.create","parameters":{"username":"jdupont","groups":["sudo","users"],"uid":1001,"ratio":0.5,"locked":false,"home":null}}"#
+        let holder = try JSONCoder.decode(Holder.self, from: Array(text.utf8))
+        guard case .object(let members) = holder.parameters else { Issue.record("not an object"); return }
+        #expect(Set(members.map(\.key)) == ["username", "groups", "uid", "ratio", "locked", "home"])
+        #expect(members.first { $0.key == "uid" }?.value == .number("1001"))
+        #expect(members.first { $0.key == "home" }?.value == .null)
+        let again = try JSONCoder.decode(Holder.self, from: try JSONCoder.encode(holder))
+        #expect(again.kind == holder.kind)
+        guard case .object(let back) = again.parameters else { Issue.record("not an object"); return }
+        #expect(Set(back.map(\.key)) == Set(members.map(\.key)))
+    }
+}
