@@ -442,7 +442,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["DesksideTestSupport", "DesksideInventory", "DesksideAuthority",
+            dependencies: ["DesksideTestSupport", "DesksideInventory", "DesksideAuthority", "DesksideTasks",
                            .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/EndToEndTests"
         ),

@@ -70,6 +70,8 @@ public enum BodyValue: Encodable, Sendable, Equatable {
     case bool(Bool)
     case strings([String])
     case ints([Int64])
+    /// Any JSON (a task's parameters).
+    case json(JSONValue)
     case null
 
     public func encode(to encoder: any Encoder) throws {
@@ -80,6 +82,7 @@ public enum BodyValue: Encodable, Sendable, Equatable {
         case .bool(let value): try container.encode(value)
         case .strings(let value): try container.encode(value)
         case .ints(let value): try container.encode(value)
+        case .json(let value): try container.encode(value)
         case .null: try container.encodeNil()
         }
     }

@@ -89,4 +89,18 @@ enum Duration {
         default: throw ValidationError("a duration's unit is d (days) or w (weeks), not \(unit)")
         }
     }
+
+    /// `30m`, `12h`, `7d`, `2w` in minutes.
+    static func minutes(_ text: String) throws -> Int64 {
+        guard let unit = text.last, let number = Int64(text.dropLast()), number > 0 else {
+            throw ValidationError("a duration is a number and a unit: 30m, 12h, 7d")
+        }
+        switch unit {
+        case "m": return number
+        case "h": return number * 60
+        case "d": return number * 1440
+        case "w": return number * 10080
+        default: throw ValidationError("a duration's unit is m, h, d or w, not \(unit)")
+        }
+    }
 }
