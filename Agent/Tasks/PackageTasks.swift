@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import DesksideInventory
 import DesksideProbes
 import DesksideTasks
@@ -38,7 +43,19 @@ struct PackageTasks {
     /// Keeps the configuration files the machine has, and never asks.
     private let aptQuiet = ["-y", "-q", "-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold"]
 
+    /// A dpkg run cut short (a power cut, a killed agent) leaves its journal in `updates/`, and apt
+    /// refuses to work until `dpkg --configure -a` finishes it: done here, so that a task run again
+    /// after an interruption converges instead of failing.
+    private func finishInterruptedDpkg() throws(TaskSession.Stop) {
+        let journal = (try? FileManager.default.contentsOfDirectory(atPath: session.hostPath("/var/lib/dpkg/updates"))) ?? []
+        guard journal.contains(where: { !$0.hasPrefix(".") && $0 != "tmp.i" }) else { return }
+        session.note("(dpkg was interrupted before: finishing its work first)")
+        try session.run("dpkg", (session.settings.isLiveSystem ? [] : ["--root=\(session.settings.root)"])
+                        + ["--force-confdef", "--force-confold", "--configure", "-a"])
+    }
+
     private func aptUpdate() throws(TaskSession.Stop) {
+        try finishInterruptedDpkg()
         // Stale lists are better than none: a failed update is in the output, and the install goes on.
         let outcome = try session.run("apt-get", aptRoot + ["-q", "update"], check: false)
         if outcome.status != 0 { session.note("(apt-get update failed; going on with the package lists this machine has)") }
@@ -54,9 +71,18 @@ struct PackageTasks {
         case .apt:
             try aptUpdate()
             try session.run("apt-get", aptRoot + aptQuiet + ["--no-install-recommends", "install", "--"] + missing)
+            // A package left half-installed by an interrupted run is "the newest version" to apt
+            // and stays broken: it is installed again.
+            let broken = missing.filter { !Self.isInstalled($0, in: (try? installed().1) ?? []) }
+            if !broken.isEmpty {
+                try session.run("apt-get", aptRoot + aptQuiet + ["--no-install-recommends", "--reinstall", "install", "--"] + broken)
+            }
         case .dnf:
             try session.run("dnf", session.rootOption("--installroot") + ["-y", "install", "--"] + missing)
         }
+        // Success is what the package database says, not what the tool's exit status says.
+        let still = missing.filter { !Self.isInstalled($0, in: (try? installed().1) ?? []) }
+        guard still.isEmpty else { throw .failed("\(still.joined(separator: ", ")) still not installed after the install") }
         let present = list.packages.count - missing.count
         return TaskDone(summary: "installed \(missing.joined(separator: ", "))" + (present > 0 ? " (\(present) already installed)" : ""), changed: true)
     }
@@ -68,9 +94,13 @@ struct PackageTasks {
             return TaskDone(summary: "not installed: \(list.packages.joined(separator: ", ")); nothing to remove", changed: false)
         }
         switch manager {
-        case .apt: try session.run("apt-get", aptRoot + aptQuiet + ["remove", "--"] + present)
+        case .apt:
+            try finishInterruptedDpkg()
+            try session.run("apt-get", aptRoot + aptQuiet + ["remove", "--"] + present)
         case .dnf: try session.run("dnf", session.rootOption("--installroot") + ["-y", "remove", "--"] + present)
         }
+        let left = present.filter { Self.isInstalled($0, in: (try? installed().1) ?? []) }
+        guard left.isEmpty else { throw .failed("\(left.joined(separator: ", ")) still installed after the removal") }
         return TaskDone(summary: "removed \(present.joined(separator: ", "))", changed: true)
     }
 

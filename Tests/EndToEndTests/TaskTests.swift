@@ -186,6 +186,48 @@ import Testing
     }
 }
 
+extension TaskTests {
+    /// SECURITY-TESTS 35 and the issue's "agent killed in the middle of a step": the power goes while
+    /// a package installs (its pre-install script is running). After the restart the task is an honest
+    /// `unknown`, and running it again converges.
+    @Test func anAgentStoppedInTheMiddleOfATaskComesBackWithAnHonestUnknown() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let collector = try RunningCollector(data: directory + "/data")
+        defer { collector.stop() }
+        let machine = try Machine()
+        try machine.taskRoot.installShell()
+        try machine.taskRoot.addSlowPackage(seconds: 47)
+        try AgentSessionTests.enroll(machine.workspace, with: collector)
+        try machine.start()
+        let asset = try Self.asset(of: machine, in: collector)
+        let id = try Self.run(collector, #"{"kind": "packages.install", "parameters": {"packages": ["deskside-slow"]}, "assetIds": [\#(asset)]}"#)[0]["id"] as! Int
+        let pgrep = Fixtures.which("pgrep")!, pkill = Fixtures.which("pkill")!
+        var running = false
+        for _ in 0..<300 where !running {
+            running = try Fixtures.run(pgrep, ["-f", "^sleep 47$"]).status == 0
+            if !running { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        let seen = try Self.json(collector.get("/api/v1/tasks/\(id)"), 200)
+        try #require(running, "the package's pre-install script never ran: \(seen)")
+        // The power goes: the agent and everything the task started die at once.
+        machine.stop(signal: SIGKILL)
+        try Fixtures.run(pkill, ["-KILL", "-f", machine.taskRoot.path])
+        try Fixtures.run(pkill, ["-KILL", "-f", "^sleep 47$"])
+        #expect(try Self.sql(collector, "SELECT state FROM task WHERE id = \(id)") == "sent")
+
+        try machine.start()
+        let interrupted = try Self.finished(collector, id)
+        #expect(interrupted["state"] as? String == "unknown", "\(interrupted)")
+        #expect((interrupted["summary"] as? String ?? "").contains("stopped while packages.install ran"))
+
+        let again = try Self.run(collector, #"{"kind": "packages.install", "parameters": {"packages": ["deskside-slow"]}, "assetIds": [\#(asset)]}"#)[0]["id"] as! Int
+        let converged = try Self.finished(collector, again)
+        #expect(converged["state"] as? String == "succeeded", "\(converged)")
+        #expect(machine.taskRoot.isInstalled("deskside-slow"), "\((try? String(contentsOfFile: machine.taskRoot.path + "/var/lib/dpkg/status", encoding: .utf8)) ?? "")")
+    }
+}
+
 extension TaskRootError {
     static func timeout(_ text: String) -> TaskRootError { TaskRootError(text) }
 }

@@ -36,7 +36,8 @@ public struct TaskRoot {
     }
 
     /// Builds `name_version_all.deb` holding `files` (path -> text) into `directory`.
-    public static func buildPackage(name: String, version: String, into directory: String, files: [String: String], postinst: String? = nil) throws {
+    public static func buildPackage(name: String, version: String, into directory: String, files: [String: String], postinst: String? = nil,
+                                    preinst: String? = nil) throws {
         let tree = directory + "/build-" + name
         let manager = FileManager.default
         try manager.createDirectory(atPath: tree + "/DEBIAN", withIntermediateDirectories: true)
@@ -48,9 +49,10 @@ public struct TaskRoot {
             Description: a package built by a Deskside test
 
             """.write(toFile: tree + "/DEBIAN/control", atomically: true, encoding: .utf8)
-        if let postinst {
-            try postinst.write(toFile: tree + "/DEBIAN/postinst", atomically: true, encoding: .utf8)
-            try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tree + "/DEBIAN/postinst")
+        for (script, text) in [("postinst", postinst), ("preinst", preinst)] {
+            guard let text else { continue }
+            try text.write(toFile: tree + "/DEBIAN/" + script, atomically: true, encoding: .utf8)
+            try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tree + "/DEBIAN/" + script)
         }
         for (file, text) in files {
             try manager.createDirectory(atPath: tree + (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -59,6 +61,37 @@ public struct TaskRoot {
         let built = try Fixtures.run(Fixtures.which("dpkg-deb")!, ["--root-owner-group", "--build", tree, "\(directory)/\(name)_\(version)_all.deb"])
         guard built.status == 0 else { throw TaskRootError("dpkg-deb failed: \(String(decoding: built.stderr, as: UTF8.self))") }
         try manager.removeItem(atPath: tree)
+    }
+
+    /// `deskside-slow` 1.0: its pre-install script sleeps `seconds` the first time (the root needs
+    /// ``installShell()``), so that a test can stop the agent in the middle of the task.
+    public func addSlowPackage(seconds: Int) throws {
+        try Self.buildPackage(name: "deskside-slow", version: "1.0", into: repository, files: ["/usr/share/deskside-slow/slow.txt": "slow\n"],
+                              preinst: "#!/bin/sh\n[ -e /tmp/deskside-slow-once ] && exit 0\ntouch /tmp/deskside-slow-once\nsleep \(seconds)\n")
+        let scan = try Fixtures.run(Fixtures.which("dpkg-scanpackages")!, ["-m", ".", "/dev/null"], in: repository)
+        try scan.stdout.write(to: URL(fileURLWithPath: repository + "/Packages"))
+    }
+
+    /// dpkg runs maintainer scripts inside the root (chroot): a shell, `sleep` and `touch`, and the
+    /// libraries they load, copied from this machine.
+    public func installShell() throws {
+        let manager = FileManager.default
+        for directory in ["/bin", "/tmp", "/lib/x86_64-linux-gnu", "/lib64"] {
+            try manager.createDirectory(atPath: path + directory, withIntermediateDirectories: true)
+        }
+        var files = ["/bin/dash": "/bin/sh", "/bin/sleep": "/bin/sleep", "/usr/bin/touch": "/bin/touch"]
+        for program in ["/bin/dash", "/bin/sleep", "/usr/bin/touch"] {
+            let listed = String(decoding: try Fixtures.run(Fixtures.which("ldd")!, [program]).stdout, as: UTF8.self)
+            for library in listed.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }) where library.hasPrefix("/") {
+                files[String(library)] = String(library)
+            }
+        }
+        for (source, target) in files where !manager.fileExists(atPath: path + target) {
+            try manager.createDirectory(atPath: path + (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            // The file itself, not a symbolic link to a path outside the root (/lib64's loader is one).
+            try Data(contentsOf: URL(fileURLWithPath: source)).write(to: URL(fileURLWithPath: path + target))
+            try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path + target)
+        }
     }
 
     /// A line of the root's /etc/passwd, /etc/group or /etc/shadow for `name`.
