@@ -282,8 +282,16 @@ let package = Package(
         ),
 
         .target(
+            name: "DesksideProvisioning",
+            dependencies: ["DesksideTasks", "DesksideJSON"],
+            path: "Collector/Provisioning",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DesksideDesk",
             dependencies: [
+                "DesksideProvisioning",
                 "CCrypt",
                 "DesksideTasks","DesksideHelpdesk", "DesksideStore", "DesksideInventory", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")],
             path: "Collector/Desk",
@@ -351,6 +359,11 @@ let package = Package(
             name: "DesksideAgentTasksTests",
             dependencies: ["DesksideTestSupport", "DesksideAgentTasks", "DesksideTasks", "DesksideProbes", "DesksideFiles"],
             path: "Tests/DesksideAgentTasksTests"
+        ),
+        .testTarget(
+            name: "DesksideProvisioningTests",
+            dependencies: ["DesksideProvisioning", "DesksideTasks", "DesksideJSON"],
+            path: "Tests/DesksideProvisioningTests"
         ),
         .testTarget(
             name: "DesksideTasksTests",
