@@ -199,6 +199,7 @@ let package = Package(
         .target(
             name: "DesksideStore",
             dependencies: [
+                "DesksideProvisioning",
                 "DesksideTasks","DesksideInventory", "DesksideJSON", "DesksideProtocol", "DesksideHelpdesk", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto")],
             path: "Collector/Store",
@@ -301,6 +302,7 @@ let package = Package(
         .target(
             name: "DesksideHTTP",
             dependencies: [
+                "DesksideProvisioning",
                 "DesksideDesk", "DesksideHelpdesk", "DesksideStore", "DesksideInventory", "DesksideJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

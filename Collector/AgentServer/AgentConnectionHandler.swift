@@ -254,6 +254,8 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
             let answer: WireMessage
             if let enrolled {
                 handler.logger.notice("agent enrolled", metadata: ["agent.id": "\(enrolled.agentID)", "peer.address": "\(address)"])
+                let server = handler.server
+                server.threadPool.submit { _ in server.hook("enrolled", agentID: enrolled.agentID) { try $0.enrolled?(enrolled.agentID) } }
                 answer = .enrolled(enrolled)
             } else {
                 // The same refusal whatever the reason; the reason is in the audit log.
@@ -334,8 +336,11 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
     private func finishTask(context: ChannelHandlerContext, agentID: String, result: TaskResult) {
         let store = server.store
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let server = self.server
         server.threadPool.runIfActive(eventLoop: context.eventLoop) {
-            try store.finishTask(agentUUID: agentID, result: result, receivedAt: Date())
+            let record = try store.finishTask(agentUUID: agentID, result: result, receivedAt: Date())
+            if let record { server.hook("taskFinished", agentID: agentID) { try $0.taskFinished?(record) } }
+            return record
         }.whenComplete { outcome in
             let (handler, context) = bound.value
             guard case .session = handler.phase else { return }
@@ -362,8 +367,11 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
         let report = queued.removeFirst()
         let ingest = server.ingest
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let server = self.server
         server.threadPool.runIfActive(eventLoop: context.eventLoop) {
-            try ingest.answer(report, from: agentID, receivedAt: Date())
+            let answer = try ingest.answer(report, from: agentID, receivedAt: Date())
+            if case .ack = answer.message { server.hook("reportStored", agentID: agentID) { try $0.reportStored?(agentID) } }
+            return answer
         }.whenComplete { result in
             let (handler, context) = bound.value
             handler.storing = false

@@ -74,6 +74,26 @@ public final class AgentServer: Sendable {
         self.quota = NIOLockedValueBox(RateLimiter(capacity: Double(settings.reportsPerMinute), refillPerSecond: Double(settings.reportsPerMinute) / 60))
     }
 
+    /// What the service layer wants to hear of (provisioning): set once, before `start`.
+    public let hooks = NIOLockedValueBox(Hooks())
+
+    public struct Hooks: Sendable {
+        /// An agent enrolled (on the thread pool).
+        public var enrolled: (@Sendable (String) throws -> Void)?
+        /// A report of the agent was stored (on the thread pool, after the commit).
+        public var reportStored: (@Sendable (String) throws -> Void)?
+        /// A task's result was stored (on the thread pool, after the commit).
+        public var taskFinished: (@Sendable (CollectorStore.TaskRecord) throws -> Void)?
+        public init() {}
+    }
+
+    /// Runs a hook, logging what it throws: a hook's failure never fails the agent's request.
+    func hook(_ name: String, agentID: String, _ body: (Hooks) throws -> Void) {
+        do { try body(hooks.withLockedValue { $0 }) } catch {
+            logger.error("provisioning could not follow", metadata: ["hook": "\(name)", "agent.id": "\(agentID)", "error": "\(error)"])
+        }
+    }
+
     /// A task was queued for `agentUUID`: its connection, if open, takes it from the store and sends
     /// it now (or after the task it is running).
     public func wakeTasks(for agentUUID: String) {

@@ -75,7 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
                                           serverNames: ["localhost"] + (hostname.map { [$0] } ?? []) + (file.serverNames ?? []),
                                           serverAddresses: ["127.0.0.1", "::1"] + (file.serverAddresses ?? []),
                                           helpdesk: file.helpdesk ?? HelpdeskSettings(), durability: file.durability ?? .full)
-        let dispatch = TaskDispatch(signer: home.taskSigner)
+        let dispatch = TaskDispatch(signer: home.taskSigner, caFingerprint: home.authority.fingerprint)
         let desk = Desk(store: home.store, tasks: dispatch)
         if let password = try desk.bootstrapAdmin(username: "admin") {
             try home.writeSecret(password, to: home.adminPasswordPath)
@@ -100,6 +100,12 @@ struct ServeCommand: AsyncParsableCommand {
                                           tls: tls, group: MultiThreadedEventLoopGroup.singleton, threadPool: threadPool, logger: logger,
                                           nextCA: nextCA, taskKey: home.taskSigner.publicKey)
         dispatch.onQueued { [agentServer] agent in agentServer.wakeTasks(for: agent) }
+        agentServer.hooks.withLockedValue { hooks in
+            hooks.enrolled = { try desk.agentEnrolled($0) }
+            hooks.reportStored = { try desk.agentReported($0) }
+            hooks.taskFinished = { try desk.taskFinished($0) }
+        }
+        try desk.loadAwaitingOnboardings()
 
         Self.announce("""
             Deskside collector
@@ -115,7 +121,7 @@ struct ServeCommand: AsyncParsableCommand {
             router: CollectorHTTP.router(desk: desk, threadPool: threadPool, signIn: signIn),
             server: CollectorHTTP.server(signIn: signIn),
             configuration: .init(address: .hostname(httpEndpoint.host, port: httpEndpoint.port), serverName: "deskside-collector"),
-            services: [AgentServerService(server: agentServer), TicketClock(desk: desk, threadPool: threadPool, logger: logger)],
+            services: [AgentServerService(server: agentServer, dispatch: dispatch), TicketClock(desk: desk, threadPool: threadPool, logger: logger)],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? httpEndpoint.port
                 Self.announce("  HTTP API:          http://\(Endpoint(host: httpEndpoint.host, port: port))/api/v1")
@@ -157,10 +163,15 @@ struct ServeCommand: AsyncParsableCommand {
 /// gracefully on SIGTERM or SIGINT.
 struct AgentServerService: Service {
     let server: AgentServer
+    let dispatch: TaskDispatch
 
     func run() async throws {
         let address = try await server.start()
-        ServeCommand.announce("  agents (TLS):      \(address.ipAddress.map { Endpoint(host: $0, port: address.port ?? 0).description } ?? "\(address)")")
+        let shown = address.ipAddress.map { Endpoint(host: $0, port: address.port ?? 0).description } ?? "\(address)"
+        // The enroll command an onboarding prints names a host agents can reach, not 0.0.0.0.
+        let wildcard = address.ipAddress == "0.0.0.0" || address.ipAddress == "::"
+        dispatch.collectorAddress = wildcard ? Endpoint(host: ServeCommand.hostname() ?? "localhost", port: address.port ?? 0).description : shown
+        ServeCommand.announce("  agents (TLS):      \(shown)")
         try? await gracefulShutdown()
         await server.shutdown()
     }

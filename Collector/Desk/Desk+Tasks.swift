@@ -13,9 +13,23 @@ import Synchronization
 /// agent has a task waiting (it pushes it at once over the agent's connection, if it is open).
 public final class TaskDispatch: Sendable {
     public let signer: TaskSigner
+    /// Where agents enroll (`HOST:PORT`, known once the listener is bound) and the CA they pin: for
+    /// the enroll command an onboarding prints.
+    private let address = Mutex<String?>(nil)
+    public let caFingerprint: String?
     private let waker = Mutex<(@Sendable (String) -> Void)?>(nil)
+    /// Agents bound to a waiting onboarding, so that a report costs no query to find out.
+    let awaitingOnboarding = Mutex<Set<String>>([])
 
-    public init(signer: TaskSigner) { self.signer = signer }
+    public init(signer: TaskSigner, caFingerprint: String? = nil) {
+        self.signer = signer
+        self.caFingerprint = caFingerprint
+    }
+
+    public var collectorAddress: String? {
+        get { address.withLock { $0 } }
+        set { address.withLock { $0 = newValue } }
+    }
 
     /// Set once the agent server exists.
     public func onQueued(_ wake: @escaping @Sendable (String) -> Void) { waker.withLock { $0 = wake } }

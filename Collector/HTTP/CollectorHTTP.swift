@@ -27,6 +27,7 @@ public enum CollectorHTTP {
         KnowledgeRoutes(route: route).add(to: api)
         ReportRoutes(route: route).add(to: api)
         TaskRoutes(route: route).add(to: api)
+        ProvisioningRoutes(route: route).add(to: api)
         methods.load(router.routes.map { ($0.method, $0.path.description) })
         return router
     }

@@ -66,6 +66,11 @@ extension CollectorStore {
             guard db.changesCount == 1 else { return .usedToken }
             try db.execute(sql: "INSERT INTO agent (uuid, certificateFingerprint, certificateIssuer, enrolledAt) VALUES (?, ?, ?, ?)",
                            arguments: [uuid, certificateFingerprint, issuer, Timestamp.text(now)])
+            // A token made for an onboarding binds the machine to it: its run starts at the first report.
+            try db.execute(sql: """
+                UPDATE provisioning SET agentId = ? WHERE agentId IS NULL AND state = 'waiting'
+                AND id = (SELECT provisioningId FROM enrollmentToken WHERE id = ?)
+                """, arguments: [db.lastInsertedRowID, token["id"] as Int64])
             return nil
         }
     }

@@ -373,6 +373,78 @@ enum StoreMigrations {
                 CREATE INDEX task_state ON task(state, id);
                 """)
         }
+        migrator.registerMigration("v10: templates, onboardings and offboardings, runs and their steps, checklists") { db in
+            try db.execute(sql: """
+                CREATE TABLE template (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    document TEXT NOT NULL,
+                    createdAt TEXT NOT NULL,
+                    updatedAt TEXT NOT NULL,
+                    updatedBy TEXT NOT NULL
+                );
+                CREATE TABLE provisioning (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL CHECK (kind IN ('onboarding', 'offboarding')),
+                    accountId INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                    templateName TEXT,
+                    ticketId INTEGER REFERENCES ticket(id) ON DELETE SET NULL,
+                    agentId INTEGER REFERENCES agent(id) ON DELETE SET NULL,
+                    passwordHash TEXT,
+                    state TEXT NOT NULL CHECK (state IN ('waiting', 'running', 'done', 'failed', 'cancelled')),
+                    createdBy TEXT NOT NULL,
+                    createdAt TEXT NOT NULL,
+                    finishedAt TEXT
+                );
+                CREATE INDEX provisioning_account ON provisioning(accountId);
+                CREATE INDEX provisioning_waiting ON provisioning(agentId) WHERE state = 'waiting';
+                CREATE TABLE run (
+                    id INTEGER PRIMARY KEY,
+                    provisioningId INTEGER REFERENCES provisioning(id) ON DELETE CASCADE,
+                    templateName TEXT NOT NULL,
+                    assetId INTEGER REFERENCES asset(id) ON DELETE SET NULL,
+                    state TEXT NOT NULL CHECK (state IN ('waiting', 'running', 'succeeded', 'failed', 'cancelled')),
+                    createdAt TEXT NOT NULL,
+                    startedAt TEXT,
+                    finishedAt TEXT
+                );
+                CREATE INDEX run_provisioning ON run(provisioningId);
+                CREATE INDEX run_asset ON run(assetId);
+                CREATE TABLE runStep (
+                    id INTEGER PRIMARY KEY,
+                    runId INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL CHECK (position >= 0),
+                    name TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    parameters TEXT NOT NULL,
+                    required INTEGER NOT NULL CHECK (required IN (0, 1)),
+                    retries INTEGER NOT NULL CHECK (retries BETWEEN 0 AND 10),
+                    timeoutSeconds INTEGER NOT NULL CHECK (timeoutSeconds BETWEEN 1 AND 3600),
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'succeeded', 'failed', 'skipped')),
+                    attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                    taskId INTEGER REFERENCES task(id) ON DELETE SET NULL,
+                    summary TEXT,
+                    startedAt TEXT,
+                    finishedAt TEXT,
+                    UNIQUE (runId, position)
+                );
+                CREATE TABLE checklistItem (
+                    id INTEGER PRIMARY KEY,
+                    provisioningId INTEGER NOT NULL REFERENCES provisioning(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    title TEXT NOT NULL,
+                    runStepId INTEGER REFERENCES runStep(id) ON DELETE CASCADE,
+                    assetId INTEGER REFERENCES asset(id) ON DELETE CASCADE,
+                    done INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1)),
+                    doneBy TEXT,
+                    doneAt TEXT,
+                    CHECK ((done = 1) = (doneAt IS NOT NULL))
+                );
+                CREATE INDEX checklistItem_provisioning ON checklistItem(provisioningId, position);
+                ALTER TABLE task ADD COLUMN runStepId INTEGER REFERENCES runStep(id) ON DELETE SET NULL;
+                ALTER TABLE enrollmentToken ADD COLUMN provisioningId INTEGER REFERENCES provisioning(id) ON DELETE SET NULL;
+                """)
+        }
         return migrator
     }
 }
