@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The staff CLI reads templates written in YAML; the collector takes JSON only.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // MARK: System libraries (Debian: zlib1g-dev, liblz4-dev, liblzma-dev, libsqlite3-dev)
@@ -114,7 +116,8 @@ let package = Package(
         ),
         .target(
             name: "DesksideStaffCommands",
-            dependencies: ["DesksideClient", "DesksideJSON", "DesksideFiles", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["DesksideClient", "DesksideJSON", "DesksideFiles", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Yams", package: "Yams")],
             path: "Sources/DesksideStaffCommands",
             exclude: ["README.md"],
             swiftSettings: swiftSettings

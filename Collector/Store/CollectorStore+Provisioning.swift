@@ -333,11 +333,13 @@ extension CollectorStore {
                     WHERE runId = ? AND position = ?
                     """, arguments: [step.state.rawValue, step.attempts, change.summaries[position], step.state.rawValue, time, step.state.rawValue,
                                      finished, time, change.runID, position])
-                if step.state == .succeeded {
+                // A step's item is ticked when it succeeds, and when it is an optional step that failed
+                // (it does not hold the onboarding up; who ticked it says so).
+                if step.state == .succeeded || step.state == .skipped {
                     try db.execute(sql: """
-                        UPDATE checklistItem SET done = 1, doneBy = 'deskside', doneAt = ?
+                        UPDATE checklistItem SET done = 1, doneBy = ?, doneAt = ?
                         WHERE done = 0 AND runStepId = (SELECT id FROM runStep WHERE runId = ? AND position = ?)
-                        """, arguments: [time, change.runID, position])
+                        """, arguments: [step.state == .succeeded ? "deskside" : "deskside (optional step failed)", time, change.runID, position])
                 }
             }
             for (position, task) in change.tasks {
