@@ -175,6 +175,13 @@ extension Desk {
         guard let id = try store.accountID(username: username), let account = try store.account(id: id, now: now) else {
             throw HelpdeskError.unprocessable("there is no account \(username)")
         }
+        guard id != principal.accountID else { throw HelpdeskError.conflict("an account cannot offboard itself") }
+        if account.role == .admin {
+            var admins = CollectorStore.AccountQuery()
+            admins.role = .admin
+            admins.status = "active"
+            guard try store.accounts(matching: admins, now: now).total > 1 else { throw HelpdeskError.conflict("\(username) is the last active admin") }
+        }
         if let open = try store.provisionings(kind: .offboarding, accountID: id, openOnly: true).first {
             throw HelpdeskError.conflict("\(username) has an offboarding in progress (\(open.id))")
         }
