@@ -29,7 +29,12 @@ extension Desk {
     /// Admins manage templates.
     public func saveTemplate(_ principal: Principal, _ template: Template, _ write: CollectorStore.TemplateWrite) throws -> CollectorStore.TemplateRecord {
         try requireAdmin(principal)
-        do { try template.validate() } catch { throw HelpdeskError.invalid("template: \(error)") }
+        // The shape (names, lengths, the checklist's lines) is the document's: 400. A step's parameters
+        // are checked once bound to a sample account and asset, which no schema can say: 422.
+        do { try template.validate() } catch {
+            if error.field.contains(".parameters") || error.field.hasSuffix(".kind") { throw HelpdeskError.unprocessable("template: \(error)") }
+            throw HelpdeskError.invalid("template: \(error)")
+        }
         guard let record = try store.saveTemplate(template, write, actor: principal.actor, now: clock()) else {
             throw write == .create ? HelpdeskError.conflict("a template named \(template.name) exists; edit it instead") : HelpdeskError.notFound
         }

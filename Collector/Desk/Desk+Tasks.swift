@@ -118,6 +118,7 @@ extension Desk {
         }
         var plain: String
         var made: String?
+        password.removeAll { $0.key == "password" && $0.value == .null }
         if let given = password.firstIndex(where: { $0.key == "password" }) {
             guard case .string(let text) = password[given].value else { throw HelpdeskError.invalid("parameters.password.password: must be text") }
             guard (10...128).contains(text.count), !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {

@@ -29,7 +29,7 @@ struct ProvisioningRoutes {
         group.put("templates/{name}") { request, context in
             let name = try context.name()
             return try await route.run(request, context, Template.self) { desk, principal, template in
-                guard template.name == name else { throw HelpdeskError.invalid("the template's name is \(template.name), not \(name) as the path says") }
+                guard template.name == name else { throw HelpdeskError.unprocessable("the template's name is \(template.name), not \(name) as the path says") }
                 return try desk.saveTemplate(principal, template, .replace)
             }
         }

@@ -14,7 +14,12 @@ public enum PasswordSetting: Sendable, Equatable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        switch try container.decode(String.self, forKey: .mode) {
+        let mode = try container.decode(String.self, forKey: .mode)
+        // Only the keys of the mode: `{"mode": "locked", "hash": …}` is a mistake, said as one.
+        if mode == "locked", container.contains(.hash) {
+            throw DecodingError.dataCorruptedError(forKey: .hash, in: container, debugDescription: "a locked password takes no hash")
+        }
+        switch mode {
         case "locked": self = .locked
         case "hash": self = .hash(try container.decode(String.self, forKey: .hash))
         case "oneTime": self = .oneTime(hash: try container.decode(String.self, forKey: .hash))

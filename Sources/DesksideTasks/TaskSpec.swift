@@ -53,6 +53,10 @@ public enum TaskSpec: Sendable, Equatable {
             throw .init(field: unknown.key, reason: "is not a parameter of \(kind.rawValue)"
                         + (allowed.isEmpty ? " (it takes none)" : " (it takes \(allowed.sorted().joined(separator: ", ")))"))
         }
+        if kind == .accountCreate, case .object(let password)? = members.first(where: { $0.key == "password" })?.value,
+           let unknown = password.first(where: { $0.key != "mode" && $0.key != "hash" }) {
+            throw .init(field: "password." + unknown.key, reason: "is not a field of a password (mode, hash)")
+        }
         func read<T: Decodable>(_ type: T.Type) throws(TaskValidationError) -> T {
             do { return try JSONCoder.decode(type, from: parameters) } catch { throw .init(field: "parameters", reason: error.message) }
         }
