@@ -35,6 +35,9 @@ extension Desk {
             if error.field.contains(".parameters") || error.field.hasSuffix(".kind") { throw HelpdeskError.unprocessable("template: \(error)") }
             throw HelpdeskError.invalid("template: \(error)")
         }
+        for name in template.scriptNames where try store.script(name: name) == nil {
+            throw HelpdeskError.unprocessable("template: there is no script \(name) in the library")
+        }
         guard let record = try store.saveTemplate(template, write, actor: principal.actor, now: clock()) else {
             throw write == .create ? HelpdeskError.conflict("a template named \(template.name) exists; edit it instead") : HelpdeskError.notFound
         }
@@ -378,7 +381,9 @@ extension Desk {
         let binding = Binding(username: account?.username ?? "", name: account?.name ?? "", email: account?.email ?? "", department: account?.department ?? "",
                               assetID: asset, hostname: summary?.hostname, serial: summary?.serial)
         let hash = try provisioning.flatMap { try store.provisioningPasswordHash(id: $0.id) }
-        let spec = try TaskSpec(kind: step.kind, parameters: try binding.bind(step.parameters, passwordHash: hash))
+        var parameters = try binding.bind(step.parameters, passwordHash: hash)
+        if step.kind == .scriptRun { parameters = try withLibraryScript(parameters) }
+        let spec = try TaskSpec(kind: step.kind, parameters: parameters)
         let envelope = TaskEnvelope(taskID: UUID().uuidString.lowercased(), agentID: agent, spec: spec, issuedAt: now, expiresAt: now.addingTimeInterval(86_400),
                                     nonce: CollectorStore.randomHex(bytes: 16), timeoutSeconds: step.timeoutSeconds)
         return CollectorStore.NewTask(signed: try dispatch.signer.sign(envelope), agentUUID: agent, assetID: asset, kind: step.kind,

@@ -5,6 +5,7 @@ import Foundation
 #endif
 import DesksideHelpdesk
 import DesksideJSON
+import DesksideProvisioning
 import DesksideStore
 import DesksideTasks
 import Synchronization
@@ -74,10 +75,8 @@ extension Desk {
         do { try TaskValidation.checkTimeout(timeout) } catch { throw HelpdeskError.invalid(error.description) }
         let minutes = request.expiresInMinutes ?? 1440
         guard (1...43_200).contains(minutes) else { throw HelpdeskError.invalid("expiresInMinutes must be between 1 and 43200 (30 days)") }
-        if request.kind == .scriptRun {
-            throw HelpdeskError.unprocessable("script.run takes a script from the collector's script library, which this collector does not have yet")
-        }
         var parameters = request.parameters ?? .object([])
+        if request.kind == .scriptRun { parameters = try withLibraryScript(parameters) }
         var oneTimePassword: String?
         if request.kind == .accountCreate { (parameters, oneTimePassword) = try hashPassword(in: parameters) }
         let spec: TaskSpec
@@ -137,8 +136,21 @@ extension Desk {
         return (.object(members), made)
     }
 
-    /// The parameters as staff see them: a password hash is never shown.
+    /// `script.run` parameters with the text of the library script they name.
+    func withLibraryScript(_ parameters: JSONValue) throws -> JSONValue {
+        guard case .object(let members) = parameters, case .string(let name)? = members.first(where: { $0.key == "name" })?.value else {
+            throw HelpdeskError.invalid("parameters.name: script.run names a script of the library")
+        }
+        guard let script = try store.script(name: name) else { throw HelpdeskError.unprocessable("there is no script \(name) in the library") }
+        do { return try Template.withScriptBody(parameters, body: script.body) } catch { throw HelpdeskError.invalid("parameters.\(error)") }
+    }
+
+    /// The parameters as staff see them: a password hash is never shown, nor a script's text (its
+    /// name says which).
     static func shown(_ spec: TaskSpec) -> JSONValue {
+        if case .scriptRun(let script) = spec {
+            return .object([("name", .string(script.name)), ("arguments", .array(script.arguments.map { .string($0) }))])
+        }
         guard case .accountCreate(var account) = spec else { return spec.parameters }
         switch account.password {
         case .locked: break
@@ -168,5 +180,36 @@ extension Desk {
             throw HelpdeskError.conflict("task \(id) is \(task.state.rawValue): only a queued task can be cancelled; a sent one runs to its end or its time limit")
         }
         return try store.task(id: id) ?? task
+    }
+}
+
+extension Desk {
+    // MARK: - Script library
+
+    public func scripts(_ principal: Principal) throws -> [CollectorStore.Script] {
+        try requireReader(principal)
+        return try store.scripts()
+    }
+
+    public func script(_ principal: Principal, name: String) throws -> CollectorStore.Script {
+        try requireReader(principal)
+        guard let script = try store.script(name: name) else { throw HelpdeskError.notFound }
+        return script
+    }
+
+    /// Admins write the library; a script is checked as a `script.run` task would be (its name, its
+    /// `#!` line naming an allowed interpreter, its size).
+    public func saveScript(_ principal: Principal, name: String, description: String, body: String) throws -> CollectorStore.Script {
+        try requireAdmin(principal)
+        do { try TaskSpec.scriptRun(ScriptRun(name: name, body: body)).validate() } catch { throw HelpdeskError.invalid("\(error)") }
+        guard TextLimits.length(description) <= 2000 else { throw HelpdeskError.invalid("description: must be at most 2,000 characters") }
+        let saved = try store.saveScript(name: name, description: description, body: body, actor: principal.actor, now: clock())
+        try store.audit(actor: principal.actor, action: "script.save", allowed: true, detail: name, at: clock())
+        return saved
+    }
+
+    public func deleteScript(_ principal: Principal, name: String) throws {
+        try requireAdmin(principal)
+        guard try store.deleteScript(name: name) else { throw HelpdeskError.notFound }
     }
 }

@@ -5,11 +5,16 @@ import DesksideStore
 import Hummingbird
 
 /// Templates (`/templates`, admins write), onboardings and offboardings with their checklists
-/// (`/onboardings`, `/offboardings`), and runs (`/runs/{id}`, retry, cancel).
+/// (`/onboardings`, `/offboardings`), runs (`/runs/{id}`, retry, cancel), and the script library
+/// (`/scripts/{name}`, admins write).
 struct ProvisioningRoutes {
     let route: DeskRoute
 
     struct Tick: Decodable, Sendable { var done: Bool }
+    struct ScriptBody: Decodable, Sendable {
+        var description: String?
+        var body: String
+    }
     struct Offboarding: Decodable, Sendable { var account: String }
 
     func add(to group: RouterGroup<APIContext>) {
@@ -31,6 +36,27 @@ struct ProvisioningRoutes {
             return try await route.run(request, context, Template.self) { desk, principal, template in
                 guard template.name == name else { throw HelpdeskError.unprocessable("the template's name is \(template.name), not \(name) as the path says") }
                 return try desk.saveTemplate(principal, template, .replace)
+            }
+        }
+
+        group.get("scripts") { _, context in
+            try await route.run(context) { desk, principal in try desk.scripts(principal) }
+        }
+        group.get("scripts/{name}") { _, context in
+            let name = try context.name()
+            return try await route.run(context) { desk, principal in try desk.script(principal, name: name) }
+        }
+        group.put("scripts/{name}") { request, context in
+            let name = try context.name()
+            return try await route.run(request, context, ScriptBody.self) { desk, principal, script in
+                try desk.saveScript(principal, name: name, description: script.description ?? "", body: script.body)
+            }
+        }
+        group.delete("scripts/{name}") { _, context in
+            let name = try context.name()
+            return try await route.run(context) { desk, principal in
+                try desk.deleteScript(principal, name: name)
+                return Done()
             }
         }
 

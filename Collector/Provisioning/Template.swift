@@ -46,6 +46,25 @@ public struct Template: Codable, Sendable, Equatable {
         }
     }
 
+    /// `script.run` parameters as staff write them (`name`, `arguments`) with the library's text of
+    /// the script added as `body`; a `body` given by the caller is refused (scripts come from the library).
+    public static func withScriptBody(_ parameters: JSONValue, body: String) throws(TaskValidationError) -> JSONValue {
+        guard case .object(var members) = parameters else { throw .init(field: "parameters", reason: "must be an object") }
+        guard !members.contains(where: { $0.key == "body" }) else {
+            throw .init(field: "body", reason: "a script comes from the collector's script library: give its name")
+        }
+        members.append(("body", .string(body)))
+        return .object(members)
+    }
+
+    /// The names of the library scripts the template's steps run.
+    public var scriptNames: [String] {
+        steps.filter { $0.kind == .scriptRun }.compactMap { step in
+            guard case .object(let members) = step.parameters, case .string(let name)? = members.first(where: { $0.key == "name" })?.value else { return nil }
+            return name
+        }
+    }
+
     public init(name: String, description: String = "", steps: [Step], checklist: [String] = []) {
         self.name = name
         self.description = description
@@ -78,9 +97,11 @@ public struct Template: Codable, Sendable, Equatable {
             try TaskValidation.checkMessage(step.name, field: field + ".name")
             guard (0...10).contains(step.retries) else { throw .init(field: field + ".retries", reason: "must be 0 to 10") }
             try TaskValidation.checkTimeout(step.timeoutSeconds, field: field + ".timeoutSeconds")
-            guard step.kind != .scriptRun else { throw .init(field: field + ".kind", reason: "script.run steps need the script library, which this collector does not have yet") }
             do {
-                _ = try TaskSpec(kind: step.kind, parameters: try Binding.sample.bind(step.parameters, passwordHash: Binding.sampleHash))
+                var parameters = try Binding.sample.bind(step.parameters, passwordHash: Binding.sampleHash)
+                // A script step names a script of the library; its text is filled in when the step runs.
+                if step.kind == .scriptRun { parameters = try Self.withScriptBody(parameters, body: "#!/bin/sh\n") }
+                _ = try TaskSpec(kind: step.kind, parameters: parameters)
             } catch {
                 throw .init(field: field + ".parameters." + error.field, reason: error.reason)
             }

@@ -445,6 +445,19 @@ enum StoreMigrations {
                 ALTER TABLE enrollmentToken ADD COLUMN provisioningId INTEGER REFERENCES provisioning(id) ON DELETE SET NULL;
                 """)
         }
+        migrator.registerMigration("v11: the script library") { db in
+            try db.execute(sql: """
+                CREATE TABLE script (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    description TEXT NOT NULL DEFAULT '',
+                    body TEXT NOT NULL,
+                    createdAt TEXT NOT NULL,
+                    updatedAt TEXT NOT NULL,
+                    updatedBy TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -247,3 +247,51 @@ struct RunsCommand: AsyncParsableCommand {
         }
     }
 }
+
+/// `deskside scripts list|show|put|delete`: the script library that `script.run` takes scripts from.
+struct ScriptsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "scripts", abstract: "The script library (admins write it; agents run scripts only where --tasks allows script.run).",
+                                                    subcommands: [List.self, Show.self, Put.self, Delete.self])
+
+    struct List: AsyncParsableCommand {
+        @OptionGroup var output: OutputOptions
+        func run() async throws {
+            let client = try Connection.client()
+            let document = try await api { try await client.call("GET", "/scripts") }
+            output.list(document.elements ?? [], columns: [Column("name"), Column("description"), Column("updated", "updatedAt"), Column("by", "updatedBy")],
+                        document: document)
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A script's text.")
+        @Argument var name: String
+        func run() async throws {
+            let client = try Connection.client()
+            let script = try await api { try await client.call("GET", "/scripts/\(name)") }
+            print(script["body"]?.text ?? "", terminator: "")
+        }
+    }
+
+    struct Put: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create or replace a script from a file (it starts with #! and /bin/sh, /bin/bash or /usr/bin/python3).")
+        @Argument var name: String
+        @Argument(help: "The script's file.") var file: String
+        @Option var description = ""
+        func run() async throws {
+            guard let bytes = DurableFile.read(file, limit: 1 << 20) else { throw ValidationError("cannot read \(file)") }
+            let client = try Connection.client()
+            _ = try await api { try await client.call("PUT", "/scripts/\(name)", body: ["description": .string(description), "body": .string(String(decoding: bytes, as: UTF8.self))]) }
+            print("saved script \(name)")
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        @Argument var name: String
+        func run() async throws {
+            let client = try Connection.client()
+            _ = try await api { try await client.call("DELETE", "/scripts/\(name)") }
+            print("deleted script \(name)")
+        }
+    }
+}

@@ -16,7 +16,7 @@ struct TasksCommand: AsyncParsableCommand {
             abstract: "Run a task on one or more assets.",
             discussion: """
                 KIND is one of account.create, account.lock, account.groups, packages.install, packages.remove, updates.apply, hostname.set,
-                inventory.refresh, reboot. Examples:
+                inventory.refresh, reboot, script.run (a script of the library, on agents whose --tasks allow it). Examples:
                   deskside tasks run --asset 12 packages.install --package htop
                   deskside tasks run --assets os=Debian,package=openssh-server updates.apply
                   deskside tasks run --asset 12 account.create --username jdupont --full-name 'Jean Dupont' --group sudo --one-time-password
@@ -37,6 +37,8 @@ struct TasksCommand: AsyncParsableCommand {
         @Flag(help: "updates.apply: every pending update, not only the security ones.") var all = false
         @Option(help: "reboot: minutes before the restart.") var delay: Int?
         @Option(help: "reboot: the message shown to people signed in.") var message: String?
+        @Option(help: "script.run: the library script's name.") var script: String?
+        @Option(name: .customLong("argument"), help: "script.run: an argument for the script (repeat for several).") var scriptArguments: [String] = []
         @Option(help: "All parameters as a JSON object (instead of the options above).") var parameters: String?
         @Option(help: "Time limit in seconds (default 300, at most 3600).") var timeout: Int?
         @Option(help: "How long the task may wait for an offline machine: 30m, 12h, 7d (default 1d).") var expires: String?
@@ -74,6 +76,8 @@ struct TasksCommand: AsyncParsableCommand {
             if kind == "updates.apply" { members.append(("securityOnly", .bool(!all))) }
             if let delay { members.append(("delayMinutes", .number(String(delay)))) }
             if let message { members.append(("message", .string(message))) }
+            if let script { members.append(("name", .string(script))) }
+            if !scriptArguments.isEmpty { members.append(("arguments", .array(scriptArguments.map { .string($0) }))) }
             return .object(members)
         }
 

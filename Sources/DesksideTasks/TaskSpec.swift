@@ -130,8 +130,7 @@ public enum TaskSpec: Sendable, Equatable {
             guard !script.body.unicodeScalars.contains("\0") else { throw .init(field: "body", reason: "may not hold NUL") }
             let firstLine = script.body.prefix { $0 != "\n" }
             guard firstLine.hasPrefix("#!"),
-                  let interpreter = firstLine.dropFirst(2).split(separator: " ").first.map(String.init),
-                  ScriptRun.interpreters.contains(interpreter) else {
+                  ScriptRun.interpreters.contains(String(firstLine.dropFirst(2).prefix { $0 != " " })) else {
                 throw .init(field: "body", reason: "must start with '#!' and one of \(ScriptRun.interpreters.joined(separator: ", "))")
             }
             try TaskValidation.checkList(script.arguments, field: "arguments", limit: 32, allowEmpty: true) { value, field throws(TaskValidationError) in

@@ -92,7 +92,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let collector = try RunningCollector(data: directory + "/data")
         defer { collector.stop() }
-        let a = try Machine(), b = try Machine(allow: "none,account.create,inventory.refresh")
+        let a = try Machine(), b = try Machine(allow: "none,account.create,inventory.refresh,script.run")
         for machine in [a, b] {
             try AgentSessionTests.enroll(machine.workspace, with: collector)
             try machine.start()
@@ -144,6 +144,18 @@ import Testing
         let notAllowed = try Self.finished(collector, reboot[0]["id"] as! Int)
         #expect(notAllowed["state"] as? String == "refused")
         #expect(notAllowed["refusal"] as? String == "KIND_NOT_ALLOWED")
+
+        // script.run: a script of the library, run only where the machine's own --tasks allows it, its
+        // arguments passed as arguments (never put into its text).
+        let saved = try collector.send("PUT", "/api/v1/scripts/hello", json: ##"{"description": "says hello", "body": "#!/bin/sh\necho \"hello $1 in $DESKSIDE_TASK_ROOT\"\n"}"##)
+        #expect(saved.status == 200, "\(String(decoding: saved.body, as: UTF8.self))")
+        let hello = #"{"kind": "script.run", "parameters": {"name": "hello", "arguments": ["world; rm -rf /"]}, "assetIds": [ASSET]}"#
+        let onA = try Self.finished(collector, try Self.run(collector, hello.replacingOccurrences(of: "ASSET", with: String(assetA)))[0]["id"] as! Int)
+        #expect(onA["refusal"] as? String == "KIND_NOT_ALLOWED")
+        let onB = try Self.finished(collector, try Self.run(collector, hello.replacingOccurrences(of: "ASSET", with: String(assetB)))[0]["id"] as! Int)
+        #expect(onB["state"] as? String == "succeeded", "\(onB)")
+        #expect((onB["stdoutTail"] as? String ?? "").hasSuffix("hello world; rm -rf / in \(b.taskRoot.path)\n"))
+        #expect(try collector.send("POST", "/api/v1/tasks", json: ##"{"kind": "script.run", "parameters": {"name": "hello", "body": "#!/bin/sh\nid\n"}, "assetIds": [1]}"##).status == 400)
 
         // A task for A, moved by hand to B in the database: B refuses it (wrong agent).
         a.stop()
