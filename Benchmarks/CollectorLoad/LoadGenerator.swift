@@ -5,6 +5,7 @@ import DesksideInventory
 import DesksideProtocol
 import DesksideSession
 import DesksideStore
+import DesksideTasks
 import DesksideTransport
 import Foundation
 import NIOCore
@@ -104,17 +105,20 @@ final class Run: @unchecked Sendable {
 
         progress("connecting")
         // Connected agents, each past hello and welcome.
+        // In the order of `identities`: the tasks phase needs each connection's agent id.
         var connected: [SimulatedAgent] = []
         for batch in stride(from: 0, to: agents, by: 100) {
-            try await withThrowingTaskGroup(of: SimulatedAgent.self) { group in
+            try await withThrowingTaskGroup(of: (Int, SimulatedAgent).self) { group in
                 for index in batch..<min(agents, batch + 100) {
                     group.addTask { [identities, group = self.group] in
                         let agent = try await SimulatedAgent.connect(to: endpoint, tls: identities[index].tls, group: group)
                         _ = try await agent.request(.hello(Hello(agentVersion: "bench")))
-                        return agent
+                        return (index, agent)
                     }
                 }
-                for try await agent in group { connected.append(agent) }
+                var batchAgents: [(Int, SimulatedAgent)] = []
+                for try await agent in group { batchAgents.append(agent) }
+                connected += batchAgents.sorted { $0.0 < $1.0 }.map(\.1)
             }
         }
         try await Task.sleep(for: .seconds(1))
@@ -198,6 +202,15 @@ final class Run: @unchecked Sendable {
         }
         let faultToTicket = faultLatency.percentiles()
 
+        // Tasks: pushes to idle connected agents, then 1,000 onboarding runs at once.
+        progress("tasks and onboarding runs")
+        let token = try String(contentsOfFile: data + "/secrets/admin-token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let key = try String(contentsOfFile: data + "/tasks/signing-key", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let signer = try TaskSigner(rawRepresentation: Data(base64Encoded: key) ?? Data())
+        let tasks = try await TaskPhase(base: httpBase, token: token, agents: connected, agentIDs: identities.map(\.id),
+                                        verifier: try TaskVerifier(publicKey: signer.publicKey), pid: pid)
+            .measure(pushes: min(agents, 500), rate: 50, runs: min(agents, 1000))
+
         // A restart: SIGTERM (the collector tells each agent when to come back), a new collector on
         // the same port, and the agents returning as the agent does.
         progress("restart")
@@ -241,6 +254,11 @@ final class Run: @unchecked Sendable {
             ("collector RSS per connected agent", String(format: "%.0f KB", Double(connectedRSS - idleRSS) / Double(agents) / 1024), "< 100 KB (10,000 in 1 GB)"),
             ("collector RSS idle / with agents", String(format: "%.0f MB / %.0f MB", Double(idleRSS) / 1048576, Double(connectedRSS) / 1048576), ""),
             ("database bytes per asset", String(format: "%.1f KB", Double(databaseBytes) / Double(agents) / 1024), "< 50 KB"),
+            ("task push, queued -> agent p50 / p99", String(format: "%.1f / %.1f ms", tasks.receipt.0, tasks.receipt.1), "p99 < 50 ms"),
+            ("task queued -> result acknowledged p50 / p99", String(format: "%.1f / %.1f ms", tasks.acknowledged.0, tasks.acknowledged.1), ""),
+            ("onboarding runs (5 steps) at once: steps/s", String(format: "%.0f (%d runs)", tasks.stepsPerSecond, tasks.runs), ""),
+            ("  tasks refused by the agents (must be 0)", "\(tasks.refused)", "0"),
+            ("  collector CPU per step", String(format: "%.0f µs", tasks.collectorMicrosPerStep), ""),
             ("restart: all agents back (told \(storm.toldRetryAfter.map { "\($0)" } ?? "-") s)", String(format: "%.1f s", storm.seconds), "no storm"),
             ("restart: peak collector CPU, failed connects", String(format: "%.2f cores, %d", storm.peakCollectorCores, storm.failedAttempts), ""),
         ]
