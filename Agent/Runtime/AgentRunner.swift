@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import DesksideAgentTasks
+import Dispatch
 import DesksideTasks
 import DesksideInventory
 import DesksideProbes
@@ -409,8 +410,10 @@ public final class AgentRunner {
             }
             return finish(result)
         }
+        // The executor blocks for as long as the task runs (up to an hour): on a Dispatch thread, not
+        // one of Swift's few cooperative threads, which the session's own work needs meanwhile.
         let continuation = continuation
-        Task.detached {
+        DispatchQueue.global(qos: .utility).async {
             continuation.yield(.taskFinished(executor.run(envelope) { "" }))
         }
     }
