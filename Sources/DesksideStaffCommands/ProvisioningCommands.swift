@@ -16,7 +16,7 @@ struct TemplatesCommand: AsyncParsableCommand {
         func run() async throws {
             let client = try Connection.client()
             let document = try await api { try await client.call("GET", "/templates") }
-            output.list(document.elements ?? [], columns: [Column("name", "template.name"), Column("description", "template.description"),
+            output.list(document.elements, columns: [Column("name", "template.name"), Column("description", "template.description"),
                                                          Column("updated", "updatedAt"), Column("by", "updatedBy")], document: document)
         }
     }
@@ -166,7 +166,7 @@ struct ProvisioningList<Kind: ProvisioningPath>: AsyncParsableCommand {
     func run() async throws {
         let client = try Connection.client()
         let document = try await api { try await client.call("GET", Kind.path, query: open ? [("open", "true")] : []) }
-        output.list(document.elements ?? [], columns: [Column("id"), Column("account", "username"), Column("name"), Column("template", "templateName"),
+        output.list(document.elements, columns: [Column("id"), Column("account", "username"), Column("name"), Column("template", "templateName"),
                                                      Column("state"), Column("ticket", "ticketId"), Column("started", "createdAt"), Column("finished", "finishedAt")],
                     document: document)
     }
@@ -258,7 +258,7 @@ struct ScriptsCommand: AsyncParsableCommand {
         func run() async throws {
             let client = try Connection.client()
             let document = try await api { try await client.call("GET", "/scripts") }
-            output.list(document.elements ?? [], columns: [Column("name"), Column("description"), Column("updated", "updatedAt"), Column("by", "updatedBy")],
+            output.list(document.elements, columns: [Column("name"), Column("description"), Column("updated", "updatedAt"), Column("by", "updatedBy")],
                         document: document)
         }
     }
