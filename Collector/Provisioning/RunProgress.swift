@@ -63,6 +63,20 @@ public struct RunProgress: Sendable, Equatable {
         case finished(State)
     }
 
+    /// Whether the run has ended (succeeded, failed or cancelled): its queued task, if any, goes.
+    public var isFinished: Bool { state != .waiting && state != .running }
+
+    /// Steps whose checklist item is done, and by whom: a step that succeeded, and an optional one
+    /// that failed (it does not hold the onboarding up, and the item says so).
+    public var checklistTicks: [Int: String] {
+        var ticks: [Int: String] = [:]
+        for (index, step) in steps.enumerated() {
+            if step.state == .succeeded { ticks[index] = "deskside" }
+            if step.state == .skipped && !step.required { ticks[index] = "deskside (optional step failed)" }
+        }
+        return ticks
+    }
+
     /// The step being worked on: the first that is not done.
     public var current: Int? { steps.firstIndex { $0.state == .pending || $0.state == .running } }
 

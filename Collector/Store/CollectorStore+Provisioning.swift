@@ -300,6 +300,10 @@ extension CollectorStore {
         public var tasks: [(position: Int, task: NewTask)]
         public var assetID: Int64?
         public var provisioningState: ProvisioningState?
+        /// Step positions whose checklist item is ticked now, and by whom (`RunProgress.checklistTicks`).
+        public var checklistTicks: [Int: String]
+        /// The run ended: its queued task is cancelled.
+        public var cancelQueuedTasks: Bool
 
         public init(runID: Int64, expectedState: RunProgress.State, progress: RunProgress, summaries: [Int: String] = [:],
                     tasks: [(position: Int, task: NewTask)] = [], assetID: Int64? = nil, provisioningState: ProvisioningState? = nil) {
@@ -310,6 +314,8 @@ extension CollectorStore {
             self.tasks = tasks
             self.assetID = assetID
             self.provisioningState = provisioningState
+            checklistTicks = progress.checklistTicks
+            cancelQueuedTasks = progress.isFinished
         }
     }
 
@@ -333,13 +339,11 @@ extension CollectorStore {
                     WHERE runId = ? AND position = ?
                     """, arguments: [step.state.rawValue, step.attempts, change.summaries[position], step.state.rawValue, time, step.state.rawValue,
                                      finished, time, change.runID, position])
-                // A step's item is ticked when it succeeds, and when it is an optional step that failed
-                // (it does not hold the onboarding up; who ticked it says so).
-                if step.state == .succeeded || step.state == .skipped {
+                if let by = change.checklistTicks[position] {
                     try db.execute(sql: """
                         UPDATE checklistItem SET done = 1, doneBy = ?, doneAt = ?
                         WHERE done = 0 AND runStepId = (SELECT id FROM runStep WHERE runId = ? AND position = ?)
-                        """, arguments: [step.state == .succeeded ? "deskside" : "deskside (optional step failed)", time, change.runID, position])
+                        """, arguments: [by, time, change.runID, position])
                 }
             }
             for (position, task) in change.tasks {
@@ -353,8 +357,7 @@ extension CollectorStore {
                                      change.runID, position])
                 try db.execute(sql: "UPDATE runStep SET taskId = ? WHERE runId = ? AND position = ?", arguments: [db.lastInsertedRowID, change.runID, position])
             }
-            if !open {
-                // A run that stops leaves no task of its behind in the queue.
+            if change.cancelQueuedTasks {
                 try db.execute(sql: """
                     UPDATE task SET state = 'cancelled', finishedAt = ?, summary = 'its run ended' WHERE state = 'queued'
                     AND runStepId IN (SELECT id FROM runStep WHERE runId = ?)

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import DesksideJSON
+import DesksideProvisioning
 import DesksideTasks
 import GRDB
 
@@ -11,24 +12,8 @@ import GRDB
 /// time per agent, in order, and finished by the agent's result. The store decides nothing about
 /// what a task may do; it keeps the states consistent (a finished task never changes again).
 extension CollectorStore {
-    /// A task's state. `queued` and `sent` are open; the rest are final.
-    public enum TaskState: String, Codable, Sendable, CaseIterable {
-        case queued, sent, succeeded, failed, timedOut, refused, unknown, expired, cancelled
-
-        public var isOpen: Bool { self == .queued || self == .sent }
-
-        /// The collector's state for a result the agent reported.
-        public init(_ result: TaskResult) {
-            switch result.status {
-            case .succeeded: self = .succeeded
-            case .failed: self = .failed
-            case .timedOut: self = .timedOut
-            case .refused: self = result.refusal == .expired ? .expired : .refused
-            // The agent stopped during the run and has no result: whether it completed is unknown.
-            case .interrupted: self = .unknown
-            }
-        }
-    }
+    /// A task's state (the rule that maps an agent's result to it is the domain's).
+    public typealias TaskState = DesksideProvisioning.TaskState
 
     /// A task as staff see it.
     public struct TaskRecord: Codable, Sendable, Equatable, FetchableRecord {

@@ -111,3 +111,19 @@ import Testing
         #expect(Binding.groupName("") == "")
     }
 }
+
+@Suite struct RunChecklistTests {
+    /// A succeeded step ticks its item; an optional step that failed ticks it as such; a required
+    /// step that failed does not; a finished run has no queued task left.
+    @Test func ticksAndEnd() {
+        var progress = RunProgress(state: .waiting, steps: [.init(required: true, retries: 0), .init(required: false, retries: 0), .init(required: true, retries: 0)])
+        _ = progress.handle(.start)
+        _ = progress.handle(.stepFinished(index: 0, .succeeded))
+        _ = progress.handle(.stepFinished(index: 1, .failed))
+        #expect(progress.checklistTicks == [0: "deskside", 1: "deskside (optional step failed)"])
+        #expect(!progress.isFinished)
+        _ = progress.handle(.stepFinished(index: 2, .failed))
+        #expect(progress.checklistTicks == [0: "deskside", 1: "deskside (optional step failed)"])
+        #expect(progress.isFinished)
+    }
+}
