@@ -409,7 +409,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DesksideDeskTests",
-            dependencies: ["DesksideTestSupport", "DesksideDesk", "DesksideHelpdesk", "DesksideStore", "DesksideInventory", "DesksideProbes"],
+            dependencies: ["DesksideTestSupport", "DesksideDesk", "DesksideHelpdesk", "DesksideStore", "DesksideInventory", "DesksideProbes",
+                           "DesksideJSON", "DesksideProvisioning", "DesksideTasks"],
             path: "Tests/DesksideDeskTests"
         ),
         .testTarget(

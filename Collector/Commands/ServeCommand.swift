@@ -189,8 +189,8 @@ struct TicketClock: Service {
             do {
                 let desk = self.desk
                 let result = try await threadPool.runIfActive { try desk.sweep() }
-                if result.silent + result.back + result.tickets.escalated + result.tickets.closed > 0 {
-                    logger.info("help desk clock", metadata: ["agentsSilent": "\(result.silent)", "agentsBack": "\(result.back)",
+                if result.silent + result.back + result.tasks + result.tickets.escalated + result.tickets.closed > 0 {
+                    logger.info("help desk clock", metadata: ["agentsSilent": "\(result.silent)", "agentsBack": "\(result.back)", "tasksEnded": "\(result.tasks)",
                                                              "escalated": "\(result.tickets.escalated)", "closed": "\(result.tickets.closed)"])
                 }
             } catch {

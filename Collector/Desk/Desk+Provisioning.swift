@@ -297,6 +297,16 @@ extension Desk {
         try advance(run, .stepFinished(index: position, outcome), summary: (position, Self.describe(task)))
     }
 
+    /// Queued tasks no agent took before their expiry, and sent tasks whose result is overdue
+    /// (`TaskDeadline`), end; a run waiting on one goes on as for any other failure. Returns how many.
+    func sweepTasks() throws -> Int {
+        let now = clock()
+        let overdue = try store.sentTasks().filter { TaskDeadline.isOverdue(sentAt: $0.sentAt, timeoutSeconds: $0.timeoutSeconds, now: now) }.map(\.id)
+        let ended = try store.expireQueuedTasks(now: now) + store.markTasksOverdue(ids: overdue, summary: TaskDeadline.overdueSummary, now: now)
+        for task in ended { try taskFinished(task) }
+        return ended.count
+    }
+
     /// A step's summary: the task's own, with its state when it did not succeed.
     static func describe(_ task: CollectorStore.TaskRecord) -> String {
         let summary = task.summary ?? ""

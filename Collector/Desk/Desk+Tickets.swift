@@ -121,10 +121,12 @@ extension Desk {
     }
 
     /// The clocks, run by the collector every minute as the system: agents gone silent (and back),
-    /// then the SLA (escalations, breaches, automatic closure).
-    public func sweep() throws -> (silent: Int, back: Int, tickets: CollectorStore.SweepResult) {
+    /// tasks that expired or whose result is overdue (their runs go on), then the SLA (escalations,
+    /// breaches, automatic closure).
+    public func sweep() throws -> (silent: Int, back: Int, tasks: Int, tickets: CollectorStore.SweepResult) {
         let agents = try store.checkSilentAgents(now: clock())
-        return (agents.silent, agents.back, try store.sweepTickets(now: clock()))
+        let tasks = try sweepTasks()
+        return (agents.silent, agents.back, tasks, try store.sweepTickets(now: clock()))
     }
 }
 

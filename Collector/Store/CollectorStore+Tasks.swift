@@ -37,6 +37,9 @@ extension CollectorStore {
         public var summary: String?
         public var refusal: String?
         public var changed: Bool?
+        /// When the collector stopped waiting for the result (the task became `unknown`); a result
+        /// that comes later still finishes the task.
+        public var overdueAt: String?
         public var stdoutTail: String?
         public var stderrTail: String?
 
@@ -64,6 +67,7 @@ extension CollectorStore {
             summary = row["summary"]
             refusal = row["refusal"]
             changed = row["changed"]
+            overdueAt = row["overdueAt"]
             stdoutTail = row["stdoutTail"]
             stderrTail = row["stderrTail"]
         }
@@ -154,14 +158,54 @@ extension CollectorStore {
         }
     }
 
-    /// Records the agent's result for one of its open tasks; `nil` when the task is not open (a
-    /// result sent again after its acknowledgement was lost, or a task of another agent).
+    /// Queued tasks whose time ran out, for agents that never came to take them: `expired`.
+    public func expireQueuedTasks(now: Date) throws -> [TaskRecord] {
+        try pool.write { db in
+            let time = Timestamp.text(now)
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM task WHERE state = 'queued' AND expiresAt <= ?", arguments: [time])
+            guard !ids.isEmpty else { return [] }
+            try db.execute(literal: "UPDATE task SET state = 'expired', finishedAt = \(time), summary = 'expired before the agent could receive it' WHERE id IN \(ids)")
+            return try TaskRecord.fetchAll(db, SQLRequest(literal: SQL(sql: Self.taskSelect) + " WHERE task.id IN \(ids) ORDER BY task.id"))
+        }
+    }
+
+    /// The tasks sent and waiting for their result: when, and the agent's time limit.
+    public func sentTasks() throws -> [(id: Int64, sentAt: Date, timeoutSeconds: Int)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, sentAt, timeoutSeconds FROM task WHERE state = 'sent'").compactMap { row in
+                guard let sent = ISO8601.parse(row["sentAt"] ?? "") else { return nil }
+                return (row["id"], Date(timeIntervalSince1970: sent), row["timeoutSeconds"])
+            }
+        }
+    }
+
+    /// Sent tasks the collector stops waiting for (the domain's `TaskDeadline` chose them): `unknown`,
+    /// with `summary`; those whose result came in the meantime are left as they are.
+    public func markTasksOverdue(ids: [Int64], summary: String, now: Date) throws -> [TaskRecord] {
+        guard !ids.isEmpty else { return [] }
+        return try pool.write { db in
+            let time = Timestamp.text(now)
+            var marked: [Int64] = []
+            for id in ids {
+                try db.execute(sql: "UPDATE task SET state = 'unknown', overdueAt = ?, finishedAt = ?, summary = ? WHERE id = ? AND state = 'sent'",
+                               arguments: [time, time, summary, id])
+                if db.changesCount == 1 { marked.append(id) }
+            }
+            guard !marked.isEmpty else { return [] }
+            return try TaskRecord.fetchAll(db, SQLRequest(literal: SQL(sql: Self.taskSelect) + " WHERE task.id IN \(marked) ORDER BY task.id"))
+        }
+    }
+
+    /// Records the agent's result for one of its open tasks, or for one the collector stopped
+    /// waiting for (overdue); `nil` otherwise (a result sent again after its acknowledgement was
+    /// lost, or a task of another agent).
     public func finishTask(agentUUID: String, result: TaskResult, receivedAt: Date) throws -> TaskRecord? {
         try pool.write { db in
             let state = TaskState(result)
             try db.execute(sql: """
                 UPDATE task SET state = ?, finishedAt = ?, startedAt = ?, exitCode = ?, summary = ?, refusal = ?, changed = ?, stdoutTail = ?, stderrTail = ?
-                WHERE uuid = ? AND state IN ('queued', 'sent') AND agentId = (SELECT id FROM agent WHERE uuid = ?)
+                WHERE uuid = ? AND (state IN ('queued', 'sent') OR (state = 'unknown' AND overdueAt IS NOT NULL))
+                AND agentId = (SELECT id FROM agent WHERE uuid = ?)
                 """, arguments: [state.rawValue, Timestamp.text(receivedAt), result.startedAt.map { Timestamp.text($0) }, result.exitCode.map { Int($0) },
                                  String(result.summary.prefix(2000)), result.refusal?.rawValue, result.changed,
                                  TaskResult.tail(result.stdoutTail), TaskResult.tail(result.stderrTail), result.taskID, agentUUID])

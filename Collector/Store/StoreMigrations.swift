@@ -458,6 +458,9 @@ enum StoreMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("v12: when the collector stopped waiting for a sent task's result") { db in
+            try db.execute(sql: "ALTER TABLE task ADD COLUMN overdueAt TEXT")
+        }
         return migrator
     }
 }
