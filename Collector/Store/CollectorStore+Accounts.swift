@@ -67,13 +67,13 @@ extension CollectorStore {
         }
         let time = Timestamp.text(now)
         return try pool.write { db in
-            guard try Int.fetchOne(db, sql: "SELECT 1 FROM account WHERE username = ?", arguments: [username]) == nil else {
+            guard try Int.fetchOne(cached: db, sql: "SELECT 1 FROM account WHERE username = ?", arguments: [username]) == nil else {
                 throw HelpdeskError.conflict("the username \(username) is taken")
             }
-            if let manager = fields.managerId, try Int.fetchOne(db, sql: "SELECT 1 FROM account WHERE id = ?", arguments: [manager]) == nil {
+            if let manager = fields.managerId, try Int.fetchOne(cached: db, sql: "SELECT 1 FROM account WHERE id = ?", arguments: [manager]) == nil {
                 throw HelpdeskError.unprocessable("no account \(manager) to be the manager")
             }
-            try db.execute(sql: """
+            try db.run("""
                 INSERT INTO account (username, name, email, department, managerId, location, status, role, tier, passwordHash, createdAt, updatedAt)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [username, name, fields.email ?? "", fields.department ?? "", fields.managerId, fields.location ?? "",
@@ -88,19 +88,19 @@ extension CollectorStore {
         return try pool.write { db in
             guard let old = try Self.fetchAccount(db, id: id, now: time) else { throw HelpdeskError.notFound }
             if let username = fields.username, username.lowercased() != old.username.lowercased(),
-               try Int.fetchOne(db, sql: "SELECT 1 FROM account WHERE username = ?", arguments: [username]) != nil {
+               try Int.fetchOne(cached: db, sql: "SELECT 1 FROM account WHERE username = ?", arguments: [username]) != nil {
                 throw HelpdeskError.conflict("the username \(username) is taken")
             }
             if let manager = fields.managerId {
                 guard manager != id else { throw HelpdeskError.unprocessable("an account cannot manage itself") }
-                guard try Int.fetchOne(db, sql: "SELECT 1 FROM account WHERE id = ?", arguments: [manager]) != nil else {
+                guard try Int.fetchOne(cached: db, sql: "SELECT 1 FROM account WHERE id = ?", arguments: [manager]) != nil else {
                     throw HelpdeskError.unprocessable("no account \(manager) to be the manager")
                 }
             }
             let role = fields.role ?? old.role
             let tier = role == .technician ? (fields.tier ?? old.tier) : nil
             guard role != .technician || tier != nil else { throw HelpdeskError.unprocessable("a technician needs a tier (1, 2 or 3)") }
-            try db.execute(sql: """
+            try db.run("""
                 UPDATE account SET username = ?, name = ?, email = ?, department = ?, managerId = ?, location = ?, status = ?, role = ?, tier = ?, updatedAt = ?
                 WHERE id = ?
                 """, arguments: [fields.username ?? old.username, fields.name ?? old.name, fields.email ?? old.email,
@@ -108,7 +108,7 @@ extension CollectorStore {
                                  fields.status ?? old.status, role.rawValue, tier, time, id])
             let new = try Self.fetchAccount(db, id: id, now: time)!
             if new.role != old.role || new.tier != old.tier || (new.status != old.status && new.status == "departed") {
-                try db.execute(sql: "DELETE FROM staffSession WHERE accountId = ?", arguments: [id])
+                try db.run("DELETE FROM staffSession WHERE accountId = ?", arguments: [id])
             }
             return new
         }
@@ -117,10 +117,10 @@ extension CollectorStore {
     /// Sets (or replaces) an account's password hash, unlocks it and ends its sessions.
     public func setPasswordHash(accountID: Int64, _ hash: String, now: Date) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE account SET passwordHash = ?, failedLogins = 0, lockedUntil = NULL, updatedAt = ? WHERE id = ?",
+            try db.run("UPDATE account SET passwordHash = ?, failedLogins = 0, lockedUntil = NULL, updatedAt = ? WHERE id = ?",
                            arguments: [hash, Timestamp.text(now), accountID])
             guard db.changesCount == 1 else { throw HelpdeskError.notFound }
-            try db.execute(sql: "DELETE FROM staffSession WHERE accountId = ?", arguments: [accountID])
+            try db.run("DELETE FROM staffSession WHERE accountId = ?", arguments: [accountID])
         }
     }
 
@@ -130,12 +130,12 @@ extension CollectorStore {
 
     /// The account's password hash (bcrypt), for checking a current password; `nil` without one.
     public func passwordHash(accountID: Int64) throws -> String? {
-        try pool.read { db in try String.fetchOne(db, sql: "SELECT passwordHash FROM account WHERE id = ?", arguments: [accountID]) }
+        try pool.read { db in try String.fetchOne(cached: db, sql: "SELECT passwordHash FROM account WHERE id = ?", arguments: [accountID]) }
     }
 
     /// Whether any account has the admin role (the first start creates one when none has).
     public func hasAdminAccount() throws -> Bool {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT 1 FROM account WHERE role = 'admin' LIMIT 1") != nil }
+        try pool.read { db in try Int.fetchOne(cached: db, sql: "SELECT 1 FROM account WHERE role = 'admin' LIMIT 1") != nil }
     }
 
     public struct AccountQuery: Sendable, Equatable {
@@ -160,8 +160,8 @@ extension CollectorStore {
         if let status = query.status { conditions.append("status = ?"); arguments.append(status) }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         return try pool.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM account" + filter, arguments: StatementArguments(arguments)) ?? 0
-            let items = try Row.fetchAll(db, sql: "SELECT \(Self.accountColumns) FROM account\(filter) ORDER BY username LIMIT ? OFFSET ?",
+            let total = try Int.fetchOne(cached: db, sql: "SELECT count(*) FROM account" + filter, arguments: StatementArguments(arguments)) ?? 0
+            let items = try Row.fetchAll(cached: db, sql: "SELECT \(Self.accountColumns) FROM account\(filter) ORDER BY username LIMIT ? OFFSET ?",
                                          arguments: StatementArguments(arguments + [query.limit, query.offset]))
                 .map { Self.account($0, now: Timestamp.text(now)) }
             return (items, total)
@@ -169,7 +169,7 @@ extension CollectorStore {
     }
 
     static func fetchAccount(_ db: Database, id: Int64, now: String) throws -> Account? {
-        try Row.fetchOne(db, sql: "SELECT \(Self.accountColumns) FROM account WHERE id = ?", arguments: [id]).map { account($0, now: now) }
+        try Row.fetchOne(cached: db, sql: "SELECT \(Self.accountColumns) FROM account WHERE id = ?", arguments: [id]).map { account($0, now: now) }
     }
 
     // MARK: - Signing in
@@ -192,14 +192,14 @@ extension CollectorStore {
         let time = Timestamp.text(now)
         let until = Timestamp.text(now.addingTimeInterval(Double(lockSeconds)))
         return try pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, passwordHash, status, lockedUntil FROM account WHERE username = ?", arguments: [username]),
+            guard let row = try Row.fetchOne(cached: db, sql: "SELECT id, passwordHash, status, lockedUntil FROM account WHERE username = ?", arguments: [username]),
                   let hash = row["passwordHash"] as String?, (row["status"] as String) != "departed" else { return .refused }
             let id: Int64 = row["id"]
             if let locked = row["lockedUntil"] as String?, locked > time { return .locked(accountID: id) }
-            try db.execute(sql: """
+            try db.run("""
                 UPDATE account SET failedLogins = CASE WHEN lockedUntil IS NOT NULL THEN 1 ELSE failedLogins + 1 END, lockedUntil = NULL WHERE id = ?
                 """, arguments: [id])
-            try db.execute(sql: "UPDATE account SET lockedUntil = ? WHERE id = ? AND failedLogins >= ?", arguments: [until, id, maxFailures])
+            try db.run("UPDATE account SET lockedUntil = ? WHERE id = ? AND failedLogins >= ?", arguments: [until, id, maxFailures])
             return .verify(accountID: id, passwordHash: hash)
         }
     }
@@ -208,16 +208,16 @@ extension CollectorStore {
     /// session's secret is stored.
     public func loginSucceeded(accountID: Int64, secret: String, now: Date, expiresAt: Date) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE account SET failedLogins = 0, lockedUntil = NULL WHERE id = ?", arguments: [accountID])
-            try db.execute(sql: "INSERT INTO staffSession (tokenHash, accountId, createdAt, expiresAt) VALUES (?, ?, ?, ?)",
+            try db.run("UPDATE account SET failedLogins = 0, lockedUntil = NULL WHERE id = ?", arguments: [accountID])
+            try db.run("INSERT INTO staffSession (tokenHash, accountId, createdAt, expiresAt) VALUES (?, ?, ?, ?)",
                            arguments: [Self.hash(secret), accountID, Timestamp.text(now), Timestamp.text(expiresAt)])
-            try db.execute(sql: "DELETE FROM staffSession WHERE expiresAt < ?", arguments: [Timestamp.text(now)])
+            try db.run("DELETE FROM staffSession WHERE expiresAt < ?", arguments: [Timestamp.text(now)])
         }
     }
 
     /// Ends one session (logout).
     public func endSession(secret: String) throws {
-        try pool.write { db in try db.execute(sql: "DELETE FROM staffSession WHERE tokenHash = ?", arguments: [Self.hash(secret)]) }
+        try pool.write { db in try db.run("DELETE FROM staffSession WHERE tokenHash = ?", arguments: [Self.hash(secret)]) }
     }
 
     /// The caller holding this session or API token secret; `nil` when it is unknown, expired,

@@ -117,11 +117,11 @@ extension CollectorStore {
         return try pool.read { db in
             // The owner's table only when a filter reads it.
             let from = filter.contains("owner.") ? "asset LEFT JOIN account AS owner ON owner.id = asset.ownerId" : "asset"
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM " + from + filter,
+            let total = try Int.fetchOne(cached: db, sql: "SELECT count(*) FROM " + from + filter,
                                          arguments: StatementArguments(arguments)) ?? 0
             // The page's ids first (skipped rows cost an index step, not their columns), then their rows.
             let order = " ORDER BY asset.hostname COLLATE NOCASE, asset.id"
-            let items = try Row.fetchAll(db, sql: "SELECT " + Self.assetColumns + " WHERE asset.id IN (SELECT asset.id FROM " + from + filter + order
+            let items = try Row.fetchAll(cached: db, sql: "SELECT " + Self.assetColumns + " WHERE asset.id IN (SELECT asset.id FROM " + from + filter + order
                                                   + " LIMIT ? OFFSET ?)" + order,
                                          arguments: StatementArguments(arguments + [limit, offset])).map(Self.summary)
             return (items, total)
@@ -130,13 +130,13 @@ extension CollectorStore {
 
     public func asset(id: Int64) throws -> AssetSummary? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT " + Self.assetColumns + " WHERE asset.id = ?", arguments: [id]).map(Self.summary)
+            try Row.fetchOne(cached: db, sql: "SELECT " + Self.assetColumns + " WHERE asset.id = ?", arguments: [id]).map(Self.summary)
         }
     }
 
     public func faultRecords(assetID: Int64) throws -> [FaultRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(cached: db, sql: """
                 SELECT code, severity, subject, summary, fingerprint, facts, firstSeenAt, lastSeenAt FROM fault
                 WHERE assetId = ? ORDER BY code, subject
                 """, arguments: [assetID]).map { row in
@@ -150,7 +150,7 @@ extension CollectorStore {
     /// The newest `limit` events of the asset's history, newest first.
     public func recentHistory(assetID: Int64, limit: Int) throws -> [AssetEvent] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT at, section, item, oldValue, newValue FROM assetEvent WHERE assetId = ? ORDER BY id DESC LIMIT ?",
+            try Row.fetchAll(cached: db, sql: "SELECT at, section, item, oldValue, newValue FROM assetEvent WHERE assetId = ? ORDER BY id DESC LIMIT ?",
                              arguments: [assetID, limit]).map(AssetEvent.init)
         }
     }
@@ -184,21 +184,21 @@ extension CollectorStore {
     /// Assigns the asset to an account (`nil`: unassigned) and records who did it and why.
     public func assignAsset(id: Int64, to accountID: Int64?, actor: String, note: String, now: Date) throws {
         try pool.write { db in
-            if let accountID, try Int.fetchOne(db, sql: "SELECT 1 FROM account WHERE id = ?", arguments: [accountID]) == nil {
+            if let accountID, try Int.fetchOne(cached: db, sql: "SELECT 1 FROM account WHERE id = ?", arguments: [accountID]) == nil {
                 throw HelpdeskError.unprocessable("no account \(accountID)")
             }
-            try db.execute(sql: "UPDATE asset SET ownerId = ? WHERE id = ?", arguments: [accountID, id])
+            try db.run("UPDATE asset SET ownerId = ? WHERE id = ?", arguments: [accountID, id])
             guard db.changesCount == 1 else { throw HelpdeskError.notFound }
-            try db.execute(sql: "INSERT INTO assetAssignment (assetId, accountId, at, actor, note) VALUES (?, ?, ?, ?, ?)",
+            try db.run("INSERT INTO assetAssignment (assetId, accountId, at, actor, note) VALUES (?, ?, ?, ?, ?)",
                            arguments: [id, accountID, Timestamp.text(now), actor, note])
             // The asset's owner is the requester of its fault tickets: the open ones follow the machine.
-            let moved = try Row.fetchAll(db, sql: """
+            let moved = try Row.fetchAll(cached: db, sql: """
                 SELECT t.id, r.username FROM faultTicket AS f JOIN ticket AS t ON t.id = f.ticketId LEFT JOIN account AS r ON r.id = t.requesterId
                 WHERE f.assetId = ? AND t.status NOT IN ('resolved', 'closed') AND t.requesterId IS NOT ?
                 """, arguments: [id, accountID])
-            let username = try accountID.flatMap { try String.fetchOne(db, sql: "SELECT username FROM account WHERE id = ?", arguments: [$0]) }
+            let username = try accountID.flatMap { try String.fetchOne(cached: db, sql: "SELECT username FROM account WHERE id = ?", arguments: [$0]) }
             for row in moved {
-                try db.execute(sql: "UPDATE ticket SET requesterId = ? WHERE id = ?", arguments: [accountID, row["id"] as Int64])
+                try db.run("UPDATE ticket SET requesterId = ? WHERE id = ?", arguments: [accountID, row["id"] as Int64])
                 try Self.event(db, ticket: row["id"], at: Timestamp.text(now), actor: actor, kind: "requester", field: "requester",
                                old: row["username"], new: username, body: "the asset changed hands")
             }
@@ -208,7 +208,7 @@ extension CollectorStore {
     /// The asset's owners over time, oldest first.
     public func assignments(assetID: Int64) throws -> [Assignment] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(cached: db, sql: """
                 SELECT a.at, a.accountId, account.username, a.actor, a.note FROM assetAssignment AS a
                 LEFT JOIN account ON account.id = a.accountId WHERE a.assetId = ? ORDER BY a.id
                 """, arguments: [assetID]).map {

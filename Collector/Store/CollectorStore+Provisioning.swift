@@ -29,11 +29,11 @@ extension CollectorStore {
     }
 
     public func templates() throws -> [TemplateRecord] {
-        try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM template ORDER BY name").map(Self.templateRecord) }
+        try pool.read { db in try Row.fetchAll(cached: db, sql: "SELECT * FROM template ORDER BY name").map(Self.templateRecord) }
     }
 
     public func template(name: String) throws -> TemplateRecord? {
-        try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM template WHERE name = ?", arguments: [name]).map(Self.templateRecord) }
+        try pool.read { db in try Row.fetchOne(cached: db, sql: "SELECT * FROM template WHERE name = ?", arguments: [name]).map(Self.templateRecord) }
     }
 
     public enum TemplateWrite: Sendable { case create, replace }
@@ -46,15 +46,15 @@ extension CollectorStore {
         return try pool.write { db in
             switch write {
             case .create:
-                guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM template WHERE name = ?)", arguments: [template.name]) == false else { return nil }
-                try db.execute(sql: "INSERT INTO template (name, document, createdAt, updatedAt, updatedBy) VALUES (?, ?, ?, ?, ?)",
+                guard try Bool.fetchOne(cached: db, sql: "SELECT EXISTS (SELECT 1 FROM template WHERE name = ?)", arguments: [template.name]) == false else { return nil }
+                try db.run("INSERT INTO template (name, document, createdAt, updatedAt, updatedBy) VALUES (?, ?, ?, ?, ?)",
                                arguments: [template.name, document, time, time, actor])
             case .replace:
-                try db.execute(sql: "UPDATE template SET document = ?, updatedAt = ?, updatedBy = ? WHERE name = ?",
+                try db.run("UPDATE template SET document = ?, updatedAt = ?, updatedBy = ? WHERE name = ?",
                                arguments: [document, time, actor, template.name])
                 guard db.changesCount == 1 else { return nil }
             }
-            return try Row.fetchOne(db, sql: "SELECT * FROM template WHERE name = ?", arguments: [template.name]).map(Self.templateRecord)
+            return try Row.fetchOne(cached: db, sql: "SELECT * FROM template WHERE name = ?", arguments: [template.name]).map(Self.templateRecord)
         }
     }
 
@@ -131,10 +131,10 @@ extension CollectorStore {
     }
 
     static func runs(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [RunRecord] {
-        try Row.fetchAll(db, sql: "SELECT run.*, asset.hostname FROM run LEFT JOIN asset ON asset.id = run.assetId WHERE \(condition) ORDER BY run.id",
+        try Row.fetchAll(cached: db, sql: "SELECT run.*, asset.hostname FROM run LEFT JOIN asset ON asset.id = run.assetId WHERE \(condition) ORDER BY run.id",
                          arguments: arguments).map { row in
             let id: Int64 = row["id"]
-            let steps = try Row.fetchAll(db, sql: "SELECT * FROM runStep WHERE runId = ? ORDER BY position", arguments: [id]).map { step in
+            let steps = try Row.fetchAll(cached: db, sql: "SELECT * FROM runStep WHERE runId = ? ORDER BY position", arguments: [id]).map { step in
                 let text: String = step["parameters"]
                 return RunStepRecord(id: step["id"], position: step["position"], name: step["name"], kind: TaskKind(rawValue: step["kind"]) ?? .inventoryRefresh,
                                      parameters: (try? JSONParser.parse(Array(text.utf8))) ?? .object([]), required: step["required"],
@@ -150,11 +150,11 @@ extension CollectorStore {
     }
 
     static func provisioning(_ db: Database, id: Int64) throws -> ProvisioningRecord? {
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try Row.fetchOne(cached: db, sql: """
             SELECT provisioning.*, account.username, account.name, agent.uuid AS agentUUID FROM provisioning
             JOIN account ON account.id = provisioning.accountId LEFT JOIN agent ON agent.id = provisioning.agentId WHERE provisioning.id = ?
             """, arguments: [id]) else { return nil }
-        let checklist = try Row.fetchAll(db, sql: "SELECT * FROM checklistItem WHERE provisioningId = ? ORDER BY position", arguments: [id]).map {
+        let checklist = try Row.fetchAll(cached: db, sql: "SELECT * FROM checklistItem WHERE provisioningId = ? ORDER BY position", arguments: [id]).map {
             ChecklistItem(id: $0["id"], position: $0["position"], title: $0["title"], runStepId: $0["runStepId"], assetId: $0["assetId"], done: $0["done"],
                           doneBy: $0["doneBy"], doneAt: $0["doneAt"])
         }
@@ -178,7 +178,7 @@ extension CollectorStore {
                 _ = arguments.append(contentsOf: [accountID])
             }
             if openOnly { conditions.append("state IN ('waiting', 'running')") }
-            return try Int64.fetchAll(db, sql: "SELECT id FROM provisioning WHERE \(conditions.joined(separator: " AND ")) ORDER BY id DESC LIMIT 500",
+            return try Int64.fetchAll(cached: db, sql: "SELECT id FROM provisioning WHERE \(conditions.joined(separator: " AND ")) ORDER BY id DESC LIMIT 500",
                                       arguments: arguments).compactMap { try Self.provisioning(db, id: $0) }
         }
     }
@@ -230,37 +230,37 @@ extension CollectorStore {
     public func createProvisioning(_ new: NewProvisioning, now: Date) throws -> (record: ProvisioningRecord, enrollmentToken: String?) {
         let time = Timestamp.text(now)
         return try pool.write { db in
-            try db.execute(sql: """
+            try db.run("""
                 INSERT INTO provisioning (kind, accountId, templateName, ticketId, passwordHash, state, createdBy, createdAt)
                 VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?)
                 """, arguments: [new.kind.rawValue, new.accountID, new.templateName, new.ticketID, new.passwordHash, new.actor, time])
             let id = db.lastInsertedRowID
             var position = 0
             for run in new.runs {
-                try db.execute(sql: "INSERT INTO run (provisioningId, templateName, assetId, state, createdAt) VALUES (?, ?, ?, 'waiting', ?)",
+                try db.run("INSERT INTO run (provisioningId, templateName, assetId, state, createdAt) VALUES (?, ?, ?, 'waiting', ?)",
                                arguments: [id, run.templateName, run.assetID, time])
                 let runID = db.lastInsertedRowID
                 for (index, step) in run.steps.enumerated() {
-                    try db.execute(sql: """
+                    try db.run("""
                         INSERT INTO runStep (runId, position, name, kind, parameters, required, retries, timeoutSeconds, state)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')
                         """, arguments: [runID, index, step.name, step.kind.rawValue, String(decoding: JSONSerializer.serialize(step.parameters), as: UTF8.self),
                                          step.required, step.retries, step.timeoutSeconds])
                     let title = new.runs.count > 1 ? "\(step.name) (asset \(run.assetID.map(String.init) ?? "?"))" : step.name
-                    try db.execute(sql: "INSERT INTO checklistItem (provisioningId, position, title, runStepId) VALUES (?, ?, ?, ?)",
+                    try db.run("INSERT INTO checklistItem (provisioningId, position, title, runStepId) VALUES (?, ?, ?, ?)",
                                    arguments: [id, position, title, db.lastInsertedRowID])
                     position += 1
                 }
             }
             for item in new.manualItems {
-                try db.execute(sql: "INSERT INTO checklistItem (provisioningId, position, title, assetId) VALUES (?, ?, ?, ?)",
+                try db.run("INSERT INTO checklistItem (provisioningId, position, title, assetId) VALUES (?, ?, ?, ?)",
                                arguments: [id, position, item.title, item.assetID])
                 position += 1
             }
             var secret: String?
             if let days = new.enrollmentTokenDays {
                 let token = "dsk_" + Self.randomHex(bytes: 32)
-                try db.execute(sql: """
+                try db.run("""
                     INSERT INTO enrollmentToken (name, secretHash, reusable, createdAt, expiresAt, provisioningId) VALUES (?, ?, 0, ?, ?, ?)
                     """, arguments: ["onboarding \(id)", Self.hash(token), time, Timestamp.text(now.addingTimeInterval(Double(days) * 86400)), id])
                 secret = token
@@ -272,7 +272,7 @@ extension CollectorStore {
     /// The onboardings waiting for `agentUUID`'s first report (it enrolled with their token).
     public func waitingOnboardings(agentUUID: String) throws -> [Int64] {
         try pool.read { db in
-            try Int64.fetchAll(db, sql: """
+            try Int64.fetchAll(cached: db, sql: """
                 SELECT provisioning.id FROM provisioning JOIN agent ON agent.id = provisioning.agentId
                 WHERE agent.uuid = ? AND provisioning.state = 'waiting'
                 """, arguments: [agentUUID])
@@ -283,7 +283,7 @@ extension CollectorStore {
     /// no query).
     public func agentsAwaitingOnboarding() throws -> [String] {
         try pool.read { db in
-            try String.fetchAll(db, sql: "SELECT agent.uuid FROM provisioning JOIN agent ON agent.id = provisioning.agentId WHERE provisioning.state = 'waiting'")
+            try String.fetchAll(cached: db, sql: "SELECT agent.uuid FROM provisioning JOIN agent ON agent.id = provisioning.agentId WHERE provisioning.state = 'waiting'")
         }
     }
 
@@ -325,14 +325,14 @@ extension CollectorStore {
         return try pool.write { db in
             let state = change.progress.state
             let open = state == .running || state == .waiting
-            try db.execute(sql: """
+            try db.run("""
                 UPDATE run SET state = ?, assetId = coalesce(?, assetId), startedAt = CASE WHEN ? = 'running' THEN coalesce(startedAt, ?) ELSE startedAt END,
                 finishedAt = ? WHERE id = ? AND state = ?
                 """, arguments: [state.rawValue, change.assetID, state.rawValue, time, open ? nil : time, change.runID, change.expectedState.rawValue])
             guard db.changesCount == 1 else { return nil }
             for (position, step) in change.progress.steps.enumerated() {
                 let finished = step.state == .succeeded || step.state == .failed || step.state == .skipped
-                try db.execute(sql: """
+                try db.run("""
                     UPDATE runStep SET state = ?, attempts = ?, summary = coalesce(?, summary),
                     startedAt = CASE WHEN ? = 'running' THEN coalesce(startedAt, ?) WHEN ? = 'pending' THEN NULL ELSE startedAt END,
                     finishedAt = CASE WHEN ? THEN coalesce(finishedAt, ?) ELSE NULL END
@@ -340,14 +340,14 @@ extension CollectorStore {
                     """, arguments: [step.state.rawValue, step.attempts, change.summaries[position], step.state.rawValue, time, step.state.rawValue,
                                      finished, time, change.runID, position])
                 if let by = change.checklistTicks[position] {
-                    try db.execute(sql: """
+                    try db.run("""
                         UPDATE checklistItem SET done = 1, doneBy = ?, doneAt = ?
                         WHERE done = 0 AND runStepId = (SELECT id FROM runStep WHERE runId = ? AND position = ?)
                         """, arguments: [by, time, change.runID, position])
                 }
             }
             for (position, task) in change.tasks {
-                try db.execute(sql: """
+                try db.run("""
                     INSERT INTO task (uuid, agentId, assetId, kind, parameters, payload, signature, timeoutSeconds, state, requestedBy, createdAt, expiresAt,
                                       runStepId)
                     VALUES (?, (SELECT id FROM agent WHERE uuid = ?), ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, (SELECT id FROM runStep WHERE runId = ? AND position = ?))
@@ -355,17 +355,17 @@ extension CollectorStore {
                                      String(decoding: JSONSerializer.serialize(task.shownParameters), as: UTF8.self), task.signed.payload, task.signed.signature,
                                      task.timeoutSeconds, task.requestedBy, Timestamp.text(task.createdAt), Timestamp.text(task.expiresAt),
                                      change.runID, position])
-                try db.execute(sql: "UPDATE runStep SET taskId = ? WHERE runId = ? AND position = ?", arguments: [db.lastInsertedRowID, change.runID, position])
+                try db.run("UPDATE runStep SET taskId = ? WHERE runId = ? AND position = ?", arguments: [db.lastInsertedRowID, change.runID, position])
             }
             if change.cancelQueuedTasks {
-                try db.execute(sql: """
+                try db.run("""
                     UPDATE task SET state = 'cancelled', finishedAt = ?, summary = 'its run ended' WHERE state = 'queued'
                     AND runStepId IN (SELECT id FROM runStep WHERE runId = ?)
                     """, arguments: [time, change.runID])
             }
             if let provisioningState = change.provisioningState {
                 let finished = provisioningState != .waiting && provisioningState != .running
-                try db.execute(sql: "UPDATE provisioning SET state = ?, finishedAt = ? WHERE id = (SELECT provisioningId FROM run WHERE id = ?)",
+                try db.run("UPDATE provisioning SET state = ?, finishedAt = ? WHERE id = (SELECT provisioningId FROM run WHERE id = ?)",
                                arguments: [provisioningState.rawValue, finished ? time : nil, change.runID])
             }
             return try Self.runs(db, where: "run.id = ?", [change.runID]).first
@@ -375,7 +375,7 @@ extension CollectorStore {
     /// The run and step position a task belongs to.
     public func runStep(taskUUID: String) throws -> (runID: Int64, position: Int)? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: """
+            try Row.fetchOne(cached: db, sql: """
                 SELECT runStep.runId, runStep.position FROM task JOIN runStep ON runStep.id = task.runStepId
                 WHERE task.uuid = ? AND runStep.taskId = task.id
                 """, arguments: [taskUUID]).map { ($0["runId"], $0["position"]) }
@@ -385,7 +385,7 @@ extension CollectorStore {
     /// Ticks (or unticks) a manual checklist item; `false` when there is no such manual item.
     public func tickChecklistItem(id: Int64, provisioningID: Int64, done: Bool, actor: String, now: Date) throws -> Bool {
         try pool.write { db in
-            try db.execute(sql: """
+            try db.run("""
                 UPDATE checklistItem SET done = ?, doneBy = ?, doneAt = ? WHERE id = ? AND provisioningId = ? AND runStepId IS NULL
                 """, arguments: [done, done ? actor : nil, done ? Timestamp.text(now) : nil, id, provisioningID])
             return db.changesCount == 1
@@ -395,24 +395,24 @@ extension CollectorStore {
     public func setProvisioningState(id: Int64, _ state: ProvisioningState, now: Date) throws {
         let finished = state != .waiting && state != .running
         try pool.write { db in
-            try db.execute(sql: "UPDATE provisioning SET state = ?, finishedAt = ? WHERE id = ?", arguments: [state.rawValue, finished ? Timestamp.text(now) : nil, id])
+            try db.run("UPDATE provisioning SET state = ?, finishedAt = ? WHERE id = ?", arguments: [state.rawValue, finished ? Timestamp.text(now) : nil, id])
         }
     }
 
     public func accountID(username: String) throws -> Int64? {
-        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM account WHERE username = ?", arguments: [username]) }
+        try pool.read { db in try Int64.fetchOne(cached: db, sql: "SELECT id FROM account WHERE username = ?", arguments: [username]) }
     }
 
     /// A returned asset: in stock, and assigned to nobody (the history keeps who had it).
     public func returnAsset(id: Int64, actor: String, note: String, now: Date) throws {
         try assignAsset(id: id, to: nil, actor: actor, note: note, now: now)
         try pool.write { db in
-            try db.execute(sql: "UPDATE asset SET status = 'inStock', updatedAt = ? WHERE id = ?", arguments: [Timestamp.text(now), id])
+            try db.run("UPDATE asset SET status = 'inStock', updatedAt = ? WHERE id = ?", arguments: [Timestamp.text(now), id])
         }
     }
 
     /// The password hash an onboarding made for its account's one-time password.
     public func provisioningPasswordHash(id: Int64) throws -> String? {
-        try pool.read { db in try String.fetchOne(db, sql: "SELECT passwordHash FROM provisioning WHERE id = ?", arguments: [id]) }
+        try pool.read { db in try String.fetchOne(cached: db, sql: "SELECT passwordHash FROM provisioning WHERE id = ?", arguments: [id]) }
     }
 }

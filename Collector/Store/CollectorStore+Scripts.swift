@@ -28,29 +28,29 @@ extension CollectorStore {
     }
 
     public func scripts() throws -> [Script] {
-        try pool.read { db in try Script.fetchAll(db, sql: "SELECT * FROM script ORDER BY name") }
+        try pool.read { db in try Script.fetchAll(cached: db, sql: "SELECT * FROM script ORDER BY name") }
     }
 
     public func script(name: String) throws -> Script? {
-        try pool.read { db in try Script.fetchOne(db, sql: "SELECT * FROM script WHERE name = ?", arguments: [name]) }
+        try pool.read { db in try Script.fetchOne(cached: db, sql: "SELECT * FROM script WHERE name = ?", arguments: [name]) }
     }
 
     /// Creates or replaces the script `name`.
     public func saveScript(name: String, description: String, body: String, actor: String, now: Date) throws -> Script {
         let time = Timestamp.text(now)
         return try pool.write { db in
-            try db.execute(sql: """
+            try db.run("""
                 INSERT INTO script (name, description, body, createdAt, updatedAt, updatedBy) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (name) DO UPDATE SET description = excluded.description, body = excluded.body, updatedAt = excluded.updatedAt,
                 updatedBy = excluded.updatedBy
                 """, arguments: [name, description, body, time, time, actor])
-            return try Script.fetchOne(db, sql: "SELECT * FROM script WHERE name = ?", arguments: [name])!
+            return try Script.fetchOne(cached: db, sql: "SELECT * FROM script WHERE name = ?", arguments: [name])!
         }
     }
 
     public func deleteScript(name: String) throws -> Bool {
         try pool.write { db in
-            try db.execute(sql: "DELETE FROM script WHERE name = ?", arguments: [name])
+            try db.run("DELETE FROM script WHERE name = ?", arguments: [name])
             return db.changesCount == 1
         }
     }

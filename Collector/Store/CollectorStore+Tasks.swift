@@ -108,7 +108,7 @@ extension CollectorStore {
     /// The agent that reports for an asset, when it has one and it is not revoked.
     public func agentUUID(assetID: Int64) throws -> String? {
         try pool.read { db in
-            try String.fetchOne(db, sql: "SELECT agent.uuid FROM asset JOIN agent ON agent.id = asset.agentId WHERE asset.id = ? AND agent.revokedAt IS NULL",
+            try String.fetchOne(cached: db, sql: "SELECT agent.uuid FROM asset JOIN agent ON agent.id = asset.agentId WHERE asset.id = ? AND agent.revokedAt IS NULL",
                                 arguments: [assetID])
         }
     }
@@ -117,14 +117,14 @@ extension CollectorStore {
     public func queueTasks(_ tasks: [NewTask]) throws -> [TaskRecord] {
         try pool.write { db in
             try tasks.map { task in
-                try db.execute(sql: """
+                try db.run("""
                     INSERT INTO task (uuid, agentId, assetId, kind, parameters, payload, signature, timeoutSeconds, state, requestedBy, createdAt, expiresAt)
                     VALUES (?, (SELECT id FROM agent WHERE uuid = ?), ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)
                     """, arguments: [task.signed.taskID, task.agentUUID, task.assetID, task.kind.rawValue,
                                      String(decoding: JSONSerializer.serialize(task.shownParameters), as: UTF8.self),
                                      task.signed.payload, task.signed.signature, task.timeoutSeconds, task.requestedBy,
                                      Timestamp.text(task.createdAt), Timestamp.text(task.expiresAt)])
-                return try TaskRecord.fetchOne(db, sql: Self.taskSelect + " WHERE task.id = ?", arguments: [db.lastInsertedRowID])!
+                return try TaskRecord.fetchOne(cached: db, sql: Self.taskSelect + " WHERE task.id = ?", arguments: [db.lastInsertedRowID])!
             }
         }
     }
@@ -134,17 +134,17 @@ extension CollectorStore {
     /// up become `expired` on the way.
     public func takeNextTask(agentUUID: String, now: Date) throws -> SignedTask? {
         try pool.write { db in
-            guard let agent = try Int64.fetchOne(db, sql: "SELECT id FROM agent WHERE uuid = ? AND revokedAt IS NULL", arguments: [agentUUID]) else { return nil }
+            guard let agent = try Int64.fetchOne(cached: db, sql: "SELECT id FROM agent WHERE uuid = ? AND revokedAt IS NULL", arguments: [agentUUID]) else { return nil }
             let time = Timestamp.text(now)
-            try db.execute(sql: """
+            try db.run("""
                 UPDATE task SET state = 'expired', finishedAt = ?, summary = 'expired before the agent could receive it'
                 WHERE agentId = ? AND state = 'queued' AND expiresAt <= ?
                 """, arguments: [time, agent, time])
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try Row.fetchOne(cached: db, sql: """
                 SELECT id, uuid, payload, signature FROM task WHERE agentId = ? AND state IN ('queued', 'sent')
                 ORDER BY CASE state WHEN 'sent' THEN 0 ELSE 1 END, id LIMIT 1
                 """, arguments: [agent]) else { return nil }
-            try db.execute(sql: "UPDATE task SET state = 'sent', sentAt = ? WHERE id = ?", arguments: [time, row["id"] as Int64])
+            try db.run("UPDATE task SET state = 'sent', sentAt = ? WHERE id = ?", arguments: [time, row["id"] as Int64])
             return SignedTask(taskID: row["uuid"], payload: row["payload"], signature: row["signature"])
         }
     }
@@ -152,7 +152,7 @@ extension CollectorStore {
     /// Whether the agent has a task open (queued or sent).
     public func hasOpenTask(agentUUID: String) throws -> Bool {
         try pool.read { db in
-            try Bool.fetchOne(db, sql: """
+            try Bool.fetchOne(cached: db, sql: """
                 SELECT EXISTS (SELECT 1 FROM task JOIN agent ON agent.id = task.agentId WHERE agent.uuid = ? AND task.state IN ('queued', 'sent'))
                 """, arguments: [agentUUID]) ?? false
         }
@@ -162,7 +162,7 @@ extension CollectorStore {
     public func expireQueuedTasks(now: Date) throws -> [TaskRecord] {
         try pool.write { db in
             let time = Timestamp.text(now)
-            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM task WHERE state = 'queued' AND expiresAt <= ?", arguments: [time])
+            let ids = try Int64.fetchAll(cached: db, sql: "SELECT id FROM task WHERE state = 'queued' AND expiresAt <= ?", arguments: [time])
             guard !ids.isEmpty else { return [] }
             try db.execute(literal: "UPDATE task SET state = 'expired', finishedAt = \(time), summary = 'expired before the agent could receive it' WHERE id IN \(ids)")
             return try TaskRecord.fetchAll(db, SQLRequest(literal: SQL(sql: Self.taskSelect) + " WHERE task.id IN \(ids) ORDER BY task.id"))
@@ -172,7 +172,7 @@ extension CollectorStore {
     /// The tasks sent and waiting for their result: when, and the agent's time limit.
     public func sentTasks() throws -> [(id: Int64, sentAt: Date, timeoutSeconds: Int)] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, sentAt, timeoutSeconds FROM task WHERE state = 'sent'").compactMap { row in
+            try Row.fetchAll(cached: db, sql: "SELECT id, sentAt, timeoutSeconds FROM task WHERE state = 'sent'").compactMap { row in
                 guard let sent = ISO8601.parse(row["sentAt"] ?? "") else { return nil }
                 return (row["id"], Date(timeIntervalSince1970: sent), row["timeoutSeconds"])
             }
@@ -187,7 +187,7 @@ extension CollectorStore {
             let time = Timestamp.text(now)
             var marked: [Int64] = []
             for id in ids {
-                try db.execute(sql: "UPDATE task SET state = 'unknown', overdueAt = ?, finishedAt = ?, summary = ? WHERE id = ? AND state = 'sent'",
+                try db.run("UPDATE task SET state = 'unknown', overdueAt = ?, finishedAt = ?, summary = ? WHERE id = ? AND state = 'sent'",
                                arguments: [time, time, summary, id])
                 if db.changesCount == 1 { marked.append(id) }
             }
@@ -202,7 +202,7 @@ extension CollectorStore {
     public func finishTask(agentUUID: String, result: TaskResult, receivedAt: Date) throws -> TaskRecord? {
         try pool.write { db in
             let state = TaskState(result)
-            try db.execute(sql: """
+            try db.run("""
                 UPDATE task SET state = ?, finishedAt = ?, startedAt = ?, exitCode = ?, summary = ?, refusal = ?, changed = ?, stdoutTail = ?, stderrTail = ?
                 WHERE uuid = ? AND (state IN ('queued', 'sent') OR (state = 'unknown' AND overdueAt IS NOT NULL))
                 AND agentId = (SELECT id FROM agent WHERE uuid = ?)
@@ -210,7 +210,7 @@ extension CollectorStore {
                                  String(result.summary.prefix(2000)), result.refusal?.rawValue, result.changed,
                                  TaskResult.tail(result.stdoutTail), TaskResult.tail(result.stderrTail), result.taskID, agentUUID])
             guard db.changesCount == 1 else { return nil }
-            return try TaskRecord.fetchOne(db, sql: Self.taskSelect + " WHERE task.uuid = ?", arguments: [result.taskID])
+            return try TaskRecord.fetchOne(cached: db, sql: Self.taskSelect + " WHERE task.uuid = ?", arguments: [result.taskID])
         }
     }
 
@@ -237,21 +237,21 @@ extension CollectorStore {
         if let open = query.open { conditions.append(open ? "task.state IN ('queued', 'sent')" : "task.state NOT IN ('queued', 'sent')") }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         return try pool.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM task" + filter, arguments: arguments) ?? 0
-            let items = try TaskRecord.fetchAll(db, sql: Self.taskSelect + filter + " ORDER BY task.id DESC LIMIT ? OFFSET ?",
+            let total = try Int.fetchOne(cached: db, sql: "SELECT count(*) FROM task" + filter, arguments: arguments) ?? 0
+            let items = try TaskRecord.fetchAll(cached: db, sql: Self.taskSelect + filter + " ORDER BY task.id DESC LIMIT ? OFFSET ?",
                                                 arguments: arguments + [query.limit, query.offset])
             return (items, total)
         }
     }
 
     public func task(id: Int64) throws -> TaskRecord? {
-        try pool.read { db in try TaskRecord.fetchOne(db, sql: Self.taskSelect + " WHERE task.id = ?", arguments: [id]) }
+        try pool.read { db in try TaskRecord.fetchOne(cached: db, sql: Self.taskSelect + " WHERE task.id = ?", arguments: [id]) }
     }
 
     /// Cancels a queued task; `false` when it is not queued (sent ones run to their end).
     public func cancelTask(id: Int64, actor: String, now: Date) throws -> Bool {
         try pool.write { db in
-            try db.execute(sql: "UPDATE task SET state = 'cancelled', finishedAt = ?, summary = ? WHERE id = ? AND state = 'queued'",
+            try db.run("UPDATE task SET state = 'cancelled', finishedAt = ?, summary = ? WHERE id = ? AND state = 'queued'",
                            arguments: [Timestamp.text(now), "cancelled by \(actor)", id])
             return db.changesCount == 1
         }

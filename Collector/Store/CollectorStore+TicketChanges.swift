@@ -39,7 +39,7 @@ extension CollectorStore {
         case .assign(let accountID):
             var username: String?
             if let accountID {
-                guard let row = try Row.fetchOne(db, sql: "SELECT username, role, status FROM account WHERE id = ?", arguments: [accountID]),
+                guard let row = try Row.fetchOne(cached: db, sql: "SELECT username, role, status FROM account WHERE id = ?", arguments: [accountID]),
                       ["technician", "admin"].contains(row["role"] as String), (row["status"] as String) != "departed" else {
                     throw HelpdeskError.unprocessable("tickets are assigned to active technicians or admins")
                 }
@@ -73,14 +73,14 @@ extension CollectorStore {
             try resolve(db, ticket: ticket, notes: notes, actor: actor, time: time)
             if ticket.source == "storm" {
                 // Resolving a storm's summary resolves the machines' tickets filed under it.
-                let members = try Row.fetchAll(db, sql: "SELECT \(ticketColumns) WHERE t.stormId = ? AND t.status NOT IN ('resolved', 'closed')",
+                let members = try Row.fetchAll(cached: db, sql: "SELECT \(ticketColumns) WHERE t.stormId = ? AND t.status NOT IN ('resolved', 'closed')",
                                                arguments: [id]).map(CollectorStore.ticket)
                 for member in members {
                     try resolve(db, ticket: member, notes: "Resolved with fault storm #\(id): \(notes)", actor: actor, time: time)
                 }
             }
             for article in Set(articleIDs) {
-                guard try Int.fetchOne(db, sql: "SELECT 1 FROM article WHERE id = ?", arguments: [article]) != nil else {
+                guard try Int.fetchOne(cached: db, sql: "SELECT 1 FROM article WHERE id = ?", arguments: [article]) != nil else {
                     throw HelpdeskError.unprocessable("no article \(article)")
                 }
                 try db.run("INSERT OR IGNORE INTO ticketArticle (ticketId, articleId) VALUES (?, ?)", arguments: [id, article])
@@ -152,7 +152,7 @@ extension CollectorStore {
         let time = Timestamp.text(now)
         return try pool.write { db in
             var result = SweepResult()
-            let late = try Row.fetchAll(db, sql: """
+            let late = try Row.fetchAll(cached: db, sql: """
                 SELECT \(Self.ticketColumns) WHERE t.status NOT IN ('resolved', 'closed', 'waiting') AND t.firstResponseAt IS NULL
                 AND t.responseDueAt < ? AND (t.responseBreached = 0 OR t.tier < 3) AND t.stormId IS NULL
                 """, arguments: [time]).map(Self.ticket)
@@ -169,12 +169,12 @@ extension CollectorStore {
                     result.responseBreaches += 1
                 }
             }
-            try db.execute(sql: """
+            try db.run("""
                 UPDATE ticket SET resolutionBreached = 1 WHERE status NOT IN ('resolved', 'closed') AND resolutionBreached = 0 AND resolutionDueAt < ?
                 """, arguments: [time])
             result.resolutionBreaches = db.changesCount
             let closeBefore = Timestamp.text(now.addingTimeInterval(-Double(levels.autoCloseDays) * 86400))
-            let stale = try Int64.fetchAll(db, sql: "SELECT id FROM ticket WHERE status = 'resolved' AND resolvedAt < ?", arguments: [closeBefore])
+            let stale = try Int64.fetchAll(cached: db, sql: "SELECT id FROM ticket WHERE status = 'resolved' AND resolvedAt < ?", arguments: [closeBefore])
             for id in stale {
                 try Self.close(db, ticket: id, actor: Principal.system.actor, time: time,
                                note: "closed automatically \(levels.autoCloseDays) days after resolution")

@@ -117,7 +117,7 @@ extension CollectorStore {
     static func insertTicket(_ db: Database, _ new: NewTicket, faultCode: String?, stormId: Int64?, actor: String, body: String?, now: Date,
                              levels: ServiceLevels) throws -> Int64 {
         guard (1...3).contains(new.tier) else { throw HelpdeskError.invalid("tier must be 1, 2 or 3") }
-        if let requester = new.requesterId, try Int.fetchOne(db, sql: "SELECT 1 FROM account WHERE id = ?", arguments: [requester]) == nil {
+        if let requester = new.requesterId, try Int.fetchOne(cached: db, sql: "SELECT 1 FROM account WHERE id = ?", arguments: [requester]) == nil {
             throw HelpdeskError.unprocessable("no account \(requester) to be the requester")
         }
         let priority = Priority(impact: new.impact, urgency: new.urgency)
@@ -158,7 +158,7 @@ extension CollectorStore {
 
     public func faultReports(ticketID: Int64) throws -> [FaultReports] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT assetId, code, reportCount, lastReportedAt FROM faultTicket WHERE ticketId = ? ORDER BY assetId",
+            try Row.fetchAll(cached: db, sql: "SELECT assetId, code, reportCount, lastReportedAt FROM faultTicket WHERE ticketId = ? ORDER BY assetId",
                              arguments: [ticketID]).map {
                 FaultReports(assetId: $0["assetId"], code: $0["code"], reports: $0["reportCount"], lastReportedAt: $0["lastReportedAt"])
             }
@@ -172,7 +172,7 @@ extension CollectorStore {
     /// The ticket's timeline, oldest first; internal notes only when asked for.
     public func ticketEvents(id: Int64, includeInternal: Bool) throws -> [TicketEvent] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(cached: db, sql: """
                 SELECT id, at, actor, kind, field, oldValue, newValue, body, internal FROM ticketEvent
                 WHERE ticketId = ? AND (internal = 0 OR ?) ORDER BY id
                 """, arguments: [id, includeInternal]).map {
@@ -269,9 +269,9 @@ extension CollectorStore {
                 """, [match, match])
         }
         return try pool.read { db in
-            let total = try Int.fetchOne(db, sql: count.sql, arguments: StatementArguments(count.arguments)) ?? 0
+            let total = try Int.fetchOne(cached: db, sql: count.sql, arguments: StatementArguments(count.arguments)) ?? 0
             // The page's ids first (skipped rows cost an index step, not their columns), then their rows.
-            let items = try Row.fetchAll(db, sql: "SELECT \(Self.ticketColumns) WHERE t.id IN (SELECT t.id\(source) ORDER BY \(order) LIMIT ? OFFSET ?) ORDER BY \(order.replacingOccurrences(of: "ticketText.rowid", with: "t.id"))",
+            let items = try Row.fetchAll(cached: db, sql: "SELECT \(Self.ticketColumns) WHERE t.id IN (SELECT t.id\(source) ORDER BY \(order) LIMIT ? OFFSET ?) ORDER BY \(order.replacingOccurrences(of: "ticketText.rowid", with: "t.id"))",
                                          arguments: StatementArguments(arguments + [query.limit, query.offset])).map(Self.ticket)
             return (items, total)
         }
