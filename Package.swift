@@ -29,6 +29,7 @@ let package = Package(
         // Already in the graph through Hummingbird; named for NIOHTTPTypes (HTTP parts in a channel handler).
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -241,10 +242,12 @@ let package = Package(
         .target(
             name: "DesksideCollectorCommands",
             dependencies: [
-                "DesksideCollectorHome", "DesksideStore", "DesksideAgentServer", "DesksideHTTP", "DesksideDesk", "DesksideHelpdesk", "DesksideEnrollment", "DesksideTransport",
+                "DesksideCollectorHome", "DesksideStore", "DesksideAgentServer", "DesksideHTTP", "DesksideConsole", "DesksideDesk", "DesksideHelpdesk", "DesksideEnrollment", "DesksideTransport",
                 "DesksideFiles", "DesksideInventory", "DesksideLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -300,6 +303,21 @@ let package = Package(
                 "DesksideTasks","DesksideHelpdesk", "DesksideStore", "DesksideInventory", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")],
             path: "Collector/Desk",
             exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DesksideConsole",
+            dependencies: [
+                "DesksideHTTP", "DesksideDesk", "DesksideHelpdesk", "DesksideStore", "DesksideInventory", "DesksideProvisioning", "DesksideJSON",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Collector/Console",
+            exclude: ["README.md", "Templates", "Static"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -406,6 +424,11 @@ let package = Package(
             dependencies: ["DesksideTestSupport", "DesksideHTTP", "DesksideDesk", "DesksideStore", .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTPTypes", package: "swift-nio-extras")],
             path: "Tests/DesksideHTTPTests"
+        ),
+        .testTarget(
+            name: "DesksideConsoleTests",
+            dependencies: ["DesksideTestSupport", "DesksideConsole"],
+            path: "Tests/DesksideConsoleTests"
         ),
         .testTarget(
             name: "DesksideDeskTests",

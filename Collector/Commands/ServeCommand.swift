@@ -9,6 +9,7 @@ import Foundation
 import ArgumentParser
 import DesksideAgentServer
 import DesksideCollectorHome
+import DesksideConsole
 import DesksideDesk
 import DesksideEnrollment
 import DesksideHTTP
@@ -18,6 +19,8 @@ import DesksideStore
 import DesksideTransport
 import DesksideFiles
 import Hummingbird
+import HummingbirdTLS
+import NIOSSL
 import Logging
 import NIOCore
 import NIOPosix
@@ -117,14 +120,19 @@ struct ServeCommand: AsyncParsableCommand {
             """)
         let httpLoop = CollectorHTTP.makeEventLoopGroup()
         let signIn = SignInGate()
+        let httpTLS = try Self.httpTLS(file.httpTLS, home: home, endpoint: httpEndpoint)
+        let scheme = httpTLS == nil ? "http" : "https"
         let app = Application(
-            router: CollectorHTTP.router(desk: desk, threadPool: threadPool, signIn: signIn),
-            server: CollectorHTTP.server(signIn: signIn),
+            router: try CollectorHTTP.router(desk: desk, threadPool: threadPool, signIn: signIn) { router in
+                try Console.add(to: router, desk: desk, threadPool: threadPool, signIn: signIn, session: ConsoleSession(secure: httpTLS != nil))
+            },
+            server: try httpTLS.map { try .tls(CollectorHTTP.server(signIn: signIn), tlsConfiguration: $0) } ?? CollectorHTTP.server(signIn: signIn),
             configuration: .init(address: .hostname(httpEndpoint.host, port: httpEndpoint.port), serverName: "deskside-collector"),
             services: [AgentServerService(server: agentServer, dispatch: dispatch), TicketClock(desk: desk, threadPool: threadPool, logger: logger)],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? httpEndpoint.port
-                Self.announce("  HTTP API:          http://\(Endpoint(host: httpEndpoint.host, port: port))/api/v1")
+                Self.announce("  HTTP API:          \(scheme)://\(Endpoint(host: httpEndpoint.host, port: port))/api/v1")
+                Self.announce("  web console:       \(scheme)://\(Endpoint(host: httpEndpoint.host, port: port))/")
             },
             eventLoopGroupProvider: .shared(httpLoop),
             logger: logger)
@@ -136,6 +144,38 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// Prints a line at once (stdout may be a pipe that a script or test reads).
+    /// The HTTP port's TLS from the config file; without it, the port must be on loopback, since
+    /// it carries passwords and session cookies.
+    static func httpTLS(_ config: ServeConfiguration.HTTPTLS?, home: CollectorHome, endpoint: Endpoint) throws -> TLSConfiguration? {
+        guard let config else {
+            let loopback = endpoint.host == "localhost" || endpoint.host == "::1" || endpoint.host.hasPrefix("127.")
+            guard loopback else {
+                throw CommandError("the HTTP port \(endpoint) carries passwords and session cookies: listen on loopback, or give httpTLS in the config file")
+            }
+            return nil
+        }
+        let paths: (String, String)
+        if config.collectorCertificate == true {
+            paths = (home.serverCertificatePath, home.serverKeyPath)
+        } else if let certificate = config.certificate, let key = config.key {
+            paths = (certificate, key)
+        } else {
+            throw CommandError("httpTLS needs certificate and key (PEM files), or collectorCertificate: true")
+        }
+        do {
+            var chain = try NIOSSLCertificate.fromPEMBytes(Array(try read(paths.0)))
+            if config.collectorCertificate == true { chain += try NIOSSLCertificate.fromPEMBytes(Array(try home.authority.certificatePEM().utf8)) }
+            let key = try NIOSSLPrivateKey(bytes: Array(try read(paths.1)), format: .pem)
+            var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+            tls.minimumTLSVersion = .tlsv12
+            return tls
+        } catch let error as CommandError {
+            throw error
+        } catch {
+            throw CommandError("httpTLS: cannot use \(paths.0) and \(paths.1): \(error)")
+        }
+    }
+
     static func announce(_ line: String) {
         let bytes = Array((line + "\n").utf8)
         _ = bytes.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }

@@ -14,7 +14,8 @@ import DesksideStore
 ///  "policy": {"diskFreePercentMin": 10},
 ///  "helpdesk": {"serviceLevels": {"critical": {"responseMinutes": 15, "resolutionMinutes": 240}, "autoCloseDays": 7},
 ///               "faultLoop": {"reopenWindowDays": 7, "stormThreshold": 20, "stormWindowMinutes": 10, "silentAgentDays": 7},
-///               "maxFailedLogins": 5, "lockoutMinutes": 15, "sessionHours": 12}}
+///               "maxFailedLogins": 5, "lockoutMinutes": 15, "sessionHours": 12, "consoleIdleMinutes": 30},
+///  "httpTLS": {"certificate": "/etc/deskside/desk.pem", "key": "/etc/deskside/desk-key.pem"}}
 /// ```
 struct ServeConfiguration: Codable, Sendable {
     var agentListen: String?
@@ -37,6 +38,17 @@ struct ServeConfiguration: Codable, Sendable {
     var durability: CollectorStore.Durability?
     /// Service levels, the fault loop, sign-in lockout and session length (docs/helpdesk.md).
     var helpdesk: HelpdeskSettings?
+    /// TLS on the HTTP port (the console and the API). Without it the port must be on loopback.
+    var httpTLS: HTTPTLS?
+
+    struct HTTPTLS: Codable, Sendable {
+        /// A certificate chain and its key, in PEM (a company CA's, or a public one).
+        var certificate: String?
+        var key: String?
+        /// Or the collector's own server certificate, issued by its CA for `serverNames` and
+        /// `serverAddresses` (browsers must then trust the collector's CA).
+        var collectorCertificate: Bool?
+    }
 
     static func load(_ path: String) throws -> ServeConfiguration {
         guard let bytes = DurableFile.read(path, limit: 1 << 20) else { throw CommandError("cannot read the config file \(path)") }

@@ -18,7 +18,8 @@ extension Desk {
     /// Signs in with a password. Every refusal looks the same (unknown user, wrong password, locked,
     /// departed), and an unknown user costs a bcrypt check too, so neither the answer nor its timing
     /// says which usernames exist. Parallel guesses get at most `maxFailedLogins` checks (SECURITY-TESTS 40).
-    public func login(username: String, password: String) throws -> Session {
+    /// `console`: a browser session, which also ends when left unused for `consoleIdleMinutes`.
+    public func login(username: String, password: String, console: Bool = false) throws -> Session {
         let now = clock()
         guard !username.isEmpty, username.count <= 64, password.count <= 256 else { throw DeskAuthError.refused }
         let attempt = try store.reserveLoginAttempt(username: username, now: now, maxFailures: settings.maxFailedLogins,
@@ -31,7 +32,8 @@ extension Desk {
             }
             let secret = "dss_" + CollectorStore.randomHex(bytes: 32)
             let expires = now.addingTimeInterval(Double(settings.sessionHours) * 3600)
-            try store.loginSucceeded(accountID: accountID, secret: secret, now: now, expiresAt: expires)
+            let idle = console ? now.addingTimeInterval(Double(settings.consoleIdleMinutes) * 60) : nil
+            try store.loginSucceeded(accountID: accountID, secret: secret, now: now, expiresAt: expires, idleExpiresAt: idle)
             try store.audit(actor: "account:\(accountID)", action: "login", allowed: true, detail: "", at: now)
             guard let account = try store.account(id: accountID, now: now) else { throw DeskAuthError.refused }
             return Session(token: secret, expiresAt: expires, account: account)
@@ -50,6 +52,22 @@ extension Desk {
     /// Ends the session holding `secret` (API tokens are revoked with `deskside-collector token`, not here).
     public func logout(secret: String) throws {
         try store.endSession(secret: secret)
+    }
+
+    /// Signs an account out of every session it has (the console's "sign out everywhere").
+    public func logoutEverywhere(_ principal: Principal) throws -> Int {
+        guard let account = principal.accountID else { throw HelpdeskError.forbidden }
+        let ended = try store.endSessions(accountID: account)
+        try store.audit(actor: principal.actor, action: "logout.everywhere", allowed: true, detail: "\(ended) sessions", at: clock())
+        return ended
+    }
+
+    /// The caller of a console request, whose use keeps the session from ending idle.
+    public func consolePrincipal(secret: String) throws -> Principal? {
+        guard let principal = try principal(secret: secret) else { return nil }
+        let now = clock(), idle = Double(settings.consoleIdleMinutes) * 60
+        try store.touchSession(secret: secret, until: now.addingTimeInterval(idle), unless: now.addingTimeInterval(idle - 60))
+        return principal
     }
 
     /// The caller holding a session or API token secret.
@@ -98,6 +116,14 @@ extension Desk {
     public func accounts(_ principal: Principal, _ query: CollectorStore.AccountQuery) throws -> (items: [CollectorStore.Account], total: Int) {
         try requireReader(principal)
         return try store.accounts(matching: query, now: clock())
+    }
+
+    /// The account with exactly this username (forms name people by username), for readers.
+    public func account(_ principal: Principal, username: String) throws -> CollectorStore.Account? {
+        var query = CollectorStore.AccountQuery()
+        query.text = username
+        query.limit = 500
+        return try accounts(principal, query).items.first { $0.username == username }
     }
 
     public func account(_ principal: Principal, id: Int64) throws -> CollectorStore.Account {

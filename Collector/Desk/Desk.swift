@@ -37,7 +37,7 @@ public struct Desk: Sendable {
     }
 
     /// Refuses requesters (staff and auditors read everything).
-    func requireReader(_ principal: Principal) throws {
+    public func requireReader(_ principal: Principal) throws {
         guard principal.role.readsEverything else { throw HelpdeskError.forbidden }
     }
 

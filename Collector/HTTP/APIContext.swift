@@ -7,9 +7,9 @@ public struct APIContext: RequestContext {
     /// The caller, set by ``BearerAuthentication`` from a session or API token.
     public var principal: Principal?
     /// The bearer secret the caller presented (logout ends that session).
-    var secret: String?
+    public var secret: String?
     /// The peer's IP address (sign-in is rate-limited per address).
-    let peerAddress: String
+    public let peerAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

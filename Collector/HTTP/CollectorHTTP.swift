@@ -8,7 +8,9 @@ import NIOPosix
 /// (bearer tokens: sign-in sessions or API tokens), every route going through `Desk`. Sign-in goes
 /// through `signIn`, whose password checks run on threads of their own.
 public enum CollectorHTTP {
-    public static func router(desk: Desk, threadPool: NIOThreadPool, signIn: SignInGate) -> Router<APIContext> {
+    /// `additional` adds routes of other modules (the console) before the router learns its paths.
+    public static func router(desk: Desk, threadPool: NIOThreadPool, signIn: SignInGate,
+                              additional: (Router<APIContext>) throws -> Void = { _ in }) throws -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         let methods = RouteMethods()
         router.add(middleware: SecurityHeaders(methods: methods))
@@ -28,6 +30,7 @@ public enum CollectorHTTP {
         ReportRoutes(route: route).add(to: api)
         TaskRoutes(route: route).add(to: api)
         ProvisioningRoutes(route: route).add(to: api)
+        try additional(router)
         methods.load(router.routes.map { ($0.method, $0.path.description) })
         return router
     }

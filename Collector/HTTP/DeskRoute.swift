@@ -116,7 +116,7 @@ struct QueryParameters {
 
 extension APIContext {
     /// The path's `{id}` as a positive integer, or `notFound`.
-    func id(_ name: String = "id") throws -> Int64 {
+    public func id(_ name: String = "id") throws -> Int64 {
         guard let id = parameters.get(name, as: Int64.self), id > 0 else { throw HelpdeskError.notFound }
         return id
     }

@@ -65,13 +65,14 @@ struct SecurityHeaders: RouterMiddleware {
                                  metadata: ["method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "error": "\(error)"])
             response = APIError(status: .internalServerError, code: "INTERNAL", message: "an internal error; the collector's log says more").response
         }
-        for (name, value) in Self.fields { response.headers[name] = value }
+        // A page of the console brings its own policy and a static file its own caching.
+        for (name, value) in Self.fields where response.headers[name] == nil { response.headers[name] = value }
         return response
     }
 
     static let fields: [(HTTPField.Name, String)] = [
         (.contentSecurityPolicy, "default-src 'none'; frame-ancestors 'none'"), (.xContentTypeOptions, "nosniff"),
-        (.cacheControl, "no-store"), (HTTPField.Name("Referrer-Policy")!, "no-referrer"),
+        (.cacheControl, "no-store"), (HTTPField.Name("Referrer-Policy")!, "no-referrer"), (HTTPField.Name("X-Frame-Options")!, "DENY"),
     ]
 }
 

@@ -39,7 +39,7 @@ public final class SignInGate: Sendable {
 
     /// Runs `check` on the password pool, or throws `429` when the address or everyone is over the
     /// rate, or too many checks are already waiting.
-    func run<T: Sendable>(from address: String, now: Date = Date(), _ check: @escaping @Sendable () throws -> T) async throws -> T {
+    public func run<T: Sendable>(from address: String, now: Date = Date(), _ check: @escaping @Sendable () throws -> T) async throws -> T {
         try admit(from: address, now: now)
         defer { limits.withLockedValue { $0.waiting -= 1 } }
         return try await pool.runIfActive(check)

@@ -29,7 +29,7 @@ final class SignInRefusal: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
         switch part {
-        case .head(let request) where request.method == .post && request.path.map({ $0.prefix { $0 != "?" } }) == "/api/v1/login"
+        case .head(let request) where request.method == .post && ["/api/v1/login", "/login"].contains(request.path.map({ String($0.prefix { $0 != "?" }) }) ?? "")
             && gate.wouldRefuse(from: context.channel.remoteAddress?.ipAddress ?? "unknown"):
             refusing = true
         case .head:

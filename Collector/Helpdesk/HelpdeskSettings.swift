@@ -7,11 +7,14 @@ public struct HelpdeskSettings: Codable, Sendable, Equatable {
     public var lockoutMinutes = 15
     /// How long a sign-in session lasts.
     public var sessionHours = 12
+    /// How long a console (browser) session may stay unused before it ends; API sessions have
+    /// only the absolute limit above.
+    public var consoleIdleMinutes = 30
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case serviceLevels, faultLoop, maxFailedLogins, lockoutMinutes, sessionHours
+        case serviceLevels, faultLoop, maxFailedLogins, lockoutMinutes, sessionHours, consoleIdleMinutes
     }
 
     public init(from decoder: any Decoder) throws {
@@ -21,13 +24,14 @@ public struct HelpdeskSettings: Codable, Sendable, Equatable {
         maxFailedLogins = try container.decodeIfPresent(Int.self, forKey: .maxFailedLogins) ?? 5
         lockoutMinutes = try container.decodeIfPresent(Int.self, forKey: .lockoutMinutes) ?? 15
         sessionHours = try container.decodeIfPresent(Int.self, forKey: .sessionHours) ?? 12
+        consoleIdleMinutes = try container.decodeIfPresent(Int.self, forKey: .consoleIdleMinutes) ?? 30
     }
 
     public func validate() throws {
         try serviceLevels.validate()
         try faultLoop.validate()
-        guard maxFailedLogins > 0, lockoutMinutes > 0, sessionHours > 0 else {
-            throw HelpdeskError.invalid("maxFailedLogins, lockoutMinutes and sessionHours must be positive")
+        guard maxFailedLogins > 0, lockoutMinutes > 0, sessionHours > 0, consoleIdleMinutes > 0 else {
+            throw HelpdeskError.invalid("maxFailedLogins, lockoutMinutes, sessionHours and consoleIdleMinutes must be positive")
         }
     }
 }

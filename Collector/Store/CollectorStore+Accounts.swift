@@ -206,11 +206,12 @@ extension CollectorStore {
 
     /// A verified password: the failure count is cleared and a session starts. Only the SHA-256 of the
     /// session's secret is stored.
-    public func loginSucceeded(accountID: Int64, secret: String, now: Date, expiresAt: Date) throws {
+    /// A new session; `idleExpiresAt` for a console session, which ends when left unused that long.
+    public func loginSucceeded(accountID: Int64, secret: String, now: Date, expiresAt: Date, idleExpiresAt: Date? = nil) throws {
         try pool.write { db in
             try db.run("UPDATE account SET failedLogins = 0, lockedUntil = NULL WHERE id = ?", arguments: [accountID])
-            try db.run("INSERT INTO staffSession (tokenHash, accountId, createdAt, expiresAt) VALUES (?, ?, ?, ?)",
-                           arguments: [Self.hash(secret), accountID, Timestamp.text(now), Timestamp.text(expiresAt)])
+            try db.run("INSERT INTO staffSession (tokenHash, accountId, createdAt, expiresAt, idleExpiresAt) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [Self.hash(secret), accountID, Timestamp.text(now), Timestamp.text(expiresAt), idleExpiresAt.map { Timestamp.text($0) }])
             try db.run("DELETE FROM staffSession WHERE expiresAt < ?", arguments: [Timestamp.text(now)])
         }
     }
@@ -218,6 +219,23 @@ extension CollectorStore {
     /// Ends one session (logout).
     public func endSession(secret: String) throws {
         try pool.write { db in try db.run("DELETE FROM staffSession WHERE tokenHash = ?", arguments: [Self.hash(secret)]) }
+    }
+
+    /// Ends every session of an account (sign out everywhere); returns how many.
+    public func endSessions(accountID: Int64) throws -> Int {
+        try pool.write { db in
+            try db.run("DELETE FROM staffSession WHERE accountId = ?", arguments: [accountID])
+            return db.changesCount
+        }
+    }
+
+    /// Moves a console session's idle end to `until`, when it is due before `unless` (so that a
+    /// burst of requests writes once, not once each).
+    public func touchSession(secret: String, until: Date, unless: Date) throws {
+        try pool.write { db in
+            try db.run("UPDATE staffSession SET idleExpiresAt = ? WHERE tokenHash = ? AND idleExpiresAt IS NOT NULL AND idleExpiresAt < ?",
+                       arguments: [Timestamp.text(until), Self.hash(secret), Timestamp.text(unless)])
+        }
     }
 
     /// The caller holding this session or API token secret; `nil` when it is unknown, expired,
@@ -228,8 +246,9 @@ extension CollectorStore {
         return try pool.read { db in
             if let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT account.id, account.username, account.role, account.tier FROM staffSession JOIN account ON account.id = staffSession.accountId
-                WHERE staffSession.tokenHash = ? AND staffSession.expiresAt > ? AND account.status != 'departed'
-                """), arguments: [tokenHash, time]), let role = Role(rawValue: row["role"]) {
+                WHERE staffSession.tokenHash = ? AND staffSession.expiresAt > ? AND (staffSession.idleExpiresAt IS NULL OR staffSession.idleExpiresAt > ?)
+                AND account.status != 'departed'
+                """), arguments: [tokenHash, time, time]), let role = Role(rawValue: row["role"]) {
                 return Principal(role: role, accountID: row["id"], tier: row["tier"], actor: row["username"])
             }
             if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT name, role FROM apiToken WHERE secretHash = ? AND revokedAt IS NULL"),

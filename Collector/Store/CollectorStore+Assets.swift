@@ -25,10 +25,26 @@ extension CollectorStore {
         public var missingSecurityUpdates = false
         /// Assets nobody is assigned to.
         public var unassigned = false
+        public var sort: AssetSort = .hostname
+        public var descending = false
         public var limit = 50
         public var offset = 0
 
         public init() {}
+    }
+
+    /// The orders a list of assets can be in (the name breaks ties, then the id).
+    public enum AssetSort: String, Sendable, CaseIterable {
+        case hostname, os, lastReport, created
+
+        var column: String {
+            switch self {
+            case .hostname: "asset.hostname COLLATE NOCASE"
+            case .os: "asset.osName COLLATE NOCASE"
+            case .lastReport: "asset.lastReportAt"
+            case .created: "asset.createdAt"
+            }
+        }
     }
 
     /// One asset as listed.
@@ -120,7 +136,8 @@ extension CollectorStore {
             let total = try Int.fetchOne(cached: db, sql: "SELECT count(*) FROM " + from + filter,
                                          arguments: StatementArguments(arguments)) ?? 0
             // The page's ids first (skipped rows cost an index step, not their columns), then their rows.
-            let order = " ORDER BY asset.hostname COLLATE NOCASE, asset.id"
+            let direction = query.descending ? " DESC" : ""
+            let order = " ORDER BY " + query.sort.column + direction + (query.sort == .hostname ? "" : ", asset.hostname COLLATE NOCASE") + ", asset.id" + direction
             let items = try Row.fetchAll(cached: db, sql: "SELECT " + Self.assetColumns + " WHERE asset.id IN (SELECT asset.id FROM " + from + filter + order
                                                   + " LIMIT ? OFFSET ?)" + order,
                                          arguments: StatementArguments(arguments + [limit, offset])).map(Self.summary)

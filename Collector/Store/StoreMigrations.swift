@@ -461,6 +461,9 @@ enum StoreMigrations {
         migrator.registerMigration("v12: when the collector stopped waiting for a sent task's result") { db in
             try db.execute(sql: "ALTER TABLE task ADD COLUMN overdueAt TEXT")
         }
+        migrator.registerMigration("v13: console sessions end when left unused (idleExpiresAt; NULL for API sessions)") { db in
+            try db.execute(sql: "ALTER TABLE staffSession ADD COLUMN idleExpiresAt TEXT")
+        }
         return migrator
     }
 }

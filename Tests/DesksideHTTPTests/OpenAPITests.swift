@@ -15,7 +15,7 @@ import Testing
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let desk = Desk(store: try CollectorStore(path: directory + "/deskside.sqlite"))
-        let router = CollectorHTTP.router(desk: desk, threadPool: .singleton, signIn: SignInGate())
+        let router = try CollectorHTTP.router(desk: desk, threadPool: .singleton, signIn: SignInGate())
         let served = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" }.filter { $0.contains("/api/v1/") })
         let document = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
         let paths = try #require(document["paths"] as? [String: [String: Any]])

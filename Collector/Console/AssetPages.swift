@@ -1,0 +1,188 @@
+import DesksideDesk
+import DesksideHTTP
+import DesksideInventory
+import DesksideStore
+import DesksideTasks
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// `GET /assets` (the CLI's filters, sorting, paging; `/assets.csv` exports the same list),
+/// `GET /assets/{id}` (everything the register knows), and its actions: assign, refresh inventory,
+/// run a task, start an onboarding.
+struct AssetPages {
+    let route: ConsoleRoute
+
+    struct ListView {
+        var chrome: Chrome
+        var filters: [Filter]
+        var sorts: [Choice]
+        var descending: Bool
+        var missingSecurity: Bool
+        var unassigned: Bool
+        var silent: Bool
+        var rows: [Row]
+        var total: Int
+        var range: String
+        var previous: String?
+        var next: String?
+        var csv: String
+    }
+
+    struct Filter {
+        var name: String
+        var label: String
+        var value: String
+    }
+
+    struct Choice {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct Row {
+        var id: Int64
+        var hostname: String
+        var os: String
+        var model: String
+        var owner: String
+        var status: String
+        var lastReport: String
+        var faults: Int
+    }
+
+    func add(to group: RouterGroup<APIContext>) {
+        let route = self.route
+        group.get("assets") { request, context in
+            let (query, parameters) = try Self.query(request)
+            let page = try await route.call(context) { desk, principal in try desk.assets(principal, query) }
+            return route.page("assets", Self.listView(context, query: query, parameters: parameters, page: page))
+        }
+        group.get("assets.csv") { request, context in
+            var (asked, _) = try Self.query(request)
+            asked.limit = 500
+            asked.offset = 0
+            let first = asked
+            let csv = try await route.call(context) { desk, principal -> String in
+                var query = first
+                var lines = [CSV.line(["id", "hostname", "serial", "vendor", "model", "os", "owner", "status", "last report", "open faults"])]
+                while true {
+                    let page = try desk.assets(principal, query)
+                    lines += page.items.map { asset in
+                        CSV.line(["\(asset.id)", asset.hostname ?? "", asset.serial ?? "", asset.vendor ?? "", asset.model ?? "",
+                                  [asset.osName, asset.osVersion].compactMap { $0 }.joined(separator: " "), asset.owner ?? "", asset.status,
+                                  asset.lastReportAt ?? "", "\(asset.faultCount)"])
+                    }
+                    query.offset += page.items.count
+                    if page.items.isEmpty || query.offset >= page.total || query.offset >= 100_000 { return lines.joined() }
+                }
+            }
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"assets.csv\""],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: csv)))
+        }
+        group.get("assets/:id") { request, context in
+            let id = try context.id()
+            let detail = try await route.call(context) { desk, principal in
+                (try desk.asset(principal, id: id), try desk.tasks(principal, { var q = CollectorStore.TaskQuery(); q.assetID = id; q.limit = 20; return q }()).items)
+            }
+            return route.page("asset", AssetView(context, detail.0, tasks: detail.1, software: request.uri.queryParameters.get("software") ?? "",
+                                               done: request.uri.queryParameters.get("done").map { String($0) }))
+        }
+        group.post("assets/:id/assign") { request, context in
+            let id = try context.id()
+            return try await route.post(request, context) { desk, principal, form in
+                let username = form.text("account")?.trimmingCharacters(in: .whitespaces) ?? ""
+                var owner: Int64?
+                if !username.isEmpty {
+                    guard let account = try desk.account(principal, username: username) else { throw ConsoleError.badForm("there is no account \(username)") }
+                    owner = account.id
+                }
+                _ = try desk.assignAsset(principal, id: id, to: owner, note: form.text("note") ?? "")
+                return "/assets/\(id)?done=assigned"
+            }
+        }
+        group.post("assets/:id/refresh") { request, context in
+            let id = try context.id()
+            return try await route.post(request, context) { desk, principal, _ in
+                _ = try desk.runTask(principal, .init(kind: .inventoryRefresh, assetIds: [id]))
+                return "/assets/\(id)?done=task"
+            }
+        }
+        group.post("assets/:id/task") { request, context in
+            let id = try context.id()
+            return try await route.post(request, context) { desk, principal, form in
+                guard let kind = TaskKind(rawValue: form.text("kind") ?? "") else { throw ConsoleError.badForm("choose a kind of task") }
+                let parameters = try Self.parameters(kind, form)
+                _ = try desk.runTask(principal, .init(kind: kind, parameters: parameters, assetIds: [id]))
+                return "/assets/\(id)?done=task"
+            }
+        }
+    }
+
+    /// The list's query from the address: the same names as the API's.
+    static func query(_ request: Request) throws -> (CollectorStore.AssetQuery, [String: String]) {
+        let given = request.uri.queryParameters
+        var query = CollectorStore.AssetQuery()
+        var kept: [String: String] = [:]
+        func text(_ name: String) -> String? {
+            guard let value = given.get(name), !value.isEmpty else { return nil }
+            kept[name] = String(value.prefix(200))
+            return kept[name]
+        }
+        query.text = text("q")
+        query.hostname = text("hostname")
+        query.os = text("os")
+        query.owner = text("owner")
+        query.package = text("package")
+        query.missingSecurityUpdates = text("missingSecurityUpdates") == "true"
+        query.unassigned = text("unassigned") == "true"
+        if text("silent") == "true" { query.silentSince = Date().addingTimeInterval(-7 * 86400) }
+        if let sort = text("sort") { query.sort = CollectorStore.AssetSort(rawValue: sort) ?? .hostname }
+        query.descending = text("order") == "desc"
+        query.limit = 50
+        query.offset = min(max(Int(text("offset") ?? "0") ?? 0, 0), 10_000_000)
+        return (query, kept)
+    }
+
+    static func listView(_ context: APIContext, query: CollectorStore.AssetQuery, parameters: [String: String],
+                         page: (items: [CollectorStore.AssetSummary], total: Int)) -> ListView {
+        func link(offset: Int) -> String {
+            var parameters = parameters
+            parameters["offset"] = "\(offset)"
+            return "/assets?" + Address.query(parameters)
+        }
+        var csv = parameters
+        csv["offset"] = nil
+        let first = page.total == 0 ? 0 : query.offset + 1
+        return ListView(
+            chrome: Chrome(context, title: "Assets", section: "assets"),
+            filters: [("q", "Search"), ("hostname", "Host name"), ("os", "Operating system"), ("owner", "Owner"), ("package", "Package installed")]
+                .map { Filter(name: $0.0, label: $0.1, value: parameters[$0.0] ?? "") },
+            sorts: [("hostname", "Host name"), ("os", "Operating system"), ("lastReport", "Last report"), ("created", "First seen")]
+                .map { Choice(value: $0.0, label: $0.1, selected: query.sort.rawValue == $0.0) },
+            descending: query.descending, missingSecurity: query.missingSecurityUpdates, unassigned: query.unassigned,
+            silent: query.silentSince != nil,
+            rows: page.items.map { asset in
+                Row(id: asset.id, hostname: asset.hostname ?? "(no name)", os: [asset.osName, asset.osVersion].compactMap { $0 }.joined(separator: " "),
+                    model: [asset.vendor, asset.model].compactMap { $0 }.joined(separator: " "), owner: asset.owner ?? "",
+                    status: asset.status, lastReport: asset.lastReportAt ?? "never", faults: asset.faultCount)
+            },
+            total: page.total, range: "\(first)–\(query.offset + page.items.count) of \(page.total)",
+            previous: query.offset > 0 ? link(offset: max(0, query.offset - query.limit)) : nil,
+            next: query.offset + page.items.count < page.total ? link(offset: query.offset + page.items.count) : nil,
+            csv: "/assets.csv" + (csv.isEmpty ? "" : "?" + Address.query(csv)))
+    }
+
+    /// A task's parameters from the run-a-task form: package names, a host name, or none.
+    static func parameters(_ kind: TaskKind, _ form: ConsoleForm) throws -> JSONValue {
+        let words = (form.text("packages") ?? "").split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" }).map { JSONValue.string(String($0)) }
+        switch kind {
+        case .packagesInstall, .packagesRemove: return .object([("packages", .array(words))])
+        case .hostnameSet: return .object([("hostname", .string(try form.required("hostname", "The host name")))])
+        case .updatesApply: return .object([("securityOnly", .bool(form.flag("securityOnly")))])
+        case .inventoryRefresh: return .object([])
+        default: throw ConsoleError.badForm("\(kind.rawValue) is run from the API or the CLI, where all its parameters can be given")
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import DesksideDesk
+import DesksideHTTP
+import DesksideInventory
+import DesksideStore
+import Foundation
+
+/// The asset page's view: GLPI's computer page is the model (summary, hardware, software, updates,
+/// faults, history, owners, tickets, tasks), each section a table.
+struct AssetView {
+    struct Field {
+        var label: String
+        var value: String
+    }
+
+    struct Item {
+        var cells: [String]
+    }
+
+    struct Fault {
+        var code: String
+        var severity: String
+        var subject: String
+        var summary: String
+        var facts: [Field]
+        var since: String
+    }
+
+    struct Update {
+        var name: String
+        var installed: String
+        var candidate: String
+        var security: Bool
+    }
+
+    struct Ticket {
+        var id: Int64
+        var title: String
+        var status: String
+        var priority: String
+    }
+
+    struct Task {
+        var id: Int64
+        var kind: String
+        var state: String
+        var summary: String
+        var at: String
+    }
+
+    var chrome: Chrome
+    var id: Int64
+    var hostname: String
+    var summary: [Field]
+    var hardware: [Field]
+    var disks: [Item]
+    var volumes: [Item]
+    var interfaces: [Item]
+    var software: [Item]
+    var softwareTotal: Int
+    var softwareFilter: String
+    var softwareShown: String
+    var updates: [Update]
+    var securityUpdates: Int
+    var faults: [Fault]
+    var history: [Item]
+    var owners: [Item]
+    var tickets: [Ticket]
+    var tasks: [Task]
+    var owner: String
+
+    init(_ context: APIContext, _ detail: Desk.AssetDetail, tasks: [CollectorStore.TaskRecord], software filter: String, done: String?) {
+        let asset = detail.asset, inventory = detail.inventory
+        chrome = Chrome(context, title: asset.hostname ?? "Asset \(asset.id)", section: "assets",
+                        flash: ["assigned": "The owner is saved.", "task": "The task is queued; it runs as soon as the machine is connected."][done ?? ""])
+        id = asset.id
+        hostname = asset.hostname ?? "(no name)"
+        owner = asset.owner ?? ""
+        summary = [
+            Field(label: "Status", value: asset.status), Field(label: "Owner", value: asset.owner ?? "nobody"),
+            Field(label: "Last user", value: asset.lastUser ?? ""), Field(label: "Serial number", value: asset.serial ?? ""),
+            Field(label: "Operating system", value: inventory?.os.prettyName ?? [asset.osName, asset.osVersion].compactMap { $0 }.joined(separator: " ")),
+            Field(label: "Kernel", value: inventory?.os.kernelRelease ?? ""), Field(label: "Last report", value: asset.lastReportAt ?? "never"),
+            Field(label: "Last seen", value: asset.lastSeenAt ?? "never"), Field(label: "First seen", value: asset.createdAt),
+            Field(label: "Agent", value: asset.agentID ?? "none"),
+        ].filter { !$0.value.isEmpty }
+        let hardware = inventory?.hardware
+        self.hardware = [
+            Field(label: "Vendor and model", value: [asset.vendor, asset.model].compactMap { $0 }.joined(separator: " ")),
+            Field(label: "Processor", value: [hardware?.cpu.model, hardware?.cpu.cores.map { "\($0) cores" }, hardware?.cpu.threads.map { "\($0) threads" }]
+                .compactMap { $0 }.joined(separator: ", ")),
+            Field(label: "Memory", value: hardware?.memory.totalBytes.map(Self.bytes) ?? ""),
+            Field(label: "Memory modules", value: hardware?.memory.modules.map { [$0.slot, Self.bytes($0.sizeBytes), $0.type].compactMap { $0 }.joined(separator: " ") }
+                .joined(separator: "; ") ?? ""),
+            Field(label: "BIOS", value: [hardware?.bios.vendor, hardware?.bios.version, hardware?.bios.date].compactMap { $0 }.joined(separator: " ")),
+            Field(label: "Virtualization", value: hardware?.virtualization ?? ""),
+        ].filter { !$0.value.isEmpty }
+        disks = (hardware?.disks ?? []).map { disk in
+            Item(cells: [disk.name, [disk.vendor, disk.model].compactMap { $0 }.joined(separator: " "), disk.sizeBytes.map(Self.bytes) ?? "",
+                         disk.smart.verdict.rawValue, disk.serial ?? ""])
+        }
+        volumes = (hardware?.volumes ?? []).map { volume in
+            Item(cells: [volume.mountPoint, volume.filesystem, volume.sizeBytes.map(Self.bytes) ?? "", volume.freeBytes.map(Self.bytes) ?? "",
+                         volume.freePercent.map { String(format: "%.0f %%", $0) } ?? ""])
+        }
+        interfaces = (hardware?.networkInterfaces ?? []).filter { !$0.virtual }.map { interface in
+            Item(cells: [interface.name, interface.mac ?? "", (interface.ipv4 + interface.ipv6).joined(separator: ", "), interface.state ?? ""])
+        }
+        let packages = inventory?.software.packages ?? []
+        let needle = filter.lowercased()
+        let matching = needle.isEmpty ? packages : packages.filter { $0.name.lowercased().contains(needle) }
+        softwareFilter = String(filter.prefix(100))
+        softwareTotal = packages.count
+        software = matching.prefix(300).map { Item(cells: [$0.name, $0.version, $0.architecture, $0.manager]) }
+        softwareShown = matching.count > 300 ? "the first 300 of \(matching.count) matching" : "\(matching.count) of \(packages.count)"
+        let pending = inventory?.updates.pending ?? []
+        updates = pending.sorted { ($0.security ? 0 : 1, $0.name) < ($1.security ? 0 : 1, $1.name) }.prefix(500)
+            .map { Update(name: $0.name, installed: $0.installedVersion, candidate: $0.candidateVersion, security: $0.security) }
+        securityUpdates = pending.filter(\.security).count
+        faults = detail.faults.map { fault in
+            Fault(code: fault.code, severity: fault.severity, subject: fault.subject, summary: fault.summary,
+                  facts: fault.facts.sorted { $0.key < $1.key }.map { Field(label: $0.key, value: $0.value.description) }, since: fault.firstSeenAt)
+        }
+        history = detail.history.prefix(200).map { Item(cells: [$0.at, $0.section, $0.item, $0.oldValue ?? "", $0.newValue ?? ""]) }
+        owners = detail.assignments.map { Item(cells: [$0.at, $0.username ?? "nobody", $0.actor, $0.note]) }
+        tickets = detail.tickets.prefix(50).map { Ticket(id: $0.id, title: $0.title, status: $0.status.rawValue, priority: $0.priority.rawValue) }
+        self.tasks = tasks.map { Task(id: $0.id, kind: $0.kind, state: $0.state.rawValue, summary: $0.summary ?? "", at: $0.createdAt) }
+    }
+
+    static func bytes(_ count: UInt64) -> String {
+        let units = ["B", "KB", "MB", "GB", "TB"]
+        var value = Double(count), unit = 0
+        while value >= 1000, unit < units.count - 1 { value /= 1000; unit += 1 }
+        return unit == 0 ? "\(count) B" : String(format: "%.1f %@", value, units[unit])
+    }
+}
