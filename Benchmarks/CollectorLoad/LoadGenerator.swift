@@ -126,6 +126,7 @@ final class Run: @unchecked Sendable {
 
         // Full reports: every agent sends its first, all at once. The frames are encoded before the
         // clock starts, so that the generator's share of the two cores goes to sending them.
+        progress("encoding the full reports (the load generator's own work)")
         let machines = (0..<agents).map(fleet.machine)
         let fullFrames = machines.enumerated().map { index, machine in
             WireMessage.report(ReportBuilder.report(id: "full-\(index)", sequence: 1, inventory: machine, faults: [], base: nil)).frame().encoded()
