@@ -427,7 +427,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DesksideConsoleTests",
-            dependencies: ["DesksideTestSupport", "DesksideConsole"],
+            dependencies: ["DesksideTestSupport", "DesksideConsole", .product(name: "Mustache", package: "swift-mustache")],
             path: "Tests/DesksideConsoleTests"
         ),
         .testTarget(

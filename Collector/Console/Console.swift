@@ -17,8 +17,9 @@ public enum Console {
             return response
         }
         SignInPages(route: route, gate: signIn).add(open: open)
-        let signedIn = router.group().add(middleware: ConsoleErrors(renderer: renderer))
-            .add(middleware: ConsoleAuthentication(desk: desk, threadPool: threadPool))
+        // Errors inside the authentication, so that their pages have the caller's navigation.
+        let signedIn = router.group().add(middleware: ConsoleAuthentication(desk: desk, threadPool: threadPool))
+            .add(middleware: ConsoleErrors(renderer: renderer))
         SignInPages(route: route, gate: signIn).add(signedIn: signedIn)
         PortalPages(route: route).add(to: signedIn)
         let staff = signedIn.group().add(middleware: StaffPages())
@@ -26,6 +27,9 @@ public enum Console {
         AssetPages(route: route).add(to: staff)
         TicketPages(route: route).add(to: staff)
         OnboardingPages(route: route).add(to: staff)
+        KnowledgePages(route: route).add(to: staff)
+        ReportPages(route: route).add(to: staff)
+        AdminPages(route: route).add(to: staff)
     }
 }
 
@@ -58,9 +62,9 @@ struct ConsoleAuthentication: RouterMiddleware {
     let threadPool: NIOThreadPool
 
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
-        guard let secret = ConsoleSession.secret(request) else { throw ConsoleError.signedOut }
+        guard let secret = ConsoleSession.secret(request) else { return ConsoleErrors.signIn(request) }
         let desk = self.desk
-        guard let principal = try await threadPool.runIfActive({ try desk.consolePrincipal(secret: secret) }) else { throw ConsoleError.signedOut }
+        guard let principal = try await threadPool.runIfActive({ try desk.consolePrincipal(secret: secret) }) else { return ConsoleErrors.signIn(request) }
         var context = context
         context.principal = principal
         context.secret = secret

@@ -24,8 +24,7 @@ struct ConsoleErrors: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch ConsoleError.signedOut {
-            let target = request.method == .get ? request.uri.path + (request.uri.query.map { "?" + $0 } ?? "") : "/"
-            return ConsoleRenderer.redirect("/login?next=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
+            return Self.signIn(request)
         } catch ConsoleError.badFormToken {
             return page(.forbidden, "This form has expired", "The form did not come from this session (it was open before you signed in again, or it came from another site). Nothing was changed; go back, reload the page and try again.", context)
         } catch ConsoleError.badForm(let message) {
@@ -39,6 +38,12 @@ struct ConsoleErrors: RouterMiddleware {
         } catch let error as HTTPError where error.status == .notFound {
             return page(.notFound, "Not found", "There is no such page.", context)
         }
+    }
+
+    /// To the sign-in page, and back to this page after it.
+    static func signIn(_ request: Request) -> Response {
+        let target = request.method == .get ? request.uri.path + (request.uri.query.map { "?" + $0 } ?? "") : "/"
+        return ConsoleRenderer.redirect("/login?next=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
     }
 
     private func page(_ status: HTTPResponse.Status, _ title: String, _ message: String, _ context: APIContext) -> Response {

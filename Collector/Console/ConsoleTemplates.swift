@@ -3,11 +3,58 @@
 /// The console's templates by name, and its static files by file name.
 enum ConsoleTemplates {
     static let templates: [String: String] = [
+        "accounts": ###"""
+{{<layout}}{{$content}}
+<p>{{#chrome.isAdmin}}<a href="/tokens">API tokens</a> · {{/chrome.isAdmin}}<a href="/fault-rules">Fault rules</a></p>
+<form method="get" action="/accounts" role="search" aria-label="Search accounts" class="filters">
+<p><label for="a-q">Name or username</label> <input id="a-q" name="q" value="{{text}}"> <button type="submit">Search</button></p></form>
+<table class="list"><caption>{{total}} accounts</caption>
+<thead><tr><th scope="col">Username</th><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Tier</th><th scope="col">Status</th>{{#chrome.isAdmin}}<th scope="col">Change</th>{{/chrome.isAdmin}}</tr></thead>
+<tbody>{{#rows}}<tr><td>{{username}}</td><td>{{name}}</td><td>{{role}}</td><td>{{tier}}</td><td>{{status}}{{#locked}} (locked){{/locked}}</td>
+{{#chrome.isAdmin}}<td>{{^departed}}<form method="post" action="/accounts/{{id}}" class="inline"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
+<label for="r-{{id}}">Role of {{username}}</label> <select id="r-{{id}}" name="role">{{#roles}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/roles}}</select>
+<label for="t-{{id}}">Tier</label> <input id="t-{{id}}" name="tier" value="{{tier}}" size="2" inputmode="numeric">
+<label><input type="checkbox" name="depart" value="true"> Departed</label>
+<button type="submit">Save</button></form>{{/departed}}</td>{{/chrome.isAdmin}}</tr>
+{{/rows}}</tbody></table>
+{{#chrome.isAdmin}}<form method="post" action="/accounts" class="card"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
+<h2>A new account</h2>
+<p><label for="n-username">Username</label> <input id="n-username" name="username" required></p>
+<p><label for="n-name">Full name</label> <input id="n-name" name="name"></p>
+<p><label for="n-email">E-mail</label> <input id="n-email" name="email" type="email"></p>
+<p><label for="n-department">Department</label> <input id="n-department" name="department"></p>
+<p><label for="n-role">Role</label> <select id="n-role" name="role">{{#roles}}<option value="{{.}}">{{.}}</option>{{/roles}}</select>
+<label for="n-tier">Tier (technicians)</label> <input id="n-tier" name="tier" size="2" inputmode="numeric"></p>
+<p><label for="n-password">Password (10 characters or more; empty: cannot sign in)</label> <input id="n-password" name="password" type="password" autocomplete="new-password"></p>
+<p><button type="submit">Create</button></p></form>{{/chrome.isAdmin}}
+{{/content}}{{/layout}}
+"""###,
+        "article-edit": ###"""
+{{<layout}}{{$content}}
+<form method="post" action="{{action}}" class="card"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
+<p><label for="e-title">Title</label> <input id="e-title" name="title" value="{{title}}" required maxlength="200"></p>
+<p><label for="e-body">Text, in Markdown (headings with #, lists with -, `code`, **strong**, [links](https://…))</label>
+<textarea id="e-body" name="body" rows="16" required>{{body}}</textarea></p>
+<p><label for="e-tags">Tags, separated by commas</label> <input id="e-tags" name="tags" value="{{tags}}"></p>
+<p><label for="e-categories">Ticket categories it answers</label> <input id="e-categories" name="categories" value="{{categories}}"></p>
+<p><label for="e-faults">Fault codes it answers</label> <input id="e-faults" name="faultCodes" value="{{faultCodes}}"></p>
+<p><button type="submit">Save</button></p>
+</form>
+{{/content}}{{/layout}}
+"""###,
+        "article": ###"""
+{{<layout}}{{$content}}
+<dl class="fields">{{#fields}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/fields}}</dl>
+{{#markdown}}{{>markdown}}{{/markdown}}
+{{#chrome.canWrite}}<p><a href="/knowledge/{{id}}/edit">Edit</a></p>
+<form method="post" action="/knowledge/{{id}}/delete"><input type="hidden" name="csrf" value="{{chrome.csrf}}"><button type="submit">Delete this article</button></form>{{/chrome.canWrite}}
+{{/content}}{{/layout}}
+"""###,
         "asset": ###"""
 {{<layout}}{{$content}}
 <nav aria-label="On this page" class="toc"><a href="#summary">Summary</a> · <a href="#hardware">Hardware</a> · <a href="#software">Software</a> · <a href="#updates">Updates</a> · <a href="#faults">Faults</a> · <a href="#tickets">Tickets</a> · <a href="#tasks">Tasks</a> · <a href="#history">History</a> · <a href="#owners">Owners</a></nav>
 <section id="summary" aria-labelledby="h-summary"><h2 id="h-summary">Summary</h2>
-<dl class="fields">{{#summary}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/summary}}</dl>
+<dl class="fields">{{#summary}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/summary}}</dl>
 </section>
 {{#chrome.canWrite}}
 <section aria-labelledby="h-actions" class="actions"><h2 id="h-actions">Actions</h2>
@@ -28,7 +75,7 @@ enum ConsoleTemplates {
 </section>
 {{/chrome.canWrite}}
 <section id="hardware" aria-labelledby="h-hardware"><h2 id="h-hardware">Hardware</h2>
-<dl class="fields">{{#hardware}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/hardware}}</dl>
+<dl class="fields">{{#hardware}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/hardware}}</dl>
 <table><caption>Disks</caption><thead><tr><th scope="col">Device</th><th scope="col">Model</th><th scope="col">Size</th><th scope="col">Health</th><th scope="col">Serial</th></tr></thead>
 <tbody>{{#disks}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/disks}}</tbody></table>
 <table><caption>Volumes</caption><thead><tr><th scope="col">Mounted on</th><th scope="col">File system</th><th scope="col">Size</th><th scope="col">Free</th><th scope="col">Free share</th></tr></thead>
@@ -48,7 +95,7 @@ enum ConsoleTemplates {
 </section>
 <section id="faults" aria-labelledby="h-faults"><h2 id="h-faults">Faults</h2>
 {{^faults}}<p>No open fault.</p>{{/faults}}
-{{#faults}}<article class="fault {{severity}}"><h3>{{code}}: {{subject}}</h3><p>{{summary}} (since {{since}})</p><dl class="fields">{{#facts}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/facts}}</dl></article>{{/faults}}
+{{#faults}}<article class="fault {{severity}}"><h3>{{code}}: {{subject}}</h3><p>{{summary}} (since {{since}})</p><dl class="fields">{{#facts}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/facts}}</dl></article>{{/faults}}
 </section>
 <section id="tickets" aria-labelledby="h-tickets"><h2 id="h-tickets">Tickets</h2>
 <ul>{{#tickets}}<li><a href="/tickets/{{id}}">DS-{{id}} {{title}}</a> ({{status}}, {{priority}})</li>{{/tickets}}</ul>
@@ -88,6 +135,18 @@ enum ConsoleTemplates {
 </tbody>
 </table>
 <nav aria-label="Pages" class="pager">{{#previous}}<a href="{{previous}}" rel="prev">Previous page</a>{{/previous}} {{#next}}<a href="{{next}}" rel="next">Next page</a>{{/next}}</nav>
+{{/content}}{{/layout}}
+"""###,
+        "canned": ###"""
+{{<layout}}{{$content}}
+{{#answers}}<article class="card"><h2>{{title}}</h2><div class="body">{{body}}</div>
+{{#chrome.canWrite}}<form method="post" action="/canned/{{id}}/delete"><input type="hidden" name="csrf" value="{{chrome.csrf}}"><button type="submit">Delete “{{title}}”</button></form>{{/chrome.canWrite}}</article>
+{{/answers}}
+{{#chrome.canWrite}}<form method="post" action="/canned" class="card"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
+<h2>A new canned answer</h2>
+<p><label for="c-title">Title</label> <input id="c-title" name="title" required></p>
+<p><label for="c-body">Text</label><textarea id="c-body" name="body" rows="5" required></textarea></p>
+<p><button type="submit">Save</button></p></form>{{/chrome.canWrite}}
 {{/content}}{{/layout}}
 """###,
         "chart-bars": ###"""
@@ -158,6 +217,33 @@ enum ConsoleTemplates {
 <p><a href="/">Back to the start page</a></p>
 {{/content}}{{/layout}}
 """###,
+        "fault-rules": ###"""
+{{<layout}}{{$content}}
+<p>What a fault does: open a ticket (in which category, tier and priority) or only appear in the reports.</p>
+<table class="list"><caption>Fault rules</caption>
+<thead><tr><th scope="col">Fault</th><th scope="col">Rule</th></tr></thead>
+<tbody>{{#rows}}<tr><th scope="row">{{code}}</th><td><form method="post" action="/fault-rules" class="inline"><input type="hidden" name="csrf" value="{{chrome.csrf}}"><input type="hidden" name="code" value="{{code}}">
+<label><input type="checkbox" name="opensTicket" value="true"{{#opensTicket}} checked{{/opensTicket}}{{^chrome.isAdmin}} disabled{{/chrome.isAdmin}}> Opens a ticket</label>
+<label for="c-{{code}}">Category</label> <input id="c-{{code}}" name="category" value="{{category}}" size="10">
+<label for="t-{{code}}">Tier</label> <input id="t-{{code}}" name="tier" value="{{tier}}" size="2" inputmode="numeric">
+<label for="i-{{code}}">Impact</label> <select id="i-{{code}}" name="impact">{{#impacts}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/impacts}}</select>
+<label for="u-{{code}}">Urgency</label> <select id="u-{{code}}" name="urgency">{{#urgencies}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/urgencies}}</select>
+{{#chrome.isAdmin}}<button type="submit">Save</button>{{/chrome.isAdmin}}</form></td></tr>
+{{/rows}}</tbody></table>
+{{/content}}{{/layout}}
+"""###,
+        "knowledge": ###"""
+{{<layout}}{{$content}}
+<form method="get" action="/knowledge" role="search" aria-label="Search the knowledge base" class="filters">
+<p><label for="k-q">Words</label> <input id="k-q" name="q" value="{{text}}"> <button type="submit">Search</button></p>
+</form>
+<p>{{#chrome.canWrite}}<a href="/knowledge/new">Write an article</a> · {{/chrome.canWrite}}<a href="/canned">Canned answers</a></p>
+<table class="list"><caption>{{total}} articles</caption>
+<thead><tr><th scope="col">Title</th><th scope="col">Tags</th><th scope="col">Solved tickets</th></tr></thead>
+<tbody>{{#rows}}<tr><td><a href="/knowledge/{{id}}">{{title}}</a></td><td>{{tags}}</td><td>{{helped}}</td></tr>{{/rows}}</tbody>
+</table>
+{{/content}}{{/layout}}
+"""###,
         "layout": ###"""
 <!DOCTYPE html>
 <html lang="en">
@@ -211,12 +297,25 @@ enum ConsoleTemplates {
 </form>
 {{/content}}{{/layout}}
 """###,
+        "markdown": ###"""
+<div class="article">
+{{#blocks}}{{#isH2}}<h2>{{#spans}}{{>span}}{{/spans}}</h2>
+{{/isH2}}{{#isH3}}<h3>{{#spans}}{{>span}}{{/spans}}</h3>
+{{/isH3}}{{#isH4}}<h4>{{#spans}}{{>span}}{{/spans}}</h4>
+{{/isH4}}{{#isParagraph}}<p>{{#spans}}{{>span}}{{/spans}}</p>
+{{/isParagraph}}{{#isQuote}}<blockquote><p>{{#spans}}{{>span}}{{/spans}}</p></blockquote>
+{{/isQuote}}{{#isList}}<ul>{{#items}}<li>{{#spans}}{{>span}}{{/spans}}</li>{{/items}}</ul>
+{{/isList}}{{#isOrdered}}<ol>{{#items}}<li>{{#spans}}{{>span}}{{/spans}}</li>{{/items}}</ol>
+{{/isOrdered}}{{#isCode}}<pre><code>{{code}}</code></pre>
+{{/isCode}}{{/blocks}}
+</div>
+"""###,
         "onboarding": ###"""
 {{<layout}}{{$content}}
 {{#started}}<section class="card" aria-labelledby="h-handover"><h2 id="h-handover">To hand over (shown this once)</h2>
-<dl class="fields">{{#password}}<div><dt>One-time password of the account</dt><dd><code>{{password}}</code></dd></div>{{/password}}
-{{#token}}<div><dt>Enrollment token for the machine</dt><dd><code>{{token}}</code></dd></div>{{/token}}
-{{#command}}<div><dt>On the machine, with the token saved in a file only root reads</dt><dd><code>{{command}}</code></dd></div>{{/command}}</dl></section>{{/started}}
+<dl class="fields">{{#password}}<dt>One-time password of the account</dt><dd><code>{{password}}</code></dd>{{/password}}
+{{#token}}<dt>Enrollment token for the machine</dt><dd><code>{{token}}</code></dd>{{/token}}
+{{#command}}<dt>On the machine, with the token saved in a file only root reads</dt><dd><code>{{command}}</code></dd>{{/command}}</dl></section>{{/started}}
 <p>{{person}}: {{state}}{{#ticketId}} · <a href="/tickets/{{ticketId}}">its ticket DS-{{ticketId}}</a>{{/ticketId}}</p>
 {{#started}}<p><a href="/onboardings/{{id}}" id="follow">Follow its progress</a> (this page shows the secrets above once and is not reloaded).</p>{{/started}}
 <p><progress max="100" value="{{percent}}" aria-label="{{percent}} percent done"{{#live}} data-live-progress{{/live}}>{{percent}} %</progress></p>
@@ -250,7 +349,7 @@ enum ConsoleTemplates {
 """###,
         "portal-ticket": ###"""
 {{<layout}}{{$content}}
-<dl class="fields">{{#fields}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/fields}}</dl>
+<dl class="fields">{{#fields}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/fields}}</dl>
 <section aria-labelledby="h-description"><h2 id="h-description">What you wrote</h2><div class="body">{{description}}</div></section>
 <section aria-labelledby="h-timeline"><h2 id="h-timeline">What happened</h2>{{>timeline}}</section>
 <form method="post" action="/portal/tickets/{{id}}/comment" class="card"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
@@ -297,13 +396,35 @@ enum ConsoleTemplates {
 </section>
 {{/content}}{{/layout}}
 """###,
+        "reports": ###"""
+{{<layout}}{{$content}}
+<form method="get" action="/reports" class="filters"><p><label for="r-days">Period</label> <select id="r-days" name="days">{{#periods}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/periods}}</select> <button type="submit">Show</button></p></form>
+{{#trend}}{{>chart-lines}}{{/trend}}
+<p><a href="/reports.csv?report=weeks&amp;days={{days}}">Weeks as CSV</a></p>
+<table class="list"><caption>Per technician, the last {{days}} days</caption>
+<thead><tr><th scope="col">Technician</th><th scope="col">Tier</th><th scope="col">Assigned</th><th scope="col">Resolved</th><th scope="col">Median minutes to first response</th><th scope="col">Median minutes to resolve</th><th scope="col">Average rating</th><th scope="col">Ratings</th></tr></thead>
+<tbody>{{#technicians}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/technicians}}</tbody></table>
+<p><a href="/reports.csv?report=technicians&amp;days={{days}}">As CSV</a></p>
+<table class="list"><caption>By category</caption>
+<thead><tr><th scope="col">Category</th><th scope="col">Opened</th><th scope="col">Resolved</th><th scope="col">Median minutes to resolve</th></tr></thead>
+<tbody>{{#categories}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/categories}}</tbody></table>
+<p><a href="/reports.csv?report=categories&amp;days={{days}}">As CSV</a></p>
+<table class="list"><caption>By machine model</caption>
+<thead><tr><th scope="col">Model</th><th scope="col">Opened</th><th scope="col">Resolved</th><th scope="col">Median minutes to resolve</th></tr></thead>
+<tbody>{{#models}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/models}}</tbody></table>
+<p><a href="/reports.csv?report=models&amp;days={{days}}">As CSV</a></p>
+{{/content}}{{/layout}}
+"""###,
+        "span": ###"""
+{{#isText}}{{text}}{{/isText}}{{#isStrong}}<strong>{{text}}</strong>{{/isStrong}}{{#isEmphasis}}<em>{{text}}</em>{{/isEmphasis}}{{#isCode}}<code>{{text}}</code>{{/isCode}}{{#isLink}}<a href="{{href}}" rel="noopener noreferrer">{{text}}</a>{{/isLink}}
+"""###,
         "ticket": ###"""
 {{<layout}}{{$content}}
-<dl class="fields">{{#fields}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/fields}}</dl>
+<dl class="fields">{{#fields}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/fields}}</dl>
 <p>Assets: {{#assets}}<a href="/assets/{{.}}">asset {{.}}</a> {{/assets}}</p>
 <section aria-labelledby="h-description"><h2 id="h-description">Description</h2><div class="body">{{description}}</div></section>
 {{#hasFaults}}<section aria-labelledby="h-faults"><h2 id="h-faults">The faults behind it</h2>
-{{#faults}}<article class="fault"><h3>{{code}}: {{subject}}</h3><p>{{summary}}</p><dl class="fields">{{#facts}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/facts}}</dl></article>{{/faults}}
+{{#faults}}<article class="fault"><h3>{{code}}: {{subject}}</h3><p>{{summary}}</p><dl class="fields">{{#facts}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/facts}}</dl></article>{{/faults}}
 </section>{{/hasFaults}}
 {{#hasArticles}}<section aria-labelledby="h-articles"><h2 id="h-articles">Suggested articles</h2>
 <ul>{{#articles}}<li>{{title}} (article {{id}})</li>{{/articles}}</ul></section>{{/hasArticles}}
@@ -362,6 +483,21 @@ enum ConsoleTemplates {
 {{/events}}
 </ol>
 """###,
+        "tokens": ###"""
+{{<layout}}{{$content}}
+{{#secret}}<p class="flash" role="status">The new token, shown this once: <code>{{secret}}</code></p>{{/secret}}
+<table class="list"><caption>API tokens</caption>
+<thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Made</th><th scope="col">Revoked</th><th scope="col">Revoke</th></tr></thead>
+<tbody>{{#rows}}<tr><td>{{name}}</td><td>{{role}}</td><td>{{created}}</td><td>{{revoked}}</td>
+<td>{{^revoked}}<form method="post" action="/tokens/{{id}}/revoke" class="inline"><input type="hidden" name="csrf" value="{{chrome.csrf}}"><button type="submit">Revoke {{name}}</button></form>{{/revoked}}</td></tr>
+{{/rows}}</tbody></table>
+<form method="post" action="/tokens" class="card"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
+<h2>A new token</h2>
+<p><label for="k-name">Name (what uses it)</label> <input id="k-name" name="name" required maxlength="100">
+<label for="k-role">Role</label> <select id="k-role" name="role">{{#roles}}<option value="{{.}}">{{.}}</option>{{/roles}}</select>
+<button type="submit">Make</button></p></form>
+{{/content}}{{/layout}}
+"""###,
     ]
 
     static let statics: [String: (contentType: String, body: String)] = [
@@ -394,7 +530,6 @@ caption { text-align: left; font-weight: bold; padding: .25rem 0; }
 th, td { border-bottom: 1px solid #d0d0d0; padding: .3rem .6rem; text-align: left; vertical-align: top; }
 tr.security td, tr.breached td { background: #fff4e5; }
 .fields { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
-.fields div { display: contents; }
 .fields dt { font-weight: bold; }
 .fields dd { margin: 0; }
 .filters { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: end; }

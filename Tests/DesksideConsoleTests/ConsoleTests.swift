@@ -1,4 +1,5 @@
 @testable import DesksideConsole
+import Mustache
 import DesksideTestSupport
 import Foundation
 import Testing
@@ -61,5 +62,46 @@ import Testing
         #expect(chart.summary == "Faults: disk.space.low 10, battery.worn 5, memory.low 0")
         let lines = LineChart(title: "Weeks", labels: ["w1", "w2"], series: [("opened", "opened", [0, 4])])
         #expect(lines.series[0].points == "36,172 548,10")
+    }
+
+    /// Markdown in articles: its markup becomes HTML, markup typed as text stays text, and a link
+    /// may only go to http(s), mailto or the console.
+    @Test func articlesAreRenderedSafely() throws {
+        struct Page { var markdown: Markdown }
+        var library = try ConsoleRenderer().library
+        try library.register("{{#markdown}}{{>markdown}}{{/markdown}}", named: "markdown-test")
+        func html(_ source: String) -> String {
+            library.render(Page(markdown: Markdown(source)), withTemplate: "markdown-test") ?? ""
+        }
+        let page = html("""
+            # Freeing disk space
+            Empty the **trash**, then run `ncdu /home` and see *what* is big.
+
+            - one
+            - two [the guide](https://wiki.example/disk)
+            1. first
+            2. second
+            > quoted
+            ```
+            <b>code</b> & more
+            ```
+            """)
+        #expect(page.contains("<h2>Freeing disk space</h2>"))
+        #expect(page.contains("<p>Empty the <strong>trash</strong>, then run <code>ncdu /home</code> and see <em>what</em> is big.</p>"))
+        #expect(page.contains("<ul><li>one</li><li>two <a href=\"https://wiki.example/disk\" rel=\"noopener noreferrer\">the guide</a></li></ul>"))
+        #expect(page.contains("<ol><li>first</li><li>second</li></ol>"))
+        #expect(page.contains("<blockquote><p>quoted</p></blockquote>"))
+        #expect(page.contains("<pre><code>&lt;b&gt;code&lt;/b&gt; &amp; more</code></pre>"))
+
+        let hostile = html("""
+            <script>alert(1)</script> <img src=x onerror=alert(2)>
+            [click](javascript:alert(3)) [data](data:text/html,<script>) [proto](//evil.example) [ok](/knowledge/2)
+            **<i>bold</i>**
+            """)
+        #expect(!hostile.contains("<script") && !hostile.contains("<img") && !hostile.contains("<i>"))
+        #expect(hostile.contains("&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt;"))
+        #expect(!hostile.contains("javascript:") && !hostile.contains("href=\"data:") && !hostile.contains("href=\"//"))
+        #expect(hostile.contains("<a href=\"/knowledge/2\" rel=\"noopener noreferrer\">ok</a>"))
+        #expect(hostile.contains("<strong>&lt;i&gt;bold&lt;/i&gt;</strong>"))
     }
 }

@@ -80,6 +80,21 @@ import Testing
         #expect(!log.contains { $0.contains("Content Security Policy") || $0.contains("alert") }, "\(log)")
     }
 
+    /// axe-core's WCAG 2 A and AA rules on the page open in the browser: no serious or critical
+    /// violation (SECURITY and the issue's bar: keyboard, labels, contrast).
+    static func accessible(_ browser: Browser, _ page: String) throws {
+        let path = ProcessInfo.processInfo.environment["DESKSIDE_AXE_JS"] ?? Fixtures.packageRoot + "/.build/axe/axe.min.js"
+        let axe = try #require(try? String(contentsOfFile: path, encoding: .utf8), "axe.min.js is missing: scripts/test fetches it")
+        _ = try browser.execute(axe + "\n;return true;")
+        let found = try browser.executeAsync("""
+            const done = arguments[arguments.length - 1];
+            axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}}).then(result => done(result.violations
+                .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(', '))), e => done(['axe failed: ' + e]));
+            """) as? [String] ?? ["axe returned nothing"]
+        #expect(found.isEmpty, "\(page): \(found)")
+    }
+
     @Test func theHelpDeskWorksInABrowser() throws {
         try #require(Browser.available, "Chromium and chromedriver are missing: scripts/install-deps test installs them")
         let world = try World()
@@ -116,15 +131,18 @@ import Testing
         try browser.wait(for: "the dashboard") { try browser.url == base + "/dashboard" }
         try browser.wait(for: "the counts") { try browser.exists(".tiles") }
         try browser.screenshot(to: world.screenshots + "/dashboard.png")
+        try Self.accessible(browser, "dashboard")
         try browser.click("nav a[href='/assets']")
         try browser.type("#f-hostname", "script")
         try browser.click(".filters button[type=submit]")
+        try Self.accessible(browser, "assets")
         try browser.click("table.list a[href='/assets/\(assetID)']")
         #expect(try browser.text("h1") == Self.hostileHost, "the host name is shown as text")
         try browser.type("#s-filter", "onerror")
         try browser.click("form[role=search] button[type=submit]")
         #expect(try browser.text("#software-table tbody").contains(Self.hostilePackage), "the package name is shown as text")
         try browser.screenshot(to: world.screenshots + "/asset.png")
+        try Self.accessible(browser, "asset")
         try Self.noScriptRan(browser)
         try browser.click("#tickets a[href='/tickets/\(ticketID)']")
         #expect(try browser.source.contains("Freeing disk space"), "the suggested article is offered")
@@ -138,6 +156,21 @@ import Testing
         try browser.click("form[action$='/resolve'] button[type=submit]")
         #expect(try browser.text(".flash") == "The ticket is resolved.")
         try browser.screenshot(to: world.screenshots + "/ticket.png")
+        try Self.accessible(browser, "ticket")
+        try browser.click("nav a[href='/tickets']")
+        try Self.accessible(browser, "tickets")
+
+        // An article written in the browser: its Markdown becomes HTML, the markup typed as text stays text.
+        try browser.open(base + "/knowledge/new")
+        try browser.type("#e-title", "VPN <b>drops</b>")
+        try browser.type("#e-body", "## Steps\n- Restart **the client**\n- <script>alert(3)</script> [bad](javascript:alert(4)) [good](https://wiki.example/vpn)")
+        try browser.click("form[action='/knowledge'] button[type=submit]")
+        #expect(try browser.text("h1") == "VPN <b>drops</b>")
+        #expect(try browser.text(".article li strong") == "the client")
+        #expect(try browser.text(".article").contains("<script>alert(3)</script>"))
+        #expect(try browser.findAll(".article a").count == 1, "only the https link is a link")
+        try Self.accessible(browser, "article")
+        try Self.noScriptRan(browser)
         let resolved = try FaultTicketTests.json(world.collector.get("/api/v1/tickets/\(ticketID)"))["ticket"] as? [String: Any]
         #expect(resolved?["status"] as? String == "resolved")
 
@@ -170,6 +203,7 @@ import Testing
         #expect(!portal.contains("Bob&#39;s secret") && !portal.contains("Bob's secret"))
         #expect(try browser.text(".machine h3") == Self.hostileHost)
         try browser.screenshot(to: world.screenshots + "/portal.png")
+        try Self.accessible(browser, "portal")
         try browser.open(base + "/tickets/\(ticketID)")
         #expect(try browser.url == base + "/portal/tickets/\(ticketID)", "the staff pages send a requester to the portal")
         try browser.open(base + "/portal/tickets/\(bobTicket)")
@@ -220,8 +254,14 @@ import Testing
             throw error
         }
         try browser.screenshot(to: world.screenshots + "/onboarding.png")
+        try Self.accessible(browser, "onboarding")
         try browser.click(".checklist form button")
         #expect(try browser.source.contains("(admin)"), "the manual item is ticked by the admin")
+        for page in ["/accounts", "/reports", "/knowledge", "/tokens", "/fault-rules", "/canned"] {
+            try browser.open(base + page)
+            #expect(try browser.text("h1") != "Not found", "\(page)")
+            try Self.accessible(browser, page)
+        }
         try Self.noScriptRan(browser)
     }
 

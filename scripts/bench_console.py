@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""The console's main pages on a large register (scripts/bench console): the dashboard, the asset
+list, an asset page, the ticket queue and a ticket page, with 50,000 assets and 200,000 tickets
+written as scripts/bench lists writes them. Each page is fetched signed in (the session cookie), its
+server time measured over HTTP keep-alive, and its size counted before compression. The peer in the
+same run is the API's JSON for the same list or record, so the ratio says what rendering adds."""
+import argparse, http.client, random, re, time, subprocess
+import bench_lists
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--collector", required=True)
+    parser.add_argument("--assets", type=int, default=50_000)
+    parser.add_argument("--tickets", type=int, default=200_000)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    rng = random.Random(7)
+    import tempfile
+    data = tempfile.mkdtemp(prefix="deskside-console-")
+    process, _ = bench_lists.start(args.collector, data)
+    bench_lists.stop(process)
+    began = time.time()
+    bench_lists.populate(data + "/deskside.sqlite", args.assets, args.tickets, rng)
+    print(f"register: {args.assets:,} assets, {args.tickets:,} tickets (written in {time.time() - began:.0f} s); "
+          f"{args.requests} requests per page, HTTP keep-alive, one client\n")
+    process, address = bench_lists.start(args.collector, data)
+    token = open(data + "/secrets/admin-token").read().strip()
+    password = open(data + "/secrets/admin-password").read().strip()
+    connection = http.client.HTTPConnection(*address)
+    body = "username=admin&password=" + "".join(c if c.isalnum() else "%%%02X" % ord(c) for c in password)
+    connection.request("POST", "/login", body=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = connection.getresponse()
+    response.read()
+    cookie = re.search(r"deskside_session=([^;]+)", response.getheader("Set-Cookie") or "")
+    if response.status != 303 or not cookie:
+        raise SystemExit(f"sign-in failed: {response.status}")
+    session = "deskside_session=" + cookie.group(1)
+
+    def fetch(path, api=False):
+        headers = {"Authorization": "Bearer " + token} if api else {"Cookie": session}
+        start = time.perf_counter()
+        connection.request("GET", path, headers=headers)
+        answer = connection.getresponse()
+        payload = answer.read()
+        elapsed = (time.perf_counter() - start) * 1000
+        if answer.status != 200:
+            raise SystemExit(f"{path}: {answer.status} {payload[:200]}")
+        return elapsed, len(payload)
+
+    pages = args.assets // 50
+    ticket_ids = args.tickets
+    cases = [
+        ("dashboard", lambda r: "/dashboard", lambda r: "/api/v1/reports/audit"),
+        ("asset list", lambda r: f"/assets?offset={r.randrange(0, pages) * 50}", lambda r: f"/api/v1/assets?limit=50&offset={r.randrange(0, pages) * 50}"),
+        ("asset page", lambda r: f"/assets/{r.randrange(1, args.assets + 1)}", lambda r: f"/api/v1/assets/{r.randrange(1, args.assets + 1)}"),
+        ("ticket queue", lambda r: f"/tickets?offset={r.randrange(0, 20) * 50}", lambda r: f"/api/v1/tickets?open=true&limit=50&offset={r.randrange(0, 20) * 50}"),
+        ("ticket page", lambda r: f"/tickets/{r.randrange(1, ticket_ids + 1)}", lambda r: f"/api/v1/tickets/{r.randrange(1, ticket_ids + 1)}"),
+    ]
+    print(f"{'page':16}{'console p50 / p99':>22}{'bytes (max)':>14}{'API JSON p50':>16}{'ratio':>8}")
+    for name, page, api in cases:
+        for _ in range(5):
+            fetch(page(rng))
+        timings, sizes = [], []
+        for _ in range(args.requests):
+            elapsed, size = fetch(page(rng))
+            timings.append(elapsed)
+            sizes.append(size)
+        peer = [fetch(api(rng), api=True)[0] for _ in range(args.requests)]
+        p50, p99 = bench_lists.percentiles(timings)
+        floor = bench_lists.percentiles(peer)[0]
+        print(f"{name:16}{f'{p50:.1f} / {p99:.1f} ms':>22}{max(sizes):>14,}{f'{floor:.1f} ms':>16}{f'{p50 / floor:.1f}x' if floor else '':>8}")
+    print("\ntargets: p99 under 100 ms and under 150 KB per page before compression")
+    connection.close()
+    bench_lists.stop(process)
+    subprocess.run(["rm", "-rf", data])
+
+if __name__ == "__main__":
+    main()
