@@ -319,8 +319,11 @@ enum ConsoleTemplates {
 <p>{{person}}: {{state}}{{#ticketId}} · <a href="/tickets/{{ticketId}}">its ticket DS-{{ticketId}}</a>{{/ticketId}}</p>
 {{#started}}<p><a href="/onboardings/{{id}}" id="follow">Follow its progress</a> (this page shows the secrets above once and is not reloaded).</p>{{/started}}
 <p><progress max="100" value="{{percent}}" aria-label="{{percent}} percent done"{{#live}} data-live-progress{{/live}}>{{percent}} %</progress></p>
-<table><caption>Steps</caption><thead><tr><th scope="col">Step</th><th scope="col">Kind</th><th scope="col">State</th><th scope="col">Attempts</th><th scope="col">Result</th></tr></thead>
+{{#runs}}<table><caption>Run on {{hostname}}: {{state}}</caption><thead><tr><th scope="col">Step</th><th scope="col">Kind</th><th scope="col">State</th><th scope="col">Attempts</th><th scope="col">Result</th></tr></thead>
 <tbody>{{#steps}}<tr class="step-{{state}}"><td>{{number}}. {{name}}</td><td>{{kind}}</td><td>{{state}}</td><td>{{attempts}}</td><td>{{summary}}</td></tr>{{/steps}}</tbody></table>
+{{#chrome.canWrite}}{{#failed}}<form method="post" action="/runs/{{id}}/retry" class="inline"><input type="hidden" name="csrf" value="{{chrome.csrf}}"><button type="submit">Retry from the failed step</button></form>{{/failed}}
+{{#open}}<form method="post" action="/runs/{{id}}/cancel" class="inline"><input type="hidden" name="csrf" value="{{chrome.csrf}}"><button type="submit">Cancel this run</button></form>{{/open}}{{/chrome.canWrite}}
+{{/runs}}
 <h2>Checklist</h2>
 <ul class="checklist">{{#checklist}}<li>{{#done}}<span aria-label="done">✔</span>{{/done}}{{^done}}<span aria-label="not done">☐</span>{{/done}} {{title}} {{#by}}({{by}}){{/by}}
 {{#manual}}{{#chrome.canWrite}}<form method="post" action="/onboardings/{{onboarding}}/checklist/{{id}}" class="inline"><input type="hidden" name="csrf" value="{{chrome.csrf}}">{{^done}}<input type="hidden" name="done" value="true">{{/done}}<button type="submit">{{#done}}Mark not done{{/done}}{{^done}}Mark done{{/done}}</button></form>{{/chrome.canWrite}}{{/manual}}</li>
@@ -329,7 +332,15 @@ enum ConsoleTemplates {
 """###,
         "onboardings": ###"""
 {{<layout}}{{$content}}
-{{#chrome.canWrite}}
+<p>{{#offboarding}}<a href="/onboardings">Onboarding</a>{{/offboarding}}{{^offboarding}}<a href="/offboardings">Offboarding</a>{{/offboarding}}</p>
+{{#offboarding}}{{#chrome.canWrite}}
+<form method="post" action="/offboardings" class="card"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
+<h2>Start an offboarding</h2>
+<p>Locks the person's local account on each of their machines, lists each machine to hand back, and marks the account departed when all is done.</p>
+<p><label for="f-account">Username</label> <input id="f-account" name="account" required> <button type="submit">Start</button></p>
+</form>
+{{/chrome.canWrite}}{{/offboarding}}
+{{^offboarding}}{{#chrome.canWrite}}
 <form method="post" action="/onboardings" class="card"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
 <h2>Start an onboarding</h2>
 <p><label for="o-account">Username</label> <input id="o-account" name="account" required></p>
@@ -340,8 +351,8 @@ enum ConsoleTemplates {
 <p><label for="o-asset">Asset id of the machine, if it is enrolled already</label> <input id="o-asset" name="assetId" inputmode="numeric" value="{{assetId}}"></p>
 <p><button type="submit">Start</button></p>
 </form>
-{{/chrome.canWrite}}
-<table class="list"><caption>Onboardings</caption>
+{{/chrome.canWrite}}{{/offboarding}}
+<table class="list"><caption>{{chrome.title}}</caption>
 <thead><tr><th scope="col">Person</th><th scope="col">State</th><th scope="col">Progress</th></tr></thead>
 <tbody>{{#rows}}<tr><td><a href="/onboardings/{{id}}">{{name}} ({{username}})</a></td><td>{{state}}</td><td><progress max="100" value="{{percent}}" aria-label="{{name}}: {{percent}} percent done">{{percent}} %</progress> {{step}}</td></tr>{{/rows}}</tbody>
 </table>

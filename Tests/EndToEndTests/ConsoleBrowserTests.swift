@@ -257,7 +257,7 @@ import Testing
         try Self.accessible(browser, "onboarding")
         try browser.click(".checklist form button")
         #expect(try browser.source.contains("(admin)"), "the manual item is ticked by the admin")
-        for page in ["/accounts", "/reports", "/knowledge", "/tokens", "/fault-rules", "/canned"] {
+        for page in ["/accounts", "/reports", "/knowledge", "/tokens", "/fault-rules", "/canned", "/offboardings", "/onboardings"] {
             try browser.open(base + page)
             #expect(try browser.text("h1") != "Not found", "\(page)")
             try Self.accessible(browser, page)
