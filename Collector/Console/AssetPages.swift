@@ -1,5 +1,6 @@
 import DesksideDesk
 import DesksideHTTP
+import DesksideHelpdesk
 import DesksideInventory
 import DesksideStore
 import DesksideTasks
@@ -100,6 +101,14 @@ struct AssetPages {
                 }
                 _ = try desk.assignAsset(principal, id: id, to: owner, note: form.text("note") ?? "")
                 return "/assets/\(id)?done=assigned"
+            }
+        }
+        group.post("assets/:id/status") { request, context in
+            let id = try context.id()
+            return try await route.post(request, context) { desk, principal, form in
+                guard let status = AssetStatus(rawValue: form.text("status") ?? "") else { throw ConsoleError.badForm("choose a status") }
+                _ = try desk.setAssetStatus(principal, id: id, status)
+                return "/assets/\(id)?done=status"
             }
         }
         group.post("assets/:id/refresh") { request, context in

@@ -1,5 +1,6 @@
 import DesksideDesk
 import DesksideHTTP
+import DesksideHelpdesk
 import DesksideInventory
 import DesksideStore
 import Foundation
@@ -67,14 +68,16 @@ struct AssetView {
     var tickets: [Ticket]
     var tasks: [Task]
     var owner: String
+    var statuses: [AssetPages.Choice]
 
     init(_ context: APIContext, _ detail: Desk.AssetDetail, tasks: [CollectorStore.TaskRecord], software filter: String, done: String?) {
         let asset = detail.asset, inventory = detail.inventory
         chrome = Chrome(context, title: asset.hostname ?? "Asset \(asset.id)", section: "assets",
-                        flash: ["assigned": "The owner is saved.", "task": "The task is queued; it runs as soon as the machine is connected."][done ?? ""])
+                        flash: ["assigned": "The owner is saved.", "status": "The status is saved.", "task": "The task is queued; it runs as soon as the machine is connected."][done ?? ""])
         id = asset.id
         hostname = asset.hostname ?? "(no name)"
         owner = asset.owner ?? ""
+        statuses = AssetStatus.allCases.map { AssetPages.Choice(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == asset.status) }
         summary = [
             Field(label: "Status", value: asset.status), Field(label: "Owner", value: asset.owner ?? "nobody"),
             Field(label: "Last user", value: asset.lastUser ?? ""), Field(label: "Serial number", value: asset.serial ?? ""),

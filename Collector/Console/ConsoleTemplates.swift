@@ -61,6 +61,8 @@ enum ConsoleTemplates {
 <form method="post" action="/assets/{{id}}/assign"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
 <p><label for="a-account">Assign to (username; empty for nobody)</label> <input id="a-account" name="account" value="{{owner}}">
 <label for="a-note">Note</label> <input id="a-note" name="note"> <button type="submit">Assign</button></p></form>
+<form method="post" action="/assets/{{id}}/status"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
+<p><label for="a-status">Status</label> <select id="a-status" name="status">{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select> <button type="submit">Change the status</button></p></form>
 <form method="post" action="/assets/{{id}}/refresh"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
 <p><button type="submit">Refresh the inventory now</button></p></form>
 <form method="post" action="/assets/{{id}}/task"><input type="hidden" name="csrf" value="{{chrome.csrf}}">

@@ -37,6 +37,14 @@ extension Desk {
                            tickets: try tickets(principal, ticketQuery).items)
     }
 
+    /// Technicians and admins change an asset's status (in stock, retired, lost); its history keeps who.
+    public func setAssetStatus(_ principal: Principal, id: Int64, _ status: AssetStatus) throws -> CollectorStore.AssetSummary {
+        try requireStaff(principal)
+        try store.setAssetStatus(id: id, status, actor: principal.actor, now: clock())
+        guard let asset = try store.asset(id: id) else { throw HelpdeskError.notFound }
+        return asset
+    }
+
     /// Technicians and admins assign assets to people; the history keeps who and why.
     public func assignAsset(_ principal: Principal, id: Int64, to accountID: Int64?, note: String) throws -> CollectorStore.AssetSummary {
         try requireStaff(principal)

@@ -222,6 +222,17 @@ extension CollectorStore {
         }
     }
 
+    /// Sets an asset's status; the change is in its history (section `register`, who did it).
+    public func setAssetStatus(id: Int64, _ status: AssetStatus, actor: String, now: Date) throws {
+        try pool.write { db in
+            guard let old = try String.fetchOne(cached: db, sql: "SELECT status FROM asset WHERE id = ?", arguments: [id]) else { throw HelpdeskError.notFound }
+            guard old != status.rawValue else { return }
+            try db.run("UPDATE asset SET status = ?, updatedAt = ? WHERE id = ?", arguments: [status.rawValue, Timestamp.text(now), id])
+            try db.run("INSERT INTO assetEvent (assetId, at, section, item, oldValue, newValue) VALUES (?, ?, 'register', ?, ?, ?)",
+                       arguments: [id, Timestamp.text(now), "status (by \(actor))", old, status.rawValue])
+        }
+    }
+
     /// The asset's owners over time, oldest first.
     public func assignments(assetID: Int64) throws -> [Assignment] {
         try pool.read { db in
