@@ -48,6 +48,14 @@ struct AssetView {
         var at: String
     }
 
+    struct Run {
+        var provisioningId: Int64?
+        var template: String
+        var state: String
+        var step: String
+        var percent: Int
+    }
+
     var chrome: Chrome
     var id: Int64
     var hostname: String
@@ -67,6 +75,7 @@ struct AssetView {
     var owners: [Item]
     var tickets: [Ticket]
     var tasks: [Task]
+    var runs: [Run]
     var owner: String
     var statuses: [AssetPages.Choice]
 
@@ -126,6 +135,11 @@ struct AssetView {
         history = detail.history.prefix(200).map { Item(cells: [$0.at, $0.section, $0.item, $0.oldValue ?? "", $0.newValue ?? ""]) }
         owners = detail.assignments.map { Item(cells: [$0.at, $0.username ?? "nobody", $0.actor, $0.note]) }
         tickets = detail.tickets.prefix(50).map { Ticket(id: $0.id, title: $0.title, status: $0.status.rawValue, priority: $0.priority.rawValue) }
+        runs = detail.runs.map { run in
+            let done = run.steps.filter { $0.state == .succeeded || $0.state == .skipped }.count
+            return Run(provisioningId: run.provisioningId, template: run.templateName, state: run.state.rawValue,
+                       step: "\(done) of \(run.steps.count) steps done", percent: run.steps.isEmpty ? 0 : done * 100 / run.steps.count)
+        }
         self.tasks = tasks.map { Task(id: $0.id, kind: $0.kind, state: $0.state.rawValue, summary: $0.summary ?? "", at: $0.createdAt) }
     }
 

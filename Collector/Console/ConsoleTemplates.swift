@@ -52,7 +52,7 @@ enum ConsoleTemplates {
 """###,
         "asset": ###"""
 {{<layout}}{{$content}}
-<nav aria-label="On this page" class="toc"><a href="#summary">Summary</a> · <a href="#hardware">Hardware</a> · <a href="#software">Software</a> · <a href="#updates">Updates</a> · <a href="#faults">Faults</a> · <a href="#tickets">Tickets</a> · <a href="#tasks">Tasks</a> · <a href="#history">History</a> · <a href="#owners">Owners</a></nav>
+<nav aria-label="On this page" class="toc"><a href="#summary">Summary</a> · <a href="#hardware">Hardware</a> · <a href="#software">Software</a> · <a href="#updates">Updates</a> · <a href="#faults">Faults</a> · <a href="#tickets">Tickets</a> · <a href="#tasks">Tasks</a> · <a href="#runs">Runs</a> · <a href="#history">History</a> · <a href="#owners">Owners</a></nav>
 <section id="summary" aria-labelledby="h-summary"><h2 id="h-summary">Summary</h2>
 <dl class="fields">{{#summary}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/summary}}</dl>
 </section>
@@ -105,6 +105,11 @@ enum ConsoleTemplates {
 <section id="tasks" aria-labelledby="h-tasks"><h2 id="h-tasks">Tasks</h2>
 <table><caption>The last tasks</caption><thead><tr><th scope="col">Queued</th><th scope="col">Kind</th><th scope="col">State</th><th scope="col">Result</th></tr></thead>
 <tbody>{{#tasks}}<tr><td>{{at}}</td><td>{{kind}}</td><td>{{state}}</td><td>{{summary}}</td></tr>{{/tasks}}</tbody></table>
+</section>
+<section id="runs" aria-labelledby="h-runs"><h2 id="h-runs">Onboarding and offboarding runs</h2>
+{{^runs}}<p>None.</p>{{/runs}}
+<ul class="progress-list">{{#runs}}<li>{{#provisioningId}}<a href="/onboardings/{{provisioningId}}">{{template}}</a>{{/provisioningId}}{{^provisioningId}}{{template}}{{/provisioningId}}: {{state}}, {{step}}
+<progress max="100" value="{{percent}}" aria-label="{{template}}: {{percent}} percent done">{{percent}} %</progress></li>{{/runs}}</ul>
 </section>
 <section id="history" aria-labelledby="h-history"><h2 id="h-history">History</h2>
 <table><caption>Changes seen in the reports</caption><thead><tr><th scope="col">When</th><th scope="col">Section</th><th scope="col">Item</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>

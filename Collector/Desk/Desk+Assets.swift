@@ -11,6 +11,8 @@ extension Desk {
         public var history: [CollectorStore.AssetEvent]
         public var assignments: [CollectorStore.Assignment]
         public var tickets: [CollectorStore.Ticket]
+        /// Onboarding and offboarding runs on it (staff and auditors; empty for a requester).
+        public var runs: [CollectorStore.RunRecord]
     }
 
     public func assets(_ principal: Principal, _ query: CollectorStore.AssetQuery) throws -> (items: [CollectorStore.AssetSummary], total: Int) {
@@ -34,7 +36,8 @@ extension Desk {
         ticketQuery.descending = true
         return AssetDetail(asset: asset, inventory: try store.inventory(assetID: id), faults: try store.faultRecords(assetID: id),
                            history: try store.recentHistory(assetID: id, limit: 500), assignments: try store.assignments(assetID: id),
-                           tickets: try tickets(principal, ticketQuery).items)
+                           tickets: try tickets(principal, ticketQuery).items,
+                           runs: principal.role.readsEverything ? try store.runs(assetID: id) : [])
     }
 
     /// Technicians and admins change an asset's status (in stock, retired, lost); its history keeps who.

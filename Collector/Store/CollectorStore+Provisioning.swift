@@ -187,6 +187,11 @@ extension CollectorStore {
         try pool.read { db in try Self.runs(db, where: "run.id = ?", [id]).first }
     }
 
+    /// The runs on an asset (onboardings, offboardings), oldest first.
+    public func runs(assetID: Int64) throws -> [RunRecord] {
+        try pool.read { db in try Self.runs(db, where: "run.assetId = ?", [assetID]) }
+    }
+
     // MARK: - Writes
 
     /// A new onboarding or offboarding, written at once: its runs and their steps, its checklist

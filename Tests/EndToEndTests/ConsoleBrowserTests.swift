@@ -265,6 +265,8 @@ import Testing
         try Self.accessible(browser, "onboarding")
         try browser.click(".checklist form button")
         #expect(try browser.source.contains("(admin)"), "the manual item is ticked by the admin")
+        try browser.open(base + "/assets/\(assetID)")
+        #expect(try browser.text("#runs").contains("refresh: succeeded"), "the asset page lists its onboarding runs")
         for page in ["/accounts", "/reports", "/knowledge", "/tokens", "/fault-rules", "/canned", "/offboardings", "/onboardings"] {
             try browser.open(base + page)
             #expect(try browser.text("h1") != "Not found", "\(page)")
