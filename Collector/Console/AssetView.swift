@@ -136,9 +136,9 @@ struct AssetView {
         owners = detail.assignments.map { Item(cells: [$0.at, $0.username ?? "nobody", $0.actor, $0.note]) }
         tickets = detail.tickets.prefix(50).map { Ticket(id: $0.id, title: $0.title, status: $0.status.rawValue, priority: $0.priority.rawValue) }
         runs = detail.runs.map { run in
-            let done = run.steps.filter { $0.state == .succeeded || $0.state == .skipped }.count
+            let progress = OnboardingProgress.done(run.steps)
             return Run(provisioningId: run.provisioningId, template: run.templateName, state: run.state.rawValue,
-                       step: "\(done) of \(run.steps.count) steps done", percent: run.steps.isEmpty ? 0 : done * 100 / run.steps.count)
+                       step: "\(progress.done) of \(progress.of) steps done", percent: OnboardingProgress.percent(progress))
         }
         self.tasks = tasks.map { Task(id: $0.id, kind: $0.kind, state: $0.state.rawValue, summary: $0.summary ?? "", at: $0.createdAt) }
     }

@@ -10,15 +10,15 @@ struct OnboardingProgress {
     var step: String
 
     /// Steps that succeeded, or optional ones that failed (they do not hold it up), of all its runs'.
-    static func done(_ record: CollectorStore.ProvisioningRecord) -> (done: Int, of: Int) {
-        let steps = record.runs.flatMap(\.steps)
-        return (steps.filter { $0.state == .succeeded || $0.state == .skipped }.count, steps.count)
+    static func done(_ steps: [CollectorStore.RunStepRecord]) -> (done: Int, of: Int) {
+        (steps.filter { $0.state == .succeeded || $0.state == .skipped }.count, steps.count)
     }
 
-    static func percent(_ record: CollectorStore.ProvisioningRecord) -> Int {
-        let (done, of) = done(record)
-        return of == 0 ? 0 : done * 100 / of
-    }
+    static func done(_ record: CollectorStore.ProvisioningRecord) -> (done: Int, of: Int) { done(record.runs.flatMap(\.steps)) }
+
+    static func percent(_ done: (done: Int, of: Int)) -> Int { done.of == 0 ? 0 : done.done * 100 / done.of }
+
+    static func percent(_ record: CollectorStore.ProvisioningRecord) -> Int { percent(done(record)) }
 
     init(_ record: CollectorStore.ProvisioningRecord) {
         let (done, of) = Self.done(record)
@@ -26,7 +26,7 @@ struct OnboardingProgress {
         name = record.name
         username = record.username
         state = record.state.rawValue
-        percent = Self.percent(record)
+        percent = Self.percent((done, of))
         step = record.runs.isEmpty ? "waiting for the machine" : "\(done) of \(of) steps done"
     }
 }

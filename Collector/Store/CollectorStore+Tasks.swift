@@ -136,10 +136,8 @@ extension CollectorStore {
         try pool.write { db in
             guard let agent = try Int64.fetchOne(cached: db, sql: "SELECT id FROM agent WHERE uuid = ? AND revokedAt IS NULL", arguments: [agentUUID]) else { return nil }
             let time = Timestamp.text(now)
-            try db.run("""
-                UPDATE task SET state = 'expired', finishedAt = ?, summary = 'expired before the agent could receive it'
-                WHERE agentId = ? AND state = 'queued' AND expiresAt <= ?
-                """, arguments: [time, agent, time])
+            try db.run("UPDATE task SET state = 'expired', finishedAt = ?, summary = ? WHERE agentId = ? AND state = 'queued' AND expiresAt <= ?",
+                       arguments: [time, Self.expiredSummary, agent, time])
             guard let row = try Row.fetchOne(cached: db, sql: """
                 SELECT id, uuid, payload, signature FROM task WHERE agentId = ? AND state IN ('queued', 'sent')
                 ORDER BY CASE state WHEN 'sent' THEN 0 ELSE 1 END, id LIMIT 1
@@ -158,13 +156,15 @@ extension CollectorStore {
         }
     }
 
+    static let expiredSummary = "expired before the agent could receive it"
+
     /// Queued tasks whose time ran out, for agents that never came to take them: `expired`.
     public func expireQueuedTasks(now: Date) throws -> [TaskRecord] {
         try pool.write { db in
             let time = Timestamp.text(now)
             let ids = try Int64.fetchAll(cached: db, sql: "SELECT id FROM task WHERE state = 'queued' AND expiresAt <= ?", arguments: [time])
             guard !ids.isEmpty else { return [] }
-            try db.execute(literal: "UPDATE task SET state = 'expired', finishedAt = \(time), summary = 'expired before the agent could receive it' WHERE id IN \(ids)")
+            try db.execute(literal: "UPDATE task SET state = 'expired', finishedAt = \(time), summary = \(Self.expiredSummary) WHERE id IN \(ids)")
             return try TaskRecord.fetchAll(db, SQLRequest(literal: SQL(sql: Self.taskSelect) + " WHERE task.id IN \(ids) ORDER BY task.id"))
         }
     }
