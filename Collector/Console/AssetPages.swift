@@ -84,11 +84,16 @@ struct AssetPages {
         }
         group.get("assets/:id") { request, context in
             let id = try context.id()
+            let parameters = request.uri.queryParameters
+            let software = AssetView.SoftwareQuery(filter: String((parameters.get("software") ?? "").prefix(100)),
+                                                   offset: min(max(Int(parameters.get("softwareOffset") ?? "0") ?? 0, 0), 1_000_000))
             let detail = try await route.call(context) { desk, principal in
-                (try desk.asset(principal, id: id), try desk.tasks(principal, { var q = CollectorStore.TaskQuery(); q.assetID = id; q.limit = 20; return q }()).items)
+                (try desk.asset(principal, id: id, packages: false),
+                 try desk.assetPackages(principal, id: id, nameContains: software.filter, limit: AssetView.SoftwareQuery.pageSize, offset: software.offset),
+                 try desk.tasks(principal, { var q = CollectorStore.TaskQuery(); q.assetID = id; q.limit = 20; return q }()).items)
             }
-            return route.page("asset", AssetView(context, detail.0, tasks: detail.1, software: request.uri.queryParameters.get("software") ?? "",
-                                               done: request.uri.queryParameters.get("done").map { String($0) }))
+            return route.page("asset", AssetView(context, detail.0, packages: detail.1, software: software, tasks: detail.2,
+                                               done: parameters.get("done").map { String($0) }))
         }
         group.post("assets/:id/assign") { request, context in
             let id = try context.id()

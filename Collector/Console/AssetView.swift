@@ -65,9 +65,10 @@ struct AssetView {
     var volumes: [Item]
     var interfaces: [Item]
     var software: [Item]
-    var softwareTotal: Int
     var softwareFilter: String
     var softwareShown: String
+    var softwarePrevious: String?
+    var softwareNext: String?
     var updates: [Update]
     var securityUpdates: Int
     var faults: [Fault]
@@ -79,7 +80,15 @@ struct AssetView {
     var owner: String
     var statuses: [AssetPages.Choice]
 
-    init(_ context: APIContext, _ detail: Desk.AssetDetail, tasks: [CollectorStore.TaskRecord], software filter: String, done: String?) {
+    /// The software table's search and page (packages come a page at a time: 762 on a desktop Debian).
+    struct SoftwareQuery {
+        static let pageSize = 100
+        var filter: String
+        var offset: Int
+    }
+
+    init(_ context: APIContext, _ detail: Desk.AssetDetail, packages: (items: [CollectorStore.InstalledPackage], matching: Int, total: Int),
+         software query: SoftwareQuery, tasks: [CollectorStore.TaskRecord], done: String?) {
         let asset = detail.asset, inventory = detail.inventory
         chrome = Chrome(context, title: asset.hostname ?? "Asset \(asset.id)", section: "assets",
                         flash: ["assigned": "The owner is saved.", "status": "The status is saved.", "task": "The task is queued; it runs as soon as the machine is connected."][done ?? ""])
@@ -117,13 +126,16 @@ struct AssetView {
         interfaces = (hardware?.networkInterfaces ?? []).filter { !$0.virtual }.map { interface in
             Item(cells: [interface.name, interface.mac ?? "", (interface.ipv4 + interface.ipv6).joined(separator: ", "), interface.state ?? ""])
         }
-        let packages = inventory?.software.packages ?? []
-        let needle = filter.lowercased()
-        let matching = needle.isEmpty ? packages : packages.filter { $0.name.lowercased().contains(needle) }
-        softwareFilter = String(filter.prefix(100))
-        softwareTotal = packages.count
-        software = matching.prefix(300).map { Item(cells: [$0.name, $0.version, $0.architecture, $0.manager]) }
-        softwareShown = matching.count > 300 ? "the first 300 of \(matching.count) matching" : "\(matching.count) of \(packages.count)"
+        softwareFilter = query.filter
+        software = packages.items.map { Item(cells: [$0.name, $0.version, $0.architecture, $0.manager]) }
+        let first = packages.items.isEmpty ? 0 : query.offset + 1, last = query.offset + packages.items.count
+        softwareShown = (packages.matching > packages.items.count ? "\(first)–\(last) of \(packages.matching)" : "\(packages.matching)")
+            + (query.filter.isEmpty ? "" : " matching, of \(packages.total)")
+        func link(_ offset: Int) -> String {
+            "/assets/\(asset.id)?" + Address.query(["software": query.filter, "softwareOffset": "\(offset)"].filter { !$0.value.isEmpty && $0.value != "0" }) + "#software"
+        }
+        softwarePrevious = query.offset > 0 ? link(max(0, query.offset - SoftwareQuery.pageSize)) : nil
+        softwareNext = last < packages.matching ? link(last) : nil
         let pending = inventory?.updates.pending ?? []
         updates = pending.sorted { ($0.security ? 0 : 1, $0.name) < ($1.security ? 0 : 1, $1.name) }.prefix(500)
             .map { Update(name: $0.name, installed: $0.installedVersion, candidate: $0.candidateVersion, security: $0.security) }

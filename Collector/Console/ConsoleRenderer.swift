@@ -20,7 +20,7 @@ struct ConsoleRenderer: Sendable {
         + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     func page(_ template: String, _ view: Any, status: HTTPResponse.Status = .ok) -> Response {
-        let html = library.render(view, withTemplate: template) ?? "template \(template) is missing"
+        let html = library.render(TemplateValues.tree(view) ?? view, withTemplate: template) ?? "template \(template) is missing"
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: Self.contentSecurityPolicy],
                         body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }

@@ -89,6 +89,7 @@ enum ConsoleTemplates {
 <form method="get" action="/assets/{{id}}#software" role="search" aria-label="Search the software"><p><label for="s-filter">Package name contains</label> <input id="s-filter" name="software" value="{{softwareFilter}}" data-filter-table="software-table"> <button type="submit">Search</button></p></form>
 <table id="software-table"><caption>Packages: {{softwareShown}}</caption><thead><tr><th scope="col">Name</th><th scope="col">Version</th><th scope="col">Architecture</th><th scope="col">Manager</th></tr></thead>
 <tbody>{{#software}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/software}}</tbody></table>
+<nav aria-label="Pages of the software" class="pager">{{#softwarePrevious}}<a href="{{softwarePrevious}}" rel="prev">Previous packages</a>{{/softwarePrevious}} {{#softwareNext}}<a href="{{softwareNext}}" rel="next">Next packages</a>{{/softwareNext}}</nav>
 </section>
 <section id="updates" aria-labelledby="h-updates"><h2 id="h-updates">Pending updates</h2>
 <p>{{securityUpdates}} security updates are waiting.</p>

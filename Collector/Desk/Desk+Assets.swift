@@ -24,20 +24,36 @@ extension Desk {
         return try store.assets(matching: query)
     }
 
-    public func asset(_ principal: Principal, id: Int64) throws -> AssetDetail {
-        guard let asset = try store.asset(id: id),
-              principal.role.readsEverything || (principal.accountID != nil && asset.ownerId == principal.accountID) else {
-            throw HelpdeskError.notFound
-        }
+    /// The asset and all that is known of it. Without `packages`, its inventory's software names the
+    /// package managers only: the console shows the packages a page at a time (``assetPackages(_:id:nameContains:limit:offset:)``).
+    public func asset(_ principal: Principal, id: Int64, packages: Bool = true) throws -> AssetDetail {
+        let asset = try visibleAsset(principal, id: id)
         var ticketQuery = CollectorStore.TicketQuery()
         ticketQuery.assetId = id
         ticketQuery.includeStormMembers = true
         ticketQuery.sort = .created
         ticketQuery.descending = true
-        return AssetDetail(asset: asset, inventory: try store.inventory(assetID: id), faults: try store.faultRecords(assetID: id),
+        return AssetDetail(asset: asset, inventory: try store.inventory(assetID: id, packages: packages), faults: try store.faultRecords(assetID: id),
                            history: try store.recentHistory(assetID: id, limit: 500), assignments: try store.assignments(assetID: id),
                            tickets: try tickets(principal, ticketQuery).items,
                            runs: principal.role.readsEverything ? try store.runs(assetID: id) : [])
+    }
+
+    /// A page of the asset's packages, those whose name contains `nameContains`.
+    public func assetPackages(_ principal: Principal, id: Int64, nameContains needle: String, limit: Int, offset: Int) throws
+        -> (items: [CollectorStore.InstalledPackage], matching: Int, total: Int) {
+        _ = try visibleAsset(principal, id: id)
+        guard TextLimits.length(needle) <= 100 else { throw HelpdeskError.invalid("the search is longer than 100 characters") }
+        return try store.packages(assetID: id, nameContains: needle, limit: min(max(limit, 1), 500), offset: max(offset, 0))
+    }
+
+    /// Staff and auditors see every asset, a requester the ones assigned to them; any other is not found.
+    private func visibleAsset(_ principal: Principal, id: Int64) throws -> CollectorStore.AssetSummary {
+        guard let asset = try store.asset(id: id),
+              principal.role.readsEverything || (principal.accountID != nil && asset.ownerId == principal.accountID) else {
+            throw HelpdeskError.notFound
+        }
+        return asset
     }
 
     /// Technicians and admins change an asset's status (in stock, retired, lost); its history keeps who.

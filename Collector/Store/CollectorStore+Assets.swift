@@ -172,6 +172,35 @@ extension CollectorStore {
         }
     }
 
+    /// One installed package as a list shows it.
+    public struct InstalledPackage: Codable, Sendable, Equatable {
+        public var name: String
+        public var version: String
+        public var architecture: String
+        public var manager: String
+    }
+
+    /// A page of the asset's packages in their canonical order (name, architecture, version, manager),
+    /// those whose name contains `nameContains` (ASCII letters in any case), with how many match and
+    /// how many the asset has.
+    public func packages(assetID: Int64, nameContains needle: String, limit: Int, offset: Int) throws
+        -> (items: [InstalledPackage], matching: Int, total: Int) {
+        try pool.read { db in
+            let from = """
+                FROM assetPackage a JOIN packageVersion v ON v.id = a.packageVersionId JOIN packageName n ON n.id = v.packageNameId
+                WHERE a.assetId = ? AND instr(lower(n.name), lower(?)) > 0
+                """
+            let items = try Row.fetchAll(cached: db, sql: "SELECT n.name, v.version, n.architecture, n.manager " + from
+                                                  + " ORDER BY n.name, n.architecture, v.version, n.manager LIMIT ? OFFSET ?",
+                                         arguments: [assetID, needle, limit, offset]).map { row in
+                InstalledPackage(name: row["name"], version: row["version"], architecture: row["architecture"], manager: row["manager"])
+            }
+            let total = try Int.fetchOne(cached: db, sql: "SELECT count(*) FROM assetPackage WHERE assetId = ?", arguments: [assetID]) ?? 0
+            let matching = needle.isEmpty ? total : try Int.fetchOne(cached: db, sql: "SELECT count(*) " + from, arguments: [assetID, needle]) ?? 0
+            return (items, matching, total)
+        }
+    }
+
     static func summary(_ row: Row) -> AssetSummary {
         AssetSummary(id: row["id"], agentID: row["agentID"], hostname: row["hostname"], serial: row["serial"], vendor: row["vendor"],
                      model: row["model"], osName: row["osName"], osVersion: row["osVersion"], owner: row["owner"], ownerId: row["ownerId"], lastUser: row["lastUser"],

@@ -312,8 +312,9 @@ public final class CollectorStore: Sendable {
 
     /// The asset's inventory as last stored, rebuilt from its sections and packages; the base a delta
     /// is applied to.
-    public func inventory(assetID: Int64) throws -> Inventory? {
-        try pool.read { db in try InventoryWriter(db: db, assetID: assetID, at: "", versions: versions).read() }
+    /// Without `packages`, the software section names the package managers only (see ``packages(assetID:nameContains:limit:offset:)``).
+    public func inventory(assetID: Int64, packages: Bool = true) throws -> Inventory? {
+        try pool.read { db in try InventoryWriter(db: db, assetID: assetID, at: "", versions: versions).read(packages: packages) }
     }
 
     /// The asset of an agent.

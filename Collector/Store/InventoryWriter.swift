@@ -192,8 +192,9 @@ final class InventoryWriter {
         try db.run("UPDATE inventorySection SET body = ? WHERE assetId = ? AND section = 'meta'", arguments: [Data(try JSONCoder.encode(meta)), assetID])
     }
 
-    /// Rebuilds the stored inventory; `nil` when the asset has none.
-    func read() throws -> Inventory? {
+    /// Rebuilds the stored inventory; `nil` when the asset has none. Without `packages`, its software
+    /// names the package managers only (a page that shows the packages a page at a time).
+    func read(packages withPackages: Bool = true) throws -> Inventory? {
         let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT section, body FROM inventorySection WHERE assetId = ?"), arguments: [assetID])
         var bodies: [String: [UInt8]] = [:]
         for row in rows { bodies[row["section"]] = Array(row["body"] as Data) }
@@ -206,10 +207,14 @@ final class InventoryWriter {
         if let body = bodies["updates"] { inventory.updates = try JSONCoder.decode(Updates.self, from: body) }
         if let body = bodies["health"] { inventory.health = try JSONCoder.decode(Health.self, from: body) }
         if let body = bodies["notes"] { inventory.notes = try JSONCoder.decode([ProbeNote].self, from: body) }
-        let packages = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT v.body, a.installedAt FROM assetPackage a JOIN packageVersion v ON v.id = a.packageVersionId WHERE a.assetId = ?
-            """), arguments: [assetID])
         inventory.software.packageManagers = meta.packageManagers
+        guard withPackages else { return inventory }
+        // In the canonical order already (SQLite's binary order is Swift's for NFC text), so that the
+        // sort below is one pass.
+        let packages = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT v.body, a.installedAt FROM assetPackage a JOIN packageVersion v ON v.id = a.packageVersionId
+            JOIN packageName n ON n.id = v.packageNameId WHERE a.assetId = ? ORDER BY n.name, n.architecture, v.version, n.manager
+            """), arguments: [assetID])
         inventory.software.packages = try packages.map { row in
             var package = try JSONCoder.decode(Package.self, from: Array(row["body"] as Data))
             package.installedAt = (row["installedAt"] as Int64?).map { Date(timeIntervalSince1970: Double($0)) }

@@ -18,8 +18,12 @@ public struct Software: Codable, Sendable, Equatable {
 
     /// Puts the packages in the one canonical order (name, architecture, version, manager), so that
     /// equal package sets encode, and hash, the same.
+    /// Packages that come in that order already (the collector reads them sorted) cost one pass.
     public mutating func sortPackages() {
-        packages.sort { ($0.name, $0.architecture, $0.version, $0.manager) < ($1.name, $1.architecture, $1.version, $1.manager) }
+        let inOrder: (Package, Package) -> Bool = {
+            ($0.name, $0.architecture, $0.version, $0.manager) < ($1.name, $1.architecture, $1.version, $1.manager)
+        }
+        if zip(packages, packages.dropFirst()).contains(where: { inOrder($1, $0) }) { packages.sort(by: inOrder) }
     }
 }
 

@@ -34,6 +34,22 @@ import Testing
         #expect(html.contains("<title>&lt;b&gt;t&lt;/b&gt; · Deskside</title>"))
     }
 
+    /// The view read once into dictionaries renders as the view itself: nested values, rows, optionals
+    /// (a nil one is absent, so the name is looked up on the enclosing view), booleans and escaping.
+    @Test func aViewReadOnceRendersAsTheViewItself() throws {
+        struct Row { var name: String; var note: String?; var security: Bool; var cells: [String] }
+        struct Inner { var count: Int64 }
+        struct View { var note: String; var inner: Inner; var rows: [Row]; var missing: Int? }
+        let template = try MustacheTemplate(string: """
+            {{inner.count}}|{{#rows}}[{{name}} {{note}}{{#security}} S{{/security}}{{#cells}}<{{.}}>{{/cells}}]{{/rows}}|{{^missing}}none{{/missing}}
+            """)
+        let view = View(note: "outer", inner: Inner(count: 3), rows: [Row(name: "a&b", note: nil, security: true, cells: ["x", "<y>"]),
+                                                                    Row(name: "c", note: "own", security: false, cells: [])], missing: nil)
+        let direct = template.render(view)
+        #expect(template.render(try #require(TemplateValues.tree(view))) == direct)
+        #expect(direct == "3|[a&amp;b outer S<x><&lt;y&gt;>][c own]|none")
+    }
+
     @Test func aFormTokenBelongsToOneSession() {
         let token = ConsoleSession.formToken(secret: "dss_one")
         #expect(token.count == 64)

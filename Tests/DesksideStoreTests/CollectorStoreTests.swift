@@ -91,6 +91,32 @@ import Testing
         #expect(try store.inventory(assetID: assetID) == new)
     }
 
+    /// The console's software table: a page of the packages in the inventory's own order, searched by
+    /// name, with the counts; and the inventory without its packages for the rest of the page.
+    @Test func packagesComeAPageAtATimeInTheInventorysOrder() throws {
+        let (store, directory) = try Self.store()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var inventory = Self.inventory("debian-vm")
+        inventory.software.packages.append(Package(name: "Zz-Upper", version: "1", architecture: "all", manager: "dpkg"))
+        inventory.software.sortPackages()
+        let outcome = try store.record(agentUUID: "agent-1", reportID: "r1", sequence: 1, kind: .full, inventory: inventory, faults: [], receivedAt: Self.time)
+        guard case .stored(let assetID, _) = outcome else { Issue.record("not stored"); return }
+        let all = inventory.software.packages
+        #expect(all.count > 700)
+        let second = try store.packages(assetID: assetID, nameContains: "", limit: 100, offset: 100)
+        #expect(second.items.map(\.name) == all[100..<200].map(\.name))
+        #expect(second.items.map(\.version) == all[100..<200].map(\.version))
+        #expect(second.matching == all.count && second.total == all.count)
+        let search = try store.packages(assetID: assetID, nameContains: "LIB", limit: 500, offset: 0)
+        let expected = all.filter { $0.name.lowercased().contains("lib") }
+        #expect(!expected.isEmpty && search.items.map(\.name) == expected.prefix(500).map(\.name) && search.matching == expected.count)
+        #expect(try store.packages(assetID: assetID, nameContains: "zz-upper", limit: 10, offset: 0).items.map(\.name) == ["Zz-Upper"])
+        #expect(try store.packages(assetID: assetID, nameContains: "%", limit: 10, offset: 0).matching == 0, "no pattern syntax")
+        let bare = try #require(try store.inventory(assetID: assetID, packages: false))
+        #expect(bare.software.packages.isEmpty && bare.software.packageManagers == inventory.software.packageManagers && bare.hardware == inventory.hardware)
+        #expect(try store.inventory(assetID: assetID) == inventory, "read back in the canonical order")
+    }
+
     @Test func hardwareChangesAndFaultsAreHistory() throws {
         let (store, directory) = try Self.store()
         defer { try? FileManager.default.removeItem(atPath: directory) }
