@@ -201,10 +201,16 @@ let package = Package(
         // MARK: Collector
         .target(name: "DesksideHelpdesk", path: "Collector/Helpdesk", exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(
+            name: "DesksideNotifications",
+            dependencies: ["DesksideHelpdesk", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Collector/Notifications", exclude: ["README.md"], swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DesksideStore",
             dependencies: [
                 "DesksideProvisioning",
-                "DesksideTasks","DesksideInventory", "DesksideJSON", "DesksideProtocol", "DesksideHelpdesk", .product(name: "GRDB", package: "GRDB.swift"),
+                "DesksideTasks","DesksideInventory", "DesksideJSON", "DesksideProtocol", "DesksideHelpdesk", "DesksideNotifications",
+                .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto")],
             path: "Collector/Store",
             exclude: ["README.md"],
@@ -242,7 +248,7 @@ let package = Package(
         .target(
             name: "DesksideCollectorCommands",
             dependencies: [
-                "DesksideCollectorHome", "DesksideStore", "DesksideAgentServer", "DesksideHTTP", "DesksideConsole", "DesksideDesk", "DesksideHelpdesk", "DesksideEnrollment", "DesksideTransport",
+                "DesksideCollectorHome", "DesksideStore", "DesksideAgentServer", "DesksideHTTP", "DesksideConsole", "DesksideDelivery", "DesksideMail", "DesksideNotifications", "DesksideDesk", "DesksideHelpdesk", "DesksideEnrollment", "DesksideTransport",
                 "DesksideFiles", "DesksideInventory", "DesksideLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -289,6 +295,32 @@ let package = Package(
         ),
 
         .target(
+            name: "DesksideMail",
+            dependencies: [
+                "DesksideNotifications",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Collector/Mail", exclude: ["README.md"], swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DesksideDelivery",
+            dependencies: [
+                "DesksideMail", "DesksideNotifications", "DesksideStore", "DesksideJSON",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Collector/Delivery", exclude: ["README.md"], swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DesksideProvisioning",
             dependencies: ["DesksideTasks", "DesksideJSON"],
             path: "Collector/Provisioning",
@@ -300,7 +332,7 @@ let package = Package(
             dependencies: [
                 "DesksideProvisioning",
                 "CCrypt",
-                "DesksideTasks","DesksideHelpdesk", "DesksideStore", "DesksideInventory", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")],
+                "DesksideTasks","DesksideHelpdesk", "DesksideNotifications", "DesksideStore", "DesksideInventory", "DesksideJSON", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")],
             path: "Collector/Desk",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
@@ -308,7 +340,7 @@ let package = Package(
         .target(
             name: "DesksideConsole",
             dependencies: [
-                "DesksideHTTP", "DesksideDesk", "DesksideHelpdesk", "DesksideStore", "DesksideInventory", "DesksideProvisioning", "DesksideJSON",
+                "DesksideHTTP", "DesksideDesk", "DesksideNotifications", "DesksideHelpdesk", "DesksideStore", "DesksideInventory", "DesksideProvisioning", "DesksideJSON",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -324,7 +356,7 @@ let package = Package(
             name: "DesksideHTTP",
             dependencies: [
                 "DesksideProvisioning",
-                "DesksideDesk", "DesksideHelpdesk", "DesksideStore", "DesksideInventory", "DesksideJSON",
+                "DesksideDesk", "DesksideNotifications", "DesksideHelpdesk", "DesksideStore", "DesksideInventory", "DesksideJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -383,6 +415,11 @@ let package = Package(
             name: "DesksideAgentTasksTests",
             dependencies: ["DesksideTestSupport", "DesksideAgentTasks", "DesksideTasks", "DesksideProbes", "DesksideFiles"],
             path: "Tests/DesksideAgentTasksTests"
+        ),
+        .testTarget(
+            name: "DesksideNotificationsTests",
+            dependencies: ["DesksideNotifications"],
+            path: "Tests/DesksideNotificationsTests"
         ),
         .testTarget(
             name: "DesksideProvisioningTests",

@@ -10,11 +10,13 @@ import ArgumentParser
 import DesksideAgentServer
 import DesksideCollectorHome
 import DesksideConsole
+import DesksideDelivery
 import DesksideDesk
 import DesksideEnrollment
 import DesksideHTTP
 import DesksideHelpdesk
 import DesksideLogging
+import DesksideMail
 import DesksideStore
 import DesksideTransport
 import DesksideFiles
@@ -79,7 +81,11 @@ struct ServeCommand: AsyncParsableCommand {
                                           serverAddresses: ["127.0.0.1", "::1"] + (file.serverAddresses ?? []),
                                           helpdesk: file.helpdesk ?? HelpdeskSettings(), durability: file.durability ?? .full)
         let dispatch = TaskDispatch(signer: home.taskSigner, caFingerprint: home.authority.fingerprint)
-        let desk = Desk(store: home.store, tasks: dispatch)
+        let notifications = file.notifications ?? NotificationConfiguration()
+        let mailIntake = try notifications.mailIntake()
+        let webhooks = try notifications.webhookClient(ownPorts: Set([agentEndpoint.port, httpEndpoint.port] + (mailIntake.map { [$0.0.port] } ?? [])))
+        let mailDelivery = try notifications.mailDelivery(clientName: hostname ?? "deskside")
+        let desk = Desk(store: home.store, tasks: dispatch, webhookCheck: { try webhooks.check($0) })
         if let password = try desk.bootstrapAdmin(username: "admin") {
             try home.writeSecret(password, to: home.adminPasswordPath)
         }
@@ -123,12 +129,15 @@ struct ServeCommand: AsyncParsableCommand {
         let httpTLS = try Self.httpTLS(file.httpTLS, home: home, endpoint: httpEndpoint)
         let scheme = httpTLS == nil ? "http" : "https"
         let app = Application(
-            router: try CollectorHTTP.router(desk: desk, threadPool: threadPool, signIn: signIn) { router in
+            router: try CollectorHTTP.router(desk: desk, threadPool: threadPool, signIn: signIn,
+                                             onboardingHookSecret: try notifications.onboardingHookSecret()) { router in
                 try Console.add(to: router, desk: desk, threadPool: threadPool, signIn: signIn, session: ConsoleSession(secure: httpTLS != nil))
             },
             server: try httpTLS.map { try .tls(CollectorHTTP.server(signIn: signIn), tlsConfiguration: $0) } ?? CollectorHTTP.server(signIn: signIn),
             configuration: .init(address: .hostname(httpEndpoint.host, port: httpEndpoint.port), serverName: "deskside-collector"),
-            services: [AgentServerService(server: agentServer, dispatch: dispatch), TicketClock(desk: desk, threadPool: threadPool, logger: logger)],
+            services: [AgentServerService(server: agentServer, dispatch: dispatch), TicketClock(desk: desk, threadPool: threadPool, logger: logger),
+                       OutboxWorker(store: home.store, mail: mailDelivery, webhooks: webhooks, threadPool: threadPool, logger: logger)]
+                + (mailIntake.map { [MailListener(server: $0.0, intake: $0.1, desk: desk, threadPool: threadPool, logger: logger)] } ?? []),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? httpEndpoint.port
                 Self.announce("  HTTP API:          \(scheme)://\(Endpoint(host: httpEndpoint.host, port: port))/api/v1")
@@ -217,6 +226,44 @@ struct AgentServerService: Service {
     }
 }
 
+/// The help desk's mail listener as a service: mail to the desk's address becomes tickets and
+/// comments (`Desk.receiveMail`, on the thread pool).
+struct MailListener: Service {
+    let server: SMTPServerSettings
+    let intake: Desk.MailIntakeSettings
+    let desk: Desk
+    let threadPool: NIOThreadPool
+    let logger: Logger
+
+    func run() async throws {
+        let desk = self.desk, intake = self.intake, threadPool = self.threadPool, logger = self.logger
+        let listener = try await SMTPServer(server, logger: logger) { mail in
+            do {
+                let outcome = try await threadPool.runIfActive { try desk.receiveMail(mail.bytes, envelopeFrom: mail.mailFrom, settings: intake) }
+                switch outcome {
+                case .opened(let id): return .accepted("ticket DS-\(id) opened")
+                case .commented(let id): return .accepted("added to DS-\(id)")
+                case .ignored(let why): return .accepted("taken: \(why)")
+                case .refused(let why):
+                    logger.notice("mail refused", metadata: ["mail.peer": "\(mail.peer)", "mail.reason": "\(why)"])
+                    return .refused(why)
+                }
+            } catch {
+                logger.error("mail intake failed", metadata: ["mail.error": "\(error)"])
+                return .deferred("the help desk cannot take mail now; try again later")
+            }
+        }
+        if let address = listener.localAddress {
+            ServeCommand.announce("  mail in (SMTP):    \(Endpoint(host: address.ipAddress ?? server.host, port: address.port ?? server.port))")
+        }
+        try await withGracefulShutdownHandler {
+            try await listener.run()
+        } onGracefulShutdown: {
+            Task { await listener.close() }
+        }
+    }
+}
+
 /// The help desk's clocks, every minute: silent agents, SLA breaches and escalations, automatic closure.
 struct TicketClock: Service {
     let desk: Desk
@@ -228,7 +275,10 @@ struct TicketClock: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 let desk = self.desk
-                let result = try await threadPool.runIfActive { try desk.sweep() }
+                let result = try await threadPool.runIfActive {
+                    try desk.store.recordWorkerRun("clock", at: Date())
+                    return try desk.sweep()
+                }
                 if result.silent + result.back + result.tasks + result.tickets.escalated + result.tickets.closed > 0 {
                     logger.info("help desk clock", metadata: ["agentsSilent": "\(result.silent)", "agentsBack": "\(result.back)", "tasksEnded": "\(result.tasks)",
                                                              "escalated": "\(result.tickets.escalated)", "closed": "\(result.tickets.closed)"])

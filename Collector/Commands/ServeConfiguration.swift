@@ -40,6 +40,8 @@ struct ServeConfiguration: Codable, Sendable {
     var helpdesk: HelpdeskSettings?
     /// TLS on the HTTP port (the console and the API). Without it the port must be on loopback.
     var httpTLS: HTTPTLS?
+    /// Mail out and in, webhooks, the onboarding hook (docs/notifications.md).
+    var notifications: NotificationConfiguration?
 
     struct HTTPTLS: Codable, Sendable {
         /// A certificate chain and its key, in PEM (a company CA's, or a public one).

@@ -38,7 +38,7 @@ struct Chrome {
         guard let principal else { return }
         let sections: [(String, String)] = principal.role.readsEverything
             ? [("dashboard", "Dashboard"), ("assets", "Assets"), ("tickets", "Tickets"), ("onboardings", "Onboarding"), ("knowledge", "Knowledge"),
-               ("reports", "Reports"), ("accounts", "Accounts")]
+               ("reports", "Reports"), ("notifications", "Notifications"), ("accounts", "Accounts")]
             : [("portal", "My machines and tickets")]
         nav = sections.map { Link(href: "/" + $0.0, label: $0.1, current: $0.0 == section) }
     }

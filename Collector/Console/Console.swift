@@ -22,6 +22,7 @@ public enum Console {
             .add(middleware: ConsoleErrors(renderer: renderer))
         SignInPages(route: route, gate: signIn).add(signedIn: signedIn)
         PortalPages(route: route).add(to: signedIn)
+        NotificationPages(route: route).addPersonal(to: signedIn)
         let staff = signedIn.group().add(middleware: StaffPages())
         DashboardPage(route: route, cache: DashboardCache()).add(to: staff)
         AssetPages(route: route).add(to: staff)
@@ -30,6 +31,7 @@ public enum Console {
         KnowledgePages(route: route).add(to: staff)
         ReportPages(route: route).add(to: staff)
         AdminPages(route: route).add(to: staff)
+        NotificationPages(route: route).add(to: staff)
     }
 }
 

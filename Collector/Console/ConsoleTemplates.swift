@@ -202,6 +202,8 @@ enum ConsoleTemplates {
 <li><a href="/assets?silent=true"><strong>{{silentAgents}}</strong> silent for {{silentDays}} days or more</a></li>
 <li><a href="/assets?unassigned=true"><strong>{{unassigned}}</strong> assigned to nobody</a></li>
 </ul>
+{{#outbox}}<p class="outbox"><a href="/notifications?state=pending"><strong>{{pending}}</strong> notifications waiting</a>,
+<a href="/notifications?state=failed"><strong>{{failed}}</strong> failed for good</a>; the delivery worker last ran {{#workerLastRunAt}}at {{workerLastRunAt}}{{/workerLastRunAt}}{{^workerLastRunAt}}never{{/workerLastRunAt}}{{#workerStale}} <strong class="bad">(stopped: nothing is being sent)</strong>{{/workerStale}}.</p>{{/outbox}}
 <div class="charts">{{#charts}}{{>chart-bars}}{{/charts}}</div>
 </section>
 <section aria-labelledby="queues"><h2 id="queues">Ticket queues</h2>
@@ -275,7 +277,7 @@ enum ConsoleTemplates {
 </nav>
 <form method="post" action="/logout" class="signout">
 <input type="hidden" name="csrf" value="{{chrome.csrf}}">
-<span class="who">{{chrome.user}} · {{chrome.role}}</span>
+<span class="who">{{chrome.user}} · {{chrome.role}}</span> <a href="/preferences">Mail preferences</a>
 <button type="submit">Sign out</button>
 </form>
 <form method="post" action="/logout-everywhere" class="signout">
@@ -305,6 +307,46 @@ enum ConsoleTemplates {
 </form>
 {{/content}}{{/layout}}
 """###,
+        "mail-html": ###"""
+<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{{subject}}</title></head>
+<body>
+<p>Hello {{name}},</p>
+<p><strong>{{headline}}</strong></p>
+{{#hasText}}<blockquote>{{#paragraphs}}<p>{{.}}</p>{{/paragraphs}}</blockquote>{{/hasText}}
+{{#ticket}}<table role="presentation"><tr><th scope="row" align="left">Ticket</th><td>{{number}}: {{title}}</td></tr>
+<tr><th scope="row" align="left">Status</th><td>{{status}}, priority {{priority}}</td></tr></table>{{/ticket}}
+{{#link}}<p><a href="{{link}}">Open it in the help desk</a></p>{{/link}}
+{{#rating}}<p><a href="{{rating}}">Rate the answer (1 to 5)</a></p>{{/rating}}
+<hr>
+<p>Deskside help desk. Reply to this mail to add a comment{{#ticket}} to {{number}}{{/ticket}}.{{#preferences}} <a href="{{preferences}}">Choose which mails you receive</a>.{{/preferences}}</p>
+</body></html>
+"""###,
+        "mail-text": ###"""
+{{% CONTENT_TYPE: TEXT}}Hello {{name}},
+
+{{headline}}
+{{#text}}
+
+{{text}}
+{{/text}}
+{{#ticket}}
+
+{{number}}: {{title}}
+Status: {{status}}, priority {{priority}}
+{{/ticket}}
+{{#link}}
+
+Open it: {{link}}
+{{/link}}
+{{#rating}}
+Rate the answer (1 to 5): {{rating}}
+{{/rating}}
+
+-- 
+Deskside help desk. Reply to this mail to add a comment{{#ticket}} to {{number}}{{/ticket}}.
+You can choose which mails you receive in your preferences{{#preferences}}: {{preferences}}{{/preferences}}.
+"""###,
         "markdown": ###"""
 <div class="article">
 {{#blocks}}{{#isH2}}<h2>{{#spans}}{{>span}}{{/spans}}</h2>
@@ -317,6 +359,23 @@ enum ConsoleTemplates {
 {{/isOrdered}}{{#isCode}}<pre><code>{{code}}</code></pre>
 {{/isCode}}{{/blocks}}
 </div>
+"""###,
+        "notifications": ###"""
+{{<layout}}{{$content}}
+<section aria-labelledby="h-health" class="card"><h2 id="h-health">The delivery worker</h2>
+<dl class="fields"><dt>Last run</dt><dd>{{lastRun}}{{#stale}} <strong class="bad">(not running: nothing is being sent)</strong>{{/stale}}</dd>
+<dt>Waiting</dt><dd>{{pending}}{{#oldest}} (the oldest since {{oldest}}){{/oldest}}</dd>
+<dt>Failed for good</dt><dd>{{failed}}</dd><dt>Mail</dt><dd>{{mail}}</dd></dl>
+{{#chrome.isAdmin}}<p><a href="/webhooks">Webhooks</a></p>{{/chrome.isAdmin}}
+</section>
+<nav aria-label="Which notifications" class="pager">{{#states}}<a href="/notifications?state={{value}}"{{#selected}} aria-current="page"{{/selected}}>{{label}}</a> {{/states}}</nav>
+<table class="list"><caption>Notifications: {{range}}</caption>
+<thead><tr><th scope="col">Made</th><th scope="col">Event</th><th scope="col">To</th><th scope="col">Ticket</th><th scope="col">State</th><th scope="col">Attempts</th><th scope="col">Last error</th>{{#chrome.canWrite}}<th scope="col">Send again</th>{{/chrome.canWrite}}</tr></thead>
+<tbody>{{#rows}}<tr><td>{{created}}</td><td>{{type}}</td><td>{{recipient}}</td><td>{{#ticket}}<a href="/tickets/{{ticket}}">DS-{{ticket}}</a>{{/ticket}}</td><td>{{state}}</td><td>{{attempts}}</td><td>{{error}}</td>
+{{#chrome.canWrite}}<td>{{#failed}}<form method="post" action="/notifications/{{id}}/resend" class="inline"><input type="hidden" name="csrf" value="{{chrome.csrf}}"><button type="submit">Send notification {{id}} again</button></form>{{/failed}}</td>{{/chrome.canWrite}}</tr>
+{{/rows}}</tbody></table>
+<nav aria-label="Pages" class="pager">{{#previous}}<a href="{{previous}}" rel="prev">Previous page</a>{{/previous}} {{#next}}<a href="{{next}}" rel="next">Next page</a>{{/next}}</nav>
+{{/content}}{{/layout}}
 """###,
         "onboarding": ###"""
 {{<layout}}{{$content}}
@@ -413,6 +472,15 @@ enum ConsoleTemplates {
 <p><label for="n-description">What happens</label><textarea id="n-description" name="description" rows="5"></textarea></p>
 <p><button type="submit">Send</button></p></form>
 </section>
+{{/content}}{{/layout}}
+"""###,
+        "preferences": ###"""
+{{<layout}}{{$content}}
+<form method="post" action="/preferences" class="card"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
+<fieldset><legend>Send me a mail when</legend>
+{{#rows}}<p><label><input type="checkbox" name="mail-{{type}}" value="on"{{#mailed}} checked{{/mailed}}> {{label}}</label></p>
+{{/rows}}</fieldset>
+<p><button type="submit">Save</button></p></form>
 {{/content}}{{/layout}}
 """###,
         "reports": ###"""
@@ -517,6 +585,21 @@ enum ConsoleTemplates {
 <button type="submit">Make</button></p></form>
 {{/content}}{{/layout}}
 """###,
+        "webhooks": ###"""
+{{<layout}}{{$content}}
+{{#secret}}<p class="flash" role="status">The new webhook's signing secret, shown this once: <code>{{secret}}</code></p>{{/secret}}
+<table class="list"><caption>Webhooks</caption>
+<thead><tr><th scope="col">URL</th><th scope="col">Events</th><th scope="col">Made</th><th scope="col">Remove</th></tr></thead>
+<tbody>{{#rows}}<tr><td>{{url}}</td><td>{{events}}</td><td>{{created}}</td>
+<td><form method="post" action="/webhooks/{{id}}/delete" class="inline"><input type="hidden" name="csrf" value="{{chrome.csrf}}"><button type="submit">Remove webhook {{id}}</button></form></td></tr>
+{{/rows}}</tbody></table>
+<form method="post" action="/webhooks" class="card"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
+<h2>A new webhook</h2>
+<p><label for="w-url">URL (https)</label> <input id="w-url" name="url" required maxlength="2000" type="url">
+<label for="w-events">Events (patterns, comma-separated: ticket.*, fault.storm, *)</label> <input id="w-events" name="events" required value="ticket.*">
+<button type="submit">Subscribe</button></p></form>
+{{/content}}{{/layout}}
+"""###,
     ]
 
     static let statics: [String: (contentType: String, body: String)] = [
@@ -587,6 +670,7 @@ progress { width: 12rem; }
 .pager { display: flex; gap: 1rem; }
 td { overflow-wrap: anywhere; }
 [hidden] { display: none; }
+.bad { color: #a40000; }
 """###),
         "console.js": ("text/javascript; charset=utf-8", ###"""
 // Deskside console: small progressive enhancements; every page works without this file.

@@ -58,6 +58,8 @@ struct DashboardPage {
         var onboardings: [OnboardingProgress]
         var charts: [BarChart]
         var trend: LineChart?
+        /// Live, not from the cached counts: a stopped delivery worker shows at once.
+        var outbox: Desk.OutboxHealth?
     }
 
 
@@ -65,11 +67,12 @@ struct DashboardPage {
         let route = self.route, cache = self.cache
         group.get("dashboard") { _, context in
             let chrome = Chrome(context, title: "Dashboard", section: "dashboard")
-            guard let board = try await cache.dashboard(route, context) else {
-                return route.page("dashboard", View(chrome: chrome, ready: false, computedAt: "", assets: 0, silentAgents: 0, silentDays: 0, unassigned: 0,
-                                                    securityOverdue: 0, securityShare: "", queues: [], onboardings: [], charts: [], trend: nil))
-            }
-            return route.page("dashboard", Self.view(board, chrome))
+            let board = try await cache.dashboard(route, context)
+            var view = board.map { Self.view($0, chrome) }
+                ?? View(chrome: chrome, ready: false, computedAt: "", assets: 0, silentAgents: 0, silentDays: 0, unassigned: 0,
+                        securityOverdue: 0, securityShare: "", queues: [], onboardings: [], charts: [], trend: nil)
+            view.outbox = try await route.call(context) { desk, _ in try desk.outboxHealth() }
+            return route.page("dashboard", view)
         }
     }
 

@@ -5,6 +5,7 @@ import Foundation
 #endif
 import DesksideHelpdesk
 import DesksideJSON
+import DesksideNotifications
 import DesksideProvisioning
 import DesksideStore
 import DesksideTasks
@@ -351,35 +352,52 @@ extension Desk {
         var provisioningState: CollectorStore.ProvisioningState?
         if finished == .failed { provisioningState = .failed }
         if finished == .cancelled { provisioningState = .cancelled }
-        guard let updated = try store.applyRunChange(.init(runID: run.id, expectedState: run.state, progress: progress, summaries: summaries,
-                                                           tasks: newTasks, assetID: assetID, provisioningState: provisioningState), now: now) else { return }
+        var change = CollectorStore.RunChange(runID: run.id, expectedState: run.state, progress: progress, summaries: summaries, tasks: newTasks,
+                                              assetID: assetID, provisioningState: provisioningState)
+        if let record, let ticket = record.ticketId {
+            change.ticketID = ticket
+            (change.ticketChanges, change.notices) = try ticketNews(actions, run: run, progress: progress, summaries: summaries, kind: record.kind)
+        }
+        guard try store.applyRunChange(change, now: now) != nil else { return }
         if let agent, !newTasks.isEmpty { dispatch.queued(agentUUID: agent) }
-        guard let record, let ticket = record.ticketId else { return }
-        let total = updated.steps.count
+        guard let record, record.ticketId != nil else { return }
+        if finished == .succeeded { try completeIfDone(record.id) }
+    }
+
+    /// What the run's ticket is told of `actions`: a public comment per step done (its notification is
+    /// `onboarding.step.finished` or `.failed`), an escalation with the output when the run failed, a
+    /// comment and `onboarding.finished` when it ended.
+    private func ticketNews(_ actions: [RunProgress.Action], run: CollectorStore.RunRecord, progress: RunProgress, summaries: [Int: String],
+                            kind: CollectorStore.ProvisioningKind) throws
+        -> ([TicketChange], [(type: EventType, text: String, details: [String: String])]) {
+        var changes: [TicketChange] = [], notices: [(type: EventType, text: String, details: [String: String])] = []
+        let total = run.steps.count
+        func summary(_ position: Int) -> String? { summaries[position] ?? run.steps[position].summary }
         for action in actions {
             switch action {
             case .stepDone(let position, let state):
-                let step = updated.steps[position]
-                _ = try store.applyTicketChange(.comment(body: "Step \(position + 1) of \(total), \(step.name): \(state.rawValue)"
-                                                         + (step.summary.map { " (\($0))" } ?? ""), internal: false), ticketID: ticket, by: .system, now: now)
+                let step = run.steps[position]
+                let text = "Step \(position + 1) of \(total), \(step.name): \(state.rawValue)" + (summary(position).map { " (\($0))" } ?? "")
+                changes.append(.comment(body: text, internal: false))
+                notices.append((state == .failed ? .onboardingStepFailed : .onboardingStepFinished, text,
+                                ["step": step.name, "position": "\(position + 1)", "of": "\(total)", "state": state.rawValue, "run": "\(run.id)"]))
             case .finished(.failed):
-                let failed = updated.steps.first { $0.state == .failed }
-                let output = try failed?.taskId.flatMap { try store.task(id: $0) }
+                let position = progress.steps.firstIndex { $0.state == .failed } ?? 0
+                let failed = run.steps[position]
+                let output = try failed.taskId.flatMap { try store.task(id: $0) }
                 let detail = [output?.stderrTail, output?.stdoutTail].compactMap { $0 }.filter { !$0.isEmpty }
                     .map { String($0.suffix(4000)) }.joined(separator: "\n---\n")
-                _ = try store.applyTicketChange(.escalate(reason: "Step \((failed?.position ?? 0) + 1) of \(total), \(failed?.name ?? "?"), failed after its retries: "
-                                                          + (failed?.summary ?? "") + (detail.isEmpty ? "" : "\n\nOutput (end):\n" + detail)),
-                                                ticketID: ticket, by: .system, now: now)
-            case .finished(.succeeded):
-                _ = try store.applyTicketChange(.comment(body: "All \(total) steps are done" + (record.kind == .onboarding ? " on the machine." : "."), internal: false),
-                                                ticketID: ticket, by: .system, now: now)
-            case .finished(.cancelled):
-                _ = try store.applyTicketChange(.comment(body: "The run was cancelled.", internal: false), ticketID: ticket, by: .system, now: now)
+                changes.append(.escalate(reason: "Step \(position + 1) of \(total), \(failed.name), failed after its retries: " + (summary(position) ?? "")
+                                         + (detail.isEmpty ? "" : "\n\nOutput (end):\n" + detail)))
+            case .finished(let state):
+                let text = state == .succeeded ? "All \(total) steps are done" + (kind == .onboarding ? " on the machine." : ".") : "The run was cancelled."
+                changes.append(.comment(body: text, internal: false))
+                notices.append((.onboardingFinished, text, ["state": state.rawValue, "run": "\(run.id)"]))
             default:
                 break
             }
         }
-        if finished == .succeeded { try completeIfDone(record.id) }
+        return (changes, notices)
     }
 
     /// A step's task, bound to the account and asset, validated and signed.

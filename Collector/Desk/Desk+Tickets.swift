@@ -16,6 +16,8 @@ extension Desk {
         /// How often, and until when, the fault behind the ticket was reported on each asset.
         public var faultReports: [CollectorStore.FaultReports]
         public var suggestedArticles: [CollectorStore.Article]
+        /// Files that came with mails to the ticket (`GET /tickets/{id}/attachments/{attachment}`).
+        public var attachments: [CollectorStore.AttachmentRecord]
     }
 
     /// What a caller sends to open a ticket.
@@ -74,7 +76,7 @@ extension Desk {
         }
         return TicketDetail(ticket: ticket, timeline: try store.ticketEvents(id: id, includeInternal: principal.role.readsEverything),
                             faults: faults, faultReports: try store.faultReports(ticketID: id),
-                            suggestedArticles: try store.suggestedArticles(ticketID: id))
+                            suggestedArticles: try store.suggestedArticles(ticketID: id), attachments: try store.attachments(ticketID: id))
     }
 
     /// Staff open tickets for anyone; a requester opens tickets for themself, about their own assets,

@@ -21,12 +21,17 @@ public struct Desk: Sendable {
     let passwordCost: UInt8
     /// Signs tasks and wakes the agent server; `nil` where no tasks are sent (some tests).
     public let tasks: TaskDispatch?
+    /// Checks a webhook's URL when it is subscribed (it parses, and its name resolves into the
+    /// networks webhooks may reach); the delivery worker checks again at each connection.
+    let webhookCheck: @Sendable (String) throws -> Void
 
-    public init(store: CollectorStore, passwordCost: UInt8 = 12, tasks: TaskDispatch? = nil, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: CollectorStore, passwordCost: UInt8 = 12, tasks: TaskDispatch? = nil, clock: @escaping @Sendable () -> Date = { Date() },
+                webhookCheck: @escaping @Sendable (String) throws -> Void = { _ in }) {
         self.store = store
         self.passwordCost = passwordCost
         self.tasks = tasks
         self.clock = clock
+        self.webhookCheck = webhookCheck
     }
 
     var settings: HelpdeskSettings { store.helpdesk }

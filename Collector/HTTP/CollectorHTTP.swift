@@ -9,7 +9,8 @@ import NIOPosix
 /// through `signIn`, whose password checks run on threads of their own.
 public enum CollectorHTTP {
     /// `additional` adds routes of other modules (the console) before the router learns its paths.
-    public static func router(desk: Desk, threadPool: NIOThreadPool, signIn: SignInGate,
+    /// `onboardingHookSecret` turns on `POST /api/v1/hooks/onboarding` (signed with it).
+    public static func router(desk: Desk, threadPool: NIOThreadPool, signIn: SignInGate, onboardingHookSecret: String? = nil,
                               additional: (Router<APIContext>) throws -> Void = { _ in }) throws -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         let methods = RouteMethods()
@@ -30,6 +31,7 @@ public enum CollectorHTTP {
         ReportRoutes(route: route).add(to: api)
         TaskRoutes(route: route).add(to: api)
         ProvisioningRoutes(route: route).add(to: api)
+        NotificationRoutes(route: route, onboardingHookSecret: onboardingHookSecret).add(to: api)
         try additional(router)
         methods.load(router.routes.map { ($0.method, $0.path.description) })
         return router

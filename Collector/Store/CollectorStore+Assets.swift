@@ -216,6 +216,8 @@ extension CollectorStore {
     static func faultEvent(_ db: Database, assetID: Int64, at time: String, item: String, old: String?, new: String?) throws {
         try db.run("INSERT INTO assetEvent (assetId, at, section, item, oldValue, newValue) VALUES (?, ?, 'faults', ?, ?, ?)",
                    arguments: [assetID, time, item, old, new])
+        try Outbox(db).webhookNotice(new == nil ? .faultCleared : .faultOpened, actor: Principal.system.actor, assetID: assetID, text: new ?? old,
+                                     details: ["code": item], at: time)
     }
 
     /// One change of an asset's owner.
@@ -237,16 +239,18 @@ extension CollectorStore {
             guard db.changesCount == 1 else { throw HelpdeskError.notFound }
             try db.run("INSERT INTO assetAssignment (assetId, accountId, at, actor, note) VALUES (?, ?, ?, ?, ?)",
                            arguments: [id, accountID, Timestamp.text(now), actor, note])
+            let owner = try accountID.flatMap { try String.fetchOne(cached: db, sql: "SELECT username FROM account WHERE id = ?", arguments: [$0]) }
+            try Outbox(db).webhookNotice(.assetAssigned, actor: actor, assetID: id, text: note.isEmpty ? nil : note,
+                                         details: ["owner": owner ?? ""], at: Timestamp.text(now))
             // The asset's owner is the requester of its fault tickets: the open ones follow the machine.
             let moved = try Row.fetchAll(cached: db, sql: """
                 SELECT t.id, r.username FROM faultTicket AS f JOIN ticket AS t ON t.id = f.ticketId LEFT JOIN account AS r ON r.id = t.requesterId
                 WHERE f.assetId = ? AND t.status NOT IN ('resolved', 'closed') AND t.requesterId IS NOT ?
                 """, arguments: [id, accountID])
-            let username = try accountID.flatMap { try String.fetchOne(cached: db, sql: "SELECT username FROM account WHERE id = ?", arguments: [$0]) }
             for row in moved {
                 try db.run("UPDATE ticket SET requesterId = ? WHERE id = ?", arguments: [accountID, row["id"] as Int64])
                 try Self.event(db, ticket: row["id"], at: Timestamp.text(now), actor: actor, kind: "requester", field: "requester",
-                               old: row["username"], new: username, body: "the asset changed hands")
+                               old: row["username"], new: owner, body: "the asset changed hands")
             }
         }
     }
@@ -259,6 +263,7 @@ extension CollectorStore {
             try db.run("UPDATE asset SET status = ?, updatedAt = ? WHERE id = ?", arguments: [status.rawValue, Timestamp.text(now), id])
             try db.run("INSERT INTO assetEvent (assetId, at, section, item, oldValue, newValue) VALUES (?, ?, 'register', ?, ?, ?)",
                        arguments: [id, Timestamp.text(now), "status (by \(actor))", old, status.rawValue])
+            try Outbox(db).webhookNotice(.assetStatus, actor: actor, assetID: id, details: ["old": old, "new": status.rawValue], at: Timestamp.text(now))
         }
     }
 

@@ -3,7 +3,9 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import DesksideHelpdesk
 import DesksideJSON
+import DesksideNotifications
 import DesksideProvisioning
 import DesksideTasks
 import GRDB
@@ -309,6 +311,11 @@ extension CollectorStore {
         public var checklistTicks: [Int: String]
         /// The run ended: its queued task is cancelled.
         public var cancelQueuedTasks: Bool
+        /// What the run's ticket is told, in the same transaction: changes made by the collector
+        /// (comments are quiet: `notices` say what happened), then the notifications.
+        public var ticketID: Int64?
+        public var ticketChanges: [TicketChange] = []
+        public var notices: [(type: EventType, text: String, details: [String: String])] = []
 
         public init(runID: Int64, expectedState: RunProgress.State, progress: RunProgress, summaries: [Int: String] = [:],
                     tasks: [(position: Int, task: NewTask)] = [], assetID: Int64? = nil, provisioningState: ProvisioningState? = nil) {
@@ -372,6 +379,18 @@ extension CollectorStore {
                 let finished = provisioningState != .waiting && provisioningState != .running
                 try db.run("UPDATE provisioning SET state = ?, finishedAt = ? WHERE id = (SELECT provisioningId FROM run WHERE id = ?)",
                                arguments: [provisioningState.rawValue, finished ? time : nil, change.runID])
+            }
+            if let ticketID = change.ticketID {
+                for ticketChange in change.ticketChanges {
+                    guard let ticket = try Self.fetchTicket(db, id: ticketID) else { break }
+                    var quiet = false
+                    if case .comment = ticketChange { quiet = true }
+                    try Self.apply(ticketChange, to: ticket, db: db, actor: Principal.system.actor, isStaff: true, now: now,
+                                   levels: helpdesk.serviceLevels, notify: !quiet)
+                }
+                for notice in change.notices {
+                    try Outbox(db).ticketNotice(notice.type, ticketID: ticketID, actor: Principal.system.actor, text: notice.text, details: notice.details, at: time)
+                }
             }
             return try Self.runs(db, where: "run.id = ?", [change.runID]).first
         }

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import DesksideHelpdesk
 import DesksideJSON
 import DesksideProvisioning
 import DesksideTasks
@@ -210,7 +211,12 @@ extension CollectorStore {
                                  String(result.summary.prefix(2000)), result.refusal?.rawValue, result.changed,
                                  TaskResult.tail(result.stdoutTail), TaskResult.tail(result.stderrTail), result.taskID, agentUUID])
             guard db.changesCount == 1 else { return nil }
-            return try TaskRecord.fetchOne(cached: db, sql: Self.taskSelect + " WHERE task.uuid = ?", arguments: [result.taskID])
+            let record = try TaskRecord.fetchOne(cached: db, sql: Self.taskSelect + " WHERE task.uuid = ?", arguments: [result.taskID])
+            if let record {
+                try Outbox(db).webhookNotice(.taskFinished, actor: Principal.system.actor, assetID: record.assetId, text: record.summary,
+                                             details: ["task": "\(record.id)", "kind": record.kind, "state": record.state.rawValue], at: Timestamp.text(receivedAt))
+            }
+            return record
         }
     }
 

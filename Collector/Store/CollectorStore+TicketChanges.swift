@@ -18,7 +18,8 @@ extension CollectorStore {
         }
     }
 
-    static func apply(_ change: TicketChange, to ticket: Ticket, db: Database, actor: String, isStaff: Bool, now: Date, levels: ServiceLevels) throws {
+    static func apply(_ change: TicketChange, to ticket: Ticket, db: Database, actor: String, isStaff: Bool, now: Date, levels: ServiceLevels,
+                      notify: Bool = true) throws {
         let time = Timestamp.text(now)
         let id = ticket.id
         func setStatus(_ status: TicketStatus) throws {
@@ -34,7 +35,7 @@ extension CollectorStore {
         }
         switch change {
         case .comment(let body, let isInternal):
-            try event(db, ticket: id, at: time, actor: actor, kind: isInternal ? "note" : "comment", body: body, internal: isInternal)
+            try event(db, ticket: id, at: time, actor: actor, kind: isInternal ? "note" : "comment", body: body, internal: isInternal, notify: notify)
             if !isInternal { try responded() }
         case .assign(let accountID):
             var username: String?
@@ -122,7 +123,7 @@ extension CollectorStore {
         let due = levels.dueTimes(ticket.priority, from: date)
         try db.run("""
             UPDATE ticket SET status = 'inProgress', resolvedAt = NULL, closedAt = NULL, resolution = NULL, stormId = NULL, firstResponseAt = NULL,
-                responseDueAt = ?, resolutionDueAt = ?, responseBreached = 0, resolutionBreached = 0
+                responseDueAt = ?, resolutionDueAt = ?, responseBreached = 0, resolutionBreached = 0, responseWarned = 0, resolutionWarned = 0
             WHERE id = ?
             """, arguments: [Timestamp.text(due.response), Timestamp.text(due.resolution), ticket.id])
         try event(db, ticket: ticket.id, at: time, actor: actor, kind: "reopened", field: "status", old: ticket.status.rawValue, new: "inProgress",
@@ -141,22 +142,33 @@ extension CollectorStore {
         public var escalated = 0
         public var responseBreaches = 0
         public var resolutionBreaches = 0
+        /// Tickets past 80 % of a target (`SLAState.riskShare`), told once per target.
+        public var atRisk = 0
         public var closed = 0
     }
 
-    /// The clocks: a ticket unanswered past its response target is flagged and escalated to the next
-    /// tier (with a fresh response target there); one past its resolution target is flagged; a
-    /// resolved ticket left unrated for `autoCloseDays` is closed.
+    /// The clocks: a ticket past 80 % of the time to a target is at risk (its queue is told once); one
+    /// unanswered past its response target is flagged and escalated to the next tier (with a fresh
+    /// response target there); one past its resolution target is flagged; a resolved ticket left
+    /// unrated for `autoCloseDays` is closed.
     public func sweepTickets(now: Date) throws -> SweepResult {
         let levels = helpdesk.serviceLevels
         let time = Timestamp.text(now)
         return try pool.write { db in
             var result = SweepResult()
+            let outbox = Outbox(db)
             let late = try Row.fetchAll(cached: db, sql: """
                 SELECT \(Self.ticketColumns) WHERE t.status NOT IN ('resolved', 'closed', 'waiting') AND t.firstResponseAt IS NULL
                 AND t.responseDueAt < ? AND (t.responseBreached = 0 OR t.tier < 3) AND t.stormId IS NULL
                 """, arguments: [time]).map(Self.ticket)
             for ticket in late {
+                if !ticket.responseBreached {
+                    try db.run("UPDATE ticket SET responseBreached = 1, responseWarned = 1 WHERE id = ?", arguments: [ticket.id])
+                    try outbox.ticketNotice(.ticketSLABreached, ticketID: ticket.id, actor: Principal.system.actor,
+                                            text: "No answer by the response target (\(ticket.responseDueAt)).",
+                                            details: ["target": "response", "dueAt": ticket.responseDueAt], at: time)
+                    result.responseBreaches += 1
+                }
                 if ticket.tier < 3 {
                     try Self.escalate(db, ticket: ticket, actor: Principal.system.actor,
                                       reason: "the response target (\(ticket.responseDueAt)) passed unanswered", time: time)
@@ -164,15 +176,33 @@ extension CollectorStore {
                     try db.run("UPDATE ticket SET responseDueAt = ? WHERE id = ?", arguments: [Timestamp.text(due), ticket.id])
                     result.escalated += 1
                 }
-                if !ticket.responseBreached {
-                    try db.run("UPDATE ticket SET responseBreached = 1 WHERE id = ?", arguments: [ticket.id])
-                    result.responseBreaches += 1
+            }
+            let overdue = try Row.fetchAll(cached: db, sql: """
+                SELECT id, resolutionDueAt FROM ticket WHERE status NOT IN ('resolved', 'closed') AND resolutionBreached = 0 AND resolutionDueAt < ?
+                """, arguments: [time])
+            for row in overdue {
+                let id: Int64 = row["id"], due: String = row["resolutionDueAt"]
+                try db.run("UPDATE ticket SET resolutionBreached = 1, resolutionWarned = 1 WHERE id = ?", arguments: [id])
+                try outbox.ticketNotice(.ticketSLABreached, ticketID: id, actor: Principal.system.actor, text: "Not resolved by the resolution target (\(due)).",
+                                        details: ["target": "resolution", "dueAt": due], at: time)
+                result.resolutionBreaches += 1
+            }
+            // At risk: the share of the time from opening to the target that SLAState calls at risk.
+            for (target, condition) in [("response", "firstResponseAt IS NULL AND status != 'waiting' AND responseWarned = 0"),
+                                        ("resolution", "resolutionWarned = 0")] {
+                let column = target + "DueAt"
+                let rows = try Row.fetchAll(cached: db, sql: """
+                    SELECT id, \(column) AS dueAt FROM ticket WHERE status NOT IN ('resolved', 'closed') AND stormId IS NULL AND \(condition)
+                    AND \(column) >= ? AND julianday(?) >= julianday(createdAt) + ? * (julianday(\(column)) - julianday(createdAt))
+                    """, arguments: [time, time, SLAState.riskShare])
+                for row in rows {
+                    let id: Int64 = row["id"], due: String = row["dueAt"]
+                    try db.run("UPDATE ticket SET \(target)Warned = 1 WHERE id = ?", arguments: [id])
+                    try outbox.ticketNotice(.ticketSLAAtRisk, ticketID: id, actor: Principal.system.actor, text: "The \(target) target (\(due)) is close.",
+                                            details: ["target": target, "dueAt": due], at: time)
+                    result.atRisk += 1
                 }
             }
-            try db.run("""
-                UPDATE ticket SET resolutionBreached = 1 WHERE status NOT IN ('resolved', 'closed') AND resolutionBreached = 0 AND resolutionDueAt < ?
-                """, arguments: [time])
-            result.resolutionBreaches = db.changesCount
             let closeBefore = Timestamp.text(now.addingTimeInterval(-Double(levels.autoCloseDays) * 86400))
             let stale = try Int64.fetchAll(cached: db, sql: "SELECT id FROM ticket WHERE status = 'resolved' AND resolvedAt < ?", arguments: [closeBefore])
             for id in stale {

@@ -140,12 +140,17 @@ extension CollectorStore {
         return id
     }
 
+    /// A line of the ticket's timeline, and the notifications it causes (`notify: false` for the
+    /// lines whose notification the caller writes itself: an onboarding's step comments).
     static func event(_ db: Database, ticket: Int64, at: String, actor: String, kind: String, field: String? = nil, old: String? = nil,
-                      new: String? = nil, body: String? = nil, internal isInternal: Bool = false) throws {
+                      new: String? = nil, body: String? = nil, internal isInternal: Bool = false, notify: Bool = true) throws {
         try db.run("""
             INSERT INTO ticketEvent (ticketId, at, actor, kind, field, oldValue, newValue, body, internal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [ticket, at, actor, kind, field, old, new, body, isInternal])
         try db.run("UPDATE ticket SET updatedAt = ? WHERE id = ?", arguments: [at, ticket])
+        if notify {
+            try Outbox(db).ticketEvent(ticketID: ticket, kind: kind, newValue: new, internal: isInternal, actor: actor, text: body, at: at)
+        }
     }
 
     /// How often the fault behind a ticket was reported on an asset, and when last.

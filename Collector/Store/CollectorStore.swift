@@ -252,7 +252,9 @@ public final class CollectorStore: Sendable {
 
     private static func createAsset(for agentID: Int64, db: Database, now: String) throws -> Int64 {
         try db.run("INSERT INTO asset (agentId, createdAt, updatedAt) VALUES (?, ?, ?)", arguments: [agentID, now, now])
-        return db.lastInsertedRowID
+        let id = db.lastInsertedRowID
+        try Outbox(db).webhookNotice(.assetCreated, actor: Principal.system.actor, assetID: id, details: [:], at: now)
+        return id
     }
 
     /// Makes the asset's agent-reported faults the reported set (a fault that appears or clears is a

@@ -464,6 +464,75 @@ enum StoreMigrations {
         migrator.registerMigration("v13: console sessions end when left unused (idleExpiresAt; NULL for API sessions)") { db in
             try db.execute(sql: "ALTER TABLE staffSession ADD COLUMN idleExpiresAt TEXT")
         }
+        migrator.registerMigration("v14: the outbox (notifications by mail and webhook), webhooks, preferences, SLA warnings, mail attachments") { db in
+            try db.execute(sql: """
+                CREATE TABLE webhook (
+                    id INTEGER PRIMARY KEY,
+                    url TEXT NOT NULL CHECK (length(url) BETWEEN 8 AND 2000),
+                    secret TEXT NOT NULL CHECK (length(secret) >= 16),
+                    events TEXT NOT NULL,
+                    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+                    createdBy TEXT NOT NULL,
+                    createdAt TEXT NOT NULL
+                );
+                CREATE TABLE notification (
+                    id INTEGER PRIMARY KEY,
+                    uuid TEXT NOT NULL UNIQUE,
+                    eventId TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    channel TEXT NOT NULL CHECK (channel IN ('email', 'webhook')),
+                    accountId INTEGER REFERENCES account(id) ON DELETE CASCADE,
+                    webhookId INTEGER REFERENCES webhook(id) ON DELETE CASCADE,
+                    recipient TEXT NOT NULL,
+                    recipientName TEXT NOT NULL DEFAULT '',
+                    orderKey TEXT NOT NULL,
+                    ticketId INTEGER,
+                    body BLOB NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                    nextAttemptAt TEXT NOT NULL,
+                    lastError TEXT,
+                    createdAt TEXT NOT NULL,
+                    sentAt TEXT,
+                    CHECK ((channel = 'email') = (accountId IS NOT NULL)),
+                    CHECK ((channel = 'webhook') = (webhookId IS NOT NULL)),
+                    CHECK ((state = 'sent') = (sentAt IS NOT NULL))
+                );
+                CREATE INDEX notification_due ON notification(nextAttemptAt) WHERE state = 'pending';
+                CREATE INDEX notification_order ON notification(orderKey, id) WHERE state = 'pending';
+                CREATE INDEX notification_state ON notification(state, id);
+                CREATE TABLE notificationOptOut (
+                    accountId INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                    type TEXT NOT NULL,
+                    PRIMARY KEY (accountId, type)
+                ) WITHOUT ROWID;
+                CREATE TABLE workerRun (
+                    name TEXT PRIMARY KEY,
+                    lastRunAt TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE deliveryChannel (
+                    name TEXT PRIMARY KEY CHECK (name IN ('email')),
+                    openedAt TEXT NOT NULL
+                ) WITHOUT ROWID;
+                ALTER TABLE ticket ADD COLUMN responseWarned INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE ticket ADD COLUMN resolutionWarned INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE ticketAttachment (
+                    id INTEGER PRIMARY KEY,
+                    ticketId INTEGER NOT NULL REFERENCES ticket(id) ON DELETE CASCADE,
+                    filename TEXT NOT NULL,
+                    contentType TEXT NOT NULL,
+                    size INTEGER NOT NULL CHECK (size >= 0),
+                    data BLOB NOT NULL,
+                    createdAt TEXT NOT NULL
+                );
+                CREATE INDEX ticketAttachment_ticket ON ticketAttachment(ticketId);
+                CREATE TABLE inboundMail (
+                    messageId TEXT PRIMARY KEY,
+                    ticketId INTEGER REFERENCES ticket(id) ON DELETE SET NULL,
+                    receivedAt TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

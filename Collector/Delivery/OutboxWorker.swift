@@ -1,0 +1,173 @@
+import Foundation
+import DesksideJSON
+import DesksideMail
+import DesksideNotifications
+import DesksideStore
+import Logging
+import NIOPosix
+import ServiceLifecycle
+
+/// How the collector sends mail: the relay and the sender.
+public struct MailDelivery: Sendable {
+    public var smtp: SMTPSettings
+    public var from: MailAddress
+    public var fromName: String
+    public var composer: any MailComposer
+
+    public init(smtp: SMTPSettings, from: MailAddress, fromName: String, composer: any MailComposer) {
+        self.smtp = smtp
+        self.from = from
+        self.fromName = fromName
+        self.composer = composer
+    }
+}
+
+/// The delivery worker: every second, what is due in the outbox goes out (mail through one SMTP
+/// session per round, webhooks 16 at a time), and the outcome is written in one transaction: sent,
+/// or failed with its next attempt (`RetryPolicy`), or failed for good. It writes when it last ran
+/// once a minute, for `/api/v1/status`. A crash between a send and its record sends the message
+/// again, the same message with the same id: never lost, at most a duplicate.
+public final class OutboxWorker: Service {
+    let store: CollectorStore
+    let mail: MailDelivery?
+    let webhooks: WebhookClient
+    let retry: RetryPolicy
+    let threadPool: NIOThreadPool
+    let logger: Logger
+    let clock: @Sendable () -> Date
+    let batch = 200
+    let poll: Duration = .seconds(1)
+
+    public init(store: CollectorStore, mail: MailDelivery?, webhooks: WebhookClient, retry: RetryPolicy = .standard, threadPool: NIOThreadPool = .singleton,
+                logger: Logger, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.mail = mail
+        self.webhooks = webhooks
+        self.retry = retry
+        self.threadPool = threadPool
+        self.logger = logger
+        self.clock = clock
+    }
+
+    public func run() async throws {
+        let store = self.store, open = mail != nil, now = clock()
+        try await threadPool.runIfActive { try store.setMailChannel(open: open, now: now) }
+        var lastBeat = Date.distantPast
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let now = clock()
+            do {
+                if now.timeIntervalSince(lastBeat) >= 60 {
+                    try await threadPool.runIfActive { try store.recordWorkerRun("delivery", at: now) }
+                    lastBeat = now
+                }
+                let batch = self.batch
+                let due = try await threadPool.runIfActive { try store.dueNotifications(now: now, limit: batch) }
+                if !due.isEmpty {
+                    try await deliver(due)
+                    continue
+                }
+            } catch {
+                logger.error("delivery round failed", metadata: ["delivery.error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.poll) }
+        }
+    }
+
+    /// One round: sends `items` and records what became of them.
+    func deliver(_ items: [CollectorStore.OutboxItem]) async throws {
+        async let mailed = sendMail(items.filter { $0.record.channel == .email })
+        async let posted = sendWebhooks(items.filter { $0.record.channel == .webhook })
+        let outcomes = await mailed + posted
+        let now = clock()
+        var sent: [Int64] = [], failed: [(id: Int64, error: String, retryAt: Date?)] = []
+        for (item, error, permanent) in outcomes {
+            guard let error else { sent.append(item.record.id); continue }
+            let retryAt = permanent ? nil : retry.nextAttempt(afterFailures: item.record.attempts + 1, at: now)
+            failed.append((item.record.id, error, retryAt))
+            if retryAt == nil {
+                logger.warning("notification failed for good", metadata: ["notification.id": "\(item.record.id)", "notification.channel": "\(item.record.channel.rawValue)",
+                                                                           "delivery.error": "\(error)"])
+            }
+        }
+        let store = self.store, done = sent, retries = failed
+        try await threadPool.runIfActive { try store.recordDeliveries(sent: done, failed: retries, at: now) }
+    }
+
+    typealias Outcome = (item: CollectorStore.OutboxItem, error: String?, permanent: Bool)
+
+    /// The round's mail through one session; a message the server refuses fails alone, a broken
+    /// session leaves the rest for the next round (untried, so no attempt is counted against them).
+    private func sendMail(_ items: [CollectorStore.OutboxItem]) async -> [Outcome] {
+        guard !items.isEmpty else { return [] }
+        guard let mail else { return items.map { ($0, "mail is not configured (mail in the config file)", false) } }
+        let session: SMTPSession
+        do {
+            session = try await SMTPSession.open(mail.smtp)
+        } catch {
+            return items.map { ($0, "\(error)", false) }
+        }
+        var outcomes: [Outcome] = []
+        for item in items {
+            do {
+                let message = try compose(item, mail)
+                try await session.send(message.bytes(), from: mail.from.description, to: message.to.description)
+                outcomes.append((item, nil, false))
+            } catch let error as SMTPError {
+                outcomes.append((item, error.description, error.permanent))
+                if case .refused = error { continue }
+                return outcomes
+            } catch {
+                outcomes.append((item, "\(error)", true))
+            }
+        }
+        await session.close()
+        return outcomes
+    }
+
+    func compose(_ item: CollectorStore.OutboxItem, _ mail: MailDelivery) throws -> MailMessage {
+        let notice = try JSONCoder.decode(Notice.self, from: item.notice)
+        guard let to = MailAddress(item.record.recipient) else { throw DeliveryError("\(item.record.recipient) is not an address") }
+        let (subject, text, html) = mail.composer.compose(notice, recipientName: item.recipientName)
+        return MailMessage(from: mail.from, fromName: mail.fromName, to: to, subject: subject, messageID: "\(item.record.uuid)@\(mail.from.domain)",
+                           thread: notice.ticket.map { "ticket-\($0.id)@\(mail.from.domain)" }, date: Self.date(notice.at) ?? clock(),
+                           text: text, html: html, headers: [("X-Deskside-Event", notice.type.rawValue)])
+    }
+
+    private func sendWebhooks(_ items: [CollectorStore.OutboxItem]) async -> [Outcome] {
+        let client = webhooks, clock = self.clock
+        return await withTaskGroup(of: Outcome.self) { group in
+            var outcomes: [Outcome] = []
+            var running = 0
+            for item in items {
+                if running == 16, let outcome = await group.next() {
+                    outcomes.append(outcome)
+                    running -= 1
+                }
+                group.addTask {
+                    let timestamp = Int64(clock().timeIntervalSince1970)
+                    let headers = [("X-Deskside-Event", item.record.type), ("X-Deskside-Delivery", item.record.uuid),
+                                   (WebhookSignature.header, WebhookSignature.sign(secret: item.webhookSecret ?? "", timestamp: timestamp, body: item.notice))]
+                    do throws(WebhookClient.Failure) {
+                        try await client.post(item.record.recipient, body: item.notice, headers: headers)
+                        return (item, nil, false)
+                    } catch {
+                        if case .badURL = error { return (item, error.description, true) }
+                        return (item, error.description, false)
+                    }
+                }
+                running += 1
+            }
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+    }
+
+    static func date(_ text: String) -> Date? {
+        ISO8601.parse(text).map { Date(timeIntervalSince1970: $0) }
+    }
+}
+
+struct DeliveryError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
