@@ -470,7 +470,7 @@ let package = Package(
         .testTarget(
             name: "DesksideDeskTests",
             dependencies: ["DesksideTestSupport", "DesksideDesk", "DesksideHelpdesk", "DesksideStore", "DesksideInventory", "DesksideProbes",
-                           "DesksideJSON", "DesksideProvisioning", "DesksideTasks"],
+                           "DesksideJSON", "DesksideProvisioning", "DesksideTasks", "DesksideNotifications"],
             path: "Tests/DesksideDeskTests"
         ),
         .testTarget(
@@ -522,7 +522,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["DesksideTestSupport", "DesksideInventory", "DesksideAuthority", "DesksideTasks",
+            dependencies: ["DesksideTestSupport", "DesksideInventory", "DesksideAuthority", "DesksideTasks", "DesksideNotifications",
                            .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/EndToEndTests"
         ),

@@ -57,6 +57,9 @@ struct NotificationConfiguration: Codable, Sendable {
     }
 
     var consoleURL: String?
+    /// The waits between attempts, in seconds (default 60, 300, 900, 1800, 3600: six attempts over
+    /// 1 h 51 min); shorter lists make tests quick.
+    var retryDelaysSeconds: [Int]?
     var mail: MailOut?
     var mailIn: MailIn?
     var webhooks: Webhooks?
@@ -73,7 +76,7 @@ struct NotificationConfiguration: Codable, Sendable {
         return MailDelivery(smtp: settings, from: from, fromName: mail.fromName ?? "Deskside help desk", composer: try ConsoleMail(baseURL: consoleURL))
     }
 
-    func webhookClient(ownPorts: Set<Int>) throws -> WebhookClient {
+    func webhookClient(ownPorts: ListeningPorts) throws -> WebhookClient {
         let allowList: NetworkAllowList
         do {
             allowList = try NetworkAllowList(webhooks?.allowedNetworks)
@@ -102,6 +105,14 @@ struct NotificationConfiguration: Codable, Sendable {
         intake.requireEnvelopeMatch = mailIn.requireEnvelopeMatch ?? true
         if let cap = mailIn.maxAttachmentBytes { intake.limits.maxAttachmentBytes = max(0, cap) }
         return (server, intake)
+    }
+
+    func retryPolicy() throws -> RetryPolicy {
+        guard let delays = retryDelaysSeconds else { return .standard }
+        guard (1...20).contains(delays.count), delays.allSatisfy({ (1...86_400).contains($0) }) else {
+            throw CommandError("notifications.retryDelaysSeconds: 1 to 20 waits of 1 to 86,400 seconds")
+        }
+        return RetryPolicy(delays: delays.map(Double.init))
     }
 
     func onboardingHookSecret() throws -> String? {

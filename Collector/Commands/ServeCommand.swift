@@ -83,7 +83,8 @@ struct ServeCommand: AsyncParsableCommand {
         let dispatch = TaskDispatch(signer: home.taskSigner, caFingerprint: home.authority.fingerprint)
         let notifications = file.notifications ?? NotificationConfiguration()
         let mailIntake = try notifications.mailIntake()
-        let webhooks = try notifications.webhookClient(ownPorts: Set([agentEndpoint.port, httpEndpoint.port] + (mailIntake.map { [$0.0.port] } ?? [])))
+        let ownPorts = ListeningPorts()
+        let webhooks = try notifications.webhookClient(ownPorts: ownPorts)
         let mailDelivery = try notifications.mailDelivery(clientName: hostname ?? "deskside")
         let desk = Desk(store: home.store, tasks: dispatch, webhookCheck: { try webhooks.check($0) })
         if let password = try desk.bootstrapAdmin(username: "admin") {
@@ -135,11 +136,13 @@ struct ServeCommand: AsyncParsableCommand {
             },
             server: try httpTLS.map { try .tls(CollectorHTTP.server(signIn: signIn), tlsConfiguration: $0) } ?? CollectorHTTP.server(signIn: signIn),
             configuration: .init(address: .hostname(httpEndpoint.host, port: httpEndpoint.port), serverName: "deskside-collector"),
-            services: [AgentServerService(server: agentServer, dispatch: dispatch), TicketClock(desk: desk, threadPool: threadPool, logger: logger),
-                       OutboxWorker(store: home.store, mail: mailDelivery, webhooks: webhooks, threadPool: threadPool, logger: logger)]
-                + (mailIntake.map { [MailListener(server: $0.0, intake: $0.1, desk: desk, threadPool: threadPool, logger: logger)] } ?? []),
+            services: [AgentServerService(server: agentServer, dispatch: dispatch, ownPorts: ownPorts), TicketClock(desk: desk, threadPool: threadPool, logger: logger),
+                       OutboxWorker(store: home.store, mail: mailDelivery, webhooks: webhooks, retry: try notifications.retryPolicy(),
+                                    threadPool: threadPool, logger: logger)]
+                + (mailIntake.map { [MailListener(server: $0.0, intake: $0.1, desk: desk, threadPool: threadPool, logger: logger, ownPorts: ownPorts)] } ?? []),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? httpEndpoint.port
+                ownPorts.add(port)
                 Self.announce("  HTTP API:          \(scheme)://\(Endpoint(host: httpEndpoint.host, port: port))/api/v1")
                 Self.announce("  web console:       \(scheme)://\(Endpoint(host: httpEndpoint.host, port: port))/")
             },
@@ -213,9 +216,11 @@ struct ServeCommand: AsyncParsableCommand {
 struct AgentServerService: Service {
     let server: AgentServer
     let dispatch: TaskDispatch
+    let ownPorts: ListeningPorts
 
     func run() async throws {
         let address = try await server.start()
+        ownPorts.add(address.port ?? 0)
         let shown = address.ipAddress.map { Endpoint(host: $0, port: address.port ?? 0).description } ?? "\(address)"
         // The enroll command an onboarding prints names a host agents can reach, not 0.0.0.0.
         let wildcard = address.ipAddress == "0.0.0.0" || address.ipAddress == "::"
@@ -234,6 +239,7 @@ struct MailListener: Service {
     let desk: Desk
     let threadPool: NIOThreadPool
     let logger: Logger
+    let ownPorts: ListeningPorts
 
     func run() async throws {
         let desk = self.desk, intake = self.intake, threadPool = self.threadPool, logger = self.logger
@@ -254,6 +260,7 @@ struct MailListener: Service {
             }
         }
         if let address = listener.localAddress {
+            ownPorts.add(address.port ?? server.port)
             ServeCommand.announce("  mail in (SMTP):    \(Endpoint(host: address.ipAddress ?? server.host, port: address.port ?? server.port))")
         }
         try await withGracefulShutdownHandler {

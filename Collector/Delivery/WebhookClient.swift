@@ -15,12 +15,13 @@ import NIOSSL
 public struct WebhookClient: Sendable {
     public var allowList: NetworkAllowList
     public var timeout: TimeAmount = .seconds(5)
-    /// Ports the collector itself listens on, refused on any address of this machine.
-    public var ownPorts: Set<Int> = []
+    /// Ports the collector itself listens on (filled in as its listeners start), refused on any
+    /// address of this machine.
+    public let ownPorts: ListeningPorts
     /// PEM certificates to trust for HTTPS instead of the system's (tests; a company CA).
     public var trustRoots: [NIOSSLCertificate]?
 
-    public init(allowList: NetworkAllowList, ownPorts: Set<Int> = [], trustRoots: [NIOSSLCertificate]? = nil) {
+    public init(allowList: NetworkAllowList, ownPorts: ListeningPorts = ListeningPorts(), trustRoots: [NIOSSLCertificate]? = nil) {
         self.allowList = allowList
         self.ownPorts = ownPorts
         self.trustRoots = trustRoots
@@ -92,7 +93,7 @@ public struct WebhookClient: Sendable {
         }
     }
 
-    static func resolve(_ target: Target, allowList: NetworkAllowList, ownPorts: Set<Int>) throws(Failure) -> SocketAddress {
+    static func resolve(_ target: Target, allowList: NetworkAllowList, ownPorts: ListeningPorts) throws(Failure) -> SocketAddress {
         let resolved: SocketAddress
         do {
             resolved = try SocketAddress.makeAddressResolvingHost(target.host, port: target.port)
@@ -173,4 +174,14 @@ public struct WebhookClient: Sendable {
         guard let status else { throw Failure.unreachable("no answer") }
         guard (200..<300).contains(status) else { throw Failure.status(status) }
     }
+}
+
+/// The ports this collector listens on, as its listeners start (a port given as 0 is known only then).
+public final class ListeningPorts: Sendable {
+    private let ports = NIOLockedValueBox(Set<Int>())
+
+    public init() {}
+
+    public func add(_ port: Int) { ports.withLockedValue { _ = $0.insert(port) } }
+    public func contains(_ port: Int) -> Bool { ports.withLockedValue { $0.contains(port) } }
 }

@@ -23,9 +23,10 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
             return .needMoreData
         }
         let length = newline - buffer.readerIndex + 1
-        guard length <= 2049, var line = buffer.readString(length: length) else { throw SMTPError.protocolViolation("a reply line longer than 2,048 bytes") }
-        while line.last == "\n" || line.last == "\r" { line.removeLast() }
-        let utf8 = Array(line.utf8)
+        guard length <= 2049, var utf8 = buffer.readBytes(length: length) else { throw SMTPError.protocolViolation("a reply line longer than 2,048 bytes") }
+        // Bytes, not Characters: "\r\n" is one Character in Swift.
+        while utf8.last == 10 || utf8.last == 13 { utf8.removeLast() }
+        let line = String(decoding: utf8, as: UTF8.self)
         guard utf8.count >= 3, let code = Int(String(decoding: utf8[0..<3], as: UTF8.self)), (200...599).contains(code) else {
             throw SMTPError.protocolViolation("not a reply: \(line.prefix(80))")
         }

@@ -41,7 +41,8 @@ public struct InboundMail: Sendable, Equatable {
         let precedence = root.headers.first("precedence")?.lowercased() ?? ""
         automatic = !auto.hasPrefix("no") || ["bulk", "junk", "list", "auto_reply"].contains(precedence)
             || root.headers.first("x-autoreply") != nil || root.headers.first("list-id") != nil
-        text = reader.plain ?? reader.html.map(HTMLText.text) ?? ""
+        // Lines end in LF, as the desk's other text does (and "\r\n" is one Character in Swift).
+        text = (reader.plain ?? reader.html.map(HTMLText.text) ?? "").replacingOccurrences(of: "\r\n", with: "\n")
         attachments = reader.attachments
         droppedAttachments = reader.dropped
     }
@@ -330,7 +331,8 @@ enum MIMEWords {
 /// HTML reduced to its text: scripts and styles dropped, tags removed, block ends as line breaks,
 /// the common entities decoded. The result is shown as text, never as HTML.
 enum HTMLText {
-    static func text(_ html: String) -> String {
+    static func text(_ source: String) -> String {
+        let html = source.replacingOccurrences(of: "\r\n", with: "\n")
         var output = ""
         var index = html.startIndex
         while index < html.endIndex {

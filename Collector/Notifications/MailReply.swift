@@ -18,7 +18,7 @@ extension InboundMail {
     /// line quoted with ">". Whole when nothing looks quoted.
     public var reply: String {
         var kept: [Substring] = []
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         for (index, line) in lines.enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             let quoteHeader = (trimmed.hasPrefix("On ") && trimmed.hasSuffix("wrote:")) || trimmed.hasPrefix("-----Original Message-----")
