@@ -267,11 +267,18 @@ import Testing
         #expect(try browser.source.contains("(admin)"), "the manual item is ticked by the admin")
         try browser.open(base + "/assets/\(assetID)")
         #expect(try browser.text("#runs").contains("refresh: succeeded"), "the asset page lists its onboarding runs")
-        for page in ["/accounts", "/reports", "/knowledge", "/tokens", "/fault-rules", "/canned", "/offboardings", "/onboardings"] {
+        for page in ["/accounts", "/reports", "/knowledge", "/tokens", "/fault-rules", "/canned", "/offboardings", "/onboardings",
+                     "/notifications", "/webhooks", "/preferences"] {
             try browser.open(base + page)
             #expect(try browser.text("h1") != "Not found", "\(page)")
             try Self.accessible(browser, page)
         }
+        // Mail preferences: one kind turned off, saved, shown off.
+        try browser.click("input[name='mail-ticket.commented']")
+        try browser.click("form[action='/preferences'] button[type=submit]")
+        #expect(try browser.text(".flash") == "Your choices are saved.")
+        #expect(try browser.execute("return document.querySelector(\"input[name='mail-ticket.commented']\").checked") as? Bool == false)
+        #expect(try browser.execute("return document.querySelector(\"input[name='mail-ticket.opened']\").checked") as? Bool == true)
         try Self.noScriptRan(browser)
     }
 

@@ -211,6 +211,22 @@ import Testing
         let record = try #require((try Loop.json(collector.get("/api/v1/notifications"))["items"] as? [[String: Any]])?.first)
         #expect(record["state"] as? String == "sent" && record["attempts"] as? Int == 3)
 
+        // A receiver that is never there: retried, then a dead letter that staff see and send again
+        // from the CLI.
+        _ = try Loop.json(collector.send("POST", "/api/v1/webhooks", json: #"{"url": "http://127.0.0.1:9/gone", "events": ["ticket.opened"]}"#), 201)
+        _ = try Loop.json(collector.send("POST", "/api/v1/tickets", json: #"{"title": "Second", "description": "x"}"#), 201)
+        try await Self.wait(for: "the dead letter") { (try Loop.json(collector.get("/api/v1/notifications?state=failed"))["total"] as? Int) == 1 }
+        let directory = workspace.directory
+        let cli = StaffCLITests.CLI(credentials: directory + "/config/credentials.json")
+        let password = try String(contentsOfFile: workspace.data + "/secrets/admin-password", encoding: .utf8)
+        try #require(try cli(["login", "--server", collector.httpAddress, "--username", "admin"], stdin: password).status == 0)
+        let failed = try #require((try cli.json(["notifications", "list", "--failed"]) as? [String: Any])?["items"] as? [[String: Any]])
+        #expect(failed.count == 1 && failed[0]["recipient"] as? String == "http://127.0.0.1:9/gone" && failed[0]["attempts"] as? Int == 6)
+        #expect((failed[0]["lastError"] as? String ?? "").contains("unreachable"))
+        let resent = try #require(try cli.json(["notifications", "resend", "\(failed[0]["id"] as? Int ?? 0)"]) as? [String: Any])
+        #expect(resent["state"] as? String == "pending" && resent["attempts"] as? Int == 0)
+        #expect(try cli(["notifications", "status"]).out.contains("worker last ran"))
+
         let httpPort = try #require(collector.httpAddress.split(separator: ":").last.flatMap { Int($0) })
         for url in ["http://127.0.0.1:\(httpPort)/api/v1/tickets", "http://169.254.169.254/latest/meta-data", "ftp://127.0.0.1/x"] {
             #expect(try collector.send("POST", "/api/v1/webhooks", json: #"{"url": "\#(url)", "events": ["*"]}"#).status == 422, "\(url)")
