@@ -374,7 +374,7 @@ let package = Package(
             name: "deskside-loadgen",
             dependencies: [
                 "DesksideCollectorHome", "DesksideStore", "DesksideAuthority", "DesksideInventory", "DesksideProtocol", "DesksideSession", "DesksideTransport", "DesksideProbes",
-                "DesksideTasks",
+                "DesksideTasks", "DesksideHelpdesk",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -40,12 +40,22 @@ struct LoadGenerator {
             durability = arguments[index + 1]
             arguments.removeSubrange(index...index + 1)
         }
+        let notifications = option("--notifications", 0), smtpPort = option("--smtp-port", 0)
+        var webhookURL = ""
+        if let index = arguments.firstIndex(of: "--webhook"), index + 1 < arguments.count {
+            webhookURL = arguments[index + 1]
+            arguments.removeSubrange(index...index + 1)
+        }
         guard arguments.count == 2, ["full", "normal"].contains(durability) else {
-            FileHandle.standardError.write(Data("usage: deskside-loadgen COLLECTOR FIXTURES [--agents N] [--seconds S] [--packages P] [--durability full|normal]\n".utf8))
+            FileHandle.standardError.write(Data("usage: deskside-loadgen COLLECTOR FIXTURES [--agents N] [--seconds S] [--packages P] [--durability full|normal] [--notifications N --smtp-port P --webhook URL]\n".utf8))
             exit(64)
         }
         let run = try await Run(collector: arguments[0], fixtures: arguments[1], agents: agents, seconds: seconds, packages: packages, durability: durability)
-        try await run.measure()
+        if notifications > 0 {
+            try await run.measureNotifications(count: notifications, smtpPort: smtpPort, webhookURL: webhookURL)
+        } else {
+            try await run.measure()
+        }
     }
 }
 
@@ -88,21 +98,31 @@ final class Run: @unchecked Sendable {
         }
     }
 
-    func measure() async throws {
+    /// The collector started on the benchmark's config (with `extra` settings), the agents connected,
+    /// each agent's full report stored, and the deltas each agent then sends.
+    struct Fleetwide {
+        var collector: Process
+        let endpoint: Endpoint
+        let httpBase: String
+        let config: String
+        let connected: [SimulatedAgent]
+        let machines: [Inventory]
+        let full: CPUShare
+        let idleRSS: Int
+        let connectedRSS: Int
+        let delta: @Sendable (Int) -> WireMessage
+    }
+
+    func start(extra: String = "") async throws -> Fleetwide {
         try enroll()
         let config = data + "-config.json"
         // Every simulated agent connects from 127.0.0.1: the per-address cap on connections still in
         // their handshake is lifted, as an office's NAT address would need.
-        try #"{"maxConnections": \#(agents + 1000), "maxPendingPerAddress": \#(agents + 1000), "reportsPerMinute": 10000, "idleTimeoutSeconds": 3600, "heartbeatSeconds": 600, "durability": "\#(durability)"}"#
+        try #"{"maxConnections": \#(agents + 1000), "maxPendingPerAddress": \#(agents + 1000), "reportsPerMinute": 10000, "idleTimeoutSeconds": 3600, "heartbeatSeconds": 600, "durability": "\#(durability)"\#(extra)}"#
             .write(toFile: config, atomically: true, encoding: .utf8)
-        let started = try startCollector(config: config, agentListen: "127.0.0.1:0")
-        var collector = started.0
-        let endpoint = started.1
-        let httpBase = started.2
-        defer { if collector.isRunning { collector.terminate() } }
+        let (collector, endpoint, httpBase) = try startCollector(config: config, agentListen: "127.0.0.1:0")
         try await Task.sleep(for: .seconds(1))
         let idleRSS = Self.rss(collector.processIdentifier)
-
         progress("connecting")
         // Connected agents, each past hello and welcome.
         // In the order of `identities`: the tasks phase needs each connection's agent id.
@@ -152,6 +172,16 @@ final class Run: @unchecked Sendable {
             return .report(Report(id: "d-\(index)-\(sequence)", sequence: sequence, kind: .delta, base: delta.base, hash: delta.target,
                                   collectedAt: Date(), delta: delta, faults: []))
         }
+        return Fleetwide(collector: collector, endpoint: endpoint, httpBase: httpBase, config: config, connected: connected, machines: machines,
+                         full: full, idleRSS: idleRSS, connectedRSS: connectedRSS, delta: delta)
+    }
+
+    func measure() async throws {
+        var fleet = try await start()
+        defer { if fleet.collector.isRunning { fleet.collector.terminate() } }
+        let (endpoint, httpBase, config, connected, machines, full, idleRSS, connectedRSS, delta) =
+            (fleet.endpoint, fleet.httpBase, fleet.config, fleet.connected, fleet.machines, fleet.full, fleet.idleRSS, fleet.connectedRSS, fleet.delta)
+        let pid = fleet.collector.processIdentifier
         progress("deltas (saturated)")
         let deltas = try await CPUShare.measure(collector: pid) { try await saturate(connected) { index in delta(index) } }
         progress("heartbeats (saturated)")
@@ -216,16 +246,16 @@ final class Run: @unchecked Sendable {
         // the same port, and the agents returning as the agent does.
         progress("restart")
         let stoppedAt = Date()
-        collector.terminate()
-        collector.waitUntilExit()
+        fleet.collector.terminate()
+        fleet.collector.waitUntilExit()
         for _ in 0..<200 where connected.contains(where: { $0.channel.isActive }) { try await Task.sleep(for: .milliseconds(10)) }
         let told = connected.map(\.toldRetryAfter)
-        collector = try startCollector(config: config, agentListen: "\(endpoint)").0
-        let restarted = collector
+        fleet.collector = try startCollector(config: config, agentListen: "\(endpoint)").0
+        let restarted = fleet.collector
         let storm = try await ReconnectStorm.run(agents: told, identities: identities.map(\.tls), endpoint: endpoint, group: group,
                                                  stoppedAt: stoppedAt, collector: { restarted.processIdentifier })
-        collector.terminate()
-        collector.waitUntilExit()
+        fleet.collector.terminate()
+        fleet.collector.waitUntilExit()
         let databaseBytes = ["", "-wal", "-shm"].reduce(0) { total, suffix in
             total + ((try? FileManager.default.attributesOfItem(atPath: data + "/deskside.sqlite" + suffix)[.size] as? Int) ?? 0)
         }

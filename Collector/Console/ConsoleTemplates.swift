@@ -509,7 +509,8 @@ You can choose which mails you receive in your preferences{{#preferences}}: {{pr
 {{<layout}}{{$content}}
 <dl class="fields">{{#fields}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/fields}}</dl>
 <p>Assets: {{#assets}}<a href="/assets/{{.}}">asset {{.}}</a> {{/assets}}</p>
-<section aria-labelledby="h-description"><h2 id="h-description">Description</h2><div class="body">{{description}}</div></section>
+<section aria-labelledby="h-description"><h2 id="h-description">Description</h2><div class="body">{{description}}</div>
+{{#attachments}}<p><a href="{{href}}" download>Attachment: {{title}}</a></p>{{/attachments}}</section>
 {{#hasFaults}}<section aria-labelledby="h-faults"><h2 id="h-faults">The faults behind it</h2>
 {{#faults}}<article class="fault"><h3>{{code}}: {{subject}}</h3><p>{{summary}}</p><dl class="fields">{{#facts}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/facts}}</dl></article>{{/faults}}
 </section>{{/hasFaults}}

@@ -89,6 +89,11 @@ struct TicketPages {
             }
             return route.page("ticket", TicketView(context, detail, canned: canned, done: request.uri.queryParameters.get("done").map { String($0) }))
         }
+        group.get("tickets/:id/attachments/:attachment") { _, context in
+            let id = try context.id(), attachment = try context.id("attachment")
+            let (record, bytes) = try await route.call(context) { desk, principal in try desk.attachment(principal, ticketID: id, id: attachment) }
+            return Attachments.download(record, bytes)
+        }
         group.post("tickets/:id/comment") { request, context in
             let id = try context.id()
             return try await route.post(request, context) { desk, principal, form in

@@ -39,6 +39,13 @@ struct TicketView {
     var articles: [Link]
     var hasFaults: Bool
     var hasArticles: Bool
+    /// Files that came by mail: downloads, never shown in the page.
+    var attachments: [Download]
+
+    struct Download {
+        var href: String
+        var title: String
+    }
     var assets: [Int64]
     var canned: [Link]
     var impacts: [AssetPages.Choice]
@@ -77,6 +84,9 @@ struct TicketView {
         articles = detail.suggestedArticles.map { Link(id: $0.id, title: $0.title) }
         hasFaults = !faults.isEmpty
         hasArticles = !articles.isEmpty
+        attachments = detail.attachments.map {
+            Download(href: "/tickets/\($0.ticketId)/attachments/\($0.id)", title: "\($0.filename) (\(AssetView.bytes(UInt64($0.size))))")
+        }
         assets = ticket.assetIds
         self.canned = canned.map { Link(id: $0.id, title: $0.title) }
         impacts = Level.allCases.map { AssetPages.Choice(value: $0.rawValue, label: $0.rawValue, selected: $0 == ticket.impact) }

@@ -49,13 +49,18 @@ public final class OutboxWorker: Service {
         self.clock = clock
     }
 
+    /// Never throws: a failing round is logged and tried again, it does not stop the collector.
     public func run() async throws {
-        let store = self.store, open = mail != nil, now = clock()
-        try await threadPool.runIfActive { try store.setMailChannel(open: open, now: now) }
+        let store = self.store, open = mail != nil
+        var channelSet = false
         var lastBeat = Date.distantPast
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let now = clock()
             do {
+                if !channelSet {
+                    try await threadPool.runIfActive { try store.setMailChannel(open: open, now: now) }
+                    channelSet = true
+                }
                 if now.timeIntervalSince(lastBeat) >= 60 {
                     try await threadPool.runIfActive { try store.recordWorkerRun("delivery", at: now) }
                     lastBeat = now

@@ -83,10 +83,7 @@ struct NotificationRoutes {
             guard let principal = context.principal else { throw APIError.unauthenticated }
             let desk = route.desk
             let (record, bytes) = try await route.threadPool.runIfActive { try desk.attachment(principal, ticketID: id, id: attachment) }
-            // Always a download, never shown: whatever came in a mail is not rendered by the browser.
-            let name = record.filename.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" ? String($0) : "_" }.joined()
-            return Response(status: .ok, headers: [.contentType: "application/octet-stream", .contentDisposition: "attachment; filename=\"\(name)\""],
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+            return Attachments.download(record, bytes)
         }
         group.post("hooks/onboarding") { request, context in
             guard let secret else { throw APIError.notFound }

@@ -50,7 +50,7 @@ public final class SMTPServer: Sendable {
     public let settings: SMTPServerSettings
     private let deliver: @Sendable (ReceivedMail) async -> MailVerdict
     private let logger: Logger
-    private let channel: NIOAsyncChannel<NIOAsyncChannel<SMTPLine, ByteBuffer>, Never>
+    private let channel: NIOAsyncChannel<(NIOAsyncChannel<SMTPLine, ByteBuffer>, NIOLockedValueBox<Bool>), Never>
 
     /// The address it listens on (its port when asked for port 0).
     public var localAddress: SocketAddress? { channel.channel.localAddress }
@@ -59,14 +59,16 @@ public final class SMTPServer: Sendable {
         self.settings = settings
         self.deliver = deliver
         self.logger = logger
-        let maxLine = settings.maxLineBytes
+        let maxLine = settings.maxLineBytes, maxMessage = settings.maxMessageBytes
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: settings.host, port: settings.port) { child in
                 child.eventLoop.makeCompletedFuture {
-                    try child.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPLineDecoder(maxLength: maxLine)))
-                    return try NIOAsyncChannel<SMTPLine, ByteBuffer>(wrappingChannelSynchronously: child)
+                    let message = NIOLockedValueBox(false)
+                    try child.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPLineDecoder(maxLength: maxLine, maxMessageBytes: maxMessage,
+                                                                                                      message: message)))
+                    return (try NIOAsyncChannel<SMTPLine, ByteBuffer>(wrappingChannelSynchronously: child), message)
                 }
             }
     }
@@ -76,7 +78,7 @@ public final class SMTPServer: Sendable {
         let open = NIOLockedCounter()
         try await channel.executeThenClose { connections in
             try await withThrowingDiscardingTaskGroup { group in
-                for try await connection in connections {
+                for try await (connection, message) in connections {
                     guard open.increment() <= settings.maxConnections else {
                         open.decrement()
                         try? await connection.channel.writeAndFlush(ByteBuffer(string: "421 too many connections\r\n")).get()
@@ -86,7 +88,7 @@ public final class SMTPServer: Sendable {
                     group.addTask {
                         defer { open.decrement() }
                         do {
-                            try await self.serve(connection)
+                            try await self.serve(connection, message: message)
                         } catch {
                             self.logger.debug("mail connection ended", metadata: ["mail.error": "\(error)"])
                         }
@@ -100,7 +102,8 @@ public final class SMTPServer: Sendable {
         try? await channel.channel.close()
     }
 
-    private func serve(_ connection: NIOAsyncChannel<SMTPLine, ByteBuffer>) async throws {
+    /// `message` tells the decoder a message follows (set before the 354 answer; it clears it at the end).
+    private func serve(_ connection: NIOAsyncChannel<SMTPLine, ByteBuffer>, message inMessage: NIOLockedValueBox<Bool>) async throws {
         let peer = connection.channel.remoteAddress?.description ?? "?"
         let idle = settings.idleTimeout
         try await connection.executeThenClose { inbound, outbound in
@@ -127,6 +130,7 @@ public final class SMTPServer: Sendable {
                     try await reply(text)
                     return
                 case .data:
+                    inMessage.withLockedValue { $0 = true }
                     try await reply("354 end with <CRLF>.<CRLF>")
                     var message: [UInt8] = []
                     var tooBig = false, tooLong = false
@@ -135,15 +139,13 @@ public final class SMTPServer: Sendable {
                         switch line {
                         case .tooLong:
                             tooLong = true
+                        case .oversized:
+                            tooBig = true
+                            break reading
                         case .line(let bytes):
                             if bytes == [UInt8(ascii: ".")] { break reading }
-                            let content = bytes.first == UInt8(ascii: ".") ? bytes.dropFirst() : bytes[...]
-                            if message.count + content.count + 2 > settings.maxMessageBytes {
-                                tooBig = true
-                            } else if !tooBig {
-                                message += content
-                                message += [13, 10]
-                            }
+                            message += bytes.first == UInt8(ascii: ".") ? bytes.dropFirst() : bytes[...]
+                            message += [13, 10]
                         }
                     }
                     let envelope = session.envelope

@@ -1,4 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import DesksideNotifications
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// The listener's side of one SMTP conversation, command by command, without I/O: which command is
@@ -97,23 +101,76 @@ struct SMTPServerSession {
     }
 }
 
-/// Lines (without their CRLF) of at most `maxLength` bytes; a longer one is `.tooLong`, its rest dropped.
+/// Lines (without their CRLF) of at most `maxLength` bytes; a longer one is `.tooLong`, its rest
+/// dropped. In a message (after the session's 354), a message over its cap ends as `.oversized`.
 public enum SMTPLine: Sendable, Equatable {
     case line([UInt8])
     case tooLong
+    /// The message went over the size cap: its rest was dropped up to its end (`CRLF.CRLF`).
+    case oversized
 }
 
+/// Bytes to lines, and the end of a message. The session sets `message` before it answers 354; the
+/// decoder then counts the message's bytes and, past `maxMessageBytes`, drops the rest in bulk up to
+/// the end: an oversized message costs a byte scan, not a line through the connection's stream each,
+/// and it never holds more than the cap.
 struct SMTPLineDecoder: ByteToMessageDecoder {
     typealias InboundOut = SMTPLine
 
     let maxLength: Int
+    let maxMessageBytes: Int
+    let message: NIOLockedValueBox<Bool>
     private var discarding = false
+    private var inMessage = false
+    private var messageBytes = 0
+    private var skipping = false
+    /// Where a skip stands: inside a line, at a line's start, after a "." there, after ".\r".
+    private enum SkipState { case inLine, lineStart, dot, dotCR }
+    private var skipState = SkipState.lineStart
 
-    init(maxLength: Int) {
+    init(maxLength: Int, maxMessageBytes: Int, message: NIOLockedValueBox<Bool>) {
         self.maxLength = maxLength
+        self.maxMessageBytes = maxMessageBytes
+        self.message = message
     }
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        if !inMessage, message.withLockedValue({ $0 }) {
+            inMessage = true
+            messageBytes = 0
+        }
+        if skipping {
+            // From newline to newline (memchr), looking only at what follows each: "." then CRLF ends it.
+            let (consumed, ended) = buffer.withUnsafeReadableBytes { bytes -> (Int, Bool) in
+                guard let base = bytes.baseAddress else { return (0, false) }
+                var index = 0
+                while index < bytes.count {
+                    switch skipState {
+                    case .lineStart:
+                        skipState = bytes[index] == UInt8(ascii: ".") ? .dot : (bytes[index] == 10 ? .lineStart : .inLine)
+                        index += 1
+                    case .dot:
+                        if bytes[index] == 10 { return (index + 1, true) }
+                        skipState = bytes[index] == 13 ? .dotCR : .inLine
+                        index += 1
+                    case .dotCR:
+                        if bytes[index] == 10 { return (index + 1, true) }
+                        skipState = .inLine
+                        index += 1
+                    case .inLine:
+                        guard let newline = memchr(base + index, 10, bytes.count - index) else { return (bytes.count, false) }
+                        index = base.distance(to: UnsafeRawPointer(newline)) + 1
+                        skipState = .lineStart
+                    }
+                }
+                return (bytes.count, false)
+            }
+            buffer.moveReaderIndex(forwardBy: consumed)
+            guard ended else { return .needMoreData }
+            endMessage()
+            context.fireChannelRead(wrapInboundOut(.oversized))
+            return .continue
+        }
         guard let newline = buffer.readableBytesView.firstIndex(of: 10) else {
             if buffer.readableBytes > maxLength + 1 {
                 // Too long already: drop what came, say so once, and skip to the end of the line.
@@ -131,7 +188,26 @@ struct SMTPLineDecoder: ByteToMessageDecoder {
             return .continue
         }
         if bytes.last == 13 { bytes.removeLast() }
+        if inMessage {
+            if bytes == [UInt8(ascii: ".")] {
+                endMessage()
+            } else {
+                messageBytes += bytes.count + 2
+                if messageBytes > maxMessageBytes {
+                    skipping = true
+                    skipState = .lineStart
+                    return .continue
+                }
+            }
+        }
         context.fireChannelRead(wrapInboundOut(bytes.count > maxLength ? .tooLong : .line(bytes)))
         return .continue
+    }
+
+    private mutating func endMessage() {
+        inMessage = false
+        skipping = false
+        skipState = .lineStart
+        message.withLockedValue { $0 = false }
     }
 }

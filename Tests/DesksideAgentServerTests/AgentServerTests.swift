@@ -396,7 +396,7 @@ import Testing
         let harness = try await ServerHarness { $0.heartbeatSeconds = 1 }
         let (client, credentials) = try await Self.session(harness)
         #expect(try harness.home.store.revokeAgent(uuid: credentials.agentID, now: Date()))
-        #expect(await client.waitForClose(seconds: 5))
+        #expect(await client.waitForClose(seconds: 60))
         #expect(Self.code(client.messages) == "AGENT_REVOKED")
         let again = try await harness.connect(tls: harness.clientTLS(certificatePEM: credentials.certificatePEM, keyPEM: credentials.keyPEM))
         again.send(Self.hello())

@@ -137,7 +137,8 @@ final class RawClient: @unchecked Sendable {
     func send(_ message: WireMessage) { send(message.frame().encoded()) }
 
     /// Waits until the server closes the connection (true), or `seconds` pass (false).
-    func waitForClose(seconds: Double = 10) async -> Bool {
+    /// Generous: the suite shares two cores with the end-to-end tests' collectors and browser.
+    func waitForClose(seconds: Double = 60) async -> Bool {
         let promise = channel.eventLoop.makePromise(of: Bool.self)
         closed.whenComplete { _ in promise.succeed(true) }
         channel.eventLoop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) { promise.succeed(false) }
@@ -145,7 +146,7 @@ final class RawClient: @unchecked Sendable {
     }
 
     /// Waits until `count` messages have arrived (or the connection closed, or `seconds` passed).
-    func messages(count: Int = 1, seconds: Double = 30) async -> [WireMessage] {
+    func messages(count: Int = 1, seconds: Double = 120) async -> [WireMessage] {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let decoded = messages

@@ -4,7 +4,6 @@ import DesksideNotifications
 import DesksideStore
 import DesksideTestSupport
 import Foundation
-import Synchronization
 import Testing
 
 /// The outbox on a real SQLite file: each change writes its notifications in its own transaction,
@@ -14,17 +13,11 @@ import Testing
 @Suite struct OutboxTests {
     static let start = Date(timeIntervalSince1970: 1_800_000_000)
 
-    final class Clock: Sendable {
-        private let date = Mutex(OutboxTests.start)
-        var now: Date { date.withLock { $0 } }
-        func at(_ seconds: Double) { date.withLock { $0 = OutboxTests.start.addingTimeInterval(seconds) } }
-    }
-
     final class World: Sendable {
         let directory: String
         let store: CollectorStore
         let desk: Desk
-        let clock = Clock()
+        let clock = TestClock(OutboxTests.start)
         let jd: Principal, tess: Principal, tom: Principal
 
         init(mail: Bool = true) throws {

@@ -8,7 +8,6 @@ import DesksideStore
 import DesksideTasks
 import DesksideTestSupport
 import Foundation
-import Synchronization
 import Testing
 
 /// The help-desk clock ends tasks no agent will answer: queued ones past their expiry (the machine
@@ -17,18 +16,11 @@ import Testing
 @Suite struct TaskSweepTests {
     static let start = Date(timeIntervalSince1970: 1_800_000_000)
 
-    /// The desk's clock, moved by the test.
-    final class Clock: Sendable {
-        private let date = Mutex(TaskSweepTests.start)
-        var now: Date { date.withLock { $0 } }
-        func at(_ seconds: Double) { date.withLock { $0 = TaskSweepTests.start.addingTimeInterval(seconds) } }
-    }
-
     final class World: Sendable {
         let directory: String
         let store: CollectorStore
         let desk: Desk
-        let clock = Clock()
+        let clock = TestClock(TaskSweepTests.start)
         let asset: Int64
         let staff: Principal
 

@@ -173,7 +173,8 @@ import Testing
             {"mail": {"host": "localhost", "port": \(implicit.port), "security": "tls", "caFile": "\(directory)/cert.pem", "from": "helpdesk@example.com"}}
             """))
         defer { again.stop() }
-        _ = try Loop.json(again.send("POST", "/api/v1/tickets", json: #"{"title": "Dock dead", "description": "desk 5"}"#), 201)
+        let opened = try again.send("POST", "/api/v1/tickets", json: #"{"title": "Dock dead", "description": "desk 5"}"#)
+        try #require(opened.status == 201, "\(opened.status) \(String(decoding: opened.body, as: UTF8.self)) \(again.stderr.suffix(3000)) \(collector.stderr.suffix(2000))")
         try await Self.wait(for: "the mail through implicit TLS") { mailbox.messages.count == 2 }
     }
 
@@ -285,12 +286,27 @@ import Testing
             "From: \(from)\r\nTo: helpdesk@example.com\r\nSubject: \(subject)\r\nMessage-ID: <\(UUID().uuidString)@example.com>\r\n\(headers)\r\n\(body)\r\n"
         }
 
-        let opened = try send("jd@example.com", mail(subject: "Printer on fire", "The printer on floor 2 smokes."))
+        let log = Data("paper jam at tray 2\n".utf8).base64EncodedString()
+        let opened = try send("jd@example.com", mail(subject: "Printer on fire", """
+            --b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe printer on floor 2 smokes.\r\n\
+            --b1\r\nContent-Type: text/html; name="printer.html"\r\nContent-Disposition: attachment; filename="printer.html"\r\n\
+            Content-Transfer-Encoding: base64\r\n\r\n\(Data("<script>alert(1)</script>".utf8).base64EncodedString())\r\n\
+            --b1\r\nContent-Type: text/plain; name="log.txt"\r\nContent-Disposition: attachment; filename="log.txt"\r\n\
+            Content-Transfer-Encoding: base64\r\n\r\n\(log)\r\n--b1--
+            """, headers: "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b1\r\n"))
         #expect(opened.hasPrefix("250") && opened.contains("opened"), "\(opened)")
         let tickets = try Loop.json(collector.get("/api/v1/tickets?sort=created"))["items"] as? [[String: Any]] ?? []
         let ticket = try #require(tickets.first { $0["title"] as? String == "Printer on fire" })
         let id = try #require(ticket["id"] as? Int)
         #expect(ticket["requester"] as? String == "jd")
+        #expect(ticket["description"] as? String == "The printer on floor 2 smokes.")
+        let attachments = try Loop.json(collector.get("/api/v1/tickets/\(id)"))["attachments"] as? [[String: Any]] ?? []
+        #expect(attachments.compactMap { $0["filename"] as? String } == ["printer.html", "log.txt"])
+        let download = try Fixtures.run("/usr/bin/curl", ["-s", "-D", "-", "-K", "-", collector.httpAddress + "/api/v1/tickets/\(id)/attachments/\(attachments.first?["id"] as? Int ?? 0)"],
+                                        stdin: Data("header = \"Authorization: Bearer \(collector.adminToken)\"\n".utf8))
+        let answer = String(decoding: download.stdout, as: UTF8.self).lowercased()
+        #expect(answer.contains("content-type: application/octet-stream") && answer.contains("content-disposition: attachment; filename=\"printer.html\"")
+                && answer.contains("x-content-type-options: nosniff") && answer.hasSuffix("<script>alert(1)</script>"), "a download, never a page")
         let reply = try send("jd@example.com", mail(subject: "Re: [DS-\(id)] Printer on fire", "It stopped smoking.\r\n\r\nOn Mon, 7 Dec 2026, IT wrote:\r\n> quoted"))
         #expect(reply.hasPrefix("250") && reply.contains("DS-\(id)"), "\(reply)")
         let timeline = try Loop.json(collector.get("/api/v1/tickets/\(id)"))["timeline"] as? [[String: Any]] ?? []

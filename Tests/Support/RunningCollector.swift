@@ -61,7 +61,7 @@ public final class RunningCollector: @unchecked Sendable {
     /// A request with a JSON body (or none) on the HTTP API with the admin token (or `token`), through
     /// curl; the token goes through curl's standard input, never its command line.
     public func send(_ method: String, _ path: String, json: String? = nil, token: String? = nil) throws -> (status: Int, body: Data) {
-        var arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method, "-K", "-"]
+        var arguments = ["-sS", "-o", "-", "-w", "\n%{http_code}", "-X", method, "-K", "-"]
         var bodyFile: String?
         if let json {
             let file = try Fixtures.temporaryDirectory() + "/body.json"
@@ -73,8 +73,11 @@ public final class RunningCollector: @unchecked Sendable {
         let result = try Fixtures.run("/usr/bin/curl", arguments + [httpAddress + path],
                                       stdin: Data("header = \"Authorization: Bearer \(token ?? adminToken)\"\n".utf8))
         let text = String(decoding: result.stdout, as: UTF8.self)
-        guard let split = text.lastIndex(of: "\n") else { return (0, Data()) }
-        return (Int(text[text.index(after: split)...]) ?? 0, Data(text[..<split].utf8))
+        guard let split = text.lastIndex(of: "\n"), let status = Int(text[text.index(after: split)...]), status > 0 else {
+            // No answer at all: say why, for the failure message.
+            return (0, Data("curl exited \(result.status): \(String(decoding: result.stderr, as: UTF8.self)); the collector is \(process.isRunning ? "running" : "gone"); its log: \(stderr.suffix(3000))".utf8))
+        }
+        return (status, Data(text[..<split].utf8))
     }
 
     /// SIGTERM, then waits for the exit.
