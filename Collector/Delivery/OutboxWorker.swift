@@ -23,10 +23,10 @@ public struct MailDelivery: Sendable {
 }
 
 /// The delivery worker: every second, what is due in the outbox goes out (mail through one SMTP
-/// session per round, webhooks 16 at a time), and the outcome is written in one transaction: sent,
-/// or failed with its next attempt (`RetryPolicy`), or failed for good. It writes when it last ran
-/// once a minute, for `/api/v1/status`. A crash between a send and its record sends the message
-/// again, the same message with the same id: never lost, at most a duplicate.
+/// session per round, webhooks 16 at a time), and each outcome is written as it comes: sent, or
+/// failed with its next attempt (`RetryPolicy`), or failed for good. It writes when it last ran once
+/// a minute, for `/api/v1/status`. A crash between a send and its record sends that message again,
+/// the same message with the same id: never lost, a duplicate only of what was in flight.
 public final class OutboxWorker: Service {
     let store: CollectorStore
     let mail: MailDelivery?
@@ -78,11 +78,20 @@ public final class OutboxWorker: Service {
         }
     }
 
-    /// One round: sends `items` and records what became of them.
+    /// One round: sends `items` and records what became of them as they go (a mail as soon as the
+    /// relay took it; webhooks as each group of concurrent posts ends), so that a crash sends again only
+    /// what was in flight: at most one mail, at most the group's webhooks.
     func deliver(_ items: [CollectorStore.OutboxItem]) async throws {
-        async let mailed = sendMail(items.filter { $0.record.channel == .email })
-        async let posted = sendWebhooks(items.filter { $0.record.channel == .webhook })
-        let outcomes = await mailed + posted
+        async let mailed: Void = sendMail(items.filter { $0.record.channel == .email })
+        async let posted: Void = sendWebhooks(items.filter { $0.record.channel == .webhook })
+        _ = try await (mailed, posted)
+    }
+
+    typealias Outcome = (item: CollectorStore.OutboxItem, error: String?, permanent: Bool)
+
+    /// Writes what became of `outcomes`: sent, or failed with the next attempt or for good.
+    private func record(_ outcomes: [Outcome]) async throws {
+        guard !outcomes.isEmpty else { return }
         let now = clock()
         var sent: [Int64] = [], failed: [(id: Int64, error: String, retryAt: Date?)] = []
         for (item, error, permanent) in outcomes {
@@ -98,35 +107,50 @@ public final class OutboxWorker: Service {
         try await threadPool.runIfActive { try store.recordDeliveries(sent: done, failed: retries, at: now) }
     }
 
-    typealias Outcome = (item: CollectorStore.OutboxItem, error: String?, permanent: Bool)
-
-    /// The round's mail through one session; a message the server refuses fails alone, a broken
-    /// session leaves the rest for the next round (untried, so no attempt is counted against them).
-    private func sendMail(_ items: [CollectorStore.OutboxItem]) async -> [Outcome] {
-        guard !items.isEmpty else { return [] }
-        guard let mail else { return items.map { ($0, "mail is not configured (mail in the config file)", false) } }
+    /// The round's mail through one session, each recorded once the relay answered; a message the
+    /// server refuses fails alone, a broken session leaves the rest for the next round (untried, so no
+    /// attempt is counted against them).
+    private func sendMail(_ items: [CollectorStore.OutboxItem]) async throws {
+        guard !items.isEmpty else { return }
+        guard let mail else { return try await record(items.map { ($0, "mail is not configured (mail in the config file)", false) }) }
         let session: SMTPSession
         do {
             session = try await SMTPSession.open(mail.smtp)
         } catch {
-            return items.map { ($0, "\(error)", false) }
+            return try await record(items.map { ($0, "\(error)", false) })
         }
-        var outcomes: [Outcome] = []
-        for item in items {
-            do {
-                let message = try compose(item, mail)
-                try await session.send(message.bytes(), from: mail.from.description, to: message.to.description)
-                outcomes.append((item, nil, false))
-            } catch let error as SMTPError {
-                outcomes.append((item, error.description, error.permanent))
-                if case .refused = error { continue }
-                return outcomes
-            } catch {
-                outcomes.append((item, "\(error)", true))
-            }
+        do {
+            try await send(items, through: session, mail)
+        } catch {
+            await session.close()
+            throw error
         }
         await session.close()
-        return outcomes
+    }
+
+    /// Sends one by one until the session breaks (the rest wait for the next round).
+    private func send(_ items: [CollectorStore.OutboxItem], through session: SMTPSession, _ mail: MailDelivery) async throws {
+        for item in items {
+            let message: MailMessage
+            do {
+                message = try compose(item, mail)
+            } catch {
+                // It can never be sent (not an address, a notice that does not read): a dead letter now.
+                try await record([(item, "\(error)", true)])
+                continue
+            }
+            do {
+                try await session.send(message.bytes(), from: mail.from.description, to: message.to.description)
+            } catch let error as SMTPError {
+                try await record([(item, error.description, error.permanent)])
+                if case .refused = error { continue }
+                return
+            } catch {
+                try await record([(item, "\(error)", false)])
+                return
+            }
+            try await record([(item, nil, false)])
+        }
     }
 
     func compose(_ item: CollectorStore.OutboxItem, _ mail: MailDelivery) throws -> MailMessage {
@@ -138,32 +162,30 @@ public final class OutboxWorker: Service {
                            text: text, html: html, headers: [("X-Deskside-Event", notice.type.rawValue)])
     }
 
-    private func sendWebhooks(_ items: [CollectorStore.OutboxItem]) async -> [Outcome] {
+    /// Webhooks 16 at a time, each group recorded when it ends.
+    private func sendWebhooks(_ items: [CollectorStore.OutboxItem]) async throws {
         let client = webhooks, clock = self.clock
-        return await withTaskGroup(of: Outcome.self) { group in
-            var outcomes: [Outcome] = []
-            var running = 0
-            for item in items {
-                if running == 16, let outcome = await group.next() {
-                    outcomes.append(outcome)
-                    running -= 1
-                }
-                group.addTask {
-                    let timestamp = Int64(clock().timeIntervalSince1970)
-                    let headers = [("X-Deskside-Event", item.record.type), ("X-Deskside-Delivery", item.record.uuid),
-                                   (WebhookSignature.header, WebhookSignature.sign(secret: item.webhookSecret ?? "", timestamp: timestamp, body: item.notice))]
-                    do throws(WebhookClient.Failure) {
-                        try await client.post(item.record.recipient, body: item.notice, headers: headers)
-                        return (item, nil, false)
-                    } catch {
-                        if case .badURL = error { return (item, error.description, true) }
-                        return (item, error.description, false)
+        for start in stride(from: 0, to: items.count, by: 16) {
+            let outcomes = await withTaskGroup(of: Outcome.self) { group in
+                for item in items[start..<min(items.count, start + 16)] {
+                    group.addTask {
+                        let timestamp = Int64(clock().timeIntervalSince1970)
+                        let headers = [("X-Deskside-Event", item.record.type), ("X-Deskside-Delivery", item.record.uuid),
+                                       (WebhookSignature.header, WebhookSignature.sign(secret: item.webhookSecret ?? "", timestamp: timestamp, body: item.notice))]
+                        do throws(WebhookClient.Failure) {
+                            try await client.post(item.record.recipient, body: item.notice, headers: headers)
+                            return (item, nil, false)
+                        } catch {
+                            if case .badURL = error { return (item, error.description, true) }
+                            return (item, error.description, false)
+                        }
                     }
                 }
-                running += 1
+                var outcomes: [Outcome] = []
+                for await outcome in group { outcomes.append(outcome) }
+                return outcomes
             }
-            for await outcome in group { outcomes.append(outcome) }
-            return outcomes
+            try await record(outcomes)
         }
     }
 

@@ -86,8 +86,10 @@ struct NotificationRoutes {
             return Attachments.download(record, bytes)
         }
         group.post("hooks/onboarding") { request, context in
+            guard context.principal != nil, let signature = request.headers[HTTPField.Name(WebhookSignature.header)!] else {
+                throw APIError(status: .unauthorized, code: "UNAUTHENTICATED", message: "an API token and the body's signature (\(WebhookSignature.header)) are required")
+            }
             guard let secret else { throw APIError.notFound }
-            guard context.principal != nil else { throw APIError.unauthenticated }
             let buffer: ByteBuffer
             do {
                 buffer = try await request.body.collect(upTo: DeskRoute.bodyLimit)
@@ -95,8 +97,7 @@ struct NotificationRoutes {
                 throw APIError(status: .contentTooLarge, code: "TOO_LARGE", message: "the body is larger than \(DeskRoute.bodyLimit) bytes")
             }
             let body = Array(buffer.readableBytesView)
-            guard let signature = request.headers[HTTPField.Name(WebhookSignature.header)!],
-                  WebhookSignature.verify(signature, secret: secret, body: body, now: Date()) else {
+            guard WebhookSignature.verify(signature, secret: secret, body: body, now: Date()) else {
                 throw APIError(status: .unauthorized, code: "UNAUTHENTICATED", message: "the body's signature (\(WebhookSignature.header)) is missing, wrong or older than 5 minutes")
             }
             guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
