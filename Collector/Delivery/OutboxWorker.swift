@@ -49,10 +49,19 @@ public final class OutboxWorker: Service {
         self.clock = clock
     }
 
-    /// Never throws: a failing round is logged and tried again, it does not stop the collector.
+    /// Mail and webhooks each in a loop of their own, so that a slow receiver never holds mail back
+    /// (nor a slow relay webhooks). Never throws: a failing round is logged and tried again, it does
+    /// not stop the collector.
     public func run() async throws {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.loop(.email) }
+            group.addTask { await self.loop(.webhook) }
+        }
+    }
+
+    private func loop(_ channel: CollectorStore.Channel) async {
         let store = self.store, open = mail != nil
-        var channelSet = false
+        var channelSet = channel != .email
         var lastBeat = Date.distantPast
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let now = clock()
@@ -61,30 +70,24 @@ public final class OutboxWorker: Service {
                     try await threadPool.runIfActive { try store.setMailChannel(open: open, now: now) }
                     channelSet = true
                 }
-                if now.timeIntervalSince(lastBeat) >= 60 {
+                if channel == .email, now.timeIntervalSince(lastBeat) >= 60 {
                     try await threadPool.runIfActive { try store.recordWorkerRun("delivery", at: now) }
                     lastBeat = now
                 }
                 let batch = self.batch
-                let due = try await threadPool.runIfActive { try store.dueNotifications(now: now, limit: batch) }
+                let due = try await threadPool.runIfActive { try store.dueNotifications(now: now, limit: batch, channel: channel) }
                 if !due.isEmpty {
-                    try await deliver(due)
+                    switch channel {
+                    case .email: try await sendMail(due)
+                    case .webhook: try await sendWebhooks(due)
+                    }
                     continue
                 }
             } catch {
-                logger.error("delivery round failed", metadata: ["delivery.error": "\(error)"])
+                logger.error("delivery round failed", metadata: ["delivery.channel": "\(channel.rawValue)", "delivery.error": "\(error)"])
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.poll) }
         }
-    }
-
-    /// One round: sends `items` and records what became of them as they go (a mail as soon as the
-    /// relay took it; webhooks as each group of concurrent posts ends), so that a crash sends again only
-    /// what was in flight: at most one mail, at most the group's webhooks.
-    func deliver(_ items: [CollectorStore.OutboxItem]) async throws {
-        async let mailed: Void = sendMail(items.filter { $0.record.channel == .email })
-        async let posted: Void = sendWebhooks(items.filter { $0.record.channel == .webhook })
-        _ = try await (mailed, posted)
     }
 
     typealias Outcome = (item: CollectorStore.OutboxItem, error: String?, permanent: Bool)

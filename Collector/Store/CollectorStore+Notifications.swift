@@ -65,18 +65,18 @@ extension CollectorStore {
         }
     }
 
-    /// Due notifications, oldest first, at most one per order key: a recipient's next message about a
-    /// ticket waits until the one before it is sent or has failed for good.
-    public func dueNotifications(now: Date, limit: Int) throws -> [OutboxItem] {
+    /// Due notifications of one channel (both without one), oldest first, at most one per order key: a
+    /// recipient's next message about a ticket waits until the one before it is sent or has failed for good.
+    public func dueNotifications(now: Date, limit: Int, channel: Channel? = nil) throws -> [OutboxItem] {
         try pool.read { db in
             try Row.fetchAll(cached: db, sql: """
                 SELECT n.id, n.uuid, n.eventId, n.type, n.channel, n.accountId, n.webhookId, n.recipient, n.ticketId, n.state, n.attempts,
                        n.nextAttemptAt, n.lastError, n.createdAt, n.sentAt, n.recipientName, n.body, w.secret
                 FROM notification n LEFT JOIN webhook w ON w.id = n.webhookId
-                WHERE n.state = 'pending' AND n.nextAttemptAt <= ?
+                WHERE n.state = 'pending' AND n.nextAttemptAt <= ? AND (? IS NULL OR n.channel = ?)
                 AND NOT EXISTS (SELECT 1 FROM notification p WHERE p.orderKey = n.orderKey AND p.state = 'pending' AND p.id < n.id)
                 ORDER BY n.id LIMIT ?
-                """, arguments: [Timestamp.text(now), limit]).map { row in
+                """, arguments: [Timestamp.text(now), channel?.rawValue, channel?.rawValue, limit]).map { row in
                 OutboxItem(record: try NotificationRecord(row: row), recipientName: row["recipientName"], notice: Array(row["body"] as Data),
                            webhookSecret: row["secret"])
             }

@@ -36,6 +36,10 @@ class Handler(BaseHTTPRequestHandler):
 
 # Set here: a test runner may start this with SIGTERM ignored, which a child inherits.
 signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+# A backlog for many connections at once (socketserver's default of 5 drops the rest, which then
+# wait a second for their SYN to be sent again).
+ThreadingHTTPServer.request_queue_size = 256
+ThreadingHTTPServer.daemon_threads = True
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 with open(args.port_file + ".tmp", "w") as f:
     f.write(str(server.server_address[1]))
