@@ -59,9 +59,12 @@ public enum Recipients {
     }
 
     /// The notification a line of a ticket's timeline causes (its `kind`, `field` and new value, as
-    /// the store writes them), if any: an internal note causes none, nor does a change of priority.
-    public static func eventType(timelineKind kind: String, newValue: String?, internal isInternal: Bool, stormSummary: Bool) -> EventType? {
-        switch kind {
+    /// the store writes them), if any: an internal note causes none, nor does a change of priority, nor
+    /// anything on a ticket filed under a fault storm (its storm's summary speaks for it).
+    public static func eventType(timelineKind kind: String, newValue: String?, internal isInternal: Bool, stormSummary: Bool,
+                                 stormMember: Bool = false) -> EventType? {
+        if stormMember { return nil }
+        return switch kind {
         case "opened": stormSummary ? .faultStorm : .ticketOpened
         case "comment": isInternal ? nil : .ticketCommented
         case "status": newValue == TicketStatus.waiting.rawValue ? .ticketWaiting : nil

@@ -24,11 +24,12 @@ struct Outbox {
         get throws { try Int.fetchOne(cached: db, sql: "SELECT 1 FROM deliveryChannel WHERE name = 'email'") != nil }
     }
 
-    /// A line of a ticket's timeline: the notification it causes, if any, to the people around the
-    /// ticket and the webhooks. A ticket filed under a fault storm is quiet (its storm speaks).
+    /// A line of a ticket's timeline: the notification it causes, if any (`Recipients.eventType`), to
+    /// the people around the ticket and the webhooks.
     func ticketEvent(ticketID: Int64, kind: String, newValue: String?, internal isInternal: Bool, actor: String, text: String?, at time: String) throws {
-        guard let facts = try ticketFacts(ticketID), facts.stormID == nil,
-              let type = Recipients.eventType(timelineKind: kind, newValue: newValue, internal: isInternal, stormSummary: facts.source == "storm") else { return }
+        guard let facts = try ticketFacts(ticketID),
+              let type = Recipients.eventType(timelineKind: kind, newValue: newValue, internal: isInternal, stormSummary: facts.source == "storm",
+                                              stormMember: facts.stormID != nil) else { return }
         var details: [String: String] = [:]
         if let newValue { details["new"] = newValue }
         if facts.source == "storm" { details["faultCode"] = facts.faultCode ?? "" }

@@ -1,5 +1,6 @@
 import DesksideDesk
 import DesksideHelpdesk
+import DesksideJSON
 import DesksideNotifications
 import DesksideStore
 import DesksideTestSupport
@@ -139,7 +140,8 @@ import Testing
         let world = try World()
         defer { world.remove() }
         let ticket = try world.desk.createTicket(world.tess, .init(title: "Laptop slow", description: "x", requesterId: world.jd.accountID, impact: .high, urgency: .high))
-        let created = try #require(ISO8601Seconds.parse(ticket.createdAt)), due = try #require(ISO8601Seconds.parse(ticket.responseDueAt))
+        let created = try #require(ISO8601.parse(ticket.createdAt).map(Date.init(timeIntervalSince1970:)))
+        let due = try #require(ISO8601.parse(ticket.responseDueAt).map(Date.init(timeIntervalSince1970:)))
         let seen = try world.all.count
         world.at(due.timeIntervalSince(created) * 0.79)
         #expect(try world.desk.sweep().tickets.atRisk == 0)
@@ -156,10 +158,3 @@ import Testing
     }
 }
 
-/// `2026-12-07T01:21:07Z` to a date (the store's timestamps).
-enum ISO8601Seconds {
-    static func parse(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        return formatter.date(from: text)
-    }
-}

@@ -62,6 +62,8 @@ import Testing
     ])
     func timelineLinesCauseTheirNotification(kind: String, new: String?, isInternal: Bool, storm: Bool, expected: EventType?) {
         #expect(Recipients.eventType(timelineKind: kind, newValue: new, internal: isInternal, stormSummary: storm) == expected)
+        #expect(Recipients.eventType(timelineKind: kind, newValue: new, internal: isInternal, stormSummary: storm, stormMember: true) == nil,
+                "a ticket filed under a storm is quiet")
     }
 
     @Test func failuresAreRetriedForOverAnHourThenGiveUp() throws {
