@@ -86,6 +86,8 @@ struct ServeCommand: AsyncParsableCommand {
         let ownPorts = ListeningPorts()
         let webhooks = try notifications.webhookClient(ownPorts: ownPorts)
         let mailDelivery = try notifications.mailDelivery(clientName: hostname ?? "deskside")
+        // Before anything can change: a ticket opened in the first second must find the mail channel open.
+        try home.store.setMailChannel(open: mailDelivery != nil, now: Date())
         let desk = Desk(store: home.store, tasks: dispatch, webhookCheck: { try webhooks.check($0) })
         if let password = try desk.bootstrapAdmin(username: "admin") {
             try home.writeSecret(password, to: home.adminPasswordPath)

@@ -49,7 +49,8 @@ public final class OutboxWorker: Service {
         self.clock = clock
     }
 
-    /// Mail and webhooks each in a loop of their own, so that a slow receiver never holds mail back
+    /// Mail and webhooks each in a loop of their own (the mail channel is opened by `serve` before
+    /// anything can change, `CollectorStore.setMailChannel`), so that a slow receiver never holds mail back
     /// (nor a slow relay webhooks). Never throws: a failing round is logged and tried again, it does
     /// not stop the collector.
     public func run() async throws {
@@ -60,16 +61,11 @@ public final class OutboxWorker: Service {
     }
 
     private func loop(_ channel: CollectorStore.Channel) async {
-        let store = self.store, open = mail != nil
-        var channelSet = channel != .email
+        let store = self.store
         var lastBeat = Date.distantPast
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let now = clock()
             do {
-                if !channelSet {
-                    try await threadPool.runIfActive { try store.setMailChannel(open: open, now: now) }
-                    channelSet = true
-                }
                 if channel == .email, now.timeIntervalSince(lastBeat) >= 60 {
                     try await threadPool.runIfActive { try store.recordWorkerRun("delivery", at: now) }
                     lastBeat = now
