@@ -356,7 +356,7 @@ let package = Package(
             name: "DesksideHTTP",
             dependencies: [
                 "DesksideProvisioning",
-                "DesksideDesk", "DesksideNotifications", "DesksideHelpdesk", "DesksideStore", "DesksideInventory", "DesksideJSON",
+                "DesksideDesk", "DesksideNotifications", "DesksideHelpdesk", "DesksideStore", "DesksideInventory", "DesksideJSON", "DesksideTransport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

@@ -21,7 +21,8 @@ import NIOSSL
 /// "notifications": {
 ///   "consoleURL": "https://desk.example.com",
 ///   "mail": {"host": "smtp.example.com", "port": 587, "security": "startTLS", "username": "desk",
-///            "passwordFile": "/etc/deskside/smtp-password", "from": "helpdesk@example.com", "fromName": "IT help desk"},
+///            "passwordFile": "/etc/deskside/smtp-password", "from": "helpdesk@example.com", "fromName": "IT help desk",
+///            "maxPerMinute": 1200},
 ///   "mailIn": {"listen": "0.0.0.0:2525", "addresses": ["helpdesk@example.com"], "createRequesters": false},
 ///   "webhooks": {"allowedNetworks": ["10.0.0.0/8"]},
 ///   "onboardingHookSecretFile": "/etc/deskside/hr-hook-secret"
@@ -39,6 +40,8 @@ struct NotificationConfiguration: Codable, Sendable {
         var fromName: String?
         /// PEM certificates to trust for the relay instead of the system's.
         var caFile: String?
+        /// At most this many mails a minute (default 1,200; a relay's own limit, if lower).
+        var maxPerMinute: Int?
     }
 
     struct MailIn: Codable, Sendable {
@@ -54,6 +57,8 @@ struct NotificationConfiguration: Codable, Sendable {
         /// Networks webhooks may reach; default: all but loopback, link-local, unspecified and multicast.
         var allowedNetworks: [String]?
         var caFile: String?
+        /// At most this many webhook posts a minute (default 1,200).
+        var maxPerMinute: Int?
     }
 
     var consoleURL: String?
@@ -105,6 +110,15 @@ struct NotificationConfiguration: Codable, Sendable {
         intake.requireEnvelopeMatch = mailIn.requireEnvelopeMatch ?? true
         if let cap = mailIn.maxAttachmentBytes { intake.limits.maxAttachmentBytes = max(0, cap) }
         return (server, intake)
+    }
+
+    func deliveryRates() throws -> OutboxWorker.Rates {
+        func rate(_ perMinute: Int?, _ name: String) throws -> DeliveryRate {
+            guard let perMinute else { return DeliveryRate() }
+            guard (1...60_000).contains(perMinute) else { throw CommandError("notifications.\(name).maxPerMinute: from 1 to 60,000") }
+            return DeliveryRate(perMinute: perMinute)
+        }
+        return OutboxWorker.Rates(mail: try rate(mail?.maxPerMinute, "mail"), webhooks: try rate(webhooks?.maxPerMinute, "webhooks"))
     }
 
     func retryPolicy() throws -> RetryPolicy {

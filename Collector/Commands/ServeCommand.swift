@@ -139,8 +139,9 @@ struct ServeCommand: AsyncParsableCommand {
             server: try httpTLS.map { try .tls(CollectorHTTP.server(signIn: signIn), tlsConfiguration: $0) } ?? CollectorHTTP.server(signIn: signIn),
             configuration: .init(address: .hostname(httpEndpoint.host, port: httpEndpoint.port), serverName: "deskside-collector"),
             services: [AgentServerService(server: agentServer, dispatch: dispatch, ownPorts: ownPorts), TicketClock(desk: desk, threadPool: threadPool, logger: logger),
-                       OutboxWorker(store: home.store, mail: mailDelivery, webhooks: webhooks, retry: try notifications.retryPolicy(),
-                                    threadPool: threadPool, logger: logger)]
+                       OutboxWorker(store: home.store, mail: mailDelivery, webhooks: webhooks, retry: try notifications.retryPolicy(), rates: try notifications.deliveryRates(),
+                                    group: BackgroundThreads.eventLoopGroup(nice: BackgroundThreads.deliveryNice),
+                                    threadPool: BackgroundThreads.threadPool(nice: BackgroundThreads.deliveryNice), logger: logger)]
                 + (mailIntake.map { [MailListener(server: $0.0, intake: $0.1, desk: desk, threadPool: threadPool, logger: logger, ownPorts: ownPorts)] } ?? []),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? httpEndpoint.port

@@ -20,6 +20,9 @@ public struct WebhookClient: Sendable {
     public let ownPorts: ListeningPorts
     /// PEM certificates to trust for HTTPS instead of the system's (tests; a company CA).
     public var trustRoots: [NIOSSLCertificate]?
+    /// Where connections run and names are resolved (the delivery worker gives its own, low-priority).
+    public var group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    public var resolver: NIOThreadPool = .singleton
 
     public init(allowList: NetworkAllowList, ownPorts: ListeningPorts = ListeningPorts(), trustRoots: [NIOSSLCertificate]? = nil) {
         self.allowList = allowList
@@ -78,7 +81,7 @@ public struct WebhookClient: Sendable {
         let allowList = self.allowList, ownPorts = self.ownPorts
         let address: SocketAddress
         do {
-            address = try await NIOThreadPool.singleton.runIfActive { try Self.resolve(target, allowList: allowList, ownPorts: ownPorts) }
+            address = try await resolver.runIfActive { try Self.resolve(target, allowList: allowList, ownPorts: ownPorts) }
         } catch let failure as Failure {
             throw failure
         } catch {
@@ -123,7 +126,7 @@ public struct WebhookClient: Sendable {
             return try NIOSSLContext(configuration: configuration)
         }() : nil
         let host = target.host
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let channel = try await ClientBootstrap(group: group)
             .connectTimeout(timeout)
             .connect(to: address) { channel in
                 channel.eventLoop.makeCompletedFuture {

@@ -114,3 +114,22 @@ import Testing
         #expect(!WebhookSignature.verify("", secret: "s3cret", body: body, now: now))
     }
 }
+
+@Suite struct DeliveryRateTests {
+    @Test func messagesAreSpacedEvenlyAndIdleTimeIsNotSavedUp() {
+        var rate = DeliveryRate(perMinute: 120)
+        #expect(rate.interval == 0.5)
+        #expect(rate.take(at: 100) == 0, "the first goes at once")
+        #expect(rate.take(at: 100) == 0.5)
+        #expect(abs(rate.take(at: 100.2) - 0.8) < 1e-9, "the third waits for its slot at 101")
+        // Quiet for a minute: the next goes at once, the one after it waits a whole interval.
+        #expect(rate.take(at: 160) == 0)
+        #expect(rate.take(at: 160) == 0.5)
+    }
+
+    @Test func aRoundIsAboutTenSecondsWorth() {
+        #expect(DeliveryRate().roundSize(limit: 200) == 200)
+        #expect(DeliveryRate(perMinute: 30).roundSize(limit: 200) == 5, "Exchange Online's 30 a minute: five per round")
+        #expect(DeliveryRate(perMinute: 1).roundSize(limit: 200) == 1)
+    }
+}

@@ -46,6 +46,18 @@ import Testing
         #expect(result.stderr.contains("maxConnections 1000000") && result.stderr.contains("LimitNOFILE"), "\(result.stderr)")
     }
 
+    /// A notification setting out of range stops `serve` before it listens, naming the setting.
+    @Test func aDeliveryRateOutOfRangeIsRefused() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let config = directory + "/config.json"
+        try Data(#"{"notifications": {"webhooks": {"maxPerMinute": 0}}}"#.utf8).write(to: URL(fileURLWithPath: config))
+        let result = try Self.run(["serve", "--data", directory + "/data", "--agent-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0", "--config", config])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("notifications.webhooks.maxPerMinute: from 1 to 60,000"), "\(result.stderr)")
+        #expect(!result.stdout.contains("HTTP API:"), "nothing listened")
+    }
+
     @Test func agentsListStartsEmptyAndUnknownAgentsAreAnError() throws {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -107,7 +107,10 @@ import Testing
         for (id, messages) in copies where messages.count > 1 {
             #expect(Set(messages).count == 1, "a copy of \(id) is the same message")
         }
-        #expect(copies.values.map(\.count).reduce(0, +) <= 20, "at most one copy: the mail the relay had taken when the kill came, before its record")
+        // Outcomes are written once a second; the relay takes a mail every quarter second: at most
+        // the last second's mails (four, five at a stretch) come twice, none three times.
+        #expect(copies.values.allSatisfy { $0.count <= 2 }, "a duplicate at most")
+        #expect(copies.values.map(\.count).reduce(0, +) <= 19 + 5, "at most the mails the relay took in the second before the kill")
         func updates(for address: String) throws -> [String] {
             var seen = Set<String>(), order: [String] = []
             for message in mailbox.messages where Mailbox.header("To", message) == "<\(address)>" {
