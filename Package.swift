@@ -200,6 +200,7 @@ let package = Package(
 
         // MARK: Collector
         .target(name: "DesksideHelpdesk", path: "Collector/Helpdesk", exclude: ["README.md"], swiftSettings: swiftSettings),
+        .target(name: "DesksideAssets", dependencies: ["DesksideInventory"], path: "Collector/Assets", exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(
             name: "DesksideNotifications",
             dependencies: ["DesksideHelpdesk", .product(name: "Crypto", package: "swift-crypto")],
@@ -209,7 +210,7 @@ let package = Package(
             name: "DesksideStore",
             dependencies: [
                 "DesksideProvisioning",
-                "DesksideTasks","DesksideInventory", "DesksideJSON", "DesksideProtocol", "DesksideHelpdesk", "DesksideNotifications",
+                "DesksideTasks","DesksideInventory", "DesksideJSON", "DesksideProtocol", "DesksideHelpdesk", "DesksideNotifications", "DesksideAssets",
                 .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto")],
             path: "Collector/Store",
@@ -332,7 +333,7 @@ let package = Package(
             dependencies: [
                 "DesksideProvisioning",
                 "CCrypt",
-                "DesksideTasks","DesksideHelpdesk", "DesksideNotifications", "DesksideStore", "DesksideInventory", "DesksideJSON", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")],
+                "DesksideTasks","DesksideHelpdesk", "DesksideNotifications", "DesksideStore", "DesksideInventory", "DesksideJSON", "DesksideAssets", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")],
             path: "Collector/Desk",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
@@ -388,7 +389,7 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .target(name: "DesksideTestSupport", path: "Tests/Support"),
+        .target(name: "DesksideTestSupport", dependencies: ["DesksideInventory"], path: "Tests/Support"),
         .target(name: "DesksideFuzzing", dependencies: ["DesksideProtocol", "DesksideCompression", "DesksideJSON"], path: "Tests/Fuzzing",
                 swiftSettings: swiftSettings),
         .testTarget(
@@ -420,6 +421,11 @@ let package = Package(
             name: "DesksideNotificationsTests",
             dependencies: ["DesksideNotifications"],
             path: "Tests/DesksideNotificationsTests"
+        ),
+        .testTarget(
+            name: "DesksideAssetsTests",
+            dependencies: ["DesksideAssets", "DesksideInventory"],
+            path: "Tests/DesksideAssetsTests"
         ),
         .testTarget(
             name: "DesksideProvisioningTests",

@@ -28,12 +28,20 @@ struct Fleet {
         }
     }
 
-    /// Machine `index`: its image, renamed, with its own serial and a few packages of its own.
+    /// Machine `index`: its image, renamed, with its own serial, UUID, MAC addresses and disk serials
+    /// (the collector matches new agents to assets by them) and a few packages of its own.
     func machine(_ index: Int) -> Inventory {
         var inventory = bases[index % bases.count]
         inventory.os.hostname = String(format: "ws-%05d", index)
         inventory.hardware.system.serial = String(format: "SN%08X", index &* 2_654_435_761 & 0x7FFF_FFFF)
         inventory.hardware.system.uuid = UUID().uuidString.lowercased()
+        for slot in inventory.hardware.networkInterfaces.indices where inventory.hardware.networkInterfaces[slot].mac != nil {
+            let value = index * 8 + slot
+            inventory.hardware.networkInterfaces[slot].mac = String(format: "00:16:3e:%02x:%02x:%02x", (value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF)
+        }
+        for slot in inventory.hardware.disks.indices where inventory.hardware.disks[slot].serial != nil {
+            inventory.hardware.disks[slot].serial = String(format: "DSK%06X%02d", index, slot)
+        }
         for extra in 0..<(index % 7) {
             inventory.software.packages.append(Package(name: "tool-\(index % 50)-\(extra)", version: "0.\(extra)", architecture: "amd64", manager: "dpkg"))
         }

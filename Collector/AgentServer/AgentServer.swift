@@ -63,7 +63,7 @@ public final class AgentServer: Sendable {
         self.nextCA = nextCA
         self.taskKey = taskKey
         self.store = store
-        self.ingest = ReportIngest(store: store)
+        self.ingest = ReportIngest(store: store, isConnected: { [connected] in connected.isConnected($0) })
         self.enrollment = enrollment
         self.tls = try NIOSSLContext(configuration: tls)
         self.group = group

@@ -1,3 +1,4 @@
+import DesksideAssets
 import DesksideHelpdesk
 import DesksideInventory
 import DesksideStore
@@ -37,6 +38,25 @@ extension Desk {
                            history: try store.recentHistory(assetID: id, limit: 500), assignments: try store.assignments(assetID: id),
                            tickets: try tickets(principal, ticketQuery).items,
                            runs: principal.role.readsEverything ? try store.runs(assetID: id) : [])
+    }
+
+    /// Why the asset is the machine it is: what identifies it, and each agent that reported for it
+    /// with the rule that put it there (`IdentityMatch`), for `deskside assets explain`.
+    public struct AssetExplanation: Codable, Sendable {
+        public var asset: CollectorStore.AssetSummary
+        /// What its hardware says identifies it (nil before its first report).
+        public var identity: MachineIdentity?
+        public var agents: [CollectorStore.AgentTenure]
+        /// The matching rules, strongest first: a new agent's first report is matched by them.
+        public var rules: [String]
+    }
+
+    /// Staff and auditors: the asset's identity and agents, with their reasons.
+    public func explainAsset(_ principal: Principal, id: Int64) throws -> AssetExplanation {
+        guard principal.role.readsEverything else { throw HelpdeskError.notFound }
+        let asset = try visibleAsset(principal, id: id)
+        return AssetExplanation(asset: asset, identity: try store.machineIdentity(assetID: id), agents: try store.agentTenures(assetID: id),
+                                rules: IdentityMatch.Rule.allCases.map { "\($0.rawValue): \($0.reason)" } + ["never the hostname alone"])
     }
 
     /// A page of the asset's packages, those whose name contains `nameContains`.

@@ -10,7 +10,8 @@ import Hummingbird
 
 /// `GET /assets` (paged; searchable by text, hostname, serial, owner, OS, package; filters for silent
 /// agents, missing security updates, unassigned), `GET /assets/{id}` (inventory, faults, history,
-/// owners, tickets), `PUT /assets/{id}/owner`.
+/// owners, tickets), `GET /assets/{id}/explain` (identity and agents, with the rule behind each),
+/// `PUT /assets/{id}/owner`.
 struct AssetRoutes {
     let route: DeskRoute
 
@@ -45,6 +46,10 @@ struct AssetRoutes {
         group.get("assets/{id}") { _, context in
             let id = try context.id()
             return try await route.run(context) { desk, principal in try desk.asset(principal, id: id) }
+        }
+        group.get("assets/{id}/explain") { _, context in
+            let id = try context.id()
+            return try await route.run(context) { desk, principal in try desk.explainAsset(principal, id: id) }
         }
         group.put("assets/{id}/owner") { request, context in
             let id = try context.id()

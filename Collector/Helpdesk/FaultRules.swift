@@ -49,6 +49,7 @@ public struct FaultRule: Codable, Sendable, Equatable {
         case CollectorFault.hardwareChanged: FaultRule(code: code, category: "hardware", impact: .medium, urgency: .medium, tier: 2)
         case CollectorFault.identityCloned: FaultRule(code: code, category: "security", impact: .medium, urgency: .high, tier: 2)
         case CollectorFault.clockSkewed: FaultRule(code: code, category: "agent", impact: .low, urgency: .medium, tier: 1)
+        case CollectorFault.identityConflict: FaultRule(code: code, category: "asset", impact: .low, urgency: .medium, tier: 2)
         // A code the desk does not know (a newer agent's, or one an agent made up) is recorded on the
         // asset, and opens tickets only once an admin sets a rule for it: otherwise any agent could
         // fill the queue with codes of its own, one storm group each.
@@ -97,6 +98,8 @@ public enum CollectorFault {
     public static let hardwareChanged = "hardware.changed"
     /// A second machine connected with this agent's certificate while the first was connected.
     public static let identityCloned = "agent.identity.cloned"
+    /// Two agents' machines claim to be one asset (a cloned VM, a restored image): see `IdentityMatch`.
+    public static let identityConflict = "asset.identity.conflict"
     /// The agent's clock differs from the collector's by more than the tolerance.
     public static let clockSkewed = "clock.skewed"
 }

@@ -10,11 +10,14 @@ public struct HelpdeskSettings: Codable, Sendable, Equatable {
     /// How long a console (browser) session may stay unused before it ends; API sessions have
     /// only the absolute limit above.
     public var consoleIdleMinutes = 30
+    /// An asset that never had an owner gets the account named like its last logged-in user, as GLPI
+    /// does (off by default: a shared machine's last user is not its owner).
+    public var ownerFromLastUser = false
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case serviceLevels, faultLoop, maxFailedLogins, lockoutMinutes, sessionHours, consoleIdleMinutes
+        case serviceLevels, faultLoop, maxFailedLogins, lockoutMinutes, sessionHours, consoleIdleMinutes, ownerFromLastUser
     }
 
     public init(from decoder: any Decoder) throws {
@@ -25,6 +28,7 @@ public struct HelpdeskSettings: Codable, Sendable, Equatable {
         lockoutMinutes = try container.decodeIfPresent(Int.self, forKey: .lockoutMinutes) ?? 15
         sessionHours = try container.decodeIfPresent(Int.self, forKey: .sessionHours) ?? 12
         consoleIdleMinutes = try container.decodeIfPresent(Int.self, forKey: .consoleIdleMinutes) ?? 30
+        ownerFromLastUser = try container.decodeIfPresent(Bool.self, forKey: .ownerFromLastUser) ?? false
     }
 
     public func validate() throws {

@@ -16,8 +16,14 @@ import DesksideStore
 /// what the store holds: `needFullReport`).
 public struct ReportIngest: Sendable {
     public let store: CollectorStore
+    /// Whether an agent is connected now (the agent server's registry), for matching a new agent's
+    /// machine to an asset another agent holds.
+    let isConnected: @Sendable (String) -> Bool
 
-    public init(store: CollectorStore) { self.store = store }
+    public init(store: CollectorStore, isConnected: @escaping @Sendable (String) -> Bool = { _ in false }) {
+        self.store = store
+        self.isConnected = isConnected
+    }
 
     /// The message to send back for `report` from the agent `agentUUID`.
     public func handle(_ report: Report, from agentUUID: String, receivedAt: Date) throws -> WireMessage {
@@ -69,7 +75,7 @@ public struct ReportIngest: Sendable {
             guard let inventory = report.inventory else { return Answer(message: refusal("a full report carries no inventory")) }
             return answer(try store.record(agentUUID: agentUUID, reportID: report.id, sequence: report.sequence, kind: .full,
                                            inventory: inventory, expectedHash: report.hash, faults: report.faults, gap: report.gap,
-                                           receivedAt: receivedAt), report)
+                                           receivedAt: receivedAt, isConnected: isConnected), report)
         case .heartbeat:
             guard let base = report.base, report.hash == base else { return Answer(message: refusal("a heartbeat must not change the inventory")) }
             return answer(try store.recordHeartbeat(agentUUID: agentUUID, reportID: report.id, sequence: report.sequence, base: base,

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import DesksideAssets
 import DesksideHelpdesk
 import DesksideInventory
 import GRDB
@@ -235,23 +236,39 @@ extension CollectorStore {
             if let accountID, try Int.fetchOne(cached: db, sql: "SELECT 1 FROM account WHERE id = ?", arguments: [accountID]) == nil {
                 throw HelpdeskError.unprocessable("no account \(accountID)")
             }
-            try db.run("UPDATE asset SET ownerId = ? WHERE id = ?", arguments: [accountID, id])
-            guard db.changesCount == 1 else { throw HelpdeskError.notFound }
-            try db.run("INSERT INTO assetAssignment (assetId, accountId, at, actor, note) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [id, accountID, Timestamp.text(now), actor, note])
-            let owner = try accountID.flatMap { try String.fetchOne(cached: db, sql: "SELECT username FROM account WHERE id = ?", arguments: [$0]) }
-            try Outbox(db).webhookNotice(.assetAssigned, actor: actor, assetID: id, text: note.isEmpty ? nil : note,
-                                         details: ["owner": owner ?? ""], at: Timestamp.text(now))
-            // The asset's owner is the requester of its fault tickets: the open ones follow the machine.
-            let moved = try Row.fetchAll(cached: db, sql: """
-                SELECT t.id, r.username FROM faultTicket AS f JOIN ticket AS t ON t.id = f.ticketId LEFT JOIN account AS r ON r.id = t.requesterId
-                WHERE f.assetId = ? AND t.status NOT IN ('resolved', 'closed') AND t.requesterId IS NOT ?
-                """, arguments: [id, accountID])
-            for row in moved {
-                try db.run("UPDATE ticket SET requesterId = ? WHERE id = ?", arguments: [accountID, row["id"] as Int64])
-                try Self.event(db, ticket: row["id"], at: Timestamp.text(now), actor: actor, kind: "requester", field: "requester",
-                               old: row["username"], new: owner, body: "the asset changed hands")
-            }
+            try Self.assign(db, asset: id, to: accountID, actor: actor, note: note, now: now)
+        }
+    }
+
+    /// With `ownerFromLastUser` on, an asset that never had an owner goes to the active account whose
+    /// username is its last logged-in user (`AutomaticOwner`), recorded in its owners as automatic.
+    static func ownerFromLastUser(_ db: Database, asset: Int64, lastUser: String?, settings: HelpdeskSettings, now: Date) throws {
+        let everOwned = try Int.fetchOne(cached: db, sql: "SELECT 1 FROM assetAssignment WHERE assetId = ? LIMIT 1", arguments: [asset]) != nil
+            || Int64.fetchOne(cached: db, sql: "SELECT ownerId FROM asset WHERE id = ?", arguments: [asset]) != nil
+        guard let username = AutomaticOwner.username(enabled: settings.ownerFromLastUser, everOwned: everOwned, lastUser: lastUser),
+              let account = try Int64.fetchOne(cached: db, sql: "SELECT id FROM account WHERE username = ? AND status != 'departed'", arguments: [username])
+        else { return }
+        try assign(db, asset: asset, to: account, actor: Principal.system.actor, note: "automatic: \(username) is the last logged-in user", now: now)
+    }
+
+    /// Sets the owner, records who and why, and moves the asset's open fault tickets to the new owner.
+    static func assign(_ db: Database, asset id: Int64, to accountID: Int64?, actor: String, note: String, now: Date) throws {
+        try db.run("UPDATE asset SET ownerId = ? WHERE id = ?", arguments: [accountID, id])
+        guard db.changesCount == 1 else { throw HelpdeskError.notFound }
+        try db.run("INSERT INTO assetAssignment (assetId, accountId, at, actor, note) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [id, accountID, Timestamp.text(now), actor, note])
+        let owner = try accountID.flatMap { try String.fetchOne(cached: db, sql: "SELECT username FROM account WHERE id = ?", arguments: [$0]) }
+        try Outbox(db).webhookNotice(.assetAssigned, actor: actor, assetID: id, text: note.isEmpty ? nil : note,
+                                     details: ["owner": owner ?? ""], at: Timestamp.text(now))
+        // The asset's owner is the requester of its fault tickets: the open ones follow the machine.
+        let moved = try Row.fetchAll(cached: db, sql: """
+            SELECT t.id, r.username FROM faultTicket AS f JOIN ticket AS t ON t.id = f.ticketId LEFT JOIN account AS r ON r.id = t.requesterId
+            WHERE f.assetId = ? AND t.status NOT IN ('resolved', 'closed') AND t.requesterId IS NOT ?
+            """, arguments: [id, accountID])
+        for row in moved {
+            try db.run("UPDATE ticket SET requesterId = ? WHERE id = ?", arguments: [accountID, row["id"] as Int64])
+            try Self.event(db, ticket: row["id"], at: Timestamp.text(now), actor: actor, kind: "requester", field: "requester",
+                           old: row["username"], new: owner, body: "the asset changed hands")
         }
     }
 

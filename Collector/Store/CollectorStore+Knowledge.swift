@@ -20,6 +20,8 @@ extension CollectorStore {
         public var author: String
         public var createdAt: String
         public var updatedAt: String
+        /// As Deskside shipped it (a starter article), until someone edits it.
+        public var shipped: Bool
     }
 
     /// The fields of an article a caller sets; `nil` leaves a field as it is on update.
@@ -41,14 +43,14 @@ extension CollectorStore {
 
     static let articleColumns = """
         article.id, article.title, article.body, article.tags, article.categories, article.helpedCount, article.author, article.createdAt,
-        article.updatedAt, (SELECT group_concat(code, ' ') FROM articleFault WHERE articleId = article.id) AS faultCodes
+        article.updatedAt, article.shipped, (SELECT group_concat(code, ' ') FROM articleFault WHERE articleId = article.id) AS faultCodes
         """
 
     static func article(_ row: Row) -> Article {
         func words(_ text: String?) -> [String] { (text ?? "").split(separator: " ").map(String.init) }
         return Article(id: row["id"], title: row["title"], body: row["body"], tags: words(row["tags"]), categories: words(row["categories"]),
                        faultCodes: words(row["faultCodes"]).sorted(), helpedCount: row["helpedCount"], author: row["author"],
-                       createdAt: row["createdAt"], updatedAt: row["updatedAt"])
+                       createdAt: row["createdAt"], updatedAt: row["updatedAt"], shipped: row["shipped"])
     }
 
     /// Tags, categories and fault codes are single words (the desk checks), stored space-separated.
@@ -73,7 +75,7 @@ extension CollectorStore {
     public func updateArticle(id: Int64, _ fields: ArticleFields, now: Date) throws -> Article {
         try pool.write { db in
             guard let old = try Self.fetchArticle(db, id: id) else { throw HelpdeskError.notFound }
-            try db.execute(sql: "UPDATE article SET title = ?, body = ?, tags = ?, categories = ?, updatedAt = ? WHERE id = ?",
+            try db.execute(sql: "UPDATE article SET title = ?, body = ?, tags = ?, categories = ?, updatedAt = ?, shipped = 0 WHERE id = ?",
                            arguments: [fields.title ?? old.title, fields.body ?? old.body,
                                        Self.words(fields.tags) ?? old.tags.joined(separator: " "),
                                        Self.words(fields.categories) ?? old.categories.joined(separator: " "),
@@ -127,14 +129,15 @@ extension CollectorStore {
         }
     }
 
-    /// Articles to suggest on a ticket: those linked to its fault code first (most helpful first),
-    /// then the best full-text matches of its title (any of its words).
+    /// Articles to suggest on a ticket: those linked to its fault code first (most helpful first, the
+    /// desk's own before the shipped starter articles), then the best full-text matches of its title
+    /// (any of its words).
     public func suggestedArticles(ticketID: Int64, limit: Int = 5) throws -> [Article] {
         try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT title, faultCode FROM ticket WHERE id = ?", arguments: [ticketID]) else { return [] }
             var found = try Row.fetchAll(db, sql: """
                 SELECT \(Self.articleColumns) FROM article WHERE id IN (SELECT articleId FROM articleFault WHERE code = ?)
-                ORDER BY helpedCount DESC, id LIMIT ?
+                ORDER BY helpedCount DESC, shipped, id LIMIT ?
                 """, arguments: [row["faultCode"] as String?, limit]).map(Self.article)
             if found.count < limit, let match = FullText.query(row["title"], all: false) {
                 let more = try Row.fetchAll(db, sql: """

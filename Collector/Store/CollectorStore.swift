@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import DesksideHelpdesk
+import DesksideAssets
 import DesksideInventory
 import DesksideJSON
 import DesksideProtocol
@@ -85,9 +86,11 @@ public final class CollectorStore: Sendable {
     /// overwrites a newer inventory.
     /// - Parameter expectedHash: the hash the report claims; the store hashes the inventory while it
     ///   prepares its rows and throws `hashMismatch` when they differ.
+    /// - Parameter isConnected: whether an agent is connected now, for matching a new agent's first
+    ///   report to an asset another agent holds (`placeAgent`).
     public func record(agentUUID: String, reportID: String, sequence: UInt64, kind: Report.Kind, inventory: Inventory,
                        expectedHash: String? = nil, faults: [Fault], gap: SpoolGap? = nil,
-                       receivedAt: Date) throws -> ReportOutcome {
+                       receivedAt: Date, isConnected: (String) -> Bool = { _ in false }) throws -> ReportOutcome {
         // Each package is encoded and hashed once, here, for both the inventory's hash and its rows.
         let packages = inventory.software.packages.map { ($0, InventoryWriter.StoredPackage($0)) }
         var sum = PackageSetDigest()
@@ -104,19 +107,26 @@ public final class CollectorStore: Sendable {
             case .refused(let outcome): return outcome
             case .admitted(let admitted): agent = admitted
             }
-            let assetID = try agent.assetID ?? Self.createAsset(for: agent.id, db: db, now: now)
+            let identity = MachineIdentity(inventory.hardware)
+            let assetID = try agent.assetID ?? placeAgent(agent, uuid: agentUUID, identity: identity, hostname: inventory.os.hostname,
+                                                                 isConnected: isConnected, db: db, at: receivedAt)
+            if try Self.storeIdentity(identity, assetID: assetID, db: db), agent.assetID != nil {
+                try checkTwins(identity, assetID: assetID, agent: agent.id, isConnected: isConnected, db: db, at: receivedAt)
+            }
             let writer = InventoryWriter(db: db, assetID: assetID, at: now, versions: versions)
             var events = try writer.write(inventory, packages: packages, sum: sum, hash: hash)
             discovered = writer.discovered
-            try reportHardwareChange(writer.hardwareChange, assetID: assetID, db: db, at: receivedAt)
-            events += try replaceFaults(faults, assetID: assetID, db: db, at: receivedAt)
-            events += try Self.recordGap(gap, assetID: assetID, db: db, now: now)
+            // The asset's summary first: tickets the faults open are titled with its hostname.
             try db.run("""
                 UPDATE asset SET hostname = ?, serial = ?, vendor = ?, model = ?, osName = ?, osVersion = ?, lastUser = ?, updatedAt = ?, lastReportAt = ?
                 WHERE id = ?
                 """, arguments: [inventory.os.hostname, inventory.hardware.system.serial, inventory.hardware.system.vendor,
                                  inventory.hardware.system.model, inventory.os.name, inventory.os.version,
                                  inventory.os.loggedInUsers.first?.name, now, Timestamp.text(inventory.collectedAt), assetID])
+            try Self.ownerFromLastUser(db, asset: assetID, lastUser: inventory.os.loggedInUsers.first?.name, settings: helpdesk, now: receivedAt)
+            try reportHardwareChange(writer.hardwareChange, assetID: assetID, db: db, at: receivedAt)
+            events += try replaceFaults(faults, assetID: assetID, db: db, at: receivedAt)
+            events += try Self.recordGap(gap, assetID: assetID, db: db, now: now)
             try Self.accept(db, agent: agent, reportID: reportID, kind: kind, hash: combined, now: now)
             return .stored(assetID: assetID, events: events)
         }
@@ -172,18 +182,23 @@ public final class CollectorStore: Sendable {
                 let writer = InventoryWriter(db: db, assetID: assetID, at: now, versions: versions)
                 let applied = try writer.apply(delta)
                 discovered = writer.discovered
+                if let os = delta.os {
+                    try db.run("UPDATE asset SET hostname = ?, osName = ?, osVersion = ?, lastUser = ? WHERE id = ?",
+                                   arguments: [os.hostname, os.name, os.version, os.loggedInUsers.first?.name, assetID])
+                    try Self.ownerFromLastUser(db, asset: assetID, lastUser: os.loggedInUsers.first?.name, settings: helpdesk, now: receivedAt)
+                }
+                if let hardware = delta.hardware {
+                    let identity = MachineIdentity(hardware)
+                    if try Self.storeIdentity(identity, assetID: assetID, db: db) {
+                        try checkTwins(identity, assetID: assetID, agent: agent.id, isConnected: { _ in false }, db: db, at: receivedAt)
+                    }
+                    try db.run("UPDATE asset SET serial = ?, vendor = ?, model = ? WHERE id = ?",
+                                   arguments: [hardware.system.serial, hardware.system.vendor, hardware.system.model, assetID])
+                }
                 try reportHardwareChange(writer.hardwareChange, assetID: assetID, db: db, at: receivedAt)
                 var events = applied
                 events += try replaceFaults(faults, assetID: assetID, db: db, at: receivedAt)
                 events += try Self.recordGap(gap, assetID: assetID, db: db, now: now)
-                if let os = delta.os {
-                    try db.run("UPDATE asset SET hostname = ?, osName = ?, osVersion = ?, lastUser = ? WHERE id = ?",
-                                   arguments: [os.hostname, os.name, os.version, os.loggedInUsers.first?.name, assetID])
-                }
-                if let hardware = delta.hardware {
-                    try db.run("UPDATE asset SET serial = ?, vendor = ?, model = ? WHERE id = ?",
-                                   arguments: [hardware.system.serial, hardware.system.vendor, hardware.system.model, assetID])
-                }
                 try db.run("UPDATE asset SET updatedAt = ?, lastReportAt = ? WHERE id = ?",
                                arguments: [now, Timestamp.text(delta.collectedAt), assetID])
                 try Self.accept(db, agent: agent, reportID: reportID, kind: .delta, hash: delta.target, now: now)
@@ -250,7 +265,7 @@ public final class CollectorStore: Sendable {
         return 1
     }
 
-    private static func createAsset(for agentID: Int64, db: Database, now: String) throws -> Int64 {
+    static func createAsset(for agentID: Int64, db: Database, now: String) throws -> Int64 {
         try db.run("INSERT INTO asset (agentId, createdAt, updatedAt) VALUES (?, ?, ?)", arguments: [agentID, now, now])
         let id = db.lastInsertedRowID
         try Outbox(db).webhookNotice(.assetCreated, actor: Principal.system.actor, assetID: id, details: [:], at: now)

@@ -1,3 +1,12 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DesksideAssets
+import DesksideHelpdesk
+import DesksideInventory
+import DesksideJSON
 import GRDB
 
 /// The collector's schema. Invariants live in the schema (foreign keys, NOT NULL, UNIQUE, CHECK) so
@@ -532,6 +541,52 @@ enum StoreMigrations {
                     receivedAt TEXT NOT NULL
                 ) WITHOUT ROWID;
                 """)
+        }
+        migrator.registerMigration("v15: what identifies each asset's machine, and which agents held it and why") { db in
+            try db.execute(sql: """
+                ALTER TABLE asset ADD COLUMN identity TEXT;
+                CREATE TABLE assetIdentifier (
+                    kind TEXT NOT NULL CHECK (kind IN ('uuid', 'serial', 'mac', 'disk')),
+                    value TEXT NOT NULL,
+                    assetId INTEGER NOT NULL REFERENCES asset(id) ON DELETE CASCADE,
+                    PRIMARY KEY (kind, value, assetId)
+                ) WITHOUT ROWID;
+                CREATE INDEX assetIdentifier_asset ON assetIdentifier(assetId);
+                CREATE TABLE assetAgent (
+                    id INTEGER PRIMARY KEY,
+                    assetId INTEGER NOT NULL REFERENCES asset(id) ON DELETE CASCADE,
+                    agentId INTEGER NOT NULL REFERENCES agent(id) ON DELETE CASCADE,
+                    since TEXT NOT NULL,
+                    until TEXT,
+                    rule TEXT CHECK (rule IN ('uuidAndSerial', 'serialAndVendor', 'fixedMAC', 'diskSerial')),
+                    reason TEXT NOT NULL
+                );
+                CREATE INDEX assetAgent_asset ON assetAgent(assetId, id);
+                CREATE INDEX assetAgent_agent ON assetAgent(agentId, id);
+                INSERT INTO assetAgent (assetId, agentId, since, reason)
+                    SELECT asset.id, asset.agentId, agent.enrolledAt, 'its first report (before identities were kept)'
+                    FROM asset JOIN agent ON agent.id = asset.agentId;
+                """)
+            // What the stored hardware sections say, for the assets reported so far.
+            let rows = try Row.fetchAll(db, sql: "SELECT assetId, body FROM inventorySection WHERE section = 'hardware'")
+            for row in rows {
+                guard let hardware = try? JSONCoder.decode(Hardware.self, from: Array(row["body"] as Data)) else { continue }
+                try CollectorStore.storeIdentity(MachineIdentity(hardware), assetID: row["assetId"], db: db)
+            }
+        }
+        migrator.registerMigration("v16: starter articles for the built-in fault codes, marked as shipped") { db in
+            try db.execute(sql: "ALTER TABLE article ADD COLUMN shipped INTEGER NOT NULL DEFAULT 0")
+            let now = Timestamp.text(Date())
+            for article in StarterArticle.all {
+                try db.execute(sql: """
+                    INSERT INTO article (title, body, tags, categories, author, createdAt, updatedAt, shipped) VALUES (?, ?, ?, ?, 'deskside', ?, ?, 1)
+                    """, arguments: [article.title, article.body, article.tags.sorted().joined(separator: " "),
+                                     article.categories.sorted().joined(separator: " "), now, now])
+                let id = db.lastInsertedRowID
+                for code in article.faultCodes {
+                    try db.execute(sql: "INSERT INTO articleFault (articleId, code) VALUES (?, ?)", arguments: [id, code])
+                }
+            }
         }
         return migrator
     }

@@ -4,7 +4,7 @@ import DesksideJSON
 
 struct AssetsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "assets", abstract: "The asset register.",
-                                                    subcommands: [List.self, Show.self, Assign.self])
+                                                    subcommands: [List.self, Show.self, Explain.self, Assign.self])
 
     static let columns = [Column("id"), Column("hostname"), Column("serial"), Column("model"), Column("os", "osName"), Column("version", "osVersion"),
                           Column("owner"), Column("last user", "lastUser"), Column("faults", "faultCount"), Column("last seen", "lastSeenAt")]
@@ -51,6 +51,29 @@ struct AssetsCommand: AsyncParsableCommand {
             Section.print("owners", detail["assignments"]?.elements ?? [], [Column("at"), Column("owner", "username"), Column("by", "actor"), Column("note")])
             Section.print("tickets", detail["tickets"]?.elements ?? [], TicketsCommand.columns)
         }
+    }
+
+    struct Explain: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Why an asset is the machine it is: its identifiers, and each agent with the rule that put it there.")
+        @Argument var id: Int64
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let client = try Connection.client()
+            let explanation = try await api { try await client.call("GET", "/assets/\(id)/explain") }
+            if output.json || output.csv {
+                return output.list(explanation["agents"]?.elements ?? [], columns: Self.agentColumns, document: explanation, footer: nil)
+            }
+            output.record(explanation["asset"] ?? .null, fields: AssetsCommand.columns)
+            let identity = explanation["identity"] ?? .null
+            output.record(identity, fields: [Column("system UUID", "systemUUID"), Column("serial"), Column("maker", "vendor"),
+                                             Column("built-in MACs", "fixedMACs"), Column("fixed disks", "diskSerials")])
+            Section.print("agents", explanation["agents"]?.elements ?? [], Self.agentColumns)
+            Swift.print("\nmatching rules, strongest first:")
+            for rule in explanation["rules"]?.elements ?? [] { Swift.print("  " + Output.terminalSafe(rule.text ?? "")) }
+        }
+
+        static let agentColumns = [Column("agent"), Column("since"), Column("until"), Column("rule"), Column("reason")]
     }
 
     struct Assign: AsyncParsableCommand {

@@ -28,8 +28,11 @@ struct OutputOptions: ParsableArguments {
         if json { return Output.json(document) }
         if csv { return Output.csv(header: fields.map(\.header), rows: [fields.map { $0.value(document) }]) }
         let width = fields.map(\.header.count).max() ?? 0
+        let indent = "\n" + String(repeating: " ", count: width + 2)
         for field in fields {
-            print(field.header.padding(width) + "  " + Output.terminalSafe(field.value(document)))
+            // A description's lines stay lines, indented under the first.
+            let lines = Output.terminalSafe(field.value(document), keepingLines: true).split(separator: "\n", omittingEmptySubsequences: false)
+            print(field.header.padding(width) + "  " + lines.joined(separator: indent))
         }
     }
 }
@@ -57,10 +60,14 @@ enum Output {
     }
 
     /// Control characters (escape sequences from hostile inventory text) shown as `?`, so nothing an
-    /// agent reported can drive the terminal.
+    /// agent reported can drive the terminal. `keepingLines` keeps line feeds and tabs, and drops
+    /// carriage returns (a CR alone would move back over what was printed).
     static func terminalSafe(_ text: String, keepingLines: Bool = false) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
-            if keepingLines && scalar == "\n" { return scalar }
+        String(String.UnicodeScalarView(text.unicodeScalars.compactMap { scalar in
+            if keepingLines {
+                if scalar == "\n" || scalar == "\t" { return scalar }
+                if scalar == "\r" { return nil }
+            }
             return scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format ? "?" : scalar
         }))
     }

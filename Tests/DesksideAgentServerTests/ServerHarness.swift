@@ -34,7 +34,10 @@ final class ServerHarness: @unchecked Sendable {
         var settings = AgentServerSettings()
         settings.listen = Endpoint(host: "127.0.0.1", port: 0)
         // Generous by default: tests share two cores with heavy neighbours; the tests of the timeouts set their own.
-        settings.handshakeTimeoutSeconds = 60
+        // (A CI run once starved the whole test process for 70 s at its start: two sessions lost their
+        // handshake at 60 s.)
+        settings.handshakeTimeoutSeconds = 120
+        settings.idleTimeoutSeconds = 120
         configure(&settings)
         let caPEM = try home.authority.certificatePEM()
         let tls = try TransportTLS.serverConfiguration(

@@ -43,7 +43,7 @@ import Testing
             for (index, owner) in [alice, bob].enumerated() {
                 try store.registerAgent(uuid: "agent-\(index)", certificateFingerprint: "SHA256:\(index)", at: RoleTests.time)
                 guard case .stored(let asset, _) = try store.record(agentUUID: "agent-\(index)", reportID: "r", sequence: 1, kind: .full,
-                                                                     inventory: inventory, faults: [], receivedAt: RoleTests.time) else {
+                                                                     inventory: inventory.machine(index), faults: [], receivedAt: RoleTests.time) else {
                     throw CancellationError()
                 }
                 _ = try desk.assignAsset(.system, id: asset, to: owner.accountID, note: "")

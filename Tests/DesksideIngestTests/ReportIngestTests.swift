@@ -129,7 +129,7 @@ import Testing
             let agent = "agent-\(index)"
             do {
                 try store.registerAgent(uuid: agent, certificateFingerprint: "SHA256:\(index)", at: Self.time)
-                var inventory = base
+                var inventory = base.machine(index)
                 inventory.os.hostname = String(repeating: "h", count: 2000) + "\(index)"
                 for package in inventory.software.packages.indices { inventory.software.packages[package].summary = String(repeating: "x", count: 400) + "\(index)" }
                 _ = try ingest.handle(Self.full(inventory, id: "r\(index)", sequence: 1), from: agent, receivedAt: Self.time)

@@ -162,7 +162,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try store.registerAgent(uuid: "agent-2", certificateFingerprint: "SHA256:bb", at: Self.time)
         let first = Self.inventory("laptop")
-        var second = first
+        var second = first.machine(2)
         second.software.packages[0].summary = "tampered summary"
         second.software.packages[1].installedAt = Self.time
         _ = try store.record(agentUUID: "agent-1", reportID: "r1", sequence: 1, kind: .full, inventory: first, faults: [], receivedAt: Self.time)

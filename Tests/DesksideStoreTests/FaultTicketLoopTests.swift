@@ -34,7 +34,9 @@ import Testing
             let uuid = "agent-\(index)"
             let next = (sequence[uuid] ?? 0) + 1
             sequence[uuid] = next
-            let outcome = try store.record(agentUUID: uuid, reportID: "\(uuid)-\(next)", sequence: next, kind: .full, inventory: inventory,
+            // Each agent its own machine (index 0 the fixture as it is).
+            let outcome = try store.record(agentUUID: uuid, reportID: "\(uuid)-\(next)", sequence: next, kind: .full,
+                                           inventory: index == 0 ? inventory : inventory.machine(index),
                                            faults: faults, receivedAt: FaultTicketLoopTests.time.addingTimeInterval(minutes * 60))
             guard case .stored(let asset, _) = outcome else { throw CancellationError() }
             return asset

@@ -69,7 +69,11 @@ import Testing
         #expect(tickets[0]["assetIds"] as? [Int] == [assetID])
         let detail = try Self.json(collector.get("/api/v1/tickets/\(ticketID)"))
         let suggested = (detail["suggestedArticles"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
-        #expect(suggested.first == article["id"] as? Int)
+        #expect(suggested.first == article["id"] as? Int, "the desk's own article first")
+        let shipped = try #require((detail["suggestedArticles"] as? [[String: Any]])?.dropFirst().first)
+        #expect(shipped["shipped"] as? Bool == true && shipped["title"] as? String == "Disk almost full", "then the starter article")
+        let title = (detail["ticket"] as? [String: Any])?["title"] as? String ?? ""
+        #expect(title.hasPrefix("tp-jdupont: /home has"), "the machine named in the title: \(title)")
         #expect((detail["faults"] as? [[String: Any]])?.first?["subject"] as? String == "/home")
 
         // Reported again: still one ticket.

@@ -47,7 +47,8 @@ import Testing
 
         try #require(try cli(["accounts", "create", "--username", "tess", "--name", "Tess", "--role", "technician", "--tier", "1"]).status == 0)
         let hostile = "=HYPERLINK(\"http://x\") <script>alert(1)</script> \u{1b}[2J"
-        let created = try #require(try cli.json(["tickets", "create", "--title", hostile, "--urgency", "high", "--impact", "high"]) as? [String: Any])
+        let created = try #require(try cli.json(["tickets", "create", "--title", hostile, "--urgency", "high", "--impact", "high",
+                                                 "--description", "The printer jams.\r\nSince Monday.\u{1b}[2J"]) as? [String: Any])
         let id = try #require(created["id"] as? Int)
         #expect(created["title"] as? String == hostile)
         #expect(created["priority"] as? String == "critical")
@@ -62,6 +63,13 @@ import Testing
         #expect(table.contains("resolved"))
         let csv = try cli(["tickets", "list", "--csv"]).out
         #expect(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")"))
+        // A description keeps its lines, indented under the first; other control characters are defused.
+        let plain = try cli(["tickets", "show", String(id)]).out
+        let lines = plain.components(separatedBy: "\n")
+        let first = try #require(lines.firstIndex { $0.hasSuffix("The printer jams.") }, "\(plain)")
+        #expect(lines[first + 1].trimmingCharacters(in: .whitespaces) == "Since Monday.?[2J")
+        #expect(lines[first + 1].hasPrefix("  "))
+        #expect(!plain.contains("\u{1b}") && !plain.contains("\r"))
         let shown = try #require(try cli.json(["tickets", "show", String(id)]) as? [String: Any])
         let timeline = shown["timeline"] as? [[String: Any]] ?? []
         #expect(timeline.map { $0["kind"] as? String } == ["opened", "assigned", "status", "note", "resolved"])

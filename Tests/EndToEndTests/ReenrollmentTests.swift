@@ -1,0 +1,68 @@
+import DesksideTestSupport
+import Foundation
+import Testing
+
+/// The real agent, collector and CLI: a machine reinstalled (its agent's state gone, a new agent
+/// enrolled on the same hardware) comes back as the same asset, with its owner, and
+/// `deskside assets explain` says why; the old agent reporting again afterwards is a conflict, not
+/// a merge.
+@Suite struct ReenrollmentTests {
+    typealias Session = AgentSessionTests
+    typealias Loop = FaultTicketTests
+
+    @Test func reEnrollingTheSameMachineGetsTheSameAsset() throws {
+        let first = try Session.Workspace()
+        defer { first.remove() }
+        let collector = try RunningCollector(data: first.data)
+        defer { collector.stop() }
+        try Session.enroll(first, with: collector)
+        try #require(try Session.runOnce(first).status == 0)
+        func assets() throws -> [[String: Any]] { try #require(try Loop.json(collector.get("/api/v1/assets"))["items"] as? [[String: Any]]) }
+        let asset = try #require(try assets().first?["id"] as? Int)
+        // The first report's faults opened tickets titled with the machine's name, not its asset number.
+        let opened = try #require(try Loop.json(collector.get("/api/v1/tickets"))["items"] as? [[String: Any]]).filter { $0["faultCode"] is String }
+        try #require(!opened.isEmpty, "the laptop fixture has a worn battery")
+        for ticket in opened { #expect((ticket["title"] as? String)?.hasPrefix("tp-jdupont: ") == true, "\(ticket["title"] ?? "")") }
+        let account = try #require(try Loop.json(collector.send("POST", "/api/v1/accounts",
+            json: #"{"username": "jdupont", "name": "J Dupont", "email": "jd@example.com", "role": "requester"}"#), 201)["id"] as? Int)
+        _ = try Loop.json(collector.send("PUT", "/api/v1/assets/\(asset)/owner", json: #"{"accountId": \#(account), "note": "laptop"}"#))
+
+        // Reinstalled: a fresh agent state on the same machine's files, a new enrollment.
+        let second = try Session.Workspace()
+        defer { second.remove() }
+        try Session.enroll(second, with: collector)
+        try #require(try Session.runOnce(second).status == 0)
+        let after = try assets()
+        #expect(after.count == 1, "the same asset, not a second one")
+        #expect(after.first?["id"] as? Int == asset)
+        #expect(after.first?["owner"] as? String == "jdupont")
+        let explanation = try Loop.json(collector.get("/api/v1/assets/\(asset)/explain"))
+        let agents = try #require(explanation["agents"] as? [[String: Any]])
+        #expect(agents.count == 2)
+        #expect(agents.last?["rule"] as? String == "uuidAndSerial")
+        #expect((explanation["identity"] as? [String: Any])?["serial"] as? String == "PF4ABCDE")
+
+        var environment = ProcessInfo.processInfo.environment
+        environment["DESKSIDE_SERVER"] = collector.httpAddress
+        environment["DESKSIDE_TOKEN_FILE"] = first.data + "/secrets/admin-token"
+        let cli = try Fixtures.run(Fixtures.program("deskside"), ["assets", "explain", String(asset)], environment: environment)
+        let text = String(decoding: cli.stdout, as: UTF8.self)
+        #expect(cli.status == 0, "\(String(decoding: cli.stderr, as: UTF8.self))")
+        #expect(text.contains("uuidAndSerial") && text.contains("the same system UUID and serial") && text.contains("PF4ABCDE"), "\(text)")
+        #expect(text.contains("never the hostname alone"))
+
+        // The first agent was not gone after all (a restored image): its next report is a conflict,
+        // on a new asset, and both are flagged.
+        try #require(try Session.runOnce(first).status == 0)
+        let conflicted = try assets()
+        #expect(conflicted.count == 2)
+        for item in conflicted {
+            let id = try #require(item["id"] as? Int)
+            let detail = try Loop.json(collector.get("/api/v1/assets/\(id)"))
+            let history = try #require(detail["history"] as? [[String: Any]])
+            #expect(history.contains { $0["item"] as? String == "asset.identity.conflict" }, "asset \(id) is flagged")
+            let tickets = try #require(detail["tickets"] as? [[String: Any]])
+            #expect(tickets.contains { $0["faultCode"] as? String == "asset.identity.conflict" }, "a ticket for a person to look at asset \(id)")
+        }
+    }
+}
