@@ -67,6 +67,15 @@ extension Desk {
         return try store.packages(assetID: id, nameContains: needle, limit: min(max(limit, 1), 500), offset: max(offset, 0))
     }
 
+    /// A page of the asset's history, newest first, of one section (`hardware`, `software`, `faults`,
+    /// `agent`, `register`, ...) or all.
+    public func assetHistory(_ principal: Principal, id: Int64, section: String?, limit: Int, offset: Int) throws
+        -> (items: [CollectorStore.AssetEvent], total: Int) {
+        _ = try visibleAsset(principal, id: id)
+        if let section, TextLimits.length(section) > 40 { throw HelpdeskError.invalid("no history section is that long") }
+        return try store.history(assetID: id, section: section, limit: min(max(limit, 1), 500), offset: max(offset, 0))
+    }
+
     /// Staff and auditors see every asset, a requester the ones assigned to them; any other is not found.
     private func visibleAsset(_ principal: Principal, id: Int64) throws -> CollectorStore.AssetSummary {
         guard let asset = try store.asset(id: id),

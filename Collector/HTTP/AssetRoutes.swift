@@ -10,8 +10,8 @@ import Hummingbird
 
 /// `GET /assets` (paged; searchable by text, hostname, serial, owner, OS, package; filters for silent
 /// agents, missing security updates, unassigned), `GET /assets/{id}` (inventory, faults, history,
-/// owners, tickets), `GET /assets/{id}/explain` (identity and agents, with the rule behind each),
-/// `PUT /assets/{id}/owner`.
+/// owners, tickets), `GET /assets/{id}/history` and `/software` (paged), `GET /assets/{id}/explain`
+/// (identity and agents, with the rule behind each), `PUT /assets/{id}/owner`.
 struct AssetRoutes {
     let route: DeskRoute
 
@@ -46,6 +46,24 @@ struct AssetRoutes {
         group.get("assets/{id}") { _, context in
             let id = try context.id()
             return try await route.run(context) { desk, principal in try desk.asset(principal, id: id) }
+        }
+        group.get("assets/{id}/history") { request, context in
+            let id = try context.id()
+            let parameters = try QueryParameters(request)
+            let (section, limit, offset) = (parameters.string("section"), try parameters.limit, try parameters.offset)
+            return try await route.run(context) { desk, principal in
+                let (items, total) = try desk.assetHistory(principal, id: id, section: section, limit: limit, offset: offset)
+                return Page(items: items, total: total, limit: limit, offset: offset)
+            }
+        }
+        group.get("assets/{id}/software") { request, context in
+            let id = try context.id()
+            let parameters = try QueryParameters(request)
+            let (search, limit, offset) = (parameters.string("q") ?? "", try parameters.limit, try parameters.offset)
+            return try await route.run(context) { desk, principal in
+                let page = try desk.assetPackages(principal, id: id, nameContains: search, limit: limit, offset: offset)
+                return Page(items: page.items, total: page.matching, limit: limit, offset: offset)
+            }
         }
         group.get("assets/{id}/explain") { _, context in
             let id = try context.id()

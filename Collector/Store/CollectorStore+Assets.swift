@@ -173,6 +173,20 @@ extension CollectorStore {
         }
     }
 
+    /// A page of the asset's history, newest first, of one section if `section` is given, and how
+    /// many events there are.
+    public func history(assetID: Int64, section: String?, limit: Int, offset: Int) throws -> (items: [AssetEvent], total: Int) {
+        try pool.read { db in
+            let items = try Row.fetchAll(cached: db, sql: """
+                SELECT at, section, item, oldValue, newValue FROM assetEvent WHERE assetId = ? AND (? IS NULL OR section = ?)
+                ORDER BY id DESC LIMIT ? OFFSET ?
+                """, arguments: [assetID, section, section, limit, offset]).map(AssetEvent.init)
+            let total = try Int.fetchOne(cached: db, sql: "SELECT count(*) FROM assetEvent WHERE assetId = ? AND (? IS NULL OR section = ?)",
+                                         arguments: [assetID, section, section]) ?? 0
+            return (items, total)
+        }
+    }
+
     /// One installed package as a list shows it.
     public struct InstalledPackage: Codable, Sendable, Equatable {
         public var name: String

@@ -4,7 +4,7 @@ import DesksideJSON
 
 struct AssetsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "assets", abstract: "The asset register.",
-                                                    subcommands: [List.self, Show.self, Explain.self, Assign.self])
+                                                    subcommands: [List.self, Show.self, History.self, Software.self, Explain.self, Assign.self])
 
     static let columns = [Column("id"), Column("hostname"), Column("serial"), Column("model"), Column("os", "osName"), Column("version", "osVersion"),
                           Column("owner"), Column("last user", "lastUser"), Column("faults", "faultCount"), Column("last seen", "lastSeenAt")]
@@ -37,19 +37,97 @@ struct AssetsCommand: AsyncParsableCommand {
         }
     }
 
+    /// What `show` prints: everything, or one section of it.
+    enum ShowSection: String, CaseIterable, ExpressibleByArgument {
+        case summary, hardware, os, updates, faults, owners, tickets, history
+    }
+
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One asset: summary, faults, owners, tickets.")
+        static let configuration = CommandConfiguration(
+            abstract: "One asset: summary, hardware, OS, pending updates, faults, owners, tickets and recent history.",
+            discussion: "The packages: deskside assets software ID. The whole history: deskside assets history ID.")
         @Argument var id: Int64
+        @Option(help: "Only this section: \(ShowSection.allCases.map(\.rawValue).joined(separator: ", ")).") var section: ShowSection?
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
             let client = try Connection.client()
             let detail = try await api { try await client.call("GET", "/assets/\(id)") }
             if output.json || output.csv { return output.record(detail, fields: AssetsCommand.columns.map { Column($0.header, "asset." + $0.path.joined(separator: ".")) }) }
-            output.record(detail["asset"] ?? .null, fields: AssetsCommand.columns)
-            Section.print("faults", detail["faults"]?.elements ?? [], [Column("code"), Column("severity"), Column("summary"), Column("since", "firstSeenAt")])
-            Section.print("owners", detail["assignments"]?.elements ?? [], [Column("at"), Column("owner", "username"), Column("by", "actor"), Column("note")])
-            Section.print("tickets", detail["tickets"]?.elements ?? [], TicketsCommand.columns)
+            let inventory = detail["inventory"] ?? .null
+            let hardware = inventory["hardware"] ?? .null
+            for part in section.map({ [$0] }) ?? ShowSection.allCases {
+                switch part {
+                case .summary:
+                    output.record(detail["asset"] ?? .null, fields: AssetsCommand.columns)
+                case .hardware:
+                    Swift.print("\nhardware")
+                    output.record(hardware, fields: [Column("vendor", "system.vendor"), Column("model", "system.model"), Column("serial", "system.serial"),
+                                                     Column("chassis", "system.chassisType"), Column("BIOS", "bios.version"), Column("CPU", "cpu.model"),
+                                                     Column("cores", "cpu.cores"), Column("memory bytes", "memory.totalBytes")])
+                    Section.print("disks", hardware["disks"]?.elements ?? [], [Column("name"), Column("model"), Column("serial"), Column("bytes", "sizeBytes"),
+                                                                              Column("SMART", "smart.verdict")])
+                    Section.print("volumes", hardware["volumes"]?.elements ?? [], [Column("mount", "mountPoint"), Column("filesystem"),
+                                                                                  Column("bytes", "sizeBytes"), Column("free", "freeBytes")])
+                    Section.print("network", hardware["networkInterfaces"]?.elements ?? [], [Column("name"), Column("mac"), Column("ipv4"), Column("state")])
+                    Section.print("batteries", hardware["batteries"]?.elements ?? [], [Column("name"), Column("status"), Column("design", "designCapacity"),
+                                                                                      Column("full", "fullCapacity"), Column("cycles", "cycleCount")])
+                case .os:
+                    Swift.print("\noperating system")
+                    output.record(inventory["os"] ?? .null, fields: [Column("name", "prettyName"), Column("version"), Column("kernel", "kernelRelease"),
+                                                                     Column("hostname")])
+                    let users = (inventory["os"]?["loggedInUsers"]?.elements ?? []).compactMap { $0["name"]?.text }
+                    Swift.print("users     " + Output.terminalSafe(users.joined(separator: ", ")))
+                case .updates:
+                    Section.print("pending updates", inventory["updates"]?["pending"]?.elements ?? [],
+                                  [Column("package", "name"), Column("installed", "installedVersion"), Column("candidate", "candidateVersion"),
+                                   Column("security"), Column("suites")])
+                case .faults:
+                    Section.print("faults", detail["faults"]?.elements ?? [], [Column("code"), Column("severity"), Column("summary"), Column("since", "firstSeenAt")])
+                case .owners:
+                    Section.print("owners", detail["assignments"]?.elements ?? [], [Column("at"), Column("owner", "username"), Column("by", "actor"), Column("note")])
+                case .tickets:
+                    Section.print("tickets", detail["tickets"]?.elements ?? [], TicketsCommand.columns)
+                case .history:
+                    let events = detail["history"]?.elements ?? []
+                    Section.print("history", Array(events.prefix(section == .history ? events.count : 10)), History.columns)
+                }
+            }
+        }
+    }
+
+    struct History: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "An asset's history, newest first: every change of its inventory, faults, agents and owners.")
+        @Argument var id: Int64
+        @Option(help: "Only one section: hardware, os, software, updates, health, faults, agent, register, ...") var section: String?
+        @OptionGroup var page: PageOptions
+        @OptionGroup var output: OutputOptions
+
+        static let columns = [Column("at"), Column("section"), Column("item"), Column("old", "oldValue"), Column("new", "newValue")]
+
+        func run() async throws {
+            var query = page.query
+            if let section { query.append(("section", section)) }
+            let client = try Connection.client()
+            let document = try await api { try await client.call("GET", "/assets/\(id)/history", query: query) }
+            output.list(document["items"]?.elements ?? [], columns: Self.columns, document: document, footer: page.footer(document))
+        }
+    }
+
+    struct Software: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "An asset's installed packages, by name.")
+        @Argument var id: Int64
+        @Option(help: "Packages whose name contains this.") var search: String?
+        @OptionGroup var page: PageOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            var query = page.query
+            if let search { query.append(("q", search)) }
+            let client = try Connection.client()
+            let document = try await api { try await client.call("GET", "/assets/\(id)/software", query: query) }
+            output.list(document["items"]?.elements ?? [], columns: [Column("name"), Column("version"), Column("architecture"), Column("manager")],
+                        document: document, footer: page.footer(document))
         }
     }
 

@@ -45,11 +45,29 @@ import Testing
         var environment = ProcessInfo.processInfo.environment
         environment["DESKSIDE_SERVER"] = collector.httpAddress
         environment["DESKSIDE_TOKEN_FILE"] = first.data + "/secrets/admin-token"
-        let cli = try Fixtures.run(Fixtures.program("deskside"), ["assets", "explain", String(asset)], environment: environment)
-        let text = String(decoding: cli.stdout, as: UTF8.self)
-        #expect(cli.status == 0, "\(String(decoding: cli.stderr, as: UTF8.self))")
+        func cli(_ arguments: [String]) throws -> String {
+            let result = try Fixtures.run(Fixtures.program("deskside"), arguments, environment: environment)
+            try #require(result.status == 0, "\(arguments): \(String(decoding: result.stderr, as: UTF8.self))")
+            return String(decoding: result.stdout, as: UTF8.self)
+        }
+        let text = try cli(["assets", "explain", String(asset)])
         #expect(text.contains("uuidAndSerial") && text.contains("the same system UUID and serial") && text.contains("PF4ABCDE"), "\(text)")
         #expect(text.contains("never the hostname alone"))
+
+        // The asset from the terminal: every section, one section, the whole history, the packages.
+        let shown = try cli(["assets", "show", String(asset)])
+        for part in ["hardware", "S64KNX0T412345", "operating system", "pending updates", "owners (1)", "history"] {
+            #expect(shown.contains(part), "show has \(part)")
+        }
+        let updates = try cli(["assets", "show", String(asset), "--section", "updates"])
+        #expect(updates.contains("pending updates") && !updates.contains("owners") && !updates.contains("S64KNX0T412345"))
+        let history = try #require(try JSONSerialization.jsonObject(with: Data(cli(["assets", "history", String(asset), "--section", "agent", "--json"]).utf8)) as? [String: Any])
+        let events = try #require(history["items"] as? [[String: Any]])
+        #expect(events.count == history["total"] as? Int && !events.isEmpty && events.allSatisfy { $0["section"] as? String == "agent" })
+        #expect(events.contains { ($0["newValue"] as? String)?.contains("the same system UUID and serial") == true })
+        let software = try #require(try JSONSerialization.jsonObject(with: Data(cli(["assets", "software", String(asset), "--search", "ssl", "--json"]).utf8)) as? [String: Any])
+        #expect((software["items"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["libssl3", "openssl"])
+        #expect(software["total"] as? Int == 2)
 
         // The first agent was not gone after all (a restored image): its next report is a conflict,
         // on a new asset, and both are flagged.
