@@ -67,11 +67,11 @@ struct AssetPages {
             let first = asked
             let csv = try await route.call(context) { desk, principal -> String in
                 var query = first
-                var lines = [CSV.line(["id", "hostname", "serial", "vendor", "model", "os", "owner", "status", "last report", "open faults"])]
+                var lines = [CSVExport.line(["id", "hostname", "serial", "vendor", "model", "os", "owner", "status", "last report", "open faults"])]
                 while true {
                     let page = try desk.assets(principal, query)
                     lines += page.items.map { asset in
-                        CSV.line(["\(asset.id)", asset.hostname ?? "", asset.serial ?? "", asset.vendor ?? "", asset.model ?? "",
+                        CSVExport.line(["\(asset.id)", asset.hostname ?? "", asset.serial ?? "", asset.vendor ?? "", asset.model ?? "",
                                   [asset.osName, asset.osVersion].compactMap { $0 }.joined(separator: " "), asset.owner ?? "", asset.status,
                                   asset.lastReportAt ?? "", "\(asset.faultCount)"])
                     }

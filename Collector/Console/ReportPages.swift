@@ -50,7 +50,7 @@ struct ReportPages {
             let reports = try await Self.reports(route, context, days: days)
             guard let table = Self.tables(reports)[name] else { throw HTTPError(.notFound) }
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name).csv\""],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: table.map(CSV.line).joined())))
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: table.map(CSVExport.line).joined())))
         }
     }
 

@@ -64,7 +64,7 @@ extension Desk {
         -> (items: [CollectorStore.InstalledPackage], matching: Int, total: Int) {
         _ = try visibleAsset(principal, id: id)
         guard TextLimits.length(needle) <= 100 else { throw HelpdeskError.invalid("the search is longer than 100 characters") }
-        return try store.packages(assetID: id, nameContains: needle, limit: min(max(limit, 1), 500), offset: max(offset, 0))
+        return try store.packages(assetID: id, nameContains: needle, limit: min(max(limit, 1), Paging.maxRows), offset: max(offset, 0))
     }
 
     /// A page of the asset's history, newest first, of one section (`hardware`, `software`, `faults`,
@@ -73,7 +73,7 @@ extension Desk {
         -> (items: [CollectorStore.AssetEvent], total: Int) {
         _ = try visibleAsset(principal, id: id)
         if let section, TextLimits.length(section) > 40 { throw HelpdeskError.invalid("no history section is that long") }
-        return try store.history(assetID: id, section: section, limit: min(max(limit, 1), 500), offset: max(offset, 0))
+        return try store.history(assetID: id, section: section, limit: min(max(limit, 1), Paging.maxRows), offset: max(offset, 0))
     }
 
     /// Staff and auditors see every asset, a requester the ones assigned to them; any other is not found.

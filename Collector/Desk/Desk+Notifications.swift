@@ -14,7 +14,7 @@ extension Desk {
     public func notifications(_ principal: Principal, state: CollectorStore.NotificationState?, limit: Int, offset: Int) throws
         -> (items: [CollectorStore.NotificationRecord], total: Int) {
         try requireReader(principal)
-        return try store.notifications(state: state, limit: min(max(limit, 1), 500), offset: max(offset, 0))
+        return try store.notifications(state: state, limit: min(max(limit, 1), Paging.maxRows), offset: max(offset, 0))
     }
 
     /// Sends a dead letter again (technicians and admins).

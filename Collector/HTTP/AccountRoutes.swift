@@ -80,7 +80,7 @@ struct AccountRoutes {
             query.status = try parameters.value("status", AccountStatus.self)?.rawValue
             query.limit = try parameters.limit
             query.offset = try parameters.offset
-            return try await route.run(context) { [query] desk, principal in
+            return try await route.list(parameters, context) { [query] desk, principal in
                 let (items, total) = try desk.accounts(principal, query)
                 return Page(items: items, total: total, limit: query.limit, offset: query.offset)
             }

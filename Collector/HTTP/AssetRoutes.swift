@@ -38,7 +38,7 @@ struct AssetRoutes {
             query.unassigned = try parameters.flag("unassigned")
             query.limit = try parameters.limit
             query.offset = try parameters.offset
-            return try await route.run(context) { [query] desk, principal in
+            return try await route.list(parameters, context) { [query] desk, principal in
                 let (items, total) = try desk.assets(principal, query)
                 return Page(items: items, total: total, limit: query.limit, offset: query.offset)
             }
@@ -51,7 +51,7 @@ struct AssetRoutes {
             let id = try context.id()
             let parameters = try QueryParameters(request)
             let (section, limit, offset) = (parameters.string("section"), try parameters.limit, try parameters.offset)
-            return try await route.run(context) { desk, principal in
+            return try await route.list(parameters, context) { desk, principal in
                 let (items, total) = try desk.assetHistory(principal, id: id, section: section, limit: limit, offset: offset)
                 return Page(items: items, total: total, limit: limit, offset: offset)
             }
@@ -60,7 +60,7 @@ struct AssetRoutes {
             let id = try context.id()
             let parameters = try QueryParameters(request)
             let (search, limit, offset) = (parameters.string("q") ?? "", try parameters.limit, try parameters.offset)
-            return try await route.run(context) { desk, principal in
+            return try await route.list(parameters, context) { desk, principal in
                 let page = try desk.assetPackages(principal, id: id, nameContains: search, limit: limit, offset: offset)
                 return Page(items: page.items, total: page.matching, limit: limit, offset: offset)
             }

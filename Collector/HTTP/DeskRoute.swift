@@ -31,6 +31,18 @@ struct DeskRoute: Sendable {
         return try await run(context, status: status) { desk, principal in try call(desk, principal, body) }
     }
 
+    /// A list: JSON (a page of items with the total that matched), or with `format=csv` the same
+    /// items as CSV (`CSVExport`), for a spreadsheet. A CSV page may be larger (`QueryParameters.limit`).
+    func list<Item: Encodable & Sendable>(_ parameters: QueryParameters, _ context: APIContext,
+                                          _ call: @escaping @Sendable (Desk, Principal) throws -> Page<Item>) async throws -> Response {
+        let csv = try parameters.csv
+        guard let principal = context.principal else { throw APIError.unauthenticated }
+        let desk = self.desk
+        let page = try await threadPool.runIfActive { try call(desk, principal) }
+        guard csv else { return JSONResponse.make(page) }
+        return CSVExport.response(try page.items.map { item in try JSONParser.parse(try JSONCoder.encode(item)) })
+    }
+
     static func decode<Body: Decodable>(_ type: Body.Type, from request: Request) async throws -> Body {
         guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("application/json") else {
             throw APIError(status: .unsupportedMediaType, code: "UNSUPPORTED_MEDIA_TYPE", message: "send JSON with Content-Type: application/json")
@@ -110,7 +122,24 @@ struct QueryParameters {
         return value
     }
 
-    var limit: Int { get throws { try int("limit", in: 1...500) ?? 50 } }
+    /// `format=csv`: the list as CSV (`DeskRoute.list`); `json` or nothing: JSON.
+    var csv: Bool {
+        get throws {
+            switch string("format") {
+            case nil, "json": false
+            case "csv": true
+            case let other?: throw APIError.badRequest("format must be json or csv, not \(other)")
+            }
+        }
+    }
+
+    /// A page's size: 50 by default, at most 500; a CSV export takes up to 10,000 rows, all of them by default.
+    var limit: Int {
+        get throws {
+            let csv = (try? self.csv) ?? false
+            return try int("limit", in: 1...(csv ? CSVExport.maxRows : 500)) ?? (csv ? CSVExport.maxRows : 50)
+        }
+    }
     var offset: Int { get throws { try int("offset", in: 0...Int(Int32.max)) ?? 0 } }
 }
 

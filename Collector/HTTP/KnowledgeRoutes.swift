@@ -26,7 +26,7 @@ struct KnowledgeRoutes {
         group.get("articles") { request, context in
             let parameters = try QueryParameters(request)
             let (text, code, limit, offset) = (parameters.string("q"), parameters.string("faultCode"), try parameters.limit, try parameters.offset)
-            return try await route.run(context) { desk, principal in
+            return try await route.list(parameters, context) { desk, principal in
                 let (items, total) = try desk.articles(principal, text: text, faultCode: code, limit: limit, offset: offset)
                 return Page(items: items, total: total, limit: limit, offset: offset)
             }

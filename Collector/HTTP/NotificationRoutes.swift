@@ -46,7 +46,7 @@ struct NotificationRoutes {
             let parameters = try QueryParameters(request)
             let state = try parameters.value("state", CollectorStore.NotificationState.self)
             let limit = try parameters.limit, offset = try parameters.offset
-            return try await route.run(context) { desk, principal in
+            return try await route.list(parameters, context) { desk, principal in
                 let (items, total) = try desk.notifications(principal, state: state, limit: limit, offset: offset)
                 return Page(items: items, total: total, limit: limit, offset: offset)
             }

@@ -23,7 +23,7 @@ struct TaskRoutes {
             if try parameters.given("open") != nil { query.open = try parameters.flag("open") }
             query.limit = try parameters.limit
             query.offset = try parameters.offset
-            return try await route.run(context) { [query] desk, principal in
+            return try await route.list(parameters, context) { [query] desk, principal in
                 let (items, total) = try desk.tasks(principal, query)
                 return Page(items: items, total: total, limit: query.limit, offset: query.offset)
             }

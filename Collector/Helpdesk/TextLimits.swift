@@ -45,3 +45,8 @@ public enum TextLimits {
         guard range.contains(length(text)) else { throw HelpdeskError.invalid(message()) }
     }
 }
+
+/// The most rows one read of a list returns: a page of the API is at most 500, a CSV export up to this.
+public enum Paging {
+    public static let maxRows = 10_000
+}

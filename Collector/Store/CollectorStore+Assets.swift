@@ -129,7 +129,7 @@ extension CollectorStore {
         }
         if query.unassigned { conditions.append("asset.ownerId IS NULL") }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let limit = min(max(query.limit, 1), 500)
+        let limit = min(max(query.limit, 1), Paging.maxRows)
         let offset = max(query.offset, 0)
         return try pool.read { db in
             // The owner's table only when a filter reads it.

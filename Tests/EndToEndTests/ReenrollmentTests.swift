@@ -67,7 +67,19 @@ import Testing
         #expect(events.contains { ($0["newValue"] as? String)?.contains("the same system UUID and serial") == true })
         let software = try #require(try JSONSerialization.jsonObject(with: Data(cli(["assets", "software", String(asset), "--search", "ssl", "--json"]).utf8)) as? [String: Any])
         #expect((software["items"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["libssl3", "openssl"])
+        let versions = Dictionary(uniqueKeysWithValues: (software["items"] as? [[String: Any]] ?? []).compactMap { item in
+            (item["name"] as? String).map { ($0, item["version"] as? String ?? "") }
+        })
         #expect(software["total"] as? Int == 2)
+
+        // Any list of the API as CSV, for a spreadsheet.
+        let csv = try collector.get("/api/v1/assets/\(asset)/software?q=ssl&format=csv")
+        #expect(csv.status == 200)
+        let rows = String(decoding: csv.body, as: UTF8.self).components(separatedBy: "\r\n")
+        #expect(rows == ["architecture,manager,name,version", "amd64,dpkg,libssl3,\(versions["libssl3"] ?? "")", "amd64,dpkg,openssl,\(versions["openssl"] ?? "")", ""])
+        let tickets = String(decoding: try collector.get("/api/v1/tickets?format=csv").body, as: UTF8.self)
+        #expect(tickets.hasPrefix("id,") && tickets.contains("tp-jdupont: "), "\(tickets.prefix(300))")
+        #expect(try collector.get("/api/v1/tickets?format=xml").status == 400)
 
         // The first agent was not gone after all (a restored image): its next report is a conflict,
         // on a new asset, and both are flagged.
