@@ -125,7 +125,7 @@ struct QueryParameters {
     /// `format=csv`: the list as CSV (`DeskRoute.list`); `json` or nothing: JSON.
     var csv: Bool {
         get throws {
-            switch string("format") {
+            switch try given("format") {
             case nil, "json": false
             case "csv": true
             case let other?: throw APIError.badRequest("format must be json or csv, not \(other)")
