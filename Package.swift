@@ -200,7 +200,7 @@ let package = Package(
 
         // MARK: Collector
         .target(name: "DesksideHelpdesk", path: "Collector/Helpdesk", exclude: ["README.md"], swiftSettings: swiftSettings),
-        .target(name: "DesksideAssets", dependencies: ["DesksideInventory"], path: "Collector/Assets", exclude: ["README.md"], swiftSettings: swiftSettings),
+        .target(name: "DesksideAssets", dependencies: ["DesksideInventory", "DesksideHelpdesk"], path: "Collector/Assets", exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(
             name: "DesksideNotifications",
             dependencies: ["DesksideHelpdesk", .product(name: "Crypto", package: "swift-crypto")],
@@ -240,7 +240,7 @@ let package = Package(
         .target(
             name: "DesksideCollectorHome",
             dependencies: [
-                "DesksideTasks","DesksideStore", "DesksideHelpdesk", "DesksideAuthority", "DesksideFiles", "DesksideJSON",
+                "DesksideTasks","DesksideStore", "DesksideHelpdesk", "DesksideAssets", "DesksideAuthority", "DesksideFiles", "DesksideJSON",
                            .product(name: "X509", package: "swift-certificates")],
             path: "Collector/Home",
             exclude: ["README.md"],
@@ -250,7 +250,7 @@ let package = Package(
             name: "DesksideCollectorCommands",
             dependencies: [
                 "DesksideCollectorHome", "DesksideStore", "DesksideAgentServer", "DesksideHTTP", "DesksideConsole", "DesksideDelivery", "DesksideMail", "DesksideNotifications", "DesksideDesk", "DesksideHelpdesk", "DesksideEnrollment", "DesksideTransport",
-                "DesksideFiles", "DesksideInventory", "DesksideLogging",
+                "DesksideFiles", "DesksideInventory", "DesksideLogging", "DesksideAssets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -341,7 +341,7 @@ let package = Package(
         .target(
             name: "DesksideConsole",
             dependencies: [
-                "DesksideHTTP", "DesksideDesk", "DesksideNotifications", "DesksideHelpdesk", "DesksideStore", "DesksideInventory", "DesksideProvisioning", "DesksideJSON",
+                "DesksideHTTP", "DesksideDesk", "DesksideNotifications", "DesksideHelpdesk", "DesksideAssets", "DesksideStore", "DesksideInventory", "DesksideProvisioning", "DesksideJSON",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -357,7 +357,7 @@ let package = Package(
             name: "DesksideHTTP",
             dependencies: [
                 "DesksideProvisioning",
-                "DesksideDesk", "DesksideNotifications", "DesksideHelpdesk", "DesksideStore", "DesksideInventory", "DesksideJSON", "DesksideTransport",
+                "DesksideDesk", "DesksideNotifications", "DesksideHelpdesk", "DesksideAssets", "DesksideStore", "DesksideInventory", "DesksideJSON", "DesksideTransport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -424,7 +424,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DesksideAssetsTests",
-            dependencies: ["DesksideAssets", "DesksideInventory"],
+            dependencies: ["DesksideAssets", "DesksideInventory", "DesksideHelpdesk"],
             path: "Tests/DesksideAssetsTests"
         ),
         .testTarget(

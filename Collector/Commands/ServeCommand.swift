@@ -7,6 +7,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import ArgumentParser
+import DesksideAssets
 import DesksideAgentServer
 import DesksideCollectorHome
 import DesksideConsole
@@ -79,7 +80,8 @@ struct ServeCommand: AsyncParsableCommand {
         let home = try CollectorHome.open(directory: options.data,
                                           serverNames: ["localhost"] + (hostname.map { [$0] } ?? []) + (file.serverNames ?? []),
                                           serverAddresses: ["127.0.0.1", "::1"] + (file.serverAddresses ?? []),
-                                          helpdesk: file.helpdesk ?? HelpdeskSettings(), durability: file.durability ?? .full)
+                                          helpdesk: file.helpdesk ?? HelpdeskSettings(), register: file.assets ?? RegisterSettings(),
+                                          durability: file.durability ?? .full)
         let dispatch = TaskDispatch(signer: home.taskSigner, caFingerprint: home.authority.fingerprint)
         let notifications = file.notifications ?? NotificationConfiguration()
         let mailIntake = try notifications.mailIntake()

@@ -1,3 +1,4 @@
+import DesksideAssets
 import DesksideFiles
 import DesksideHelpdesk
 import DesksideInventory
@@ -15,6 +16,7 @@ import DesksideStore
 ///  "helpdesk": {"serviceLevels": {"critical": {"responseMinutes": 15, "resolutionMinutes": 240}, "autoCloseDays": 7},
 ///               "faultLoop": {"reopenWindowDays": 7, "stormThreshold": 20, "stormWindowMinutes": 10, "silentAgentDays": 7},
 ///               "maxFailedLogins": 5, "lockoutMinutes": 15, "sessionHours": 12, "consoleIdleMinutes": 30},
+///  "assets": {"tagPattern": "DS-#####", "warrantyNoticeDays": 30},
 ///  "httpTLS": {"certificate": "/etc/deskside/desk.pem", "key": "/etc/deskside/desk-key.pem"}}
 /// ```
 struct ServeConfiguration: Codable, Sendable {
@@ -38,6 +40,8 @@ struct ServeConfiguration: Codable, Sendable {
     var durability: CollectorStore.Durability?
     /// Service levels, the fault loop, sign-in lockout and session length (docs/helpdesk.md).
     var helpdesk: HelpdeskSettings?
+    /// The asset register: how tags are made, when warranties are flagged (docs/assets.md).
+    var assets: RegisterSettings?
     /// TLS on the HTTP port (the console and the API). Without it the port must be on loopback.
     var httpTLS: HTTPTLS?
     /// Mail out and in, webhooks, the onboarding hook (docs/notifications.md).
@@ -76,6 +80,11 @@ struct ServeConfiguration: Codable, Sendable {
             try helpdesk?.validate()
         } catch HelpdeskError.invalid(let message) {
             throw CommandError("helpdesk: \(message)")
+        }
+        do {
+            try assets?.validate()
+        } catch HelpdeskError.invalid(let message) {
+            throw CommandError("assets: \(message)")
         }
     }
 }

@@ -1,5 +1,6 @@
 import DesksideDesk
 import DesksideHTTP
+import DesksideAssets
 import DesksideHelpdesk
 import DesksideInventory
 import DesksideStore
@@ -67,13 +68,14 @@ struct AssetPages {
             let first = asked
             let csv = try await route.call(context) { desk, principal -> String in
                 var query = first
-                var lines = [CSVExport.line(["id", "hostname", "serial", "vendor", "model", "os", "owner", "status", "last report", "open faults"])]
+                var lines = [CSVExport.line(["id", "tag", "name", "hostname", "category", "serial", "vendor", "model", "os", "owner", "status", "location",
+                                             "last report", "open faults"])]
                 while true {
                     let page = try desk.assets(principal, query)
                     lines += page.items.map { asset in
-                        CSVExport.line(["\(asset.id)", asset.hostname ?? "", asset.serial ?? "", asset.vendor ?? "", asset.model ?? "",
-                                  [asset.osName, asset.osVersion].compactMap { $0 }.joined(separator: " "), asset.owner ?? "", asset.status,
-                                  asset.lastReportAt ?? "", "\(asset.faultCount)"])
+                        CSVExport.line(["\(asset.id)", asset.tag, asset.name ?? "", asset.hostname ?? "", asset.category, asset.serial ?? "",
+                                        asset.vendor ?? "", asset.model ?? "", [asset.osName, asset.osVersion].compactMap { $0 }.joined(separator: " "),
+                                        asset.owner ?? "", asset.status, asset.location ?? "", asset.lastReportAt ?? "", "\(asset.faultCount)"])
                     }
                     query.offset += page.items.count
                     if page.items.isEmpty || query.offset >= page.total || query.offset >= 100_000 { return lines.joined() }
@@ -90,9 +92,10 @@ struct AssetPages {
             let detail = try await route.call(context) { desk, principal in
                 (try desk.asset(principal, id: id, packages: false),
                  try desk.assetPackages(principal, id: id, nameContains: software.filter, limit: AssetView.SoftwareQuery.pageSize, offset: software.offset),
-                 try desk.tasks(principal, { var q = CollectorStore.TaskQuery(); q.assetID = id; q.limit = 20; return q }()).items)
+                 try desk.tasks(principal, { var q = CollectorStore.TaskQuery(); q.assetID = id; q.limit = 20; return q }()).items,
+                 principal.role.readsEverything ? try desk.locations(principal) : [])
             }
-            return route.page("asset", AssetView(context, detail.0, packages: detail.1, software: software, tasks: detail.2,
+            return route.page("asset", AssetView(context, detail.0, packages: detail.1, software: software, tasks: detail.2, locations: detail.3,
                                                done: parameters.get("done").map { String($0) }))
         }
         group.post("assets/:id/assign") { request, context in
@@ -116,6 +119,13 @@ struct AssetPages {
                 return "/assets/\(id)?done=status"
             }
         }
+        group.post("assets/:id/register") { request, context in
+            let id = try context.id()
+            return try await route.post(request, context) { desk, principal, form in
+                _ = try desk.updateAsset(principal, id: id, try Self.registerChanges(form))
+                return "/assets/\(id)?done=register"
+            }
+        }
         group.post("assets/:id/refresh") { request, context in
             let id = try context.id()
             return try await route.post(request, context) { desk, principal, _ in
@@ -132,6 +142,52 @@ struct AssetPages {
                 return "/assets/\(id)?done=task"
             }
         }
+    }
+
+    /// The register form's fields: an empty box clears its field.
+    static func registerChanges(_ form: ConsoleForm) throws -> AssetChanges {
+        var changes = AssetChanges()
+        func text(_ name: String) -> Change<String> {
+            guard let value = form.text(name) else { return .keep }
+            return value.trimmingCharacters(in: .whitespaces).isEmpty ? .clear : .set(value)
+        }
+        func date(_ name: String, _ label: String) throws -> Change<CalendarDate> {
+            switch text(name) {
+            case .set(let value):
+                do { return .set(try CalendarDate(value.trimmingCharacters(in: .whitespaces), field: label)) } catch { throw ConsoleError.badForm("\(label) is a date: YYYY-MM-DD") }
+            case .clear: return .clear
+            case .keep: return .keep
+            }
+        }
+        if case .set(let tag) = text("tag") { changes.tag = .set(tag) }
+        changes.name = text("name")
+        changes.department = text("department")
+        changes.supplier = text("supplier")
+        changes.orderNumber = text("orderNumber")
+        changes.cost = text("cost")
+        changes.notes = text("notes")
+        changes.purchaseDate = try date("purchaseDate", "the purchase date")
+        changes.warrantyEnd = try date("warrantyEnd", "the warranty's end")
+        switch text("warrantyMonths") {
+        case .set(let value):
+            guard let months = Int(value.trimmingCharacters(in: .whitespaces)) else { throw ConsoleError.badForm("the warranty months are a number") }
+            changes.warrantyMonths = .set(months)
+        case .clear: changes.warrantyMonths = .clear
+        case .keep: break
+        }
+        switch text("locationId") {
+        case .set(let value):
+            guard let id = Int64(value) else { throw ConsoleError.badForm("choose a location") }
+            changes.locationId = .set(id)
+        case .clear: changes.locationId = .clear
+        case .keep: break
+        }
+        switch text("tags") {
+        case .set(let value): changes.tags = .set(value.split(separator: ",").map(String.init))
+        case .clear: changes.tags = .clear
+        case .keep: break
+        }
+        return changes
     }
 
     /// The list's query from the address: the same names as the API's.

@@ -1,5 +1,6 @@
 import DesksideDesk
 import DesksideHTTP
+import DesksideAssets
 import DesksideHelpdesk
 import DesksideInventory
 import DesksideStore
@@ -79,6 +80,24 @@ struct AssetView {
     var runs: [Run]
     var owner: String
     var statuses: [AssetPages.Choice]
+    var register: [Field]
+    var form: RegisterForm?
+    var locations: [AssetPages.Choice]
+
+    /// The register form's current values.
+    struct RegisterForm {
+        var tag: String
+        var name: String
+        var department: String
+        var purchaseDate: String
+        var supplier: String
+        var orderNumber: String
+        var cost: String
+        var warrantyMonths: String
+        var warrantyEnd: String
+        var tags: String
+        var notes: String
+    }
 
     /// The software table's search and page (packages come a page at a time: 762 on a desktop Debian).
     struct SoftwareQuery {
@@ -88,16 +107,40 @@ struct AssetView {
     }
 
     init(_ context: APIContext, _ detail: Desk.AssetDetail, packages: (items: [CollectorStore.InstalledPackage], matching: Int, total: Int),
-         software query: SoftwareQuery, tasks: [CollectorStore.TaskRecord], done: String?) {
+         software query: SoftwareQuery, tasks: [CollectorStore.TaskRecord], locations: [CollectorStore.LocationView], done: String?) {
         let asset = detail.asset, inventory = detail.inventory
-        chrome = Chrome(context, title: asset.hostname ?? "Asset \(asset.id)", section: "assets",
-                        flash: ["assigned": "The owner is saved.", "status": "The status is saved.", "task": "The task is queued; it runs as soon as the machine is connected."][done ?? ""])
+        chrome = Chrome(context, title: asset.name ?? asset.hostname ?? asset.tag, section: "assets",
+                        flash: ["assigned": "The owner is saved.", "status": "The status is saved.", "register": "The register is saved.",
+                                "task": "The task is queued; it runs as soon as the machine is connected."][done ?? ""])
         id = asset.id
         hostname = asset.hostname ?? "(no name)"
         owner = asset.owner ?? ""
-        statuses = AssetStatus.allCases.map { AssetPages.Choice(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == asset.status) }
+        let current = AssetStatus(rawValue: asset.status) ?? .deployed
+        statuses = AssetStatus.allCases.filter { $0 == current || current.next.contains($0) }
+            .map { AssetPages.Choice(value: $0.rawValue, label: $0.label, selected: $0 == current) }
+        let register = detail.register
+        self.register = [
+            Field(label: "Category", value: register?.category ?? ""), Field(label: "Location", value: register?.location ?? ""),
+            Field(label: "Department", value: register?.department ?? ""), Field(label: "Purchased", value: register?.purchaseDate ?? ""),
+            Field(label: "Supplier", value: register?.supplier ?? ""), Field(label: "Order number", value: register?.orderNumber ?? ""),
+            Field(label: "Cost", value: register?.cost ?? ""), Field(label: "Warranty ends", value: register?.warrantyEnds ?? ""),
+            Field(label: "Tags", value: register?.tags.joined(separator: ", ") ?? ""),
+            Field(label: "Attached to", value: register?.attachedTo.map { "asset \($0)" } ?? ""),
+            Field(label: "Attached", value: register?.attached.map { "asset \($0)" }.joined(separator: ", ") ?? ""),
+            Field(label: "Last audit", value: [register?.lastAuditAt, register?.lastAuditLocation.map { "at \($0)" }].compactMap { $0 }.joined(separator: " ")),
+            Field(label: "Next audit due", value: register?.nextAuditDue ?? ""), Field(label: "Notes", value: register?.notes ?? ""),
+        ].filter { !$0.value.isEmpty } + (register?.fields ?? [:]).sorted { $0.key < $1.key }.map { Field(label: $0.key, value: $0.value) }
+        form = register.map { register in
+            RegisterForm(tag: register.tag, name: register.name ?? "", department: register.department ?? "", purchaseDate: register.purchaseDate ?? "",
+                         supplier: register.supplier ?? "", orderNumber: register.orderNumber ?? "", cost: register.cost ?? "",
+                         warrantyMonths: register.warrantyMonths.map(String.init) ?? "", warrantyEnd: register.warrantyEnd ?? "",
+                         tags: register.tags.joined(separator: ", "), notes: register.notes)
+        }
+        self.locations = [AssetPages.Choice(value: "", label: "(none)", selected: register?.locationId == nil)]
+            + locations.map { AssetPages.Choice(value: String($0.id), label: $0.path, selected: $0.id == register?.locationId) }
         summary = [
-            Field(label: "Status", value: asset.status), Field(label: "Owner", value: asset.owner ?? "nobody"),
+            Field(label: "Tag", value: asset.tag), Field(label: "Name", value: asset.name ?? ""),
+            Field(label: "Status", value: current.label), Field(label: "Owner", value: asset.owner ?? "nobody"),
             Field(label: "Last user", value: asset.lastUser ?? ""), Field(label: "Serial number", value: asset.serial ?? ""),
             Field(label: "Operating system", value: inventory?.os.prettyName ?? [asset.osName, asset.osVersion].compactMap { $0 }.joined(separator: " ")),
             Field(label: "Kernel", value: inventory?.os.kernelRelease ?? ""), Field(label: "Last report", value: asset.lastReportAt ?? "never"),

@@ -52,9 +52,27 @@ enum ConsoleTemplates {
 """###,
         "asset": ###"""
 {{<layout}}{{$content}}
-<nav aria-label="On this page" class="toc"><a href="#summary">Summary</a> · <a href="#hardware">Hardware</a> · <a href="#software">Software</a> · <a href="#updates">Updates</a> · <a href="#faults">Faults</a> · <a href="#tickets">Tickets</a> · <a href="#tasks">Tasks</a> · <a href="#runs">Runs</a> · <a href="#history">History</a> · <a href="#owners">Owners</a></nav>
+<nav aria-label="On this page" class="toc"><a href="#summary">Summary</a> · <a href="#register">Register</a> · <a href="#hardware">Hardware</a> · <a href="#software">Software</a> · <a href="#updates">Updates</a> · <a href="#faults">Faults</a> · <a href="#tickets">Tickets</a> · <a href="#tasks">Tasks</a> · <a href="#runs">Runs</a> · <a href="#history">History</a> · <a href="#owners">Owners</a></nav>
 <section id="summary" aria-labelledby="h-summary"><h2 id="h-summary">Summary</h2>
 <dl class="fields">{{#summary}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/summary}}</dl>
+</section>
+<section id="register" aria-labelledby="h-register"><h2 id="h-register">Register</h2>
+<dl class="fields">{{#register}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/register}}</dl>
+{{#chrome.canWrite}}{{#form}}<details><summary>Edit the register</summary>
+<form method="post" action="/assets/{{id}}/register" class="register"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
+<p><label for="r-tag">Asset tag</label> <input id="r-tag" name="tag" value="{{tag}}" required maxlength="40">
+<label for="r-name">Name</label> <input id="r-name" name="name" value="{{name}}" maxlength="200">
+<label for="r-location">Location</label> <select id="r-location" name="locationId">{{#locations}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/locations}}</select>
+<label for="r-department">Department</label> <input id="r-department" name="department" value="{{department}}" maxlength="100"></p>
+<p><label for="r-purchase">Purchase date</label> <input id="r-purchase" name="purchaseDate" type="date" value="{{purchaseDate}}">
+<label for="r-supplier">Supplier</label> <input id="r-supplier" name="supplier" value="{{supplier}}" maxlength="200">
+<label for="r-order">Order number</label> <input id="r-order" name="orderNumber" value="{{orderNumber}}" maxlength="100">
+<label for="r-cost">Cost</label> <input id="r-cost" name="cost" value="{{cost}}" inputmode="decimal" maxlength="40"></p>
+<p><label for="r-months">Warranty months</label> <input id="r-months" name="warrantyMonths" value="{{warrantyMonths}}" inputmode="numeric" maxlength="3">
+<label for="r-wend">Warranty ends</label> <input id="r-wend" name="warrantyEnd" type="date" value="{{warrantyEnd}}">
+<label for="r-tags">Tags (comma-separated)</label> <input id="r-tags" name="tags" value="{{tags}}"></p>
+<p><label for="r-notes">Notes</label> <textarea id="r-notes" name="notes" rows="3" maxlength="10000">{{notes}}</textarea></p>
+<p><button type="submit">Save the register</button></p></form></details>{{/form}}{{/chrome.canWrite}}
 </section>
 {{#chrome.canWrite}}
 <section aria-labelledby="h-actions" class="actions"><h2 id="h-actions">Actions</h2>

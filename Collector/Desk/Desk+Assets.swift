@@ -7,6 +7,8 @@ extension Desk {
     /// An asset with its inventory, faults, history, owners over time and tickets.
     public struct AssetDetail: Codable, Sendable {
         public var asset: CollectorStore.AssetSummary
+        /// Tag, lifecycle, location, purchase, warranty, notes, tags, custom fields, audit.
+        public var register: CollectorStore.RegisterView?
         public var inventory: Inventory?
         public var faults: [CollectorStore.FaultRecord]
         public var history: [CollectorStore.AssetEvent]
@@ -34,7 +36,7 @@ extension Desk {
         ticketQuery.includeStormMembers = true
         ticketQuery.sort = .created
         ticketQuery.descending = true
-        return AssetDetail(asset: asset, inventory: try store.inventory(assetID: id, packages: packages), faults: try store.faultRecords(assetID: id),
+        return AssetDetail(asset: asset, register: try store.register(assetID: id), inventory: try store.inventory(assetID: id, packages: packages), faults: try store.faultRecords(assetID: id),
                            history: try store.recentHistory(assetID: id, limit: 500), assignments: try store.assignments(assetID: id),
                            tickets: try tickets(principal, ticketQuery).items,
                            runs: principal.role.readsEverything ? try store.runs(assetID: id) : [])
@@ -85,7 +87,7 @@ extension Desk {
         return asset
     }
 
-    /// Technicians and admins change an asset's status (in stock, retired, lost); its history keeps who.
+    /// Technicians and admins move an asset along its lifecycle; its history keeps who.
     public func setAssetStatus(_ principal: Principal, id: Int64, _ status: AssetStatus) throws -> CollectorStore.AssetSummary {
         try requireStaff(principal)
         try store.setAssetStatus(id: id, status, actor: principal.actor, now: clock())

@@ -3,15 +3,18 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import DesksideAssets
 import DesksideDesk
 import DesksideHelpdesk
 import DesksideStore
 import Hummingbird
 
 /// `GET /assets` (paged; searchable by text, hostname, serial, owner, OS, package; filters for silent
-/// agents, missing security updates, unassigned), `GET /assets/{id}` (inventory, faults, history,
-/// owners, tickets), `GET /assets/{id}/history` and `/software` (paged), `GET /assets/{id}/explain`
-/// (identity and agents, with the rule behind each), `PUT /assets/{id}/owner`.
+/// agents, missing security updates, unassigned, and the register's fields), `POST /assets` (an
+/// asset without an agent), `GET /assets/{id}` (register, inventory, faults, history, owners,
+/// tickets), `PATCH /assets/{id}` (register fields), `GET /assets/{id}/history` and `/software`
+/// (paged), `GET /assets/{id}/explain` (identity and agents, with the rule behind each),
+/// `PUT /assets/{id}/owner`.
 struct AssetRoutes {
     let route: DeskRoute
 
@@ -36,11 +39,35 @@ struct AssetRoutes {
             }
             query.missingSecurityUpdates = try parameters.flag("missingSecurityUpdates")
             query.unassigned = try parameters.flag("unassigned")
+            query.status = try parameters.value("status", AssetStatus.self)
+            query.category = parameters.string("category")
+            query.locationId = try parameters.id("locationId")
+            query.tag = parameters.string("tag")
+            query.tagged = parameters.string("tagged")
+            query.warrantyBefore = try parameters.date("warrantyBefore")
+            query.warrantyFrom = try parameters.date("warrantyFrom")
+            query.auditDueBy = try parameters.date("auditDueBy")
+            query.auditLocationMismatch = try parameters.flag("auditLocationMismatch")
+            query.hasAgent = try parameters.optionalFlag("hasAgent")
+            query.attachedTo = try parameters.id("attachedTo")
+            query.sort = try parameters.value("sort", CollectorStore.AssetSort.self) ?? .hostname
+            query.descending = try parameters.flag("descending")
             query.limit = try parameters.limit
             query.offset = try parameters.offset
             return try await route.list(parameters, context) { [query] desk, principal in
                 let (items, total) = try desk.assets(principal, query)
                 return Page(items: items, total: total, limit: query.limit, offset: query.offset)
+            }
+        }
+        group.post("assets") { request, context in
+            try await route.run(request, context, AssetChanges.self, status: .created) { desk, principal, changes in
+                try desk.createAsset(principal, changes)
+            }
+        }
+        group.patch("assets/{id}") { request, context in
+            let id = try context.id()
+            return try await route.run(request, context, AssetChanges.self) { desk, principal, changes in
+                try desk.updateAsset(principal, id: id, changes)
             }
         }
         group.get("assets/{id}") { _, context in

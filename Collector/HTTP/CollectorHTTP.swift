@@ -26,6 +26,7 @@ public enum CollectorHTTP {
             .add(middleware: RefusalAudit(desk: desk, threadPool: threadPool))
         AccountRoutes(route: route).add(to: api)
         AssetRoutes(route: route).add(to: api)
+        RegisterRoutes(route: route).add(to: api)
         TicketRoutes(route: route).add(to: api)
         KnowledgeRoutes(route: route).add(to: api)
         ReportRoutes(route: route).add(to: api)

@@ -1,3 +1,4 @@
+import DesksideAssets
 import DesksideDesk
 import DesksideHelpdesk
 import DesksideJSON
@@ -119,6 +120,19 @@ struct QueryParameters {
     func value<T: RawRepresentable>(_ name: String, _ type: T.Type) throws -> T? where T.RawValue == String {
         guard let text = try given(name) else { return nil }
         guard let value = T(rawValue: text) else { throw APIError.badRequest("\(name): unknown value \(text)") }
+        return value
+    }
+
+    /// A day, YYYY-MM-DD.
+    func date(_ name: String) throws -> CalendarDate? {
+        guard let text = try given(name) else { return nil }
+        do { return try CalendarDate(text, field: name) } catch { throw APIError.badRequest("\(name) must be a date written YYYY-MM-DD") }
+    }
+
+    /// `true`, `false` or absent (nil).
+    func optionalFlag(_ name: String) throws -> Bool? {
+        guard let text = try given(name) else { return nil }
+        guard let value = Bool(text) else { throw APIError.badRequest("\(name) must be true or false") }
         return value
     }
 

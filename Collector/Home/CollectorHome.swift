@@ -8,6 +8,7 @@ import Foundation
 #endif
 import DesksideAuthority
 import DesksideFiles
+import DesksideAssets
 import DesksideHelpdesk
 import DesksideStore
 import DesksideTasks
@@ -52,7 +53,8 @@ public struct CollectorHome: Sendable {
     /// have its CA (a missing or damaged CA file is an error, never a new CA). The server certificate,
     /// for `serverNames` and `serverAddresses`, is made when missing and renewed when it nears expiry.
     public static func open(directory: String, serverNames: [String] = ["localhost"], serverAddresses: [String] = ["127.0.0.1", "::1"],
-                            helpdesk: HelpdeskSettings = HelpdeskSettings(), durability: CollectorStore.Durability = .full,
+                            helpdesk: HelpdeskSettings = HelpdeskSettings(), register: RegisterSettings = RegisterSettings(),
+                            durability: CollectorStore.Durability = .full,
                             now: Date = Date()) throws -> CollectorHome {
         // Parents as `mkdir -p` makes them; the data directory and its folders owner-only.
         do {
@@ -74,7 +76,7 @@ public struct CollectorHome: Sendable {
             try completeInterruptedActivation(directory: directory)
             authority = try loadAuthority(certificatePath: caPath, keyPath: caKeyPath)
         }
-        let store = try CollectorStore(path: directory + "/deskside.sqlite", helpdesk: helpdesk, durability: durability)
+        let store = try CollectorStore(path: directory + "/deskside.sqlite", helpdesk: helpdesk, register: register, durability: durability)
         let home = CollectorHome(directory: directory, store: store, authority: authority, taskSigner: try taskSigner(directory: directory), created: fresh)
         try home.renewServerCertificateIfDue(serverNames: serverNames, serverAddresses: serverAddresses, now: now)
         if fresh {

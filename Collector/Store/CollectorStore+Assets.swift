@@ -26,6 +26,26 @@ extension CollectorStore {
         public var missingSecurityUpdates = false
         /// Assets nobody is assigned to.
         public var unassigned = false
+        public var status: AssetStatus?
+        /// A category's name.
+        public var category: String?
+        /// Assets at this location or anywhere inside it.
+        public var locationId: Int64?
+        /// An asset tag, exactly (any case).
+        public var tag: String?
+        /// Assets with this (free) tag among their tags, in any case.
+        public var tagged: String?
+        /// Assets whose warranty ends on or before this day (and has not ended before `warrantyFrom`).
+        public var warrantyBefore: CalendarDate?
+        public var warrantyFrom: CalendarDate?
+        /// Assets due for a physical audit on or before this day (their category has an interval).
+        public var auditDueBy: CalendarDate?
+        /// Assets last audited somewhere else than the location the register gives.
+        public var auditLocationMismatch = false
+        /// Only assets with (true) or without (false) an agent.
+        public var hasAgent: Bool?
+        /// Assets attached to this one.
+        public var attachedTo: Int64?
         public var sort: AssetSort = .hostname
         public var descending = false
         public var limit = 50
@@ -36,11 +56,12 @@ extension CollectorStore {
 
     /// The orders a list of assets can be in (the name breaks ties, then the id).
     public enum AssetSort: String, Sendable, CaseIterable {
-        case hostname, os, lastReport, created
+        case hostname, tag, os, lastReport, created
 
         var column: String {
             switch self {
             case .hostname: "asset.hostname COLLATE NOCASE"
+            case .tag: "asset.tag COLLATE NOCASE"
             case .os: "asset.osName COLLATE NOCASE"
             case .lastReport: "asset.lastReportAt"
             case .created: "asset.createdAt"
@@ -51,6 +72,12 @@ extension CollectorStore {
     /// One asset as listed.
     public struct AssetSummary: Codable, Sendable, Equatable {
         public var id: Int64
+        public var tag: String
+        /// The name staff gave it (an agent's machine goes by its hostname until then).
+        public var name: String?
+        public var category: String
+        /// The location's path: site / building / room.
+        public var location: String?
         public var agentID: String?
         public var hostname: String?
         public var serial: String?
@@ -82,10 +109,11 @@ extension CollectorStore {
     }
 
     static let assetColumns = """
-        asset.id, agent.uuid AS agentID, asset.hostname, asset.serial, asset.vendor, asset.model, asset.osName, asset.osVersion,
+        asset.id, asset.tag, asset.name, category.name AS category, \(locationPath("l")) AS location, agent.uuid AS agentID, asset.hostname, asset.serial, asset.vendor, asset.model, asset.osName, asset.osVersion,
         owner.username AS owner, asset.ownerId, asset.lastUser, asset.status, asset.createdAt, asset.lastReportAt, agent.lastSeenAt,
         (SELECT count(*) FROM fault WHERE fault.assetId = asset.id) AS faultCount
-        FROM asset LEFT JOIN agent ON agent.id = asset.agentId LEFT JOIN account AS owner ON owner.id = asset.ownerId
+        FROM asset JOIN assetCategory AS category ON category.id = asset.categoryId LEFT JOIN agent ON agent.id = asset.agentId
+        LEFT JOIN account AS owner ON owner.id = asset.ownerId\(locationJoins("l", on: "asset.locationId"))
         """
 
     /// The assets matching `query`, by hostname then id, and how many match in all.
@@ -98,7 +126,8 @@ extension CollectorStore {
             conditions.append("(" + columns.map { "\($0) LIKE ? ESCAPE '\\'" }.joined(separator: " OR ") + ")")
             arguments += columns.map { _ in pattern }
         }
-        contains(query.text, ["asset.hostname", "asset.serial", "owner.username", "owner.name", "asset.lastUser", "asset.osName", "asset.model"])
+        conditions.append("asset.mergedInto IS NULL")
+        contains(query.text, ["asset.hostname", "asset.name", "asset.tag", "asset.serial", "owner.username", "owner.name", "asset.lastUser", "asset.osName", "asset.model"])
         contains(query.hostname, ["asset.hostname"])
         contains(query.serial, ["asset.serial"])
         contains(query.owner, ["owner.username", "owner.name", "asset.lastUser"])
@@ -128,6 +157,31 @@ extension CollectorStore {
                 """)
         }
         if query.unassigned { conditions.append("asset.ownerId IS NULL") }
+        func where_(_ condition: String, _ values: (any DatabaseValueConvertible)?...) {
+            conditions.append(condition)
+            arguments += values
+        }
+        if let status = query.status { where_("asset.status = ?", status.rawValue) }
+        if let category = query.category { where_("asset.categoryId = (SELECT id FROM assetCategory WHERE name = ?)", category) }
+        if let location = query.locationId {
+            where_("""
+                asset.locationId IN (SELECT id FROM location WHERE id = ? OR parentId = ? OR parentId IN (SELECT id FROM location WHERE parentId = ?))
+                """, location, location, location)
+        }
+        if let tag = query.tag { where_("asset.tag = ?", tag) }
+        if let tagged = query.tagged { where_("EXISTS (SELECT 1 FROM json_each(asset.tags) WHERE lower(json_each.value) = lower(?))", tagged) }
+        if let before = query.warrantyBefore { where_("asset.warrantyEnds <= ?", before.description) }
+        if let from = query.warrantyFrom { where_("asset.warrantyEnds >= ?", from.description) }
+        if let due = query.auditDueBy {
+            where_("""
+                asset.categoryId IN (SELECT id FROM assetCategory WHERE auditIntervalDays IS NOT NULL)
+                AND date(substr(coalesce(asset.lastAuditAt, asset.createdAt), 1, 10), '+' || (SELECT auditIntervalDays FROM assetCategory
+                    WHERE assetCategory.id = asset.categoryId) || ' days') <= ?
+                """, due.description)
+        }
+        if query.auditLocationMismatch { where_("asset.lastAuditLocationId IS NOT NULL AND asset.lastAuditLocationId IS NOT asset.locationId") }
+        if let hasAgent = query.hasAgent { where_(hasAgent ? "asset.agentId IS NOT NULL" : "asset.agentId IS NULL") }
+        if let attachedTo = query.attachedTo { where_("asset.attachedTo = ?", attachedTo) }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let limit = min(max(query.limit, 1), Paging.maxRows)
         let offset = max(query.offset, 0)
@@ -148,7 +202,7 @@ extension CollectorStore {
 
     public func asset(id: Int64) throws -> AssetSummary? {
         try pool.read { db in
-            try Row.fetchOne(cached: db, sql: "SELECT " + Self.assetColumns + " WHERE asset.id = ?", arguments: [id]).map(Self.summary)
+            try Row.fetchOne(cached: db, sql: "SELECT " + Self.assetColumns + " WHERE asset.id = ? AND asset.mergedInto IS NULL", arguments: [id]).map(Self.summary)
         }
     }
 
@@ -217,7 +271,7 @@ extension CollectorStore {
     }
 
     static func summary(_ row: Row) -> AssetSummary {
-        AssetSummary(id: row["id"], agentID: row["agentID"], hostname: row["hostname"], serial: row["serial"], vendor: row["vendor"],
+        AssetSummary(id: row["id"], tag: row["tag"] ?? "", name: row["name"], category: row["category"], location: row["location"], agentID: row["agentID"], hostname: row["hostname"], serial: row["serial"], vendor: row["vendor"],
                      model: row["model"], osName: row["osName"], osVersion: row["osVersion"], owner: row["owner"], ownerId: row["ownerId"], lastUser: row["lastUser"],
                      status: row["status"], createdAt: row["createdAt"], lastReportAt: row["lastReportAt"], lastSeenAt: row["lastSeenAt"],
                      faultCount: row["faultCount"])
@@ -286,16 +340,12 @@ extension CollectorStore {
         }
     }
 
-    /// Sets an asset's status; the change is in its history (section `register`, who did it).
+    /// Moves an asset along its lifecycle (`AssetStatus.move(to:)` says which moves are allowed);
+    /// the change is in its history (section `register`, who did it).
     public func setAssetStatus(id: Int64, _ status: AssetStatus, actor: String, now: Date) throws {
-        try pool.write { db in
-            guard let old = try String.fetchOne(cached: db, sql: "SELECT status FROM asset WHERE id = ?", arguments: [id]) else { throw HelpdeskError.notFound }
-            guard old != status.rawValue else { return }
-            try db.run("UPDATE asset SET status = ?, updatedAt = ? WHERE id = ?", arguments: [status.rawValue, Timestamp.text(now), id])
-            try db.run("INSERT INTO assetEvent (assetId, at, section, item, oldValue, newValue) VALUES (?, ?, 'register', ?, ?, ?)",
-                       arguments: [id, Timestamp.text(now), "status (by \(actor))", old, status.rawValue])
-            try Outbox(db).webhookNotice(.assetStatus, actor: actor, assetID: id, details: ["old": old, "new": status.rawValue], at: Timestamp.text(now))
-        }
+        var changes = AssetChanges()
+        changes.status = .set(status)
+        try updateAsset(id: id, changes, actor: actor, now: now)
     }
 
     /// The asset's owners over time, oldest first.

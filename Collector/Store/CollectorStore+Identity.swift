@@ -89,7 +89,7 @@ extension CollectorStore {
         let candidates = try Self.identityCandidates(identity, reportingAgent: agent.id, isConnected: isConnected, db: db)
         switch IdentityMatch.decide(identity, candidates: candidates) {
         case .new:
-            let assetID = try Self.createAsset(for: agent.id, db: db, now: now)
+            let assetID = try createAsset(for: agent.id, db: db, now: now)
             try Self.beginTenure(agent: agent.id, asset: assetID, rule: nil, reason: "its first report; no asset was this machine", db: db, now: now)
             return assetID
         case .reuse(let assetID, let rule, let replacing):
@@ -101,7 +101,7 @@ extension CollectorStore {
                            arguments: [assetID, now, replacing, "\(uuid) (\(reason))"])
             return assetID
         case .conflict(let other, let rule, let why):
-            let assetID = try Self.createAsset(for: agent.id, db: db, now: now)
+            let assetID = try createAsset(for: agent.id, db: db, now: now)
             // Named before its ticket is opened, which is titled with the hostname.
             try db.execute(sql: "UPDATE asset SET hostname = ? WHERE id = ?", arguments: [hostname, assetID])
             try Self.beginTenure(agent: agent.id, asset: assetID, rule: nil, reason: "a new asset: it claims to be asset \(other) (\(why))", db: db, now: now)
@@ -134,9 +134,9 @@ extension CollectorStore {
                 """, arguments: [reportingAgent, id]),
                   let text = row["identity"] as String?, let stored = try? JSONCoder.decode(MachineIdentity.self, from: Array(text.utf8)) else { return nil }
             let live = (row["revokedAt"] as String?) == nil ? row["uuid"] as String? : nil
-            let status = AssetStatus(rawValue: row["status"]) ?? .active
+            let status = AssetStatus(rawValue: row["status"]) ?? .deployed
             return IdentityMatch.Candidate(assetID: id, identity: stored, agent: live, agentConnected: live.map(isConnected) ?? false,
-                                           retired: status == .retired, displacedReporter: row["displaced"])
+                                           retired: status.isOutOfUse, displacedReporter: row["displaced"])
         }
     }
 }

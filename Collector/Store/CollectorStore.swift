@@ -19,6 +19,8 @@ public final class CollectorStore: Sendable {
     let versions = PackageVersionCache()
     /// Service levels and the fault loop's settings, which the store applies inside its transactions.
     public let helpdesk: HelpdeskSettings
+    /// The register's tag pattern and warranty notice.
+    public let register: RegisterSettings
 
     /// Why a write was refused.
     public enum StoreError: Error, Equatable {
@@ -42,8 +44,10 @@ public final class CollectorStore: Sendable {
     }
 
     /// Opens (creating and migrating when needed) the database at `path`.
-    public init(path: String, helpdesk: HelpdeskSettings = HelpdeskSettings(), durability: Durability = .full) throws {
+    public init(path: String, helpdesk: HelpdeskSettings = HelpdeskSettings(), register: RegisterSettings = RegisterSettings(),
+                durability: Durability = .full) throws {
         self.helpdesk = helpdesk
+        self.register = register
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
@@ -53,6 +57,7 @@ public final class CollectorStore: Sendable {
         let synchronous = durability == .full ? "FULL" : "NORMAL"
         try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous)") }
         try StoreMigrations.migrator.migrate(pool)
+        try assignMissingTags()
     }
 
     // MARK: - Agents
@@ -265,8 +270,9 @@ public final class CollectorStore: Sendable {
         return 1
     }
 
-    static func createAsset(for agentID: Int64, db: Database, now: String) throws -> Int64 {
-        try db.run("INSERT INTO asset (agentId, createdAt, updatedAt) VALUES (?, ?, ?)", arguments: [agentID, now, now])
+    func createAsset(for agentID: Int64, db: Database, now: String) throws -> Int64 {
+        try db.run("INSERT INTO asset (agentId, tag, createdAt, updatedAt) VALUES (?, ?, ?, ?)",
+                   arguments: [agentID, try Self.nextTag(db, pattern: register.pattern), now, now])
         let id = db.lastInsertedRowID
         try Outbox(db).webhookNotice(.assetCreated, actor: Principal.system.actor, assetID: id, details: [:], at: now)
         return id

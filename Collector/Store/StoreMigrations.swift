@@ -588,6 +588,7 @@ enum StoreMigrations {
                 }
             }
         }
+        registerMigration(&migrator)
         return migrator
     }
 }

@@ -4,9 +4,10 @@ import DesksideJSON
 
 struct AssetsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "assets", abstract: "The asset register.",
-                                                    subcommands: [List.self, Show.self, History.self, Software.self, Explain.self, Assign.self])
+                                                    subcommands: [List.self, Show.self, History.self, Software.self, Explain.self, Assign.self, Create.self, Update.self,
+                                                                  Categories.self, Locations.self])
 
-    static let columns = [Column("id"), Column("hostname"), Column("serial"), Column("model"), Column("os", "osName"), Column("version", "osVersion"),
+    static let columns = [Column("id"), Column("tag"), Column("hostname"), Column("name"), Column("status"), Column("serial"), Column("model"), Column("os", "osName"), Column("version", "osVersion"),
                           Column("owner"), Column("last user", "lastUser"), Column("faults", "faultCount"), Column("last seen", "lastSeenAt")]
 
     struct List: AsyncParsableCommand {
@@ -20,6 +21,16 @@ struct AssetsCommand: AsyncParsableCommand {
         @Option(help: "Agents not heard from for this long: 7d, 2w.") var silent: String?
         @Flag(help: "Assets with pending security updates.") var missingSecurityUpdates = false
         @Flag(help: "Assets assigned to nobody.") var unassigned = false
+        @Option(help: "A lifecycle status: ordered, inStock, deployed, inRepair, retired, lostOrStolen, disposed.") var status: String?
+        @Option var category: String?
+        @Option(help: "A location id: assets there or anywhere inside it.") var location: Int64?
+        @Option(help: "An asset tag, exactly.") var tag: String?
+        @Option(help: "Assets with this tag among their tags.") var tagged: String?
+        @Option(help: "Warranty ending by this day (YYYY-MM-DD).") var warrantyBefore: String?
+        @Option(help: "Due for a physical audit by this day (YYYY-MM-DD).") var auditDue: String?
+        @Flag(help: "Last audited somewhere else than their location.") var auditLocationMismatch = false
+        @Flag(help: "Only assets without an agent.") var noAgent = false
+        @Option(help: "hostname, tag, os, lastReport, created.") var sort: String?
         @OptionGroup var page: PageOptions
         @OptionGroup var output: OutputOptions
 
@@ -31,6 +42,12 @@ struct AssetsCommand: AsyncParsableCommand {
             if let silent { query.append(("silentDays", String(try Duration.days(silent)))) }
             if missingSecurityUpdates { query.append(("missingSecurityUpdates", "true")) }
             if unassigned { query.append(("unassigned", "true")) }
+            for (name, value) in [("status", status), ("category", category), ("locationId", location.map(String.init)), ("tag", tag), ("tagged", tagged),
+                                  ("warrantyBefore", warrantyBefore), ("auditDueBy", auditDue), ("sort", sort)] {
+                if let value { query.append((name, value)) }
+            }
+            if auditLocationMismatch { query.append(("auditLocationMismatch", "true")) }
+            if noAgent { query.append(("hasAgent", "false")) }
             let client = try Connection.client()
             let document = try await api { try await client.call("GET", "/assets", query: query) }
             output.list(document["items"]?.elements ?? [], columns: AssetsCommand.columns, document: document, footer: page.footer(document))
@@ -39,7 +56,7 @@ struct AssetsCommand: AsyncParsableCommand {
 
     /// What `show` prints: everything, or one section of it.
     enum ShowSection: String, CaseIterable, ExpressibleByArgument {
-        case summary, hardware, os, updates, faults, owners, tickets, history
+        case summary, register, hardware, os, updates, faults, owners, tickets, history
     }
 
     struct Show: AsyncParsableCommand {
@@ -60,6 +77,9 @@ struct AssetsCommand: AsyncParsableCommand {
                 switch part {
                 case .summary:
                     output.record(detail["asset"] ?? .null, fields: AssetsCommand.columns)
+                case .register:
+                    Swift.print("\nregister")
+                    output.record(detail["register"] ?? .null, fields: AssetsCommand.registerFields)
                 case .hardware:
                     Swift.print("\nhardware")
                     output.record(hardware, fields: [Column("vendor", "system.vendor"), Column("model", "system.model"), Column("serial", "system.serial"),

@@ -50,6 +50,8 @@ struct Column {
     func value(_ item: JSONValue) -> String {
         var current: JSONValue? = item
         for key in path { current = current?[key] }
+        // An object (custom fields) as name=value pairs.
+        if case .object(let members)? = current { return members.map { "\($0.key)=\($0.value.text ?? "")" }.joined(separator: "; ") }
         return current?.text ?? ""
     }
 }

@@ -1,0 +1,91 @@
+import DesksideTestSupport
+import Foundation
+import Testing
+
+/// The register through the real collector and CLI: locations, a category with typed fields, a
+/// phone and a monitor entered by hand, their fields edited, lists filtered, bad input refused
+/// with its reason.
+@Suite struct AssetRegisterTests {
+    typealias Session = AgentSessionTests
+    typealias Loop = FaultTicketTests
+
+    struct CLI {
+        let environment: [String: String]
+
+        init(_ collector: RunningCollector, data: String) {
+            var environment = ProcessInfo.processInfo.environment
+            environment["DESKSIDE_SERVER"] = collector.httpAddress
+            environment["DESKSIDE_TOKEN_FILE"] = data + "/secrets/admin-token"
+            self.environment = environment
+        }
+
+        @discardableResult
+        func run(_ arguments: [String], status: Int32 = 0) throws -> String {
+            let result = try Fixtures.run(Fixtures.program("deskside"), arguments, environment: environment)
+            try #require(result.status == status, "\(arguments): \(String(decoding: result.stderr, as: UTF8.self))")
+            return String(decoding: result.stdout + result.stderr, as: UTF8.self)
+        }
+
+        func json(_ arguments: [String]) throws -> Any {
+            try JSONSerialization.jsonObject(with: Data(run(arguments + ["--json"]).utf8))
+        }
+    }
+
+    @Test func staffEnterEquipmentWithoutAnAgentAndKeepItsRegister() throws {
+        let workspace = try Session.Workspace()
+        defer { workspace.remove() }
+        let collector = try RunningCollector(data: workspace.data)
+        defer { collector.stop() }
+        let cli = CLI(collector, data: workspace.data)
+
+        let site = try #require(try cli.json(["assets", "locations", "--add", "Paris", "--kind", "site"]) as? [String: Any])
+        let building = try #require(try cli.json(["assets", "locations", "--add", "Tower B", "--kind", "building", "--in", "\(site["id"] as? Int ?? 0)"]) as? [String: Any])
+        let room = try #require(try cli.json(["assets", "locations", "--add", "4.12", "--kind", "room", "--in", "\(building["id"] as? Int ?? 0)"]) as? [String: Any])
+        #expect(room["path"] as? String == "Paris / Tower B / 4.12")
+        try cli.run(["assets", "categories", "--set", "phone", "--audit-days", "365", "--field", "number:text:required", "--field", "carrier:choice:Orange|SFR"])
+        let categories = try cli.run(["assets", "categories"])
+        #expect(categories.contains("phone") && categories.contains("365"))
+
+        // A required field missing is refused with its name; then entered properly.
+        let refused = try cli.run(["assets", "create", "--name", "iPhone 15", "--category", "phone"], status: 1)
+        #expect(refused.contains("field number is required in this category"), "\(refused)")
+        let phone = try #require(try cli.json(["assets", "create", "--name", "iPhone 15", "--category", "phone", "--serial", "F2LXK1",
+                                               "--field", "number=+33 6 12 34 56 78", "--field", "carrier=SFR"]) as? [String: Any])
+        let phoneID = try #require(phone["id"] as? Int)
+        #expect((phone["tag"] as? String)?.hasPrefix("DS-") == true && phone["status"] as? String == "inStock")
+        let monitor = try #require(try cli.json(["assets", "create", "--name", "Dell U2723QE", "--category", "computer", "--attach-to", "\(phoneID)"]) as? [String: Any])
+
+        let register = try #require(try cli.json(["assets", "update", "\(phoneID)", "--location", "\(room["id"] as? Int ?? 0)", "--department", "Sales",
+                                                  "--purchase-date", "2025-01-15", "--supplier", "Bechtle", "--order", "PO-77", "--cost", "1,099.00",
+                                                  "--warranty-months", "24", "--tags", "loaner,vip", "--status", "deployed", "--notes", "case in drawer"]) as? [String: Any])
+        #expect(register["location"] as? String == "Paris / Tower B / 4.12" && register["cost"] as? String == "1099.00")
+        #expect(register["warrantyEnds"] as? String == "2027-01-15" && register["status"] as? String == "deployed")
+        #expect(register["attached"] as? [Int] == [monitor["id"] as? Int ?? 0])
+        let moved = try cli.run(["assets", "update", "\(phoneID)", "--status", "ordered"], status: 1)
+        #expect(moved.contains("cannot become ordered"), "\(moved)")
+        let badDate = try cli.run(["assets", "update", "\(phoneID)", "--purchase-date", "2025-02-30"], status: 1)
+        #expect(badDate.contains("YYYY-MM-DD"), "\(badDate)")
+        try cli.run(["assets", "update", "\(phoneID)", "--clear", "notes"])
+
+        let shown = try cli.run(["assets", "show", "\(phoneID)", "--section", "register"])
+        #expect(shown.contains("Paris / Tower B / 4.12") && shown.contains("carrier=SFR; number=+33 6 12 34 56 78"), "\(shown)")
+        #expect(!shown.contains("case in drawer"))
+        let history = try cli.run(["assets", "history", "\(phoneID)", "--section", "register"])
+        #expect(history.contains("status (by") && history.contains("deployed") && history.contains("notes (by"))
+
+        // Lists: by location (the site finds the room's phone), status, warranty, without an agent.
+        let bySite = try #require(try cli.json(["assets", "list", "--location", "\(site["id"] as? Int ?? 0)"]) as? [String: Any])
+        #expect((bySite["items"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [phoneID])
+        let expiring = try #require(try cli.json(["assets", "list", "--warranty-before", "2027-02-01", "--no-agent"]) as? [String: Any])
+        #expect(expiring["total"] as? Int == 1)
+        let csv = String(decoding: try collector.get("/api/v1/assets?status=deployed&format=csv").body, as: UTF8.self)
+        #expect(csv.contains("Paris / Tower B / 4.12") && csv.contains("iPhone 15"))
+        // An auditor reads the register but cannot change it.
+        let auditor = try Loop.json(collector.send("POST", "/api/v1/accounts",
+            json: #"{"username": "audrey", "name": "Audrey", "email": "a@example.com", "role": "auditor", "password": "correct horse battery"}"#), 201)
+        #expect(auditor["id"] != nil)
+        let token = try #require(try Loop.json(collector.send("POST", "/api/v1/login", json: #"{"username": "audrey", "password": "correct horse battery"}"#, token: nil))["token"] as? String)
+        #expect(try collector.send("PATCH", "/api/v1/assets/\(phoneID)", json: #"{"notes": "x"}"#, token: token).status == 403)
+        #expect(try collector.get("/api/v1/assets/\(phoneID)", token: token).status == 200)
+    }
+}
