@@ -291,8 +291,9 @@ struct TicketClock: Service {
                     try desk.store.recordWorkerRun("clock", at: Date())
                     return try desk.sweep()
                 }
-                if result.silent + result.back + result.tasks + result.tickets.escalated + result.tickets.closed > 0 {
-                    logger.info("help desk clock", metadata: ["agentsSilent": "\(result.silent)", "agentsBack": "\(result.back)", "tasksEnded": "\(result.tasks)",
+                if result.silent + result.back + result.register + result.tasks + result.tickets.escalated + result.tickets.closed > 0 {
+                    logger.info("help desk clock", metadata: ["agentsSilent": "\(result.silent)", "agentsBack": "\(result.back)",
+                                                             "registerFaults": "\(result.register)", "tasksEnded": "\(result.tasks)",
                                                              "escalated": "\(result.tickets.escalated)", "closed": "\(result.tickets.closed)"])
                 }
             } catch {

@@ -126,6 +126,26 @@ struct AssetPages {
                 return "/assets/\(id)?done=register"
             }
         }
+        group.post("assets/:id/checkout") { request, context in
+            let id = try context.id()
+            return try await route.post(request, context) { desk, principal, form in
+                let username = try form.required("account", "The person")
+                guard let account = try desk.account(principal, username: username) else { throw ConsoleError.badForm("there is no account \(username)") }
+                var due: CalendarDate?
+                if let text = form.text("expectedReturn"), !text.isEmpty {
+                    do { due = try CalendarDate(text) } catch { throw ConsoleError.badForm("the return date is a date: YYYY-MM-DD") }
+                }
+                _ = try desk.checkOut(principal, assetIDs: [id], to: account.id, expectedReturn: due, note: form.text("note") ?? "")
+                return "/assets/\(id)?done=checkedOut"
+            }
+        }
+        group.post("assets/:id/checkin") { request, context in
+            let id = try context.id()
+            return try await route.post(request, context) { desk, principal, _ in
+                _ = try desk.checkIn(principal, assetID: id)
+                return "/assets/\(id)?done=checkedIn"
+            }
+        }
         group.post("assets/:id/refresh") { request, context in
             let id = try context.id()
             return try await route.post(request, context) { desk, principal, _ in

@@ -79,6 +79,12 @@ enum ConsoleTemplates {
 <form method="post" action="/assets/{{id}}/assign"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
 <p><label for="a-account">Assign to (username; empty for nobody)</label> <input id="a-account" name="account" value="{{owner}}">
 <label for="a-note">Note</label> <input id="a-note" name="note"> <button type="submit">Assign</button></p></form>
+<form method="post" action="/assets/{{id}}/checkout"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
+<p><label for="c-account">Check out to (username)</label> <input id="c-account" name="account" required>
+<label for="c-return">Return by (loaners)</label> <input id="c-return" name="expectedReturn" type="date">
+<label for="c-note">Note</label> <input id="c-note" name="note"> <button type="submit">Check out</button></p></form>
+<form method="post" action="/assets/{{id}}/checkin"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
+<p><button type="submit">Check in (back in stock)</button></p></form>
 <form method="post" action="/assets/{{id}}/status"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
 <p><label for="a-status">Status</label> <select id="a-status" name="status">{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select> <button type="submit">Change the status</button></p></form>
 <form method="post" action="/assets/{{id}}/refresh"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
@@ -467,6 +473,11 @@ You can choose which mails you receive in your preferences{{#preferences}}: {{pr
 """###,
         "portal": ###"""
 {{<layout}}{{$content}}
+{{#handovers}}<section aria-labelledby="h-handover-{{id}}" class="handover"><h2 id="h-handover-{{id}}">Please confirm you received these</h2>
+<p>Handed to you on {{at}}:</p><ul>{{#items}}<li>{{.}}</li>{{/items}}</ul>
+<form method="post" action="/portal/handovers/{{id}}/accept"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
+<p><button type="submit">I received all of them</button></p></form></section>
+{{/handovers}}
 <section aria-labelledby="h-machines"><h2 id="h-machines">My machines</h2>
 {{^machines}}<p>No machine is assigned to you.</p>{{/machines}}
 {{#machines}}<article class="machine"><h3>{{hostname}}</h3><p>{{model}}</p>

@@ -67,7 +67,7 @@ struct NotificationPages {
         .ticketWaiting: "a ticket waits for my answer", .ticketAssigned: "a ticket is assigned to me", .ticketEscalated: "a ticket is escalated to my tier",
         .ticketResolved: "my ticket is resolved", .ticketReopened: "a ticket is reopened", .ticketSLAAtRisk: "a ticket is close to its target",
         .ticketSLABreached: "a ticket missed its target", .faultStorm: "many machines report the same fault",
-        .onboardingStepFinished: "an onboarding step is done", .onboardingStepFailed: "an onboarding step failed", .onboardingFinished: "an onboarding ended",
+        .onboardingStepFinished: "an onboarding step is done", .onboardingStepFailed: "an onboarding step failed", .onboardingFinished: "an onboarding ended", .assetHandover: "assets were handed to me",
     ]
 
     /// Pages every signed-in person has (the portal's requesters too).

@@ -27,7 +27,15 @@ struct PortalPages {
             var updated: String
         }
 
+        /// Things handed over that wait for the person's confirmation.
+        struct Handover {
+            var id: Int64
+            var at: String
+            var items: [String]
+        }
+
         var chrome: Chrome
+        var handovers: [Handover]
         var machines: [Machine]
         var tickets: [Ticket]
         var onboardings: [OnboardingProgress]
@@ -38,21 +46,26 @@ struct PortalPages {
     func add(to group: RouterGroup<APIContext>) {
         let route = self.route
         group.get("portal") { request, context in
-            let (assets, tickets, onboardings) = try await route.call(context) { desk, principal in
+            let (assets, tickets, onboardings, handovers) = try await route.call(context) { desk, principal in
                 let assets = try desk.assets(principal, CollectorStore.AssetQuery()).items.prefix(20).map { try desk.asset(principal, id: $0.id) }
                 var query = CollectorStore.TicketQuery()
                 query.sort = .updated
                 query.descending = true
                 let tickets = try desk.tickets(principal, query).items
                 let onboardings = try desk.provisionings(principal, kind: .onboarding, openOnly: true)
-                return (assets, tickets, onboardings)
+                let handovers = principal.accountID == nil ? [] : try desk.handovers(principal, pendingOnly: true)
+                return (assets, tickets, onboardings, handovers)
             }
             let view = View(
                 chrome: Chrome(context, title: "My machines and tickets", section: "portal",
                                flash: request.uri.queryParameters.get("done").flatMap { TicketView.messages[String($0)] }),
+                handovers: handovers.map { handover in
+                    View.Handover(id: handover.id, at: String(handover.at.prefix(10)),
+                                  items: handover.loans.map { "\($0.tag) \($0.asset)" + ($0.expectedReturn.map { ", to return by \($0)" } ?? "") })
+                },
                 machines: assets.map { detail in
                     let problems = PlainHealth.advice(detail.faults)
-                    return View.Machine(id: detail.asset.id, hostname: detail.asset.hostname ?? "(no name)",
+                    return View.Machine(id: detail.asset.id, hostname: detail.asset.name ?? detail.asset.hostname ?? detail.asset.tag,
                                         model: [detail.asset.vendor, detail.asset.model].compactMap { $0 }.joined(separator: " "),
                                         healthy: problems.isEmpty, problems: problems)
                 },
@@ -61,6 +74,13 @@ struct PortalPages {
                 hasOnboardings: !onboardings.isEmpty,
                 categories: ["hardware", "software", "access", "network", "other"])
             return route.page("portal", view)
+        }
+        group.post("portal/handovers/:id/accept") { request, context in
+            let id = try context.id()
+            return try await route.post(request, context) { desk, principal, _ in
+                _ = try desk.acceptHandover(principal, id: id)
+                return "/portal?done=accepted"
+            }
         }
         group.post("portal/tickets") { request, context in
             try await route.post(request, context) { desk, principal, form in

@@ -53,7 +53,8 @@ struct TicketView {
 
     static let messages = ["comment": "Your comment is added.", "note": "The internal note is added.", "assigned": "The ticket is assigned.",
                            "escalated": "The ticket is escalated.", "priority": "The priority is changed.", "resolved": "The ticket is resolved.",
-                           "reopened": "The ticket is open again.", "rated": "Thank you for your rating.", "created": "Your ticket is open; we will answer here."]
+                           "reopened": "The ticket is open again.", "rated": "Thank you for your rating.", "created": "Your ticket is open; we will answer here.",
+                           "accepted": "Thank you: your receipt is recorded."]
 
     init(_ context: APIContext, _ detail: Desk.TicketDetail, canned: [CollectorStore.CannedAnswer], done: String?, section: String = "tickets") {
         let ticket = detail.ticket

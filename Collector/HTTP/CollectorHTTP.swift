@@ -27,6 +27,7 @@ public enum CollectorHTTP {
         AccountRoutes(route: route).add(to: api)
         AssetRoutes(route: route).add(to: api)
         RegisterRoutes(route: route).add(to: api)
+        LoanRoutes(route: route).add(to: api)
         TicketRoutes(route: route).add(to: api)
         KnowledgeRoutes(route: route).add(to: api)
         ReportRoutes(route: route).add(to: api)

@@ -27,7 +27,8 @@ public struct FaultRule: Codable, Sendable, Equatable {
     /// Every code the desk knows a default rule for.
     public static let knownCodes = ["disk.space.low", "disk.smart.failing", "updates.security.pending", "reboot.required", "service.failed",
                                     "battery.worn", "memory.low", CollectorFault.silentAgent, CollectorFault.hardwareChanged,
-                                    CollectorFault.identityCloned, CollectorFault.clockSkewed]
+                                    CollectorFault.identityCloned, CollectorFault.clockSkewed, CollectorFault.identityConflict,
+                                    CollectorFault.warrantyExpiring, CollectorFault.loanOverdue]
 
     public func validate() throws {
         guard (1...3).contains(tier) else { throw HelpdeskError.invalid("tier must be 1, 2 or 3") }
@@ -50,6 +51,8 @@ public struct FaultRule: Codable, Sendable, Equatable {
         case CollectorFault.identityCloned: FaultRule(code: code, category: "security", impact: .medium, urgency: .high, tier: 2)
         case CollectorFault.clockSkewed: FaultRule(code: code, category: "agent", impact: .low, urgency: .medium, tier: 1)
         case CollectorFault.identityConflict: FaultRule(code: code, category: "asset", impact: .low, urgency: .medium, tier: 2)
+        case CollectorFault.warrantyExpiring: FaultRule(code: code, category: "asset", impact: .low, urgency: .low, tier: 1)
+        case CollectorFault.loanOverdue: FaultRule(code: code, category: "asset", impact: .low, urgency: .medium, tier: 1)
         // A code the desk does not know (a newer agent's, or one an agent made up) is recorded on the
         // asset, and opens tickets only once an admin sets a rule for it: otherwise any agent could
         // fill the queue with codes of its own, one storm group each.
@@ -102,4 +105,8 @@ public enum CollectorFault {
     public static let identityConflict = "asset.identity.conflict"
     /// The agent's clock differs from the collector's by more than the tolerance.
     public static let clockSkewed = "clock.skewed"
+    /// The asset's warranty ends within the register's notice (`assets.warrantyNoticeDays`).
+    public static let warrantyExpiring = "warranty.expiring"
+    /// A checked-out asset was not back by its expected return.
+    public static let loanOverdue = "loan.overdue"
 }

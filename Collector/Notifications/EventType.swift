@@ -18,6 +18,8 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     case assetCreated = "asset.created"
     case assetAssigned = "asset.assigned"
     case assetStatus = "asset.status"
+    /// Assets checked out to a person, who is asked to confirm receipt.
+    case assetHandover = "asset.handover"
     case onboardingStepFinished = "onboarding.step.finished"
     case onboardingStepFailed = "onboarding.step.failed"
     case onboardingFinished = "onboarding.finished"

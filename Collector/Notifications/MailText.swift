@@ -38,6 +38,7 @@ public enum MailText {
         case .assetCreated: "A new machine reported: \(notice.asset?.hostname ?? "?")."
         case .assetAssigned: "\(notice.asset?.hostname ?? "A machine") changed hands."
         case .assetStatus: "\(notice.asset?.hostname ?? "A machine") is now \(notice.details["new"] ?? "?")."
+        case .assetHandover: "You received \(notice.details["count"] ?? "some") item(s) from the IT desk; please confirm receipt in the portal: \(notice.text?.replacingOccurrences(of: "\n", with: ", ") ?? "")."
         case .taskFinished: "A task on \(notice.asset?.hostname ?? "a machine") ended: \(notice.details["state"] ?? "?")."
         }
     }

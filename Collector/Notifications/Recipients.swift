@@ -49,7 +49,7 @@ public enum Recipients {
             people = requester + (parties.assigneeID.map { [$0] } ?? [])
         case .faultStorm:
             people = parties.tierTechnicianIDs + parties.adminIDs
-        case .faultOpened, .faultCleared, .assetCreated, .assetAssigned, .assetStatus, .taskFinished:
+        case .faultOpened, .faultCleared, .assetCreated, .assetAssigned, .assetStatus, .assetHandover, .taskFinished:
             people = []
         }
         var seen = Set<Int64>()

@@ -113,8 +113,9 @@ struct FaultTicketLoop {
     }
 
     private func open(code: String, faults: [Fault], rule: FaultRule) throws {
-        let asset = try Row.fetchOne(db.cachedStatement(sql: "SELECT hostname, ownerId FROM asset WHERE id = ?"), arguments: [assetID])
-        let hostname = (asset?["hostname"] as String?) ?? "asset \(assetID)"
+        // The machine's name; equipment without an agent goes by the name staff gave it, or its tag.
+        let asset = try Row.fetchOne(db.cachedStatement(sql: "SELECT coalesce(hostname, name, tag) AS label, ownerId FROM asset WHERE id = ?"), arguments: [assetID])
+        let hostname = (asset?["label"] as String?) ?? "asset \(assetID)"
         let critical = faults.contains { $0.severity == .critical }
         let urgency = rule.urgency(critical: critical)
         let summary = faults.map(\.summary).joined(separator: "; ")

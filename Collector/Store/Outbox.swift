@@ -58,6 +58,13 @@ struct Outbox {
         try write(notice, mailTo: people, orderSuffix: "t\(facts.id)")
     }
 
+    /// Assets handed to a person: they are asked by mail to confirm receipt in the portal.
+    func handoverNotice(accountID: Int64, handoverID: Int64, assets: [String], actor: String, at time: String) throws {
+        let notice = Notice(id: Self.uuid(), type: .assetHandover, at: time, actor: actor, asset: nil, text: assets.joined(separator: "\n"),
+                            details: ["handover": "\(handoverID)", "count": "\(assets.count)"])
+        try write(notice, mailTo: try mail ? [accountID] : [], orderSuffix: "h\(handoverID)")
+    }
+
     /// An event for webhooks only (faults, assets, tasks).
     func webhookNotice(_ type: EventType, actor: String, assetID: Int64?, text: String? = nil, details: [String: String], at time: String) throws {
         let hooks = try subscribers(type)

@@ -88,4 +88,42 @@ import Testing
         #expect(try collector.send("PATCH", "/api/v1/assets/\(phoneID)", json: #"{"notes": "x"}"#, token: token).status == 403)
         #expect(try collector.get("/api/v1/assets/\(phoneID)", token: token).status == 200)
     }
+
+    @Test func aPersonConfirmsReceiptOfEverythingHandedOverAtOnce() throws {
+        let workspace = try Session.Workspace()
+        defer { workspace.remove() }
+        let collector = try RunningCollector(data: workspace.data)
+        defer { collector.stop() }
+        let cli = CLI(collector, data: workspace.data)
+        _ = try Loop.json(collector.send("POST", "/api/v1/accounts",
+            json: #"{"username": "jdupont", "name": "J Dupont", "email": "jd@example.com", "role": "requester", "password": "jeanne's long password"}"#), 201)
+        let ids = try ["ThinkPad loaner", "USB-C dock"].map { name in
+            try #require((try cli.json(["assets", "create", "--name", name]) as? [String: Any])?["id"] as? Int)
+        }
+        let due = String(ISO8601DateFormatter().string(from: Date().addingTimeInterval(365 * 86400)).prefix(10))
+        let out = try cli.run(["assets", "checkout"] + ids.map(String.init) + ["--to", "jdupont", "--return", due, "--note", "while repaired"])
+        #expect(out.contains("waiting for their confirmation") && out.contains("ThinkPad loaner") && out.contains(due), "\(out)")
+        let again = try cli.run(["assets", "checkout", "\(ids[0])", "--to", "jdupont"], status: 1)
+        #expect(again.contains("is checked out to jdupont"), "\(again)")
+
+        // The person signs in and accepts once for both; the acceptance shows on the loans.
+        let token = try #require(try Loop.json(collector.send("POST", "/api/v1/login", json: #"{"username": "jdupont", "password": "jeanne's long password"}"#))["token"] as? String)
+        let pending = try #require(try JSONSerialization.jsonObject(with: collector.get("/api/v1/me/handovers?pending=true", token: token).body) as? [[String: Any]])
+        #expect(pending.count == 1 && (pending.first?["loans"] as? [[String: Any]])?.count == 2)
+        let handover = try #require(pending.first?["id"] as? Int)
+        #expect(try collector.send("POST", "/api/v1/me/handovers/\(handover)/accept", json: "{}").status == 422, "an API token is not the person")
+        #expect(try collector.send("POST", "/api/v1/me/handovers/\(handover)/accept", json: "{}", token: token).status == 200)
+        #expect(try collector.send("POST", "/api/v1/me/handovers/\(handover)/accept", json: "{}", token: token).status == 409)
+        let loans = try #require(try cli.json(["assets", "loans"]) as? [String: Any])
+        let items = try #require(loans["items"] as? [[String: Any]])
+        #expect(items.count == 2 && items.allSatisfy { $0["acceptedAt"] is String && $0["username"] as? String == "jdupont" })
+        // The person sees their loans, not others'; the requester cannot check anything in.
+        #expect(try Loop.json(collector.get("/api/v1/loans", token: token))["total"] as? Int == 2)
+        #expect(try collector.send("POST", "/api/v1/assets/\(ids[1])/checkin", json: "{}", token: token).status == 403)
+        try cli.run(["assets", "checkin", "\(ids[1])"])
+        #expect(try #require(try cli.json(["assets", "loans"]) as? [String: Any])["total"] as? Int == 1)
+        let csv = String(decoding: try collector.get("/api/v1/loans?state=all&format=csv").body, as: UTF8.self)
+        #expect(csv.split(separator: "\r\n").count == 3 && csv.contains("USB-C dock"))
+    }
 }
+
