@@ -200,6 +200,8 @@ let package = Package(
 
         // MARK: Collector
         .target(name: "DesksideHelpdesk", path: "Collector/Helpdesk", exclude: ["README.md"], swiftSettings: swiftSettings),
+        .systemLibrary(name: "CQRencode", path: "Collector/CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .target(name: "DesksideLabels", dependencies: ["CQRencode"], path: "Collector/Labels", exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "DesksideAssets", dependencies: ["DesksideInventory", "DesksideHelpdesk"], path: "Collector/Assets", exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(
             name: "DesksideNotifications",
@@ -333,7 +335,7 @@ let package = Package(
             dependencies: [
                 "DesksideProvisioning",
                 "CCrypt",
-                "DesksideTasks","DesksideHelpdesk", "DesksideNotifications", "DesksideStore", "DesksideInventory", "DesksideJSON", "DesksideAssets", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")],
+                "DesksideTasks","DesksideHelpdesk", "DesksideNotifications", "DesksideStore", "DesksideInventory", "DesksideJSON", "DesksideAssets", "DesksideLabels", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")],
             path: "Collector/Desk",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
@@ -341,7 +343,7 @@ let package = Package(
         .target(
             name: "DesksideConsole",
             dependencies: [
-                "DesksideHTTP", "DesksideDesk", "DesksideNotifications", "DesksideHelpdesk", "DesksideAssets", "DesksideStore", "DesksideInventory", "DesksideProvisioning", "DesksideJSON",
+                "DesksideHTTP", "DesksideDesk", "DesksideNotifications", "DesksideHelpdesk", "DesksideAssets", "DesksideLabels", "DesksideStore", "DesksideInventory", "DesksideProvisioning", "DesksideJSON",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -357,7 +359,7 @@ let package = Package(
             name: "DesksideHTTP",
             dependencies: [
                 "DesksideProvisioning",
-                "DesksideDesk", "DesksideNotifications", "DesksideHelpdesk", "DesksideAssets", "DesksideStore", "DesksideInventory", "DesksideJSON", "DesksideTransport",
+                "DesksideDesk", "DesksideNotifications", "DesksideHelpdesk", "DesksideAssets", "DesksideLabels", "DesksideStore", "DesksideInventory", "DesksideJSON", "DesksideTransport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -421,6 +423,11 @@ let package = Package(
             name: "DesksideNotificationsTests",
             dependencies: ["DesksideNotifications"],
             path: "Tests/DesksideNotificationsTests"
+        ),
+        .testTarget(
+            name: "DesksideLabelsTests",
+            dependencies: ["DesksideLabels", "DesksideTestSupport"],
+            path: "Tests/DesksideLabelsTests"
         ),
         .testTarget(
             name: "DesksideAssetsTests",

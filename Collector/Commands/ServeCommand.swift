@@ -133,9 +133,13 @@ struct ServeCommand: AsyncParsableCommand {
         let signIn = SignInGate()
         let httpTLS = try Self.httpTLS(file.httpTLS, home: home, endpoint: httpEndpoint)
         let scheme = httpTLS == nil ? "http" : "https"
+        // Labels' QR codes open the console: its configured address, else this machine's name.
+        let wildcard = ["0.0.0.0", "::", "[::]"].contains(httpEndpoint.host)
+        let labelBaseURL = file.assets?.labelBaseURL ?? notifications.consoleURL
+            ?? "\(scheme)://\(Endpoint(host: wildcard ? hostname ?? "localhost" : httpEndpoint.host, port: httpEndpoint.port))"
         let app = Application(
             router: try CollectorHTTP.router(desk: desk, threadPool: threadPool, signIn: signIn,
-                                             onboardingHookSecret: try notifications.onboardingHookSecret()) { router in
+                                             onboardingHookSecret: try notifications.onboardingHookSecret(), labelBaseURL: labelBaseURL) { router in
                 try Console.add(to: router, desk: desk, threadPool: threadPool, signIn: signIn, session: ConsoleSession(secure: httpTLS != nil))
             },
             server: try httpTLS.map { try .tls(CollectorHTTP.server(signIn: signIn), tlsConfiguration: $0) } ?? CollectorHTTP.server(signIn: signIn),

@@ -2,6 +2,7 @@ import DesksideDesk
 import DesksideHTTP
 import DesksideAssets
 import DesksideHelpdesk
+import DesksideLabels
 import DesksideInventory
 import DesksideStore
 import DesksideTasks
@@ -23,12 +24,16 @@ struct AssetPages {
         var missingSecurity: Bool
         var unassigned: Bool
         var silent: Bool
+        var auditDue: Bool
+        var auditMismatch: Bool
+        var warrantyEnding: Bool
         var rows: [Row]
         var total: Int
         var range: String
         var previous: String?
         var next: String?
         var csv: String
+        var labels: String
     }
 
     struct Filter {
@@ -45,6 +50,7 @@ struct AssetPages {
 
     struct Row {
         var id: Int64
+        var tag: String
         var hostname: String
         var os: String
         var model: String
@@ -83,6 +89,19 @@ struct AssetPages {
             }
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"assets.csv\""],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: csv)))
+        }
+        // Label sheets: one asset's on a roll printer's label, or the list's on A4 (or any template).
+        group.get("assets/labels.pdf") { request, context in
+            var (query, _) = try Self.query(request)
+            query.limit = LabelSheet.maxLabels
+            let name = request.uri.queryParameters.get("template").map { String($0) } ?? "avery-l7160"
+            guard let template = LabelTemplate.named(name) else { throw ConsoleError.badForm("no label template \(name)") }
+            return try await Self.labels(route, request, context, query, template)
+        }
+        group.get("assets/:id/label.pdf") { request, context in
+            var query = CollectorStore.AssetQuery()
+            query.ids = [try context.id()]
+            return try await Self.labels(route, request, context, query, LabelTemplate.named("roll-62x29")!)
         }
         group.get("assets/:id") { request, context in
             let id = try context.id()
@@ -146,6 +165,13 @@ struct AssetPages {
                 return "/assets/\(id)?done=checkedIn"
             }
         }
+        group.post("assets/:id/audit") { request, context in
+            let id = try context.id()
+            return try await route.post(request, context) { desk, principal, form in
+                _ = try desk.auditAsset(principal, .id(id), locationId: try form.id("locationId"), note: form.text("note") ?? "", moveHere: form.flag("moveHere"))
+                return "/assets/\(id)?done=audited"
+            }
+        }
         group.post("assets/:id/refresh") { request, context in
             let id = try context.id()
             return try await route.post(request, context) { desk, principal, _ in
@@ -162,6 +188,17 @@ struct AssetPages {
                 return "/assets/\(id)?done=task"
             }
         }
+    }
+
+    /// A PDF sheet whose QR codes open this console at the address the browser used.
+    static func labels(_ route: ConsoleRoute, _ request: Request, _ context: APIContext, _ query: CollectorStore.AssetQuery,
+                       _ template: LabelTemplate) async throws -> Response {
+        let base = (route.session.secure ? "https://" : "http://") + (request.head.authority ?? "localhost")
+        let bytes = try await route.call(context) { desk, principal in
+            try desk.labelSheet(principal, query, template: template, format: .pdf, baseURL: base)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "attachment; filename=\"labels.pdf\""],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// The register form's fields: an empty box clears its field.
@@ -228,6 +265,14 @@ struct AssetPages {
         query.missingSecurityUpdates = text("missingSecurityUpdates") == "true"
         query.unassigned = text("unassigned") == "true"
         if text("silent") == "true" { query.silentSince = Date().addingTimeInterval(-7 * 86400) }
+        query.category = text("category")
+        query.tagged = text("tagged")
+        query.tag = text("tag")
+        let today = CalendarDate(secondsSince1970: Date().timeIntervalSince1970)
+        if text("auditDue") == "true" { query.auditDueBy = today }
+        query.auditLocationMismatch = text("auditMismatch") == "true"
+        if text("warrantyEnding") == "true" { (query.warrantyFrom, query.warrantyBefore) = (today, today.adding(days: 90)) }
+        if let status = text("status") { query.status = AssetStatus(rawValue: status) }
         if let sort = text("sort") { query.sort = CollectorStore.AssetSort(rawValue: sort) ?? .hostname }
         query.descending = text("order") == "desc"
         query.limit = 50
@@ -247,21 +292,24 @@ struct AssetPages {
         let first = page.total == 0 ? 0 : query.offset + 1
         return ListView(
             chrome: Chrome(context, title: "Assets", section: "assets"),
-            filters: [("q", "Search"), ("hostname", "Host name"), ("os", "Operating system"), ("owner", "Owner"), ("package", "Package installed")]
+            filters: [("q", "Search"), ("hostname", "Host name"), ("tag", "Asset tag"), ("category", "Category"), ("tagged", "Tagged"), ("os", "Operating system"),
+                      ("owner", "Owner"), ("package", "Package installed")]
                 .map { Filter(name: $0.0, label: $0.1, value: parameters[$0.0] ?? "") },
-            sorts: [("hostname", "Host name"), ("os", "Operating system"), ("lastReport", "Last report"), ("created", "First seen")]
+            sorts: [("hostname", "Host name"), ("tag", "Asset tag"), ("os", "Operating system"), ("lastReport", "Last report"), ("created", "First seen")]
                 .map { Choice(value: $0.0, label: $0.1, selected: query.sort.rawValue == $0.0) },
             descending: query.descending, missingSecurity: query.missingSecurityUpdates, unassigned: query.unassigned,
-            silent: query.silentSince != nil,
+            silent: query.silentSince != nil, auditDue: query.auditDueBy != nil, auditMismatch: query.auditLocationMismatch,
+            warrantyEnding: query.warrantyBefore != nil,
             rows: page.items.map { asset in
-                Row(id: asset.id, hostname: asset.hostname ?? "(no name)", os: [asset.osName, asset.osVersion].compactMap { $0 }.joined(separator: " "),
+                Row(id: asset.id, tag: asset.tag, hostname: asset.name ?? asset.hostname ?? "(no name)", os: [asset.osName, asset.osVersion].compactMap { $0 }.joined(separator: " "),
                     model: [asset.vendor, asset.model].compactMap { $0 }.joined(separator: " "), owner: asset.owner ?? "",
-                    status: asset.status, lastReport: asset.lastReportAt ?? "never", faults: asset.faultCount)
+                    status: (AssetStatus(rawValue: asset.status) ?? .deployed).label, lastReport: asset.lastReportAt ?? "never", faults: asset.faultCount)
             },
             total: page.total, range: "\(first)–\(query.offset + page.items.count) of \(page.total)",
             previous: query.offset > 0 ? link(offset: max(0, query.offset - query.limit)) : nil,
             next: query.offset + page.items.count < page.total ? link(offset: query.offset + page.items.count) : nil,
-            csv: "/assets.csv" + (csv.isEmpty ? "" : "?" + Address.query(csv)))
+            csv: "/assets.csv" + (csv.isEmpty ? "" : "?" + Address.query(csv)),
+            labels: "/assets/labels.pdf" + (csv.isEmpty ? "" : "?" + Address.query(csv)))
     }
 
     /// A task's parameters from the run-a-task form: package names, a host name, or none.

@@ -112,6 +112,7 @@ struct AssetView {
         chrome = Chrome(context, title: asset.name ?? asset.hostname ?? asset.tag, section: "assets",
                         flash: ["assigned": "The owner is saved.", "status": "The status is saved.", "register": "The register is saved.",
                                 "checkedOut": "Checked out; the person is asked to confirm receipt.", "checkedIn": "Checked in: back in stock.",
+                                "audited": "The audit is recorded.",
                                 "task": "The task is queued; it runs as soon as the machine is connected."][done ?? ""])
         id = asset.id
         hostname = asset.hostname ?? "(no name)"

@@ -87,6 +87,11 @@ enum ConsoleTemplates {
 <p><button type="submit">Check in (back in stock)</button></p></form>
 <form method="post" action="/assets/{{id}}/status"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
 <p><label for="a-status">Status</label> <select id="a-status" name="status">{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select> <button type="submit">Change the status</button></p></form>
+<form method="post" action="/assets/{{id}}/audit"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
+<p><label for="u-location">Audited: found at</label> <select id="u-location" name="locationId">{{#locations}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/locations}}</select>
+<label><input type="checkbox" name="moveHere" value="true"> and move it there in the register</label>
+<label for="u-note">Note</label> <input id="u-note" name="note"> <button type="submit">Mark audited</button></p></form>
+<p><a href="/assets/{{id}}/label.pdf">Print its label (PDF)</a></p>
 <form method="post" action="/assets/{{id}}/refresh"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
 <p><button type="submit">Refresh the inventory now</button></p></form>
 <form method="post" action="/assets/{{id}}/task"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
@@ -156,13 +161,16 @@ enum ConsoleTemplates {
 <p><label><input type="checkbox" name="missingSecurityUpdates" value="true"{{#missingSecurity}} checked{{/missingSecurity}}> Security updates waiting</label></p>
 <p><label><input type="checkbox" name="unassigned" value="true"{{#unassigned}} checked{{/unassigned}}> Assigned to nobody</label></p>
 <p><label><input type="checkbox" name="silent" value="true"{{#silent}} checked{{/silent}}> Silent for a week</label></p>
-<p><button type="submit">Show</button> <a href="{{csv}}">Export as CSV</a></p>
+<p><label><input type="checkbox" name="auditDue" value="true"{{#auditDue}} checked{{/auditDue}}> Audit overdue</label></p>
+<p><label><input type="checkbox" name="auditMismatch" value="true"{{#auditMismatch}} checked{{/auditMismatch}}> Audited elsewhere than registered</label></p>
+<p><label><input type="checkbox" name="warrantyEnding" value="true"{{#warrantyEnding}} checked{{/warrantyEnding}}> Warranty ends within 90 days</label></p>
+<p><button type="submit">Show</button> <a href="{{csv}}">Export as CSV</a> <a href="{{labels}}">Print their labels (PDF, A4)</a></p>
 </form>
 <table class="list">
 <caption>{{range}}</caption>
-<thead><tr><th scope="col">Host name</th><th scope="col">Operating system</th><th scope="col">Model</th><th scope="col">Owner</th><th scope="col">Status</th><th scope="col">Last report</th><th scope="col">Open faults</th></tr></thead>
+<thead><tr><th scope="col">Tag</th><th scope="col">Name</th><th scope="col">Operating system</th><th scope="col">Model</th><th scope="col">Owner</th><th scope="col">Status</th><th scope="col">Last report</th><th scope="col">Open faults</th></tr></thead>
 <tbody>
-{{#rows}}<tr><td><a href="/assets/{{id}}">{{hostname}}</a></td><td>{{os}}</td><td>{{model}}</td><td>{{owner}}</td><td>{{status}}</td><td>{{lastReport}}</td><td>{{faults}}</td></tr>
+{{#rows}}<tr><td>{{tag}}</td><td><a href="/assets/{{id}}">{{hostname}}</a></td><td>{{os}}</td><td>{{model}}</td><td>{{owner}}</td><td>{{status}}</td><td>{{lastReport}}</td><td>{{faults}}</td></tr>
 {{/rows}}
 </tbody>
 </table>

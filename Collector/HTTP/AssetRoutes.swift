@@ -23,35 +23,48 @@ struct AssetRoutes {
         var note: String?
     }
 
+    /// The filters of `GET /assets` (the label sheet takes the same).
+    static func query(_ parameters: QueryParameters) throws -> CollectorStore.AssetQuery {
+        var query = CollectorStore.AssetQuery()
+        query.text = parameters.string("q")
+        query.hostname = parameters.string("hostname")
+        query.serial = parameters.string("serial")
+        query.owner = parameters.string("owner")
+        query.os = parameters.string("os")
+        query.package = parameters.string("package")
+        if let days = try parameters.int("silentDays", in: 1...3650) {
+            query.silentSince = Date().addingTimeInterval(-Double(days) * 86400)
+        }
+        query.missingSecurityUpdates = try parameters.flag("missingSecurityUpdates")
+        query.unassigned = try parameters.flag("unassigned")
+        query.status = try parameters.value("status", AssetStatus.self)
+        query.category = parameters.string("category")
+        query.locationId = try parameters.id("locationId")
+        query.tag = parameters.string("tag")
+        query.tagged = parameters.string("tagged")
+        query.warrantyBefore = try parameters.date("warrantyBefore")
+        query.warrantyFrom = try parameters.date("warrantyFrom")
+        query.auditDueBy = try parameters.date("auditDueBy")
+        query.auditLocationMismatch = try parameters.flag("auditLocationMismatch")
+        query.hasAgent = try parameters.optionalFlag("hasAgent")
+        query.attachedTo = try parameters.id("attachedTo")
+        query.sort = try parameters.value("sort", CollectorStore.AssetSort.self) ?? .hostname
+        query.descending = try parameters.flag("descending")
+        if let ids = parameters.string("ids") {
+            let list = ids.split(separator: ",").map { Int64($0) }
+            guard !list.isEmpty, list.count <= 1000, list.allSatisfy({ ($0 ?? 0) > 0 }) else {
+                throw APIError.badRequest("ids is a comma-separated list of up to 1,000 asset ids")
+            }
+            query.ids = list.compactMap { $0 }
+        }
+        return query
+    }
+
     func add(to group: RouterGroup<APIContext>) {
         let route = self.route
         group.get("assets") { request, context in
             let parameters = try QueryParameters(request)
-            var query = CollectorStore.AssetQuery()
-            query.text = parameters.string("q")
-            query.hostname = parameters.string("hostname")
-            query.serial = parameters.string("serial")
-            query.owner = parameters.string("owner")
-            query.os = parameters.string("os")
-            query.package = parameters.string("package")
-            if let days = try parameters.int("silentDays", in: 1...3650) {
-                query.silentSince = Date().addingTimeInterval(-Double(days) * 86400)
-            }
-            query.missingSecurityUpdates = try parameters.flag("missingSecurityUpdates")
-            query.unassigned = try parameters.flag("unassigned")
-            query.status = try parameters.value("status", AssetStatus.self)
-            query.category = parameters.string("category")
-            query.locationId = try parameters.id("locationId")
-            query.tag = parameters.string("tag")
-            query.tagged = parameters.string("tagged")
-            query.warrantyBefore = try parameters.date("warrantyBefore")
-            query.warrantyFrom = try parameters.date("warrantyFrom")
-            query.auditDueBy = try parameters.date("auditDueBy")
-            query.auditLocationMismatch = try parameters.flag("auditLocationMismatch")
-            query.hasAgent = try parameters.optionalFlag("hasAgent")
-            query.attachedTo = try parameters.id("attachedTo")
-            query.sort = try parameters.value("sort", CollectorStore.AssetSort.self) ?? .hostname
-            query.descending = try parameters.flag("descending")
+            var query = try Self.query(parameters)
             query.limit = try parameters.limit
             query.offset = try parameters.offset
             return try await route.list(parameters, context) { [query] desk, principal in

@@ -10,7 +10,9 @@ import NIOPosix
 public enum CollectorHTTP {
     /// `additional` adds routes of other modules (the console) before the router learns its paths.
     /// `onboardingHookSecret` turns on `POST /api/v1/hooks/onboarding` (signed with it).
+    /// `labelBaseURL`: the console's address, which labels' QR codes open.
     public static func router(desk: Desk, threadPool: NIOThreadPool, signIn: SignInGate, onboardingHookSecret: String? = nil,
+                              labelBaseURL: String = "http://localhost:8080",
                               additional: (Router<APIContext>) throws -> Void = { _ in }) throws -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         let methods = RouteMethods()
@@ -28,6 +30,7 @@ public enum CollectorHTTP {
         AssetRoutes(route: route).add(to: api)
         RegisterRoutes(route: route).add(to: api)
         LoanRoutes(route: route).add(to: api)
+        AuditRoutes(route: route, labelBaseURL: labelBaseURL).add(to: api)
         TicketRoutes(route: route).add(to: api)
         KnowledgeRoutes(route: route).add(to: api)
         ReportRoutes(route: route).add(to: api)

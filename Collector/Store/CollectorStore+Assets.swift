@@ -46,6 +46,8 @@ extension CollectorStore {
         public var hasAgent: Bool?
         /// Assets attached to this one.
         public var attachedTo: Int64?
+        /// Only these assets (a label sheet for a handful).
+        public var ids: [Int64]?
         public var sort: AssetSort = .hostname
         public var descending = false
         public var limit = 50
@@ -182,6 +184,10 @@ extension CollectorStore {
         if query.auditLocationMismatch { where_("asset.lastAuditLocationId IS NOT NULL AND asset.lastAuditLocationId IS NOT asset.locationId") }
         if let hasAgent = query.hasAgent { where_(hasAgent ? "asset.agentId IS NOT NULL" : "asset.agentId IS NULL") }
         if let attachedTo = query.attachedTo { where_("asset.attachedTo = ?", attachedTo) }
+        if let ids = query.ids {
+            conditions.append("asset.id IN (" + ids.map { _ in "?" }.joined(separator: ", ") + ")")
+            arguments += ids.map { $0 }
+        }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let limit = min(max(query.limit, 1), Paging.maxRows)
         let offset = max(query.offset, 0)

@@ -305,8 +305,8 @@ extension CollectorStore {
         }
     }
 
-    static let locationSelect = "SELECT l.id, l.name, l.kind, l.parentId, \(locationPath("l")) AS path FROM location AS l "
-        + "LEFT JOIN location AS l_b ON l_b.id = l.parentId LEFT JOIN location AS l_s ON l_s.id = l_b.parentId"
+    static let locationSelect = "SELECT l.id, l.name, l.kind, l.parentId, \(locationPath("l")) AS path " + locationFrom
+    static let locationFrom = "FROM location AS l LEFT JOIN location AS l_b ON l_b.id = l.parentId LEFT JOIN location AS l_s ON l_s.id = l_b.parentId"
 
     static func locationView(_ row: Row) -> LocationView {
         LocationView(id: row["id"], name: row["name"], kind: LocationKind(rawValue: row["kind"]) ?? .site, parentId: row["parentId"], path: row["path"])

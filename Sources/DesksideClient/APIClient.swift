@@ -18,6 +18,20 @@ public struct APIClient: Sendable {
 
     /// Calls `method` on `/api/v1` + `path` with `query` and an optional JSON `body`.
     public func call(_ method: String, _ path: String, query: [(String, String)] = [], body: [String: BodyValue]? = nil) async throws -> JSONValue {
+        let data = try await send(method, path, query: query, body: body)
+        guard let document = try? JSONParser.parse(Array(data)) else {
+            throw APIClientError(status: 200, code: "BAD_RESPONSE", message: "the server's answer is not JSON")
+        }
+        return document
+    }
+
+    /// A GET whose answer is a file (a label sheet), as bytes.
+    public func download(_ path: String, query: [(String, String)] = []) async throws -> Data {
+        try await send("GET", path, query: query, body: nil)
+    }
+
+    /// The request; an answer that is not 2xx is thrown as the API's error.
+    private func send(_ method: String, _ path: String, query: [(String, String)], body: [String: BodyValue]?) async throws -> Data {
         guard var components = URLComponents(string: server + "/api/v1" + path), components.scheme == "http" || components.scheme == "https" else {
             throw APIClientError(status: 0, code: "BAD_SERVER", message: "the server must be an http:// or https:// address, not \(server)")
         }
@@ -44,13 +58,11 @@ public struct APIClient: Sendable {
             throw APIClientError(status: 0, code: "UNREACHABLE", message: "cannot reach \(server): \(error.localizedDescription)")
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        let document = try? JSONParser.parse(Array(data))
         guard (200..<300).contains(status) else {
-            let error = document?["error"]
+            let error = (try? JSONParser.parse(Array(data)))?["error"]
             throw APIClientError(status: status, code: error?["code"]?.text ?? "HTTP_\(status)", message: error?["message"]?.text ?? "the server answered \(status)")
         }
-        guard let document else { throw APIClientError(status: status, code: "BAD_RESPONSE", message: "the server's answer is not JSON") }
-        return document
+        return data
     }
 }
 

@@ -125,5 +125,41 @@ import Testing
         let csv = String(decoding: try collector.get("/api/v1/loans?state=all&format=csv").body, as: UTF8.self)
         #expect(csv.split(separator: "\r\n").count == 3 && csv.contains("USB-C dock"))
     }
+
+    @Test func anAuditorScansLabelsAndTheRegisterListsWhatIsMisplaced() throws {
+        let workspace = try Session.Workspace()
+        defer { workspace.remove() }
+        let collector = try RunningCollector(data: workspace.data)
+        defer { collector.stop() }
+        let cli = CLI(collector, data: workspace.data)
+        let site = try #require((try cli.json(["assets", "locations", "--add", "HQ", "--kind", "site"]) as? [String: Any])?["id"] as? Int)
+        let building = try #require((try cli.json(["assets", "locations", "--add", "A", "--kind", "building", "--in", "\(site)"]) as? [String: Any])?["id"] as? Int)
+        let desk = try #require((try cli.json(["assets", "locations", "--add", "Desk 12", "--kind", "room", "--in", "\(building)"]) as? [String: Any])?["id"] as? Int)
+        let store = try #require((try cli.json(["assets", "locations", "--add", "Store", "--kind", "room", "--in", "\(building)"]) as? [String: Any])?["id"] as? Int)
+        let monitor = try #require(try cli.json(["assets", "create", "--name", "Dell U2723QE", "--serial", "CN0ABC", "--location", "\(desk)"]) as? [String: Any])
+        let (id, tag) = (try #require(monitor["id"] as? Int), try #require(monitor["tag"] as? String))
+
+        // Its label, read back as a person and a scanner would: the tag in the text, the asset's page in the QR code.
+        let pdf = workspace.directory + "/labels.pdf"
+        let wrote = try cli.run(["assets", "labels", "\(id)", "--template", "avery-5160", "--output", pdf])
+        #expect(wrote.contains("wrote"))
+        let text = try Fixtures.run("/usr/bin/pdftotext", [pdf, "-"])
+        #expect(String(decoding: text.stdout, as: UTF8.self).contains(tag))
+        _ = try Fixtures.run("/usr/bin/pdftoppm", ["-r", "200", "-png", "-singlefile", pdf, workspace.directory + "/labels"])
+        let scanned = try Fixtures.run("/usr/bin/zbarimg", ["-q", "--raw", workspace.directory + "/labels.png"])
+        let url = String(decoding: scanned.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(url.hasSuffix("/assets/\(id)") && url.hasPrefix("http"), "\(url)")
+        #expect(try collector.get("/api/v1/labels?ids=999999").status == 422)
+        #expect(try collector.get("/api/v1/labels?ids=\(id)&template=nope").status == 400)
+
+        // Scanned in the storeroom: found elsewhere than the register says, listed until moved.
+        let audit = try #require(try cli.json(["assets", "audit", tag, "--location", "\(store)", "--note", "under a box"]) as? [String: Any])
+        #expect(audit["registerLocation"] as? String == "HQ / A / Desk 12")
+        let misplaced = try #require(try cli.json(["assets", "list", "--audit-location-mismatch"]) as? [String: Any])
+        #expect((misplaced["items"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [id])
+        try cli.run(["assets", "audit", "--serial", "CN0ABC", "--location", "\(store)", "--move"])
+        #expect(try #require(try cli.json(["assets", "list", "--audit-location-mismatch"]) as? [String: Any])["total"] as? Int == 0)
+        #expect(try cli.run(["assets", "show", "\(id)", "--section", "register"]).contains("HQ / A / Store"))
+    }
 }
 
