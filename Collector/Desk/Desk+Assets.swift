@@ -51,6 +51,8 @@ extension Desk {
         public var agents: [CollectorStore.AgentTenure]
         /// The matching rules, strongest first: a new agent's first report is matched by them.
         public var rules: [String]
+        /// Merges by hand this asset took part in (undone ones too), newest first.
+        public var merges: [CollectorStore.MergeRecord]
     }
 
     /// Staff and auditors: the asset's identity and agents, with their reasons.
@@ -58,7 +60,8 @@ extension Desk {
         guard principal.role.readsEverything else { throw HelpdeskError.notFound }
         let asset = try visibleAsset(principal, id: id)
         return AssetExplanation(asset: asset, identity: try store.machineIdentity(assetID: id), agents: try store.agentTenures(assetID: id),
-                                rules: IdentityMatch.Rule.allCases.map { "\($0.rawValue): \($0.reason)" } + ["never the hostname alone"])
+                                rules: IdentityMatch.Rule.allCases.map { "\($0.rawValue): \($0.reason)" } + ["never the hostname alone"],
+                                merges: try store.merges(assetID: id))
     }
 
     /// A page of the asset's packages, those whose name contains `nameContains`.

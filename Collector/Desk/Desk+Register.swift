@@ -42,3 +42,17 @@ extension Desk {
         return try store.addLocation(name: name, kind: kind, parentId: parentId)
     }
 }
+
+extension Desk {
+    /// Technicians and admins merge an asset into another (the survivor keeps both histories, owners,
+    /// tickets); audited, and undone with ``unmergeAssets(_:mergeID:)``.
+    public func mergeAssets(_ principal: Principal, survivor: Int64, merged: Int64) throws -> CollectorStore.MergeRecord {
+        try requireStaff(principal)
+        return try store.merge(merged, into: survivor, actor: principal.actor, now: clock())
+    }
+
+    public func unmergeAssets(_ principal: Principal, mergeID: Int64) throws -> CollectorStore.MergeRecord {
+        try requireStaff(principal)
+        return try store.unmerge(mergeID, actor: principal.actor, now: clock())
+    }
+}

@@ -18,6 +18,10 @@ import Hummingbird
 struct AssetRoutes {
     let route: DeskRoute
 
+    struct Merge: Decodable, Sendable {
+        var mergedId: Int64
+    }
+
     struct Owner: Decodable, Sendable {
         var accountId: Int64?
         var note: String?
@@ -108,6 +112,16 @@ struct AssetRoutes {
         group.get("assets/{id}/explain") { _, context in
             let id = try context.id()
             return try await route.run(context) { desk, principal in try desk.explainAsset(principal, id: id) }
+        }
+        group.post("assets/{id}/merge") { request, context in
+            let id = try context.id()
+            return try await route.run(request, context, Merge.self, status: .created) { desk, principal, body in
+                try desk.mergeAssets(principal, survivor: id, merged: body.mergedId)
+            }
+        }
+        group.post("merges/{id}/undo") { request, context in
+            let id = try context.id()
+            return try await route.run(request, context, LoanRoutes.Empty.self) { desk, principal, _ in try desk.unmergeAssets(principal, mergeID: id) }
         }
         group.put("assets/{id}/owner") { request, context in
             let id = try context.id()

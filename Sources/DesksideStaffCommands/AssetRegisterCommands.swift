@@ -150,3 +150,35 @@ extension AssetsCommand {
         }
     }
 }
+
+extension AssetsCommand {
+    static let mergeColumns = [Column("merge", "id"), Column("survivor", "survivorId"), Column("merged", "mergedId"), Column("at"), Column("by", "actor"),
+                               Column("undone", "undoneAt")]
+
+    struct Merge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Merge an asset into another: the survivor keeps both histories, owners, tickets and audits; undo with unmerge.",
+            discussion: "Example: deskside assets merge 12 40   (40 goes into 12; deskside assets explain 12 lists the merge)")
+        @Argument(help: "The asset that stays.") var survivor: Int64
+        @Argument(help: "The asset merged into it.") var merged: Int64
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let client = try Connection.client()
+            let merge = try await api { try await client.call("POST", "/assets/\(survivor)/merge", body: ["mergedId": .int(merged)]) }
+            output.record(merge, fields: AssetsCommand.mergeColumns)
+        }
+    }
+
+    struct Unmerge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Undo a merge: both assets as they were, each row back where it came from.")
+        @Argument(help: "The merge's number (deskside assets explain SURVIVOR).") var merge: Int64
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let client = try Connection.client()
+            let record = try await api { try await client.call("POST", "/merges/\(merge)/undo", body: [:]) }
+            output.record(record, fields: AssetsCommand.mergeColumns)
+        }
+    }
+}

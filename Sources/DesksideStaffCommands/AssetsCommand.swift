@@ -6,7 +6,7 @@ struct AssetsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "assets", abstract: "The asset register.",
                                                     subcommands: [List.self, Show.self, History.self, Software.self, Explain.self, Assign.self, Create.self, Update.self,
                                                                   Categories.self, Locations.self, Checkout.self, Checkin.self, Loans.self,
-                                                                  Audit.self, Labels.self])
+                                                                  Audit.self, Labels.self, Merge.self, Unmerge.self])
 
     static let columns = [Column("id"), Column("tag"), Column("hostname"), Column("name"), Column("status"), Column("serial"), Column("model"), Column("os", "osName"), Column("version", "osVersion"),
                           Column("owner"), Column("last user", "lastUser"), Column("faults", "faultCount"), Column("last seen", "lastSeenAt")]
@@ -168,6 +168,8 @@ struct AssetsCommand: AsyncParsableCommand {
             output.record(identity, fields: [Column("system UUID", "systemUUID"), Column("serial"), Column("maker", "vendor"),
                                              Column("built-in MACs", "fixedMACs"), Column("fixed disks", "diskSerials")])
             Section.print("agents", explanation["agents"]?.elements ?? [], Self.agentColumns)
+            let merges = explanation["merges"]?.elements ?? []
+            if !merges.isEmpty { Section.print("merges", merges, AssetsCommand.mergeColumns) }
             Swift.print("\nmatching rules, strongest first:")
             for rule in explanation["rules"]?.elements ?? [] { Swift.print("  " + Output.terminalSafe(rule.text ?? "")) }
         }

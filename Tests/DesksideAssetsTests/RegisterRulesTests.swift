@@ -108,4 +108,18 @@ import Testing
         #expect(throws: HelpdeskError.self) { try LocationKind.room.check(name: "2.14", parent: .site) }
         #expect(throws: HelpdeskError.self) { try LocationKind.site.check(name: "A / B", parent: nil) }
     }
+
+    @Test func aMergeMovesTheOnlyLiveAgentAndRefusesTwoMachinesOrTwoLoans() throws {
+        #expect(try AssetMerge.decide(survivor: 1, merged: 2, survivorAgentLive: false, mergedAgentLive: true, survivorLoanOpen: false, mergedLoanOpen: true)
+                == .toSurvivor)
+        #expect(try AssetMerge.decide(survivor: 1, merged: 2, survivorAgentLive: true, mergedAgentLive: false, survivorLoanOpen: true, mergedLoanOpen: false)
+                == AssetMerge.AgentMove.none)
+        #expect(throws: HelpdeskError.self) {
+            try AssetMerge.decide(survivor: 1, merged: 2, survivorAgentLive: true, mergedAgentLive: true, survivorLoanOpen: false, mergedLoanOpen: false)
+        }
+        #expect(throws: HelpdeskError.conflict("assets 1 and 2 are both checked out: check one in first")) {
+            try AssetMerge.decide(survivor: 1, merged: 2, survivorAgentLive: false, mergedAgentLive: false, survivorLoanOpen: true, mergedLoanOpen: true)
+        }
+    }
 }
+

@@ -161,5 +161,36 @@ import Testing
         #expect(try #require(try cli.json(["assets", "list", "--audit-location-mismatch"]) as? [String: Any])["total"] as? Int == 0)
         #expect(try cli.run(["assets", "show", "\(id)", "--section", "register"]).contains("HQ / A / Store"))
     }
+
+    @Test func staffMergeTwoRecordsOfOneMachineAndUndoIt() throws {
+        let workspace = try Session.Workspace()
+        defer { workspace.remove() }
+        let collector = try RunningCollector(data: workspace.data)
+        defer { collector.stop() }
+        let cli = CLI(collector, data: workspace.data)
+        try Session.enroll(workspace, with: collector)
+        try #require(try Session.runOnce(workspace).status == 0)
+        let reported = try #require((try Loop.json(collector.get("/api/v1/assets"))["items"] as? [[String: Any]])?.first?["id"] as? Int)
+        let entered = try #require((try cli.json(["assets", "create", "--name", "Jeanne's ThinkPad", "--serial", "PF4ABCDE", "--supplier", "Bechtle"])
+            as? [String: Any])?["id"] as? Int)
+        // The record with the printed tag stays; the agent's asset goes into it with its agent and inventory.
+        let merge = try #require(try cli.json(["assets", "merge", "\(entered)", "\(reported)"]) as? [String: Any])
+        let mergeID = try #require(merge["id"] as? Int)
+        let listed = try #require(try Loop.json(collector.get("/api/v1/assets"))["items"] as? [[String: Any]])
+        #expect(listed.count == 1 && listed.first?["id"] as? Int == entered && listed.first?["hostname"] as? String == "tp-jdupont")
+        let explained = try cli.run(["assets", "explain", "\(entered)"])
+        #expect(explained.contains("merges (1)"), "\(explained)")
+        #expect(try collector.get("/api/v1/assets/\(reported)").status == 404, "the merged asset is hidden")
+        // The agent's next report goes to the survivor.
+        try #require(try Session.runOnce(workspace).status == 0)
+        #expect(try Loop.json(collector.get("/api/v1/assets"))["total"] as? Int == 1)
+        try cli.run(["assets", "unmerge", "\(mergeID)"])
+        #expect(try Loop.json(collector.get("/api/v1/assets"))["total"] as? Int == 2)
+        #expect(try Loop.json(collector.get("/api/v1/assets/\(reported)/explain"))["agents"] as? [[String: Any]] != nil)
+        let again = try cli.run(["assets", "unmerge", "\(mergeID)"], status: 1)
+        #expect(again.contains("undone already"))
+        let log = try TaskTests.sql(collector, "SELECT group_concat(action, ',') FROM auditEvent WHERE action LIKE '%merge%'")
+        #expect(log == "merge assets,unmerge assets", "both are in the audit log")
+    }
 }
 
