@@ -56,3 +56,11 @@ extension Desk {
         return try store.unmerge(mergeID, actor: principal.actor, now: clock())
     }
 }
+
+extension Desk {
+    /// Technicians and admins import a register from CSV; a dry run changes nothing.
+    public func importAssets(_ principal: Principal, csv: [UInt8], mapping: ImportMapping, dryRun: Bool) throws -> CollectorStore.ImportReport {
+        try requireStaff(principal)
+        return try store.importAssets(csv: csv, mapping: mapping, dryRun: dryRun, actor: principal.actor, now: clock())
+    }
+}

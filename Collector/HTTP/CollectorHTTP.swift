@@ -31,6 +31,7 @@ public enum CollectorHTTP {
         RegisterRoutes(route: route).add(to: api)
         LoanRoutes(route: route).add(to: api)
         AuditRoutes(route: route, labelBaseURL: labelBaseURL).add(to: api)
+        ImportRoutes(route: route).add(to: api)
         TicketRoutes(route: route).add(to: api)
         KnowledgeRoutes(route: route).add(to: api)
         ReportRoutes(route: route).add(to: api)

@@ -44,7 +44,7 @@ struct DeskRoute: Sendable {
         return CSVExport.response(try page.items.map { item in try JSONParser.parse(try JSONCoder.encode(item)) })
     }
 
-    static func decode<Body: Decodable>(_ type: Body.Type, from request: Request) async throws -> Body {
+    static func decode<Body: Decodable>(_ type: Body.Type, from request: Request, limit bodyLimit: Int = bodyLimit) async throws -> Body {
         guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("application/json") else {
             throw APIError(status: .unsupportedMediaType, code: "UNSUPPORTED_MEDIA_TYPE", message: "send JSON with Content-Type: application/json")
         }

@@ -180,51 +180,68 @@ extension CollectorStore {
     /// Enters an asset that has no agent (a monitor, a dock, a phone): a name is required, its
     /// status starts in stock unless given, its tag comes from the pattern unless given.
     public func createAsset(_ changes: AssetChanges, actor: String, now: Date) throws -> Int64 {
+        let pattern = register.pattern
+        return try pool.write { db in
+            var categories: [String: (id: Int64, category: AssetCategory)] = [:]
+            return try Self.insertAsset(db, changes, pattern: pattern, actor: actor, now: now, categories: &categories)
+        }
+    }
+
+    /// `categories` caches the categories' rows across the calls of one import.
+    static func insertAsset(_ db: Database, _ changes: AssetChanges, pattern: AssetTagPattern, actor: String, now: Date,
+                            categories: inout [String: (id: Int64, category: AssetCategory)]) throws -> Int64 {
         guard case .set(let name) = changes.name, name.contains(where: { !$0.isWhitespace }) else {
             throw HelpdeskError.invalid("a new asset needs a name")
         }
-        return try pool.write { db in
-            let time = Timestamp.text(now)
-            let categoryName: String
-            switch changes.category { case .set(let name): categoryName = name; default: categoryName = AssetCategory.computer }
-            guard let category = try Self.category(db, named: categoryName) else {
-                throw HelpdeskError.unprocessable("no category \(categoryName) (deskside assets categories lists them)")
-            }
-            var changes = changes
-            if case .keep = changes.status { changes.status = .set(.inStock) }
-            let blank = RegisterRecord(tag: try Self.nextTag(db, pattern: register.pattern), category: category.category.name, status: .inStock)
-            var record = try changes.apply(to: blank, fieldsOf: category.category)
-            if case .set = changes.status {} else { record.status = .inStock }
-            try db.run("INSERT INTO asset (tag, categoryId, status, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [record.tag, category.id, record.status.rawValue, time, time])
-            let id = db.lastInsertedRowID
-            try Self.write(db, asset: id, old: nil, new: record, actor: actor, now: now)
-            try db.run("INSERT INTO assetEvent (assetId, at, section, item, oldValue, newValue) VALUES (?, ?, 'register', ?, NULL, ?)",
-                       arguments: [id, time, "entered (by \(actor))", record.tag])
-            try Outbox(db).webhookNotice(.assetCreated, actor: actor, assetID: id, details: [:], at: time)
-            return id
+        let time = Timestamp.text(now)
+        let categoryName: String
+        switch changes.category { case .set(let name): categoryName = name; default: categoryName = AssetCategory.computer }
+        guard let category = try categories[categoryName] ?? Self.category(db, named: categoryName) else {
+            throw HelpdeskError.unprocessable("no category \(categoryName) (deskside assets categories lists them)")
         }
+        categories[categoryName] = category
+        // A new asset starts in the status given (no move), in stock otherwise.
+        var changes = changes
+        var status = AssetStatus.inStock
+        if case .set(let given) = changes.status { status = given }
+        changes.status = .keep
+        let blank = RegisterRecord(tag: try Self.nextTag(db, pattern: pattern), category: category.category.name, status: status)
+        let record = try changes.apply(to: blank, fieldsOf: category.category)
+        try db.run("INSERT INTO asset (tag, categoryId, status, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)",
+                   arguments: [record.tag, category.id, record.status.rawValue, time, time])
+        let id = db.lastInsertedRowID
+        try Self.write(db, asset: id, old: nil, new: record, actor: actor, now: now)
+        try db.run("INSERT INTO assetEvent (assetId, at, section, item, oldValue, newValue) VALUES (?, ?, 'register', ?, NULL, ?)",
+                   arguments: [id, time, "entered (by \(actor))", record.tag])
+        try Outbox(db).webhookNotice(.assetCreated, actor: actor, assetID: id, details: [:], at: time)
+        return id
     }
 
     /// Changes an asset's register fields (`AssetChanges` decides what is valid); an agent's
     /// machine keeps the serial, maker and model its reports give.
     public func updateAsset(id: Int64, _ changes: AssetChanges, actor: String, now: Date) throws {
-        try pool.write { db in
-            guard let (record, current, hasAgent) = try Self.registerRecord(db, id: id) else { throw HelpdeskError.notFound }
-            if hasAgent && changes.changesReportedFields {
-                throw HelpdeskError.conflict("the serial, maker and model of an agent's machine come from its reports")
-            }
-            var definition = current
-            if case .set(let name) = changes.category, name != record.category {
-                guard let found = try Self.category(db, named: name) else {
-                    throw HelpdeskError.unprocessable("no category \(name) (deskside assets categories lists them)")
-                }
-                definition = found.category
-            }
-            let new = try changes.apply(to: record, fieldsOf: definition)
-            guard new != record else { return }
-            try Self.write(db, asset: id, old: record, new: new, actor: actor, now: now)
+        try pool.write { db in try Self.changeAsset(db, id: id, changes, actor: actor, now: now) }
+    }
+
+    static func changeAsset(_ db: Database, id: Int64, _ changes: AssetChanges, actor: String, now: Date) throws {
+        guard let (record, new) = try planChange(db, id: id, changes), new != record else { return }
+        try Self.write(db, asset: id, old: record, new: new, actor: actor, now: now)
+    }
+
+    /// The record before and after `changes`, checked, without writing (an import's dry run uses it).
+    static func planChange(_ db: Database, id: Int64, _ changes: AssetChanges) throws -> (RegisterRecord, RegisterRecord)? {
+        guard let (record, current, hasAgent) = try Self.registerRecord(db, id: id) else { throw HelpdeskError.notFound }
+        if hasAgent && changes.changesReportedFields {
+            throw HelpdeskError.conflict("the serial, maker and model of an agent's machine come from its reports")
         }
+        var definition = current
+        if case .set(let name) = changes.category, name != record.category {
+            guard let found = try Self.category(db, named: name) else {
+                throw HelpdeskError.unprocessable("no category \(name) (deskside assets categories lists them)")
+            }
+            definition = found.category
+        }
+        return (record, try changes.apply(to: record, fieldsOf: definition))
     }
 
     /// The asset's register fields, or nil when there is no such asset.

@@ -381,7 +381,7 @@ public final class CollectorStore: Sendable {
 
     /// Counts rows of a table (for tests and statistics).
     func count(_ table: String) throws -> Int {
-        precondition(["asset", "agent", "packageName", "packageVersion", "assetPackage", "report", "assetEvent", "fault", "inventorySection"].contains(table))
+        precondition(["asset", "location", "agent", "packageName", "packageVersion", "assetPackage", "report", "assetEvent", "fault", "inventorySection"].contains(table))
         return try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 }
     }
 }

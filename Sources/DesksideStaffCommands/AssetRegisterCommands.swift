@@ -182,3 +182,61 @@ extension AssetsCommand {
         }
     }
 }
+
+extension AssetsCommand {
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a register from CSV: a Snipe-IT or GLPI export as it is, any other file with a column mapping.",
+            discussion: """
+                Run with --dry-run first: it prints what would be created, updated and matched to agent-reported assets, and every error
+                by line. The real run writes all of it or nothing. A mapping file is JSON: {"columns": {"Their header": "tag",
+                "Phone": "field:number", "Old id": "ignore"}}; fields: tag, name, serial, vendor, model, category, status, location,
+                department, purchaseDate, supplier, orderNumber, cost, warrantyMonths, warrantyEnd, notes, tags, owner, field:NAME.
+                """)
+        @Argument(help: "The CSV file.") var file: String
+        @Option(help: "A JSON column mapping.") var mapping: String?
+        @Flag(help: "Report only; write nothing.") var dryRun = false
+        @Flag(help: "List every line's action, not only errors and matches.") var all = false
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            guard let bytes = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+            var body: [String: BodyValue] = ["csv": .string(bytes.base64EncodedString()), "dryRun": .bool(dryRun)]
+            if let mapping {
+                guard let text = FileManager.default.contents(atPath: mapping), let parsed = try? JSONParser.parse(Array(text)) else {
+                    throw ValidationError("cannot read the mapping \(mapping) as JSON")
+                }
+                body["mapping"] = .json(parsed)
+            }
+            let client = try Connection.client()
+            let report = try await api { try await client.call("POST", "/imports/assets", body: body) }
+            if output.json || output.csv { return output.record(report, fields: [Column("created"), Column("updated"), Column("matched"), Column("written")]) }
+            let errors = report["errors"]?.elements ?? []
+            let verb = report["written"]?.text == "true" ? "" : "would be "
+            Swift.print("\(report["rows"]?.text ?? "0") rows: \(report["created"]?.text ?? "0") \(verb)created, \(report["updated"]?.text ?? "0") \(verb)updated, "
+                        + "\(report["matched"]?.text ?? "0") \(verb)matched to agent-reported assets")
+            for (title, key) in [("new categories", "newCategories"), ("new locations", "newLocations"), ("ignored columns", "ignoredColumns")] {
+                let items = (report[key]?.elements ?? []).compactMap(\.text)
+                if !items.isEmpty { Swift.print("\(title): " + Output.terminalSafe(items.joined(separator: ", "))) }
+            }
+            for line in report["lines"]?.elements ?? [] where all || line["action"]?.text == "match" {
+                Swift.print("line \(line["line"]?.text ?? "?"): \(line["action"]?.text ?? "?") " + (line["assetId"]?.text.map { "asset \($0) " } ?? "")
+                            + "(" + Output.terminalSafe(line["reason"]?.text ?? "") + ")")
+            }
+            for error in errors {
+                Swift.print("line \(error["line"]?.text ?? "?"): error: " + Output.terminalSafe(error["message"]?.text ?? ""))
+            }
+            if !errors.isEmpty {
+                throw ExitCode(dryRun ? 1 : 2).withMessage("\(errors.count) line(s) with errors: nothing was written")
+            }
+            Swift.print(report["written"]?.text == "true" ? "written." : "dry run: nothing written; run again without --dry-run to import.")
+        }
+    }
+}
+
+private extension ExitCode {
+    func withMessage(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        return self
+    }
+}

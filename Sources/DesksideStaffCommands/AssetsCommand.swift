@@ -6,7 +6,7 @@ struct AssetsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "assets", abstract: "The asset register.",
                                                     subcommands: [List.self, Show.self, History.self, Software.self, Explain.self, Assign.self, Create.self, Update.self,
                                                                   Categories.self, Locations.self, Checkout.self, Checkin.self, Loans.self,
-                                                                  Audit.self, Labels.self, Merge.self, Unmerge.self])
+                                                                  Audit.self, Labels.self, Merge.self, Unmerge.self, Import.self])
 
     static let columns = [Column("id"), Column("tag"), Column("hostname"), Column("name"), Column("status"), Column("serial"), Column("model"), Column("os", "osName"), Column("version", "osVersion"),
                           Column("owner"), Column("last user", "lastUser"), Column("faults", "faultCount"), Column("last seen", "lastSeenAt")]

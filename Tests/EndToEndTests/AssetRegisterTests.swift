@@ -192,5 +192,34 @@ import Testing
         let log = try TaskTests.sql(collector, "SELECT group_concat(action, ',') FROM auditEvent WHERE action LIKE '%merge%'")
         #expect(log == "merge assets,unmerge assets", "both are in the audit log")
     }
+
+    @Test func aSnipeITExportIsImportedFromTheTerminalDryRunFirst() throws {
+        let workspace = try Session.Workspace()
+        defer { workspace.remove() }
+        let collector = try RunningCollector(data: workspace.data)
+        defer { collector.stop() }
+        let cli = CLI(collector, data: workspace.data)
+        try Session.enroll(workspace, with: collector)
+        try #require(try Session.runOnce(workspace).status == 0)
+        _ = try Loop.json(collector.send("POST", "/api/v1/accounts", json: #"{"username": "jdupont", "name": "J Dupont", "email": "jd@example.com", "role": "requester"}"#), 201)
+        let file = Fixtures.directory + "/imports/snipeit-assets.csv"
+        let dry = try cli.run(["assets", "import", file, "--dry-run"])
+        #expect(dry.contains("3 rows: 2 would be created, 0 would be updated, 1 would be matched"), "\(dry)")
+        #expect(dry.contains("line 2: match asset 1 (the same serial and maker as the agent's asset 1)") && dry.contains("nothing written"))
+        #expect(try Loop.json(collector.get("/api/v1/assets"))["total"] as? Int == 1)
+        let real = try cli.run(["assets", "import", file])
+        #expect(real.contains("written."), "\(real)")
+        #expect(try Loop.json(collector.get("/api/v1/assets"))["total"] as? Int == 3)
+        // A file of another tool, described by a mapping; a bad line stops the real run with its line number.
+        let other = workspace.directory + "/other.csv", mapping = workspace.directory + "/mapping.json"
+        try "Numéro;Désignation;N° de série;Etat\nINV-9;Casque;HS-1;En stock\nINV-10;Clavier;KB-1;volé\n".write(toFile: other, atomically: true, encoding: .utf8)
+        try #"{"columns": {"Numéro": "tag", "Désignation": "name", "N° de série": "serial", "Etat": "ignore"}}"#.write(toFile: mapping, atomically: true, encoding: .utf8)
+        let mapped = try cli.run(["assets", "import", other, "--mapping", mapping])
+        #expect(mapped.contains("2 rows: 2 created") && mapped.contains("ignored columns: Etat"), "\(mapped)")
+        try "Asset Tag,Name,Status\nX-1,ok,In stock\nX-2,bad,on the moon\n".write(toFile: other, atomically: true, encoding: .utf8)
+        let refused = try cli.run(["assets", "import", other], status: 2)
+        #expect(refused.contains("line 3: error: unknown status on the moon") && refused.contains("nothing was written"), "\(refused)")
+        #expect(try Loop.json(collector.get("/api/v1/assets"))["total"] as? Int == 5)
+    }
 }
 
