@@ -32,8 +32,6 @@ struct AssetPages {
         var range: String
         var previous: String?
         var next: String?
-        var csv: String
-        var labels: String
     }
 
     struct Filter {
@@ -67,29 +65,6 @@ struct AssetPages {
             let page = try await route.call(context) { desk, principal in try desk.assets(principal, query) }
             return route.page("assets", Self.listView(context, query: query, parameters: parameters, page: page))
         }
-        group.get("assets.csv") { request, context in
-            var (asked, _) = try Self.query(request)
-            asked.limit = 500
-            asked.offset = 0
-            let first = asked
-            let csv = try await route.call(context) { desk, principal -> String in
-                var query = first
-                var lines = [CSVExport.line(["id", "tag", "name", "hostname", "category", "serial", "vendor", "model", "os", "owner", "status", "location",
-                                             "last report", "open faults"])]
-                while true {
-                    let page = try desk.assets(principal, query)
-                    lines += page.items.map { asset in
-                        CSVExport.line(["\(asset.id)", asset.tag, asset.name ?? "", asset.hostname ?? "", asset.category, asset.serial ?? "",
-                                        asset.vendor ?? "", asset.model ?? "", [asset.osName, asset.osVersion].compactMap { $0 }.joined(separator: " "),
-                                        asset.owner ?? "", asset.status, asset.location ?? "", asset.lastReportAt ?? "", "\(asset.faultCount)"])
-                    }
-                    query.offset += page.items.count
-                    if page.items.isEmpty || query.offset >= page.total || query.offset >= 100_000 { return lines.joined() }
-                }
-            }
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"assets.csv\""],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: csv)))
-        }
         // Label sheets: one asset's on a roll printer's label, or the list's on A4 (or any template).
         group.get("assets/labels.pdf") { request, context in
             var (query, _) = try Self.query(request)
@@ -112,9 +87,10 @@ struct AssetPages {
                 (try desk.asset(principal, id: id, packages: false),
                  try desk.assetPackages(principal, id: id, nameContains: software.filter, limit: AssetView.SoftwareQuery.pageSize, offset: software.offset),
                  try desk.tasks(principal, { var q = CollectorStore.TaskQuery(); q.assetID = id; q.limit = 20; return q }()).items,
-                 principal.role.readsEverything ? try desk.locations(principal) : [])
+                 principal.role.readsEverything ? try desk.locations(principal) : [],
+                 principal.role.readsEverything ? try desk.explainAsset(principal, id: id) : nil)
             }
-            return route.page("asset", AssetView(context, detail.0, packages: detail.1, software: software, tasks: detail.2, locations: detail.3,
+            return route.page("asset", AssetView(context, detail.0, packages: detail.1, software: software, tasks: detail.2, locations: detail.3, explanation: detail.4,
                                                done: parameters.get("done").map { String($0) }))
         }
         group.post("assets/:id/assign") { request, context in
@@ -287,8 +263,6 @@ struct AssetPages {
             parameters["offset"] = "\(offset)"
             return "/assets?" + Address.query(parameters)
         }
-        var csv = parameters
-        csv["offset"] = nil
         let first = page.total == 0 ? 0 : query.offset + 1
         return ListView(
             chrome: Chrome(context, title: "Assets", section: "assets"),
@@ -307,9 +281,7 @@ struct AssetPages {
             },
             total: page.total, range: "\(first)–\(query.offset + page.items.count) of \(page.total)",
             previous: query.offset > 0 ? link(offset: max(0, query.offset - query.limit)) : nil,
-            next: query.offset + page.items.count < page.total ? link(offset: query.offset + page.items.count) : nil,
-            csv: "/assets.csv" + (csv.isEmpty ? "" : "?" + Address.query(csv)),
-            labels: "/assets/labels.pdf" + (csv.isEmpty ? "" : "?" + Address.query(csv)))
+            next: query.offset + page.items.count < page.total ? link(offset: query.offset + page.items.count) : nil)
     }
 
     /// A task's parameters from the run-a-task form: package names, a host name, or none.

@@ -81,6 +81,11 @@ struct AssetView {
     var owner: String
     var statuses: [AssetPages.Choice]
     var register: [Field]
+    /// Why the asset is this machine: its identifiers, its agents with the rule that put each here, its merges.
+    var identity: [Field]
+    var agents: [Item]
+    var merges: [Item]
+    var hasMerges: Bool
     var form: RegisterForm?
     var locations: [AssetPages.Choice]
 
@@ -107,7 +112,8 @@ struct AssetView {
     }
 
     init(_ context: APIContext, _ detail: Desk.AssetDetail, packages: (items: [CollectorStore.InstalledPackage], matching: Int, total: Int),
-         software query: SoftwareQuery, tasks: [CollectorStore.TaskRecord], locations: [CollectorStore.LocationView], done: String?) {
+         software query: SoftwareQuery, tasks: [CollectorStore.TaskRecord], locations: [CollectorStore.LocationView],
+         explanation: Desk.AssetExplanation?, done: String?) {
         let asset = detail.asset, inventory = detail.inventory
         chrome = Chrome(context, title: asset.name ?? asset.hostname ?? asset.tag, section: "assets",
                         flash: ["assigned": "The owner is saved.", "status": "The status is saved.", "register": "The register is saved.",
@@ -121,6 +127,17 @@ struct AssetView {
         statuses = AssetStatus.allCases.filter { $0 == current || current.next.contains($0) }
             .map { AssetPages.Choice(value: $0.rawValue, label: $0.label, selected: $0 == current) }
         let register = detail.register
+        let identified = explanation?.identity
+        identity = [
+            Field(label: "System UUID", value: identified?.systemUUID ?? ""), Field(label: "Serial", value: identified?.serial ?? ""),
+            Field(label: "Maker", value: identified?.vendor ?? ""), Field(label: "Built-in MACs", value: identified?.fixedMACs.sorted().joined(separator: ", ") ?? ""),
+            Field(label: "Fixed disks", value: identified?.diskSerials.sorted().joined(separator: ", ") ?? ""),
+        ].filter { !$0.value.isEmpty }
+        agents = (explanation?.agents ?? []).map { Item(cells: [$0.agent, $0.since, $0.until ?? "", $0.rule ?? "", $0.reason]) }
+        hasMerges = !(explanation?.merges ?? []).isEmpty
+        merges = (explanation?.merges ?? []).map {
+            Item(cells: ["\($0.id)", "asset \($0.mergedId) into asset \($0.survivorId)", "\($0.at) by \($0.actor)", $0.undoneAt.map { "undone \($0)" } ?? ""])
+        }
         self.register = [
             Field(label: "Category", value: register?.category ?? ""), Field(label: "Location", value: register?.location ?? ""),
             Field(label: "Department", value: register?.department ?? ""), Field(label: "Purchased", value: register?.purchaseDate ?? ""),

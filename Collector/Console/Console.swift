@@ -32,6 +32,7 @@ public enum Console {
         ReportPages(route: route).add(to: staff)
         AdminPages(route: route).add(to: staff)
         NotificationPages(route: route).add(to: staff)
+        ExportPages(route: route).add(to: staff)
     }
 }
 

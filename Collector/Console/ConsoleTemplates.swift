@@ -7,7 +7,7 @@ enum ConsoleTemplates {
 {{<layout}}{{$content}}
 <p>{{#chrome.isAdmin}}<a href="/tokens">API tokens</a> · {{/chrome.isAdmin}}<a href="/fault-rules">Fault rules</a></p>
 <form method="get" action="/accounts" role="search" aria-label="Search accounts" class="filters">
-<p><label for="a-q">Name or username</label> <input id="a-q" name="q" value="{{text}}"> <button type="submit">Search</button></p></form>
+<p><label for="a-q">Name or username</label> <input id="a-q" name="q" value="{{text}}"> <button type="submit">Search</button> <button type="submit" formaction="/export/accounts.csv">Export as CSV</button> <button type="submit" formaction="/export/accounts.json">Export as JSON</button></p></form>
 <table class="list"><caption>{{total}} accounts</caption>
 <thead><tr><th scope="col">Username</th><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Tier</th><th scope="col">Status</th>{{#chrome.isAdmin}}<th scope="col">Change</th>{{/chrome.isAdmin}}</tr></thead>
 <tbody>{{#rows}}<tr><td>{{username}}</td><td>{{name}}</td><td>{{role}}</td><td>{{tier}}</td><td>{{status}}{{#locked}} (locked){{/locked}}</td>
@@ -52,7 +52,7 @@ enum ConsoleTemplates {
 """###,
         "asset": ###"""
 {{<layout}}{{$content}}
-<nav aria-label="On this page" class="toc"><a href="#summary">Summary</a> · <a href="#register">Register</a> · <a href="#hardware">Hardware</a> · <a href="#software">Software</a> · <a href="#updates">Updates</a> · <a href="#faults">Faults</a> · <a href="#tickets">Tickets</a> · <a href="#tasks">Tasks</a> · <a href="#runs">Runs</a> · <a href="#history">History</a> · <a href="#owners">Owners</a></nav>
+<nav aria-label="On this page" class="toc"><a href="#summary">Summary</a> · <a href="#register">Register</a> · <a href="#hardware">Hardware</a> · <a href="#software">Software</a> · <a href="#updates">Updates</a> · <a href="#faults">Faults</a> · <a href="#tickets">Tickets</a> · <a href="#tasks">Tasks</a> · <a href="#runs">Runs</a> · <a href="#history">History</a> · <a href="#identity">Identity</a> · <a href="#owners">Owners</a></nav>
 <section id="summary" aria-labelledby="h-summary"><h2 id="h-summary">Summary</h2>
 <dl class="fields">{{#summary}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/summary}}</dl>
 </section>
@@ -145,6 +145,14 @@ enum ConsoleTemplates {
 <table><caption>Changes seen in the reports</caption><thead><tr><th scope="col">When</th><th scope="col">Section</th><th scope="col">Item</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>
 <tbody>{{#history}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/history}}</tbody></table>
 </section>
+<section id="identity" aria-labelledby="h-identity"><h2 id="h-identity">Why this is this machine</h2>
+<dl class="fields">{{#identity}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/identity}}</dl>
+<table class="list"><caption>Agents, with the rule that put each here</caption><thead><tr><th scope="col">Agent</th><th scope="col">Since</th><th scope="col">Until</th><th scope="col">Rule</th><th scope="col">Reason</th></tr></thead>
+<tbody>{{#agents}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/agents}}</tbody></table>
+{{#hasMerges}}<table class="list"><caption>Merges</caption><thead><tr><th scope="col">Merge</th><th scope="col">What</th><th scope="col">When</th><th scope="col">Undone</th></tr></thead>
+<tbody>{{#merges}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/merges}}</tbody></table>{{/hasMerges}}
+<p>Matched by: the same system UUID and serial; else the same serial and maker; else a built-in network card's MAC address; else a fixed disk's serial; never the host name alone.</p>
+</section>
 <section id="owners" aria-labelledby="h-owners"><h2 id="h-owners">Owners over time</h2>
 <table><caption>Assignments</caption><thead><tr><th scope="col">When</th><th scope="col">To</th><th scope="col">By</th><th scope="col">Note</th></tr></thead>
 <tbody>{{#owners}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/owners}}</tbody></table>
@@ -164,7 +172,7 @@ enum ConsoleTemplates {
 <p><label><input type="checkbox" name="auditDue" value="true"{{#auditDue}} checked{{/auditDue}}> Audit overdue</label></p>
 <p><label><input type="checkbox" name="auditMismatch" value="true"{{#auditMismatch}} checked{{/auditMismatch}}> Audited elsewhere than registered</label></p>
 <p><label><input type="checkbox" name="warrantyEnding" value="true"{{#warrantyEnding}} checked{{/warrantyEnding}}> Warranty ends within 90 days</label></p>
-<p><button type="submit">Show</button> <a href="{{csv}}">Export as CSV</a> <a href="{{labels}}">Print their labels (PDF, A4)</a></p>
+<p><button type="submit">Show</button> <button type="submit" formaction="/export/assets.csv">Export as CSV</button> <button type="submit" formaction="/export/assets.json">Export as JSON</button> <button type="submit" formaction="/assets/labels.pdf">Print their labels (PDF, A4)</button></p>
 </form>
 <table class="list">
 <caption>{{range}}</caption>
@@ -277,7 +285,7 @@ enum ConsoleTemplates {
         "knowledge": ###"""
 {{<layout}}{{$content}}
 <form method="get" action="/knowledge" role="search" aria-label="Search the knowledge base" class="filters">
-<p><label for="k-q">Words</label> <input id="k-q" name="q" value="{{text}}"> <button type="submit">Search</button></p>
+<p><label for="k-q">Words</label> <input id="k-q" name="q" value="{{text}}"> <button type="submit">Search</button> <button type="submit" formaction="/export/articles.csv">Export as CSV</button> <button type="submit" formaction="/export/articles.json">Export as JSON</button></p>
 </form>
 <p>{{#chrome.canWrite}}<a href="/knowledge/new">Write an article</a> · {{/chrome.canWrite}}<a href="/canned">Canned answers</a></p>
 <table class="list"><caption>{{total}} articles</caption>
@@ -401,6 +409,7 @@ You can choose which mails you receive in your preferences{{#preferences}}: {{pr
 {{#chrome.isAdmin}}<p><a href="/webhooks">Webhooks</a></p>{{/chrome.isAdmin}}
 </section>
 <nav aria-label="Which notifications" class="pager">{{#states}}<a href="/notifications?state={{value}}"{{#selected}} aria-current="page"{{/selected}}>{{label}}</a> {{/states}}</nav>
+<p><a href="/export/notifications.csv">Export as CSV</a> · <a href="/export/notifications.json">Export as JSON</a> · <a href="/export/loans.csv?state=all">Loans as CSV</a></p>
 <table class="list"><caption>Notifications: {{range}}</caption>
 <thead><tr><th scope="col">Made</th><th scope="col">Event</th><th scope="col">To</th><th scope="col">Ticket</th><th scope="col">State</th><th scope="col">Attempts</th><th scope="col">Last error</th>{{#chrome.canWrite}}<th scope="col">Send again</th>{{/chrome.canWrite}}</tr></thead>
 <tbody>{{#rows}}<tr><td>{{created}}</td><td>{{type}}</td><td>{{recipient}}</td><td>{{#ticket}}<a href="/tickets/{{ticket}}">DS-{{ticket}}</a>{{/ticket}}</td><td>{{state}}</td><td>{{attempts}}</td><td>{{error}}</td>
@@ -589,7 +598,7 @@ You can choose which mails you receive in your preferences{{#preferences}}: {{pr
 <p><label for="q-status">Status</label> <select id="q-status" name="status"><option value="">any</option>{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select></p>
 <p><label for="q-text">Words</label> <input id="q-text" name="q" value="{{text}}"></p>
 <p><label><input type="checkbox" name="breached" value="true"{{#breached}} checked{{/breached}}> Breached only</label></p>
-<p><button type="submit">Show</button></p>
+<p><button type="submit">Show</button> <button type="submit" formaction="/export/tickets.csv">Export as CSV</button> <button type="submit" formaction="/export/tickets.json">Export as JSON</button></p>
 </form>
 <table class="list">
 <caption>{{total}} tickets</caption>

@@ -35,33 +35,39 @@ struct TicketPages {
         var breached: Bool
     }
 
+    /// The queue's query from the address (the export takes the same).
+    static func query(_ request: Request, me: Int64?) -> (CollectorStore.TicketQuery, [String: String], String) {
+        let parameters = request.uri.queryParameters
+        var query = CollectorStore.TicketQuery()
+        var kept: [String: String] = [:]
+        let queue = parameters.get("queue") ?? "open"
+        kept["queue"] = queue
+        switch queue {
+        case "tier1", "tier2", "tier3": query.tier = Int(queue.suffix(1)); query.openOnly = true
+        case "mine": query.assigneeId = me ?? -1; query.openOnly = true
+        case "unassigned": query.unassigned = true; query.openOnly = true
+        case "all": break
+        default: query.openOnly = true
+        }
+        if let status = parameters.get("status").flatMap(TicketStatus.init(rawValue:)) {
+            query.statuses = [status]
+            kept["status"] = status.rawValue
+        }
+        if let text = parameters.get("q"), !text.isEmpty {
+            query.text = String(text.prefix(200))
+            kept["q"] = query.text
+        }
+        query.breached = parameters.get("breached") == "true"
+        if query.breached { kept["breached"] = "true" }
+        query.sort = .priority
+        query.offset = min(max(Int(parameters.get("offset") ?? "0") ?? 0, 0), 10_000_000)
+        return (query, kept, String(queue))
+    }
+
     func add(to group: RouterGroup<APIContext>) {
         let route = self.route
         group.get("tickets") { request, context in
-            let parameters = request.uri.queryParameters
-            var query = CollectorStore.TicketQuery()
-            var kept: [String: String] = [:]
-            let queue = parameters.get("queue") ?? "open"
-            kept["queue"] = queue
-            switch queue {
-            case "tier1", "tier2", "tier3": query.tier = Int(queue.suffix(1)); query.openOnly = true
-            case "mine": query.assigneeId = context.principal?.accountID ?? -1; query.openOnly = true
-            case "unassigned": query.unassigned = true; query.openOnly = true
-            case "all": break
-            default: query.openOnly = true
-            }
-            if let status = parameters.get("status").flatMap(TicketStatus.init(rawValue:)) {
-                query.statuses = [status]
-                kept["status"] = status.rawValue
-            }
-            if let text = parameters.get("q"), !text.isEmpty {
-                query.text = String(text.prefix(200))
-                kept["q"] = query.text
-            }
-            query.breached = parameters.get("breached") == "true"
-            if query.breached { kept["breached"] = "true" }
-            query.sort = .priority
-            query.offset = min(max(Int(parameters.get("offset") ?? "0") ?? 0, 0), 10_000_000)
+            let (query, kept, queue) = Self.query(request, me: context.principal?.accountID)
             let asked = query
             let page = try await route.call(context) { desk, principal in try desk.tickets(principal, asked) }
             func link(_ offset: Int) -> String {

@@ -13,7 +13,7 @@ import NIOCore
 public enum CSVExport {
     public static let maxRows = Paging.maxRows
 
-    static func response(_ items: [JSONValue]) -> Response {
+    public static func response(_ items: [JSONValue]) -> Response {
         Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: table(items))))
     }
 

@@ -157,6 +157,7 @@ import Testing
         try browser.click("form[action$='/audit'] button[type=submit]")
         #expect(try browser.text(".flash") == "The audit is recorded.")
         #expect(try browser.text("#register dl").contains("Last audit"))
+        #expect(try browser.text("#identity").contains("its first report"), "why the asset is this machine")
         try browser.type("#s-filter", "onerror")
         try browser.click("form[role=search] button[type=submit]")
         try browser.screenshot(to: world.screenshots + "/asset.png")
@@ -191,6 +192,19 @@ import Testing
         try Self.noScriptRan(browser)
         let resolved = try FaultTicketTests.json(world.collector.get("/api/v1/tickets/\(ticketID)"))["ticket"] as? [String: Any]
         #expect(resolved?["status"] as? String == "resolved")
+
+        // Every list exports with the filters it shows, as CSV and JSON, in the signed-in session.
+        let exported = try browser.executeAsync("""
+            const done = arguments[arguments.length - 1];
+            Promise.all(['/export/tickets.csv?queue=all', '/export/tickets.json?queue=all', '/export/accounts.csv', '/export/assets.json?q=script']
+                .map(u => fetch(u).then(r => r.text()))).then(texts => done(texts), e => done(String(e)));
+            """) as? [String]
+        let texts = try #require(exported)
+        #expect(texts[0].hasPrefix("id,") && texts[0].contains("\r\n\(ticketID),"), "\(texts[0].prefix(300))")
+        let tickets = try #require(try JSONSerialization.jsonObject(with: Data(texts[1].utf8)) as? [String: Any])
+        #expect((tickets["items"] as? [[String: Any]])?.contains { $0["id"] as? Int == ticketID } == true)
+        #expect(texts[2].contains("username") && texts[2].contains("tess"))
+        #expect((try JSONSerialization.jsonObject(with: Data(texts[3].utf8)) as? [String: Any])?["total"] as? Int == 1)
 
         // A form posted without its token, or with another session's, changes nothing.
         let forged = try browser.executeAsync("""

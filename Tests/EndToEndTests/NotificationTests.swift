@@ -28,8 +28,10 @@ import Testing
     }
 
     /// Polls without holding a thread: the suite shares two cores, and a blocked cooperative thread
-    /// starves every async test beside it.
-    static func wait(_ seconds: TimeInterval = 60, for what: @autoclosure () throws -> String, _ condition: () throws -> Bool) async throws {
+    /// starves every async test beside it. The bound is a liveness check, not a timing: delivery runs
+    /// at nice +10 (`BackgroundThreads`) and waits behind every busy test of the suite (a 50,000-line
+    /// import takes a core for half a minute), so it is generous.
+    static func wait(_ seconds: TimeInterval = 180, for what: @autoclosure () throws -> String, _ condition: () throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if try condition() { return }

@@ -1,0 +1,65 @@
+import DesksideDesk
+import DesksideHTTP
+import DesksideJSON
+import DesksideStore
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Every list of the console as CSV or JSON, with the filters it shows (`/export/tickets.csv?queue=
+/// tier1`): the same columns as the API's `format=csv` (`CSVExport`, formulas defused), at most
+/// 10,000 rows.
+struct ExportPages {
+    let route: ConsoleRoute
+
+    func add(to group: RouterGroup<APIContext>) {
+        let route = self.route
+        group.get("export/:file") { request, context -> Response in
+            let file = context.parameters.get("file") ?? ""
+            let parts = file.split(separator: ".")
+            guard parts.count == 2, parts[1] == "csv" || parts[1] == "json" else { throw HTTPError(.notFound) }
+            let parameters = request.uri.queryParameters
+            let text = parameters.get("q").map { String($0.prefix(200)) }.flatMap { $0.isEmpty ? nil : $0 }
+            let limit = CSVExport.maxRows
+            let me = context.principal?.accountID
+            let (items, total): ([JSONValue], Int) = try await route.call(context) { desk, principal in
+                func encoded<T: Encodable>(_ page: (items: [T], total: Int)) throws -> ([JSONValue], Int) {
+                    (try page.items.map { try JSONParser.parse(try JSONCoder.encode($0)) }, page.total)
+                }
+                switch parts[0] {
+                case "assets":
+                    var (query, _) = try AssetPages.query(request)
+                    (query.limit, query.offset) = (limit, 0)
+                    return try encoded(desk.assets(principal, query))
+                case "tickets":
+                    var (query, _, _) = TicketPages.query(request, me: me)
+                    (query.limit, query.offset) = (limit, 0)
+                    return try encoded(desk.tickets(principal, query))
+                case "accounts":
+                    var query = CollectorStore.AccountQuery()
+                    (query.text, query.limit) = (text, limit)
+                    return try encoded(desk.accounts(principal, query))
+                case "articles":
+                    return try encoded(desk.articles(principal, text: text, faultCode: nil, limit: limit, offset: 0))
+                case "notifications":
+                    let state = parameters.get("state").flatMap { CollectorStore.NotificationState(rawValue: String($0)) }
+                    return try encoded(desk.notifications(principal, state: state, limit: limit, offset: 0))
+                case "loans":
+                    let state = parameters.get("state").flatMap { CollectorStore.LoanFilter(rawValue: String($0)) } ?? .open
+                    return try encoded(desk.loans(principal, state, limit: limit, offset: 0))
+                default:
+                    throw HTTPError(.notFound)
+                }
+            }
+            guard parts[1] == "csv" else {
+                let document = JSONValue.object([("items", .array(items)), ("total", .number(String(total)))])
+                return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8",
+                                                       .contentDisposition: "attachment; filename=\"\(parts[0]).json\""],
+                                body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONSerializer.serialize(document))))
+            }
+            var response = CSVExport.response(items)
+            response.headers[.contentDisposition] = "attachment; filename=\"\(parts[0]).csv\""
+            return response
+        }
+    }
+}
