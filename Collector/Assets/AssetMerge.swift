@@ -17,7 +17,7 @@ public enum AssetMerge {
     /// conflict the identity rules flagged): revoke the one that is gone first.
     public static func decide(survivor: Int64, merged: Int64, survivorAgentLive: Bool, mergedAgentLive: Bool,
                               survivorLoanOpen: Bool, mergedLoanOpen: Bool) throws -> AgentMove {
-        guard survivor != merged else { throw HelpdeskError.invalid("an asset cannot be merged into itself") }
+        guard survivor != merged else { throw HelpdeskError.unprocessable("an asset cannot be merged into itself") }
         if survivorAgentLive && mergedAgentLive {
             throw HelpdeskError.conflict("assets \(survivor) and \(merged) both have a live agent: revoke the one whose machine is gone, then merge")
         }

@@ -8,7 +8,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     public let day: Int
 
     public init(year: Int, month: Int, day: Int) throws {
-        guard (1900...9999).contains(year), (1...12).contains(month), (1...Self.days(year, month)).contains(day) else {
+        guard (0...9999).contains(year), (1...12).contains(month), (1...Self.days(year, month)).contains(day) else {
             throw HelpdeskError.invalid("\(year)-\(month)-\(day) is not a date")
         }
         (self.year, self.month, self.day) = (year, month, day)

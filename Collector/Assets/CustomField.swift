@@ -12,8 +12,9 @@ public struct CustomField: Codable, Sendable, Equatable {
     public var choices: [String]
     public var required: Bool
 
+    /// Choices are kept for a choice field only.
     public init(name: String, type: Kind, choices: [String] = [], required: Bool = false) {
-        (self.name, self.type, self.choices, self.required) = (name, type, choices, required)
+        (self.name, self.type, self.choices, self.required) = (name, type, type == .choice ? choices : [], required)
     }
 
     enum CodingKeys: String, CodingKey { case name, type, choices, required }
@@ -22,7 +23,11 @@ public struct CustomField: Codable, Sendable, Equatable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
         type = try container.decode(Kind.self, forKey: .type)
-        choices = try container.decodeIfPresent([String].self, forKey: .choices) ?? []
+        let choices = try container.decodeIfPresent([String].self, forKey: .choices) ?? []
+        guard choices.count <= 50, Set(choices).count == choices.count, choices.allSatisfy({ (1...100).contains($0.count) }) else {
+            throw HelpdeskError.invalid("field \(name): at most 50 different choices of 1 to 100 characters")
+        }
+        self.choices = type == .choice ? choices : []
         required = try container.decodeIfPresent(Bool.self, forKey: .required) ?? false
     }
 
@@ -32,32 +37,30 @@ public struct CustomField: Codable, Sendable, Equatable {
               name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
             throw HelpdeskError.invalid("a field's name is 1 to 40 printable characters without spaces at either end")
         }
-        switch type {
-        case .choice:
-            guard (1...50).contains(choices.count), Set(choices).count == choices.count, choices.allSatisfy({ (1...100).contains($0.count) }) else {
-                throw HelpdeskError.invalid("field \(name): a choice field has 1 to 50 different choices of 1 to 100 characters")
-            }
-        default:
-            guard choices.isEmpty else { throw HelpdeskError.invalid("field \(name): only a choice field has choices") }
+        guard choices.count <= 50, Set(choices).count == choices.count, choices.allSatisfy({ (1...100).contains($0.count) }) else {
+            throw HelpdeskError.invalid("field \(name): at most 50 different choices of 1 to 100 characters")
         }
+        if type == .choice && choices.isEmpty { throw HelpdeskError.unprocessable("field \(name): a choice field needs its choices") }
     }
 
     /// The value in canonical form, or why it is not one.
     public func normalize(_ value: String) throws -> String {
         switch type {
         case .text:
-            guard value.count <= 1000 else { throw HelpdeskError.invalid("field \(name) is longer than 1,000 characters") }
+            guard value.count <= 1000 else { throw HelpdeskError.unprocessable("field \(name) is longer than 1,000 characters") }
             return value
         case .number:
             guard value.count <= 40, let number = Double(value), number.isFinite, value.allSatisfy({ $0.isASCII }) else {
-                throw HelpdeskError.invalid("field \(name) must be a number")
+                throw HelpdeskError.unprocessable("field \(name) must be a number")
             }
             return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
         case .date:
-            return try CalendarDate(value, field: "field \(name)").description
+            do { return try CalendarDate(value, field: "field \(name)").description } catch {
+                throw HelpdeskError.unprocessable("field \(name) must be a date written YYYY-MM-DD")
+            }
         case .choice:
             guard choices.contains(value) else {
-                throw HelpdeskError.invalid("field \(name) must be one of: \(choices.joined(separator: ", "))")
+                throw HelpdeskError.unprocessable("field \(name) must be one of: \(choices.joined(separator: ", "))")
             }
             return value
         }
@@ -69,13 +72,13 @@ public struct CustomField: Codable, Sendable, Equatable {
         var values = current
         for (name, value) in changes {
             guard let field = definitions.first(where: { $0.name == name }) else {
-                throw HelpdeskError.invalid("no field \(name) in this category"
+                throw HelpdeskError.unprocessable("no field \(name) in this category"
                                             + (definitions.isEmpty ? " (it has none)" : " (it has: \(definitions.map(\.name).joined(separator: ", ")))"))
             }
             if let value, !value.isEmpty { values[name] = try field.normalize(value) } else { values[name] = nil }
         }
         if let missing = definitions.first(where: { $0.required && values[$0.name] == nil }) {
-            throw HelpdeskError.invalid("field \(missing.name) is required in this category")
+            throw HelpdeskError.unprocessable("field \(missing.name) is required in this category")
         }
         return values
     }
@@ -111,7 +114,7 @@ public struct AssetCategory: Codable, Sendable, Equatable {
         }
         if let days = auditIntervalDays, !(1...3650).contains(days) { throw HelpdeskError.invalid("auditIntervalDays is 1 to 3,650") }
         guard fields.count <= 30 else { throw HelpdeskError.invalid("a category has at most 30 fields") }
-        guard Set(fields.map(\.name)).count == fields.count else { throw HelpdeskError.invalid("two fields have the same name") }
+        guard Set(fields.map(\.name)).count == fields.count else { throw HelpdeskError.unprocessable("two fields have the same name") }
         for field in fields { try field.check() }
     }
 }

@@ -74,6 +74,12 @@ public struct ImportMapping: Codable, Sendable, Equatable {
 
     public init(columns: [String: String] = [:]) { self.columns = columns }
 
+    enum CodingKeys: String, CodingKey { case columns }
+
+    public init(from decoder: any Decoder) throws {
+        columns = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent([String: String].self, forKey: .columns) ?? [:]
+    }
+
     /// The field of each column, in order, and the columns ignored.
     public func fields(for header: [String]) throws -> (fields: [ImportField], ignored: [String]) {
         var fields: [ImportField] = []

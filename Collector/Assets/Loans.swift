@@ -13,8 +13,8 @@ public enum LoanRules {
 
     /// A loaner's expected return: not in the past, and within five years.
     public static func checkReturn(_ date: CalendarDate, today: CalendarDate) throws {
-        guard date >= today else { throw HelpdeskError.invalid("the expected return \(date) is in the past") }
-        guard date.dayNumber - today.dayNumber <= 5 * 366 else { throw HelpdeskError.invalid("the expected return is more than five years away") }
+        guard date >= today else { throw HelpdeskError.unprocessable("the expected return \(date) is in the past") }
+        guard date.dayNumber - today.dayNumber <= 5 * 366 else { throw HelpdeskError.unprocessable("the expected return is more than five years away") }
     }
 
     /// A loan is overdue from the day after its expected return.

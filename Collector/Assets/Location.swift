@@ -20,7 +20,7 @@ public enum LocationKind: String, Codable, Sendable, CaseIterable {
             throw HelpdeskError.invalid("a location's name is 1 to 100 printable characters, without \" / \" or spaces at either end")
         }
         guard parent == parentKind else {
-            throw HelpdeskError.invalid(parentKind.map { "a \(rawValue) is in a \($0.rawValue)" } ?? "a site is in no other location")
+            throw HelpdeskError.unprocessable(parentKind.map { "a \(rawValue) is in a \($0.rawValue)" } ?? "a site is in no other location")
         }
     }
 }

@@ -155,7 +155,11 @@ public struct AssetChanges: Decodable, Sendable, Equatable {
         new.warrantyEnd = warrantyEnd.apply(record.warrantyEnd)
         new.warrantyMonths = warrantyMonths.apply(record.warrantyMonths)
         if let months = new.warrantyMonths, !(0...600).contains(months) { throw HelpdeskError.invalid("warrantyMonths is 0 to 600") }
-        new.costCents = try cost.apply(record.costCents.map(Money.text)).map(Money.cents)
+        do {
+            new.costCents = try cost.apply(record.costCents.map(Money.text)).flatMap { $0.isEmpty ? nil : try Money.cents($0) }
+        } catch HelpdeskError.invalid(let message) {
+            throw HelpdeskError.unprocessable(message)
+        }
         if case .set(let list) = tags {
             let cleaned = list.map { $0.trimmingSpaces }.filter { !$0.isEmpty }
             guard cleaned.count <= 20, cleaned.allSatisfy({ $0.count <= 40 && $0.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F } && !$0.contains(",") }) else {

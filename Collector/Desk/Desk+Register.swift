@@ -61,6 +61,11 @@ extension Desk {
     /// Technicians and admins import a register from CSV; a dry run changes nothing.
     public func importAssets(_ principal: Principal, csv: [UInt8], mapping: ImportMapping, dryRun: Bool) throws -> CollectorStore.ImportReport {
         try requireStaff(principal)
-        return try store.importAssets(csv: csv, mapping: mapping, dryRun: dryRun, actor: principal.actor, now: clock())
+        do {
+            return try store.importAssets(csv: csv, mapping: mapping, dryRun: dryRun, actor: principal.actor, now: clock())
+        } catch HelpdeskError.invalid(let message) {
+            // The file's content, not the request's form: the document cannot state it.
+            throw HelpdeskError.unprocessable(message)
+        }
     }
 }

@@ -54,8 +54,9 @@ struct AssetRoutes {
         query.attachedTo = try parameters.id("attachedTo")
         query.sort = try parameters.value("sort", CollectorStore.AssetSort.self) ?? .hostname
         query.descending = try parameters.flag("descending")
-        if let ids = parameters.string("ids") {
-            let list = ids.split(separator: ",").map { Int64($0) }
+        if let ids = try parameters.given("ids") {
+            let parts = ids.split(separator: ",", omittingEmptySubsequences: false)
+            let list = parts.map { $0.first == "0" || $0.count > 18 ? nil : Int64($0) }
             guard !list.isEmpty, list.count <= 1000, list.allSatisfy({ ($0 ?? 0) > 0 }) else {
                 throw APIError.badRequest("ids is a comma-separated list of up to 1,000 asset ids")
             }
@@ -121,7 +122,7 @@ struct AssetRoutes {
         }
         group.post("merges/{id}/undo") { request, context in
             let id = try context.id()
-            return try await route.run(request, context, LoanRoutes.Empty.self) { desk, principal, _ in try desk.unmergeAssets(principal, mergeID: id) }
+            return try await route.run(request, context, TicketRoutes.Empty.self) { desk, principal, _ in try desk.unmergeAssets(principal, mergeID: id) }
         }
         group.put("assets/{id}/owner") { request, context in
             let id = try context.id()

@@ -20,6 +20,22 @@ struct AuditRoutes {
         var note: String?
         var moveHere: Bool?
 
+        enum CodingKeys: String, CodingKey { case assetId, tag, serial, locationId, note, moveHere }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            // The asset is named by a value, never by null.
+            for key in [CodingKeys.assetId, .tag, .serial] where c.contains(key) {
+                if try c.decodeNil(forKey: key) { throw APIError.badRequest("\(key.rawValue) cannot be null") }
+            }
+            assetId = try c.decodeIfPresent(Int64.self, forKey: .assetId)
+            tag = try c.decodeIfPresent(String.self, forKey: .tag)
+            serial = try c.decodeIfPresent(String.self, forKey: .serial)
+            locationId = try c.decodeIfPresent(Int64.self, forKey: .locationId)
+            note = try c.decodeIfPresent(String.self, forKey: .note)
+            moveHere = try c.decodeIfPresent(Bool.self, forKey: .moveHere)
+        }
+
         func reference() throws -> CollectorStore.AssetReference {
             switch (assetId, tag, serial) {
             case (let id?, nil, nil): return .id(id)

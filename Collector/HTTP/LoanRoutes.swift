@@ -16,8 +16,6 @@ struct LoanRoutes {
         var note: String?
     }
 
-    struct Empty: Decodable, Sendable {}
-
     func add(to group: RouterGroup<APIContext>) {
         let route = self.route
         group.post("checkouts") { request, context in
@@ -27,7 +25,7 @@ struct LoanRoutes {
         }
         group.post("assets/{id}/checkin") { request, context in
             let id = try context.id()
-            return try await route.run(request, context, Empty.self) { desk, principal, _ in try desk.checkIn(principal, assetID: id) }
+            return try await route.run(request, context, TicketRoutes.Empty.self) { desk, principal, _ in try desk.checkIn(principal, assetID: id) }
         }
         group.get("loans") { request, context in
             let parameters = try QueryParameters(request)
@@ -44,7 +42,7 @@ struct LoanRoutes {
         }
         group.post("me/handovers/{id}/accept") { request, context in
             let id = try context.id()
-            return try await route.run(request, context, Empty.self) { desk, principal, _ in try desk.acceptHandover(principal, id: id) }
+            return try await route.run(request, context, TicketRoutes.Empty.self) { desk, principal, _ in try desk.acceptHandover(principal, id: id) }
         }
     }
 }

@@ -68,15 +68,15 @@ import Testing
                                            definitions: phone.fields)
         #expect(values == ["number": "+33 1 23", "storage GB": "128", "contract ends": "2027-03-01", "carrier": "SFR"])
         #expect(try CustomField.apply(["carrier": nil], to: values, definitions: phone.fields)["carrier"] == nil)
-        #expect(throws: HelpdeskError.invalid("field carrier must be one of: Orange, SFR")) {
+        #expect(throws: HelpdeskError.unprocessable("field carrier must be one of: Orange, SFR")) {
             try CustomField.apply(["carrier": "Free"], to: values, definitions: phone.fields)
         }
         #expect(throws: HelpdeskError.self) { try CustomField.apply(["storage GB": "lots"], to: values, definitions: phone.fields) }
         #expect(throws: HelpdeskError.self) { try CustomField.apply(["imei": "1"], to: values, definitions: phone.fields) }
-        #expect(throws: HelpdeskError.invalid("field number is required in this category")) {
+        #expect(throws: HelpdeskError.unprocessable("field number is required in this category")) {
             try CustomField.apply(["number": nil], to: values, definitions: phone.fields)
         }
-        #expect(throws: HelpdeskError.self) { try AssetCategory(name: "x", fields: [CustomField(name: "a", type: .text, choices: ["b"])]).check() }
+        #expect(AssetCategory(name: "x", fields: [CustomField(name: "a", type: .text, choices: ["b"])]).fields[0].choices == [], "choices are a choice field's only")
         #expect(throws: HelpdeskError.self) { try AssetCategory(name: "x", fields: [CustomField(name: "a", type: .choice)]).check() }
     }
 

@@ -79,7 +79,7 @@ import Testing
         #expect(throws: HelpdeskError.conflict("assets \(first) and \(second) both have a live agent: revoke the one whose machine is gone, then merge")) {
             try store.merge(second, into: first, actor: "tess", now: Self.time)
         }
-        #expect(throws: HelpdeskError.invalid("an asset cannot be merged into itself")) { try store.merge(first, into: first, actor: "tess", now: Self.time) }
+        #expect(throws: HelpdeskError.unprocessable("an asset cannot be merged into itself")) { try store.merge(first, into: first, actor: "tess", now: Self.time) }
         // Revoked, the old machine's agent stays with its hidden asset; the survivor keeps its own.
         _ = try store.revokeAgent(uuid: "agent-2", now: Self.time)
         let merge = try store.merge(second, into: first, actor: "tess", now: Self.time)

@@ -92,7 +92,7 @@ import Testing
         _ = try store.saveCategory(AssetCategory(name: "phone", auditIntervalDays: 180, fields: [
             CustomField(name: "number", type: .text, required: true), CustomField(name: "carrier", type: .choice, choices: ["Orange", "SFR"]),
         ]))
-        #expect(throws: HelpdeskError.invalid("field number is required in this category")) {
+        #expect(throws: HelpdeskError.unprocessable("field number is required in this category")) {
             try store.createAsset(try Self.changes(#"{"name": "iPhone 15", "category": "phone"}"#), actor: "tess", now: Self.time)
         }
         let phone = try store.createAsset(try Self.changes(#"{"name": "iPhone 15", "category": "phone", "fields": {"number": "+33 6 12", "carrier": "SFR"}}"#),
