@@ -58,7 +58,7 @@ extension CollectorStore {
         var tags: [String: Int64] = [:]
         /// Assets an agent reports for: their serial, maker and model come from the agent.
         var agents = Set<Int64>()
-        var serials: [String: [(id: Int64, vendor: String?, agent: Bool)]] = [:]
+        var serials: [String: [ImportMatch.Candidate]] = [:]
         var categories: [String: AssetCategory] = [:]
         var locationPaths: [String: Int64] = [:]
         var locationNames: [String: [Int64]] = [:]
@@ -70,7 +70,7 @@ extension CollectorStore {
                 if let tag = row["tag"] as String? { tags[tag.lowercased()] = id }
                 if (row["agentId"] as Int64?) != nil { agents.insert(id) }
                 if let serial = row["serial"] as String?, let key = MachineIdentity(serial: serial).serial {
-                    serials[key, default: []].append((id, row["vendor"], (row["agentId"] as Int64?) != nil))
+                    serials[key, default: []].append(ImportMatch.Candidate(id: id, vendor: row["vendor"], agent: (row["agentId"] as Int64?) != nil))
                 }
             }
             for row in try Row.fetchAll(db, sql: "SELECT name, auditIntervalDays, fields FROM assetCategory") {
@@ -114,31 +114,8 @@ extension CollectorStore {
                     if !value.isEmpty { values[field] = value }
                 }
                 do {
-                    var changes = AssetChanges()
-                    var custom: [String: String?] = [:]
-                    for (field, value) in values {
-                        switch field {
-                        case .tag: changes.tag = .set(value)
-                        case .name: changes.name = .set(value)
-                        case .serial: changes.serial = .set(value)
-                        case .vendor: changes.vendor = .set(value)
-                        case .model: changes.model = .set(value)
-                        case .category: changes.category = .set(value)
-                        case .status: changes.status = .set(try ImportStatus.parse(value))
-                        case .department: changes.department = .set(value)
-                        case .purchaseDate: changes.purchaseDate = .set(try ImportStatus.date(value, field: "the purchase date"))
-                        case .supplier: changes.supplier = .set(value)
-                        case .orderNumber: changes.orderNumber = .set(value)
-                        case .cost: changes.cost = .set(value)
-                        case .warrantyMonths: changes.warrantyMonths = .set(try ImportStatus.months(value))
-                        case .warrantyEnd: changes.warrantyEnd = .set(try ImportStatus.date(value, field: "the warranty's end"))
-                        case .notes: changes.notes = .set(value)
-                        case .tags: changes.tags = .set(value.split(whereSeparator: { $0 == "," || $0 == ";" }).map(String.init))
-                        case .custom(let name): custom[name] = value
-                        case .location, .owner, .ignored: break
-                        }
-                    }
-                    changes.fields = custom
+                    let line = try ImportLine(values)
+                    var changes = line.changes
                     // Categories named here that do not exist yet are made (with no fields) on the real run.
                     var definition = AssetCategory(name: AssetCategory.computer)
                     if case .set(let name) = changes.category {
@@ -152,9 +129,7 @@ extension CollectorStore {
                         }
                     }
                     var location: String?
-                    if let path = values[.location] {
-                        let parts = path.split(separator: ">").flatMap { $0.split(separator: "/") }.map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
-                        guard (1...3).contains(parts.count) else { throw HelpdeskError.invalid("a location is site, site / building or site / building / room") }
+                    if let parts = line.location {
                         let joined = parts.joined(separator: " / ")
                         if let id = known.locationPaths[joined.lowercased()] {
                             changes.locationId = .set(id)
@@ -162,62 +137,50 @@ extension CollectorStore {
                             guard ids.count == 1 else { throw HelpdeskError.invalid("\(joined) names \(ids.count) locations: give its path, site / building / room") }
                             changes.locationId = .set(ids[0])
                         } else {
-                            for (depth, part) in parts.enumerated() {
-                                try LocationKind.allCases[depth].check(name: part, parent: depth == 0 ? nil : LocationKind.allCases[depth - 1])
-                            }
                             location = joined
                             if !newLocations.contains(where: { $0.lowercased() == joined.lowercased() }) { newLocations.append(joined) }
                         }
                     }
                     var owner: Int64?
-                    if let who = values[.owner] {
+                    if let who = line.owner {
                         let ids = known.accounts[who.lowercased()] ?? []
                         guard ids.count == 1 else {
                             throw HelpdeskError.invalid(ids.isEmpty ? "no account is \(who) (username, e-mail or name)" : "\(who) names \(ids.count) accounts: give the username")
                         }
                         owner = ids[0]
                     }
-                    // Which asset the line is: its tag's, else an agent's machine with its serial (and maker), else a new one.
-                    var action = "create", assetID: Int64?, reason = "a new asset"
-                    if case .set(let tag) = changes.tag {
-                        if let line = seenTags[tag.lowercased()] { throw HelpdeskError.invalid("the tag \(tag) is on line \(line) too") }
-                        seenTags[tag.lowercased()] = record.line
-                        if let id = known.tags[tag.lowercased()] { (action, assetID, reason) = ("update", id, "the asset with the tag \(tag)") }
+                    // A tag or serial twice in the file is an error of the second line.
+                    var tag: String?, serialKey: String?
+                    if case .set(let value) = changes.tag {
+                        if let first = seenTags[value.lowercased()] { throw HelpdeskError.invalid("the tag \(value) is on line \(first) too") }
+                        seenTags[value.lowercased()] = record.line
+                        tag = value
                     }
-                    if case .set(let serial) = changes.serial, let key = MachineIdentity(serial: serial).serial {
-                        if let line = seenSerials[key] { throw HelpdeskError.invalid("the serial \(serial) is on line \(line) too") }
+                    if case .set(let value) = changes.serial, let key = MachineIdentity(serial: value).serial {
+                        if let first = seenSerials[key] { throw HelpdeskError.invalid("the serial \(value) is on line \(first) too") }
                         seenSerials[key] = record.line
-                        if assetID == nil {
-                            let vendor = values[.vendor].map { MachineIdentity(vendor: $0).vendor }
-                            let candidates = (known.serials[key] ?? []).filter { candidate in
-                                vendor == nil || candidate.vendor == nil || MachineIdentity(vendor: candidate.vendor).vendor == vendor
-                            }
-                            if candidates.count > 1 {
-                                throw HelpdeskError.invalid("the serial \(serial) is on assets \(candidates.map { String($0.id) }.joined(separator: ", ")): give the tag")
-                            }
-                            if let match = candidates.first {
-                                assetID = match.id
-                                (action, reason) = match.agent ? ("match", vendor == nil ? "the same serial as the agent's asset \(match.id)"
-                                                                  : "the same serial and maker as the agent's asset \(match.id)")
-                                                                : ("update", "the asset with the serial \(serial)")
-                            }
-                        }
+                        serialKey = key
+                    }
+                    let decision = try ImportMatch.decide(tag: tag, tagged: tag.flatMap { known.tags[$0.lowercased()] }, serial: values[.serial],
+                                                          vendor: values[.vendor], candidates: serialKey.map { known.serials[$0] ?? [] } ?? [])
+                    let (action, assetID, reason): (String, Int64?, String)
+                    switch decision {
+                    case .create: (action, assetID, reason) = ("create", nil, "a new asset")
+                    case .update(let id, let why): (action, assetID, reason) = ("update", id, why)
+                    case .match(let id, let why): (action, assetID, reason) = ("match", id, why)
                     }
                     if let assetID {
                         if known.agents.contains(assetID) { (changes.serial, changes.vendor, changes.model) = (.keep, .keep, .keep) }
                         // A category made by this import does not exist yet: check the rest against the asset as it is.
                         var check = changes
                         if case .set(let name) = changes.category, known.categories[name.lowercased()] == nil {
-                            if let field = custom.keys.sorted().first { throw HelpdeskError.invalid("no field \(field) in the new category \(name)") }
+                            if let field = changes.fields.keys.sorted().first { throw HelpdeskError.invalid("no field \(field) in the new category \(name)") }
                             check.category = .keep
                             check.fields = [:]
                         }
                         _ = try Self.planChange(db, id: assetID, check)
                     } else {
-                        if case .keep = changes.name {
-                            let fallback = values[.model] ?? values[.serial] ?? values[.tag] ?? "unnamed"
-                            changes.name = .set(fallback)
-                        }
+                        if case .keep = changes.name { changes.name = .set(line.standInName ?? "unnamed") }
                         var check = changes
                         check.status = .keep  // a new asset takes its status as given, not as a move
                         _ = try check.apply(to: RegisterRecord(tag: "DS-0", category: definition.name, status: .inStock), fieldsOf: definition)

@@ -51,4 +51,24 @@ import Testing
         #expect(try ImportStatus.months("36 months") == 36)
         #expect(try ImportStatus.date("2023-06-15 00:00:00", field: "x").description == "2023-06-15")
     }
+
+    @Test func aLineIsTheTaggedAssetElseTheOneWithItsSerialElseNew() throws {
+        let agent = ImportMatch.Candidate(id: 7, vendor: "LENOVO", agent: true)
+        #expect(try ImportMatch.decide(tag: "A-1", tagged: 3, serial: "PF4", vendor: nil, candidates: [agent]) == .update(3, reason: "the asset with the tag A-1"))
+        #expect(try ImportMatch.decide(tag: "A-1", tagged: nil, serial: "PF4", vendor: "Lenovo", candidates: [agent])
+                == .match(7, reason: "the same serial and maker as the agent's asset 7"))
+        #expect(try ImportMatch.decide(tag: nil, tagged: nil, serial: "PF4", vendor: "Dell Inc.", candidates: [agent]) == .create, "another maker's serial")
+        #expect(try ImportMatch.decide(tag: nil, tagged: nil, serial: "PF4", vendor: nil, candidates: [ImportMatch.Candidate(id: 9, vendor: nil, agent: false)])
+                == .update(9, reason: "the asset with the serial PF4"))
+        #expect(try ImportMatch.decide(tag: nil, tagged: nil, serial: nil, vendor: nil, candidates: []) == .create, "never by hostname or name")
+        #expect(throws: HelpdeskError.self) {
+            try ImportMatch.decide(tag: nil, tagged: nil, serial: "PF4", vendor: nil, candidates: [agent, ImportMatch.Candidate(id: 8, vendor: nil, agent: false)])
+        }
+        let line = try ImportLine([.model: "U2723QE", .location: "Paris > Tower B > 4.12", .status: "Ready to Deploy", .custom("carrier"): "SFR", .owner: "jdupont"])
+        #expect(line.location == ["Paris", "Tower B", "4.12"] && line.owner == "jdupont" && line.standInName == "U2723QE")
+        #expect(line.changes.status == .set(.inStock) && line.changes.fields == ["carrier": "SFR"] && line.changes.name == .keep)
+        #expect(throws: HelpdeskError.self) { try ImportLine([.location: "A > B > C > D"]) }
+        #expect(throws: HelpdeskError.self) { try ImportLine([.purchaseDate: "15/01/2024"]) }
+    }
 }
+

@@ -31,12 +31,27 @@ import Testing
         }
     }
 
-    @Test func staffEnterEquipmentWithoutAnAgentAndKeepItsRegister() throws {
+    /// A collector on a fresh workspace and the CLI signed in as its first admin; `agent` enrolls the
+    /// laptop fixture's agent and sends its first report.
+    static func world(agent: Bool = false) throws -> (Session.Workspace, RunningCollector, CLI) {
         let workspace = try Session.Workspace()
-        defer { workspace.remove() }
         let collector = try RunningCollector(data: workspace.data)
-        defer { collector.stop() }
-        let cli = CLI(collector, data: workspace.data)
+        if agent {
+            do {
+                try Session.enroll(workspace, with: collector)
+                try #require(try Session.runOnce(workspace).status == 0)
+            } catch {
+                collector.stop()
+                workspace.remove()
+                throw error
+            }
+        }
+        return (workspace, collector, CLI(collector, data: workspace.data))
+    }
+
+    @Test func staffEnterEquipmentWithoutAnAgentAndKeepItsRegister() throws {
+        let (workspace, collector, cli) = try Self.world()
+        defer { collector.stop(); workspace.remove() }
 
         let site = try #require(try cli.json(["assets", "locations", "--add", "Paris", "--kind", "site"]) as? [String: Any])
         let building = try #require(try cli.json(["assets", "locations", "--add", "Tower B", "--kind", "building", "--in", "\(site["id"] as? Int ?? 0)"]) as? [String: Any])
@@ -90,11 +105,8 @@ import Testing
     }
 
     @Test func aPersonConfirmsReceiptOfEverythingHandedOverAtOnce() throws {
-        let workspace = try Session.Workspace()
-        defer { workspace.remove() }
-        let collector = try RunningCollector(data: workspace.data)
-        defer { collector.stop() }
-        let cli = CLI(collector, data: workspace.data)
+        let (workspace, collector, cli) = try Self.world()
+        defer { collector.stop(); workspace.remove() }
         _ = try Loop.json(collector.send("POST", "/api/v1/accounts",
             json: #"{"username": "jdupont", "name": "J Dupont", "email": "jd@example.com", "role": "requester", "password": "jeanne's long password"}"#), 201)
         let ids = try ["ThinkPad loaner", "USB-C dock"].map { name in
@@ -127,11 +139,8 @@ import Testing
     }
 
     @Test func anAuditorScansLabelsAndTheRegisterListsWhatIsMisplaced() throws {
-        let workspace = try Session.Workspace()
-        defer { workspace.remove() }
-        let collector = try RunningCollector(data: workspace.data)
-        defer { collector.stop() }
-        let cli = CLI(collector, data: workspace.data)
+        let (workspace, collector, cli) = try Self.world()
+        defer { collector.stop(); workspace.remove() }
         let site = try #require((try cli.json(["assets", "locations", "--add", "HQ", "--kind", "site"]) as? [String: Any])?["id"] as? Int)
         let building = try #require((try cli.json(["assets", "locations", "--add", "A", "--kind", "building", "--in", "\(site)"]) as? [String: Any])?["id"] as? Int)
         let desk = try #require((try cli.json(["assets", "locations", "--add", "Desk 12", "--kind", "room", "--in", "\(building)"]) as? [String: Any])?["id"] as? Int)
@@ -163,13 +172,8 @@ import Testing
     }
 
     @Test func staffMergeTwoRecordsOfOneMachineAndUndoIt() throws {
-        let workspace = try Session.Workspace()
-        defer { workspace.remove() }
-        let collector = try RunningCollector(data: workspace.data)
-        defer { collector.stop() }
-        let cli = CLI(collector, data: workspace.data)
-        try Session.enroll(workspace, with: collector)
-        try #require(try Session.runOnce(workspace).status == 0)
+        let (workspace, collector, cli) = try Self.world(agent: true)
+        defer { collector.stop(); workspace.remove() }
         let reported = try #require((try Loop.json(collector.get("/api/v1/assets"))["items"] as? [[String: Any]])?.first?["id"] as? Int)
         let entered = try #require((try cli.json(["assets", "create", "--name", "Jeanne's ThinkPad", "--serial", "PF4ABCDE", "--supplier", "Bechtle"])
             as? [String: Any])?["id"] as? Int)
@@ -194,13 +198,8 @@ import Testing
     }
 
     @Test func aSnipeITExportIsImportedFromTheTerminalDryRunFirst() throws {
-        let workspace = try Session.Workspace()
-        defer { workspace.remove() }
-        let collector = try RunningCollector(data: workspace.data)
-        defer { collector.stop() }
-        let cli = CLI(collector, data: workspace.data)
-        try Session.enroll(workspace, with: collector)
-        try #require(try Session.runOnce(workspace).status == 0)
+        let (workspace, collector, cli) = try Self.world(agent: true)
+        defer { collector.stop(); workspace.remove() }
         _ = try Loop.json(collector.send("POST", "/api/v1/accounts", json: #"{"username": "jdupont", "name": "J Dupont", "email": "jd@example.com", "role": "requester"}"#), 201)
         let file = Fixtures.directory + "/imports/snipeit-assets.csv"
         let dry = try cli.run(["assets", "import", file, "--dry-run"])
