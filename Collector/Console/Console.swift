@@ -26,6 +26,7 @@ public enum Console {
         let staff = signedIn.group().add(middleware: StaffPages())
         DashboardPage(route: route, cache: DashboardCache()).add(to: staff)
         AssetPages(route: route).add(to: staff)
+        LoanPages(route: route).add(to: staff)
         TicketPages(route: route).add(to: staff)
         OnboardingPages(route: route).add(to: staff)
         KnowledgePages(route: route).add(to: staff)

@@ -161,6 +161,7 @@ enum ConsoleTemplates {
 """###,
         "assets": ###"""
 {{<layout}}{{$content}}
+<p><a href="/loans">Loans and overdue returns</a> · <a href="/audit">Audit by tag or serial</a></p>
 <form method="get" action="/assets" class="filters" role="search" aria-label="Filter assets">
 {{#filters}}<p><label for="f-{{name}}">{{label}}</label> <input id="f-{{name}}" name="{{name}}" value="{{value}}" data-live-filter></p>
 {{/filters}}
@@ -183,6 +184,17 @@ enum ConsoleTemplates {
 </tbody>
 </table>
 <nav aria-label="Pages" class="pager">{{#previous}}<a href="{{previous}}" rel="prev">Previous page</a>{{/previous}} {{#next}}<a href="{{next}}" rel="next">Next page</a>{{/next}}</nav>
+{{/content}}{{/layout}}
+"""###,
+        "audit": ###"""
+{{<layout}}{{$content}}
+<form method="post" action="/audit" class="card"><input type="hidden" name="csrf" value="{{chrome.csrf}}">
+<p><label for="u-asset">Tag or serial (type it, or scan the label)</label> <input id="u-asset" name="asset" required maxlength="200" autofocus autocomplete="off"></p>
+<p><label for="u-where">Found at</label> <select id="u-where" name="locationId"><option value="">(not said)</option>{{#locations}}<option value="{{value}}">{{label}}</option>{{/locations}}</select>
+<label><input type="checkbox" name="moveHere" value="true"> and move it there in the register</label></p>
+<p><label for="u-note">Note</label> <input id="u-note" name="note" maxlength="1000"></p>
+<p><button type="submit">Mark audited</button></p></form>
+<p><a href="/assets?auditDue=true">Assets due for an audit</a> · <a href="/assets?auditMismatch=true">Audited elsewhere than registered</a> · <a href="/loans">Loans</a></p>
 {{/content}}{{/layout}}
 """###,
         "canned": ###"""
@@ -333,6 +345,19 @@ enum ConsoleTemplates {
 </main>
 </body>
 </html>
+"""###,
+        "loans": ###"""
+{{<layout}}{{$content}}
+<nav aria-label="Which loans" class="pager">{{#states}}<a href="/loans?state={{value}}"{{#selected}} aria-current="page"{{/selected}}>{{label}}</a> {{/states}}</nav>
+<p><a href="/export/loans.csv?state={{state}}">Export as CSV</a> · <a href="/export/loans.json?state={{state}}">Export as JSON</a> · <a href="/audit">Audit by tag or serial</a></p>
+<table class="list"><caption>{{total}} loans</caption>
+<thead><tr><th scope="col">Tag</th><th scope="col">Asset</th><th scope="col">Lent to</th><th scope="col">Out since</th><th scope="col">Due back</th><th scope="col">Receipt accepted</th><th scope="col">Back</th></tr></thead>
+<tbody>
+{{#rows}}<tr{{#overdue}} class="breached"{{/overdue}}><td>{{tag}}</td><td><a href="/assets/{{assetId}}">{{asset}}</a></td><td>{{to}}</td><td>{{out}}</td><td>{{due}}{{#overdue}} (overdue){{/overdue}}</td><td>{{accepted}}</td><td>{{back}}</td></tr>
+{{/rows}}
+</tbody>
+</table>
+{{/content}}{{/layout}}
 """###,
         "login": ###"""
 {{<layout}}{{$content}}

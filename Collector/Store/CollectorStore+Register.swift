@@ -117,9 +117,7 @@ extension CollectorStore {
         if let parent = new.attachedTo, parent != old?.attachedTo {
             try checkAttachment(db, asset: id, to: parent)
         }
-        if let clash = try Row.fetchOne(cached: db, sql: "SELECT id, tag FROM asset WHERE tag = ? AND id != ?", arguments: [new.tag, id]) {
-            throw HelpdeskError.conflict("asset \(clash["id"] as Int64) has the tag \(clash["tag"] as String)")
-        }
+        try checkTagFree(db, new.tag, for: id)
         let time = Timestamp.text(now)
         try db.run("""
             UPDATE asset SET tag = ?, name = ?, categoryId = ?, status = ?, locationId = ?, department = ?, purchaseDate = ?, supplier = ?,
@@ -137,6 +135,13 @@ extension CollectorStore {
         }
         if old.status != new.status {
             try Outbox(db).webhookNotice(.assetStatus, actor: actor, assetID: id, details: ["old": old.status.rawValue, "new": new.status.rawValue], at: time)
+        }
+    }
+
+    /// A tag is one asset's (in any case): another asset holding it is a conflict.
+    static func checkTagFree(_ db: Database, _ tag: String, for id: Int64?) throws {
+        if let clash = try Row.fetchOne(cached: db, sql: "SELECT id, tag FROM asset WHERE tag = ? AND id IS NOT ?", arguments: [tag, id]) {
+            throw HelpdeskError.conflict("asset \(clash["id"] as Int64) has the tag \(clash["tag"] as String)")
         }
     }
 
@@ -207,6 +212,7 @@ extension CollectorStore {
         changes.status = .keep
         let blank = RegisterRecord(tag: try Self.nextTag(db, pattern: pattern), category: category.category.name, status: status)
         let record = try changes.apply(to: blank, fieldsOf: category.category)
+        try checkTagFree(db, record.tag, for: nil)
         try db.run("INSERT INTO asset (tag, categoryId, status, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)",
                    arguments: [record.tag, category.id, record.status.rawValue, time, time])
         let id = db.lastInsertedRowID

@@ -33,6 +33,9 @@ import Testing
         #expect(throws: HelpdeskError.conflict("asset \(laptop) has the tag HQ-0001")) {
             try store.updateAsset(id: dock, try Self.changes(#"{"tag": "hq-0001"}"#), actor: "tess", now: Self.time)
         }
+        #expect(throws: HelpdeskError.conflict("asset \(monitor) has the tag HQ-0002")) {
+            try store.createAsset(try Self.changes(#"{"name": "another", "tag": "hq-0002"}"#), actor: "tess", now: Self.time)
+        }
         #expect(throws: HelpdeskError.conflict("the serial, maker and model of an agent's machine come from its reports")) {
             try store.updateAsset(id: laptop, try Self.changes(#"{"serial": "X"}"#), actor: "tess", now: Self.time)
         }
