@@ -198,7 +198,7 @@ extension CollectorStore {
             var raised = 0, cleared = 0
             let warranty = CollectorFault.warrantyExpiring, overdue = CollectorFault.loanOverdue
             let expiring = try Row.fetchAll(cached: db, sql: """
-                SELECT id, warrantyEnds FROM asset WHERE warrantyEnds BETWEEN ? AND ? AND mergedInto IS NULL AND status IN ('inStock', 'deployed', 'inRepair')
+                SELECT id, warrantyEnds FROM asset WHERE warrantyEnds BETWEEN ? AND ? AND mergedInto IS NULL AND status IN (\(Self.warrantyStatuses))
                 AND NOT EXISTS (SELECT 1 FROM fault WHERE fault.assetId = asset.id AND fault.code = ? AND fault.source = 'collector')
                 """, arguments: [today.description, horizon, warranty])
             for row in expiring {
@@ -239,6 +239,9 @@ extension CollectorStore {
             return (raised, cleared)
         }
     }
+
+    /// The statuses whose warranty matters (`AssetStatus.countsForWarranty`), as an SQL list.
+    static let warrantyStatuses = AssetStatus.allCases.filter(\.countsForWarranty).map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
     func clearRegisterFault(_ db: Database, asset: Int64, code: String, at date: Date) throws {
         guard let row = try Row.fetchOne(cached: db, sql: "SELECT fingerprint, summary, severity FROM fault WHERE assetId = ? AND code = ? AND source = 'collector'",
