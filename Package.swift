@@ -67,6 +67,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The fault checks: the agent runs them on its inventory, the collector on inventories other agents send.
+        .target(
+            name: "DesksideChecks",
+            dependencies: ["DesksideInventory"],
+            path: "Sources/DesksideChecks",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "DesksideFiles", path: "Sources/DesksideFiles", exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(
             name: "DesksideLogging",
@@ -155,13 +163,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "DesksideChecks",
-            dependencies: ["DesksideInventory"],
-            path: "Agent/Checks",
-            exclude: ["README.md"],
-            swiftSettings: swiftSettings
-        ),
-        .target(
             name: "DesksideAgentRuntime",
             dependencies: [
                 "DesksideAgentTasks", "DesksideTasks",
@@ -209,6 +210,28 @@ let package = Package(
             path: "Collector/Notifications", exclude: ["README.md"], swiftSettings: swiftSettings
         ),
         .target(
+            name: "DesksideInterop",
+            dependencies: ["DesksideInventory", "DesksideJSON", "DesksideCompression"],
+            path: "Collector/Interop",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DesksideIntake",
+            dependencies: [
+                "DesksideInterop", "DesksideStore", "DesksideChecks", "DesksideInventory",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Collector/Intake",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DesksideStore",
             dependencies: [
                 "DesksideProvisioning",
@@ -251,7 +274,7 @@ let package = Package(
         .target(
             name: "DesksideCollectorCommands",
             dependencies: [
-                "DesksideCollectorHome", "DesksideStore", "DesksideAgentServer", "DesksideHTTP", "DesksideConsole", "DesksideDelivery", "DesksideMail", "DesksideNotifications", "DesksideDesk", "DesksideHelpdesk", "DesksideEnrollment", "DesksideTransport",
+                "DesksideCollectorHome", "DesksideStore", "DesksideAgentServer", "DesksideHTTP", "DesksideIntake", "DesksideConsole", "DesksideDelivery", "DesksideMail", "DesksideNotifications", "DesksideDesk", "DesksideHelpdesk", "DesksideEnrollment", "DesksideTransport",
                 "DesksideFiles", "DesksideInventory", "DesksideLogging", "DesksideAssets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -513,6 +536,11 @@ let package = Package(
             dependencies: ["DesksideCollectorHome", "DesksideStore", "DesksideAuthority", "DesksideTestSupport",
                            .product(name: "X509", package: "swift-certificates")],
             path: "Tests/DesksideCollectorHomeTests"
+        ),
+        .testTarget(
+            name: "DesksideInteropTests",
+            dependencies: ["DesksideTestSupport", "DesksideInterop", "DesksideInventory", "DesksideChecks", "DesksideCompression", "DesksideJSON", "CZlib"],
+            path: "Tests/DesksideInteropTests"
         ),
         .testTarget(
             name: "DesksideChecksTests",

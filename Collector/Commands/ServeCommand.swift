@@ -15,6 +15,7 @@ import DesksideDelivery
 import DesksideDesk
 import DesksideEnrollment
 import DesksideHTTP
+import DesksideIntake
 import DesksideHelpdesk
 import DesksideLogging
 import DesksideMail
@@ -137,10 +138,17 @@ struct ServeCommand: AsyncParsableCommand {
         let wildcard = ["0.0.0.0", "::", "[::]"].contains(httpEndpoint.host)
         let labelBaseURL = file.assets?.labelBaseURL ?? notifications.consoleURL
             ?? "\(scheme)://\(Endpoint(host: wildcard ? hostname ?? "localhost" : httpEndpoint.host, port: httpEndpoint.port))"
+        let intake = file.intake ?? IntakeSettings()
+        let intakeRoutes = intake.enabled
+            ? IntakeRoutes(service: IntakeService(store: home.store, settings: intake, policy: settings.policy, logger: logger), threadPool: threadPool) : nil
+        let intakeApp = try intakeRoutes.flatMap { routes in
+            try intake.listen.map { try Self.intakeApplication(routes, listen: $0, plainHTTP: intake.plainHTTP, tls: httpTLS, group: httpLoop, logger: logger) }
+        }
         let app = Application(
             router: try CollectorHTTP.router(desk: desk, threadPool: threadPool, signIn: signIn,
                                              onboardingHookSecret: try notifications.onboardingHookSecret(), labelBaseURL: labelBaseURL) { router in
                 try Console.add(to: router, desk: desk, threadPool: threadPool, signIn: signIn, session: ConsoleSession(secure: httpTLS != nil))
+                if intake.listen == nil { intakeRoutes?.add(to: router) }
             },
             server: try httpTLS.map { try .tls(CollectorHTTP.server(signIn: signIn), tlsConfiguration: $0) } ?? CollectorHTTP.server(signIn: signIn),
             configuration: .init(address: .hostname(httpEndpoint.host, port: httpEndpoint.port), serverName: "deskside-collector"),
@@ -148,12 +156,16 @@ struct ServeCommand: AsyncParsableCommand {
                        OutboxWorker(store: home.store, mail: mailDelivery, webhooks: webhooks, retry: try notifications.retryPolicy(), rates: try notifications.deliveryRates(),
                                     group: BackgroundThreads.eventLoopGroup(nice: BackgroundThreads.deliveryNice),
                                     threadPool: BackgroundThreads.threadPool(nice: BackgroundThreads.deliveryNice), logger: logger)]
-                + (mailIntake.map { [MailListener(server: $0.0, intake: $0.1, desk: desk, threadPool: threadPool, logger: logger, ownPorts: ownPorts)] } ?? []),
+                + (mailIntake.map { [MailListener(server: $0.0, intake: $0.1, desk: desk, threadPool: threadPool, logger: logger, ownPorts: ownPorts)] } ?? [])
+                + (intakeApp.map { [$0] } ?? []),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? httpEndpoint.port
                 ownPorts.add(port)
                 Self.announce("  HTTP API:          \(scheme)://\(Endpoint(host: httpEndpoint.host, port: port))/api/v1")
                 Self.announce("  web console:       \(scheme)://\(Endpoint(host: httpEndpoint.host, port: port))/")
+                if intake.enabled && intake.listen == nil {
+                    Self.announce("  agents' intake:    \(scheme)://\(Endpoint(host: httpEndpoint.host, port: port))/intake/TOKEN (deskside-collector intake add NAME)")
+                }
             },
             eventLoopGroupProvider: .shared(httpLoop),
             logger: logger)
@@ -162,6 +174,28 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw CommandError("the collector stopped: \(error)")
         }
+    }
+
+    /// The intake on a listener of its own: TLS as the HTTP port has it; without TLS, on loopback
+    /// unless the config says `plainHTTP` (FusionInventory and GLPI agents often report over plain
+    /// HTTP inside a company's network, which must then be a choice).
+    static func intakeApplication(_ routes: IntakeRoutes, listen: String, plainHTTP: Bool, tls: TLSConfiguration?, group: any EventLoopGroup,
+                                  logger: Logger) throws -> some Service {
+        let endpoint = try endpoint(listen, option: "intake.listen")
+        let loopback = endpoint.host == "localhost" || endpoint.host == "::1" || endpoint.host.hasPrefix("127.")
+        guard tls != nil || loopback || plainHTTP else {
+            throw CommandError("intake.listen \(endpoint) is off loopback: give httpTLS in the config file, or set intake.plainHTTP to accept inventories in clear")
+        }
+        let router = Router()
+        routes.add(to: router)
+        let scheme = tls == nil ? "http" : "https"
+        return Application(router: router, server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
+                           configuration: .init(address: .hostname(endpoint.host, port: endpoint.port), serverName: "deskside-collector"),
+                           onServerRunning: { channel in
+                               let port = channel.localAddress?.port ?? endpoint.port
+                               announce("  agents' intake:    \(scheme)://\(Endpoint(host: endpoint.host, port: port))/intake/TOKEN (deskside-collector intake add NAME)")
+                           },
+                           eventLoopGroupProvider: .shared(group), logger: logger)
     }
 
     /// Prints a line at once (stdout may be a pipe that a script or test reads).

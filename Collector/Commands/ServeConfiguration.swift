@@ -1,6 +1,7 @@
 import DesksideAssets
 import DesksideFiles
 import DesksideHelpdesk
+import DesksideIntake
 import DesksideInventory
 import DesksideStore
 
@@ -17,7 +18,8 @@ import DesksideStore
 ///               "faultLoop": {"reopenWindowDays": 7, "stormThreshold": 20, "stormWindowMinutes": 10, "silentAgentDays": 7},
 ///               "maxFailedLogins": 5, "lockoutMinutes": 15, "sessionHours": 12, "consoleIdleMinutes": 30},
 ///  "assets": {"tagPattern": "DS-#####", "warrantyNoticeDays": 30},
-///  "httpTLS": {"certificate": "/etc/deskside/desk.pem", "key": "/etc/deskside/desk-key.pem"}}
+///  "httpTLS": {"certificate": "/etc/deskside/desk.pem", "key": "/etc/deskside/desk-key.pem"},
+///  "intake": {"enabled": true, "scheduleHours": 24}}
 /// ```
 struct ServeConfiguration: Codable, Sendable {
     var agentListen: String?
@@ -46,6 +48,8 @@ struct ServeConfiguration: Codable, Sendable {
     var httpTLS: HTTPTLS?
     /// Mail out and in, webhooks, the onboarding hook (docs/notifications.md).
     var notifications: NotificationConfiguration?
+    /// FusionInventory, GLPI Agent and OCS agents (docs/interop.md); off by default.
+    var intake: IntakeSettings?
 
     struct HTTPTLS: Codable, Sendable {
         /// A certificate chain and its key, in PEM (a company CA's, or a public one).
@@ -81,6 +85,7 @@ struct ServeConfiguration: Codable, Sendable {
         } catch HelpdeskError.invalid(let message) {
             throw CommandError("helpdesk: \(message)")
         }
+        if let problem = intake?.problem() { throw CommandError(problem) }
         do {
             try assets?.validate()
         } catch HelpdeskError.invalid(let message) {

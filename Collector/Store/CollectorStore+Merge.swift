@@ -43,7 +43,7 @@ extension CollectorStore {
     }
 
     /// Tables whose rows belong to an asset and have their own id: they move whole.
-    static let mergedTables = ["assetEvent", "assetAssignment", "assetAgent", "assetAudit", "loan", "task", "run", "checklistItem"]
+    static let mergedTables = ["assetEvent", "assetAssignment", "assetAgent", "assetAudit", "loan", "task", "run", "checklistItem", "intakeDevice"]
 
     static func snapshot(_ db: Database, asset id: Int64) throws -> [String: MergeJournal.Cell] {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM asset WHERE id = ?", arguments: [id]) else { throw HelpdeskError.notFound }

@@ -96,12 +96,8 @@ public final class CollectorStore: Sendable {
     public func record(agentUUID: String, reportID: String, sequence: UInt64, kind: Report.Kind, inventory: Inventory,
                        expectedHash: String? = nil, faults: [Fault], gap: SpoolGap? = nil,
                        receivedAt: Date, isConnected: (String) -> Bool = { _ in false }) throws -> ReportOutcome {
-        // Each package is encoded and hashed once, here, for both the inventory's hash and its rows.
-        let packages = inventory.software.packages.map { ($0, InventoryWriter.StoredPackage($0)) }
-        var sum = PackageSetDigest()
-        for (_, stored) in packages { sum.add(stored.digest) }
-        let hash = InventoryHash(inventory, software: sum.softwareHash(packageManagers: inventory.software.packageManagers))
-        let combined = hash.combined
+        let prepared = PreparedInventory(inventory)
+        let combined = prepared.hash.combined
         if let expectedHash, combined != expectedHash { throw StoreError.hashMismatch }
         var discovered: [PackageVersionCache.Key: Int64] = [:]
         let outcome = try pool.write { db -> ReportOutcome in
@@ -118,25 +114,51 @@ public final class CollectorStore: Sendable {
             if try Self.storeIdentity(identity, assetID: assetID, db: db), agent.assetID != nil {
                 try checkTwins(identity, assetID: assetID, agent: agent.id, isConnected: isConnected, db: db, at: receivedAt)
             }
-            let writer = InventoryWriter(db: db, assetID: assetID, at: now, versions: versions)
-            var events = try writer.write(inventory, packages: packages, sum: sum, hash: hash)
-            discovered = writer.discovered
-            // The asset's summary first: tickets the faults open are titled with its hostname.
-            try db.run("""
-                UPDATE asset SET hostname = ?, serial = ?, vendor = ?, model = ?, osName = ?, osVersion = ?, lastUser = ?, updatedAt = ?, lastReportAt = ?
-                WHERE id = ?
-                """, arguments: [inventory.os.hostname, inventory.hardware.system.serial, inventory.hardware.system.vendor,
-                                 inventory.hardware.system.model, inventory.os.name, inventory.os.version,
-                                 inventory.os.loggedInUsers.first?.name, now, Timestamp.text(inventory.collectedAt), assetID])
-            try Self.ownerFromLastUser(db, asset: assetID, lastUser: inventory.os.loggedInUsers.first?.name, settings: helpdesk, now: receivedAt)
-            try reportHardwareChange(writer.hardwareChange, assetID: assetID, db: db, at: receivedAt)
-            events += try replaceFaults(faults, assetID: assetID, db: db, at: receivedAt)
+            var events: Int
+            (events, discovered) = try writeInventory(prepared, faults: faults, assetID: assetID, db: db, at: receivedAt)
             events += try Self.recordGap(gap, assetID: assetID, db: db, now: now)
             try Self.accept(db, agent: agent, reportID: reportID, kind: kind, hash: combined, now: now)
             return .stored(assetID: assetID, events: events)
         }
         versions.remember(discovered)
         return outcome
+    }
+
+    /// An inventory with each package encoded and hashed once, for both the inventory's hash and its rows.
+    struct PreparedInventory {
+        var inventory: Inventory
+        var packages: [(Package, InventoryWriter.StoredPackage)]
+        var sum = PackageSetDigest()
+        var hash: InventoryHash
+
+        init(_ inventory: Inventory) {
+            self.inventory = inventory
+            packages = inventory.software.packages.map { ($0, InventoryWriter.StoredPackage($0)) }
+            for (_, stored) in packages { sum.add(stored.digest) }
+            hash = InventoryHash(inventory, software: sum.softwareHash(packageManagers: inventory.software.packageManagers))
+        }
+    }
+
+    /// Writes a whole inventory on its asset (the changed sections, the package diff, their history
+    /// events), the asset's summary, the owner from the last user, a hardware change and the faults;
+    /// returns the events written and the package versions looked up, for the cache once committed.
+    func writeInventory(_ prepared: PreparedInventory, faults: [Fault], assetID: Int64, db: Database,
+                        at receivedAt: Date) throws -> (events: Int, discovered: [PackageVersionCache.Key: Int64]) {
+        let inventory = prepared.inventory
+        let now = Timestamp.text(receivedAt)
+        let writer = InventoryWriter(db: db, assetID: assetID, at: now, versions: versions)
+        var events = try writer.write(inventory, packages: prepared.packages, sum: prepared.sum, hash: prepared.hash)
+        // The asset's summary first: tickets the faults open are titled with its hostname.
+        try db.run("""
+            UPDATE asset SET hostname = ?, serial = ?, vendor = ?, model = ?, osName = ?, osVersion = ?, lastUser = ?, updatedAt = ?, lastReportAt = ?
+            WHERE id = ?
+            """, arguments: [inventory.os.hostname, inventory.hardware.system.serial, inventory.hardware.system.vendor,
+                             inventory.hardware.system.model, inventory.os.name, inventory.os.version,
+                             inventory.os.loggedInUsers.first?.name, now, Timestamp.text(inventory.collectedAt), assetID])
+        try Self.ownerFromLastUser(db, asset: assetID, lastUser: inventory.os.loggedInUsers.first?.name, settings: helpdesk, now: receivedAt)
+        try reportHardwareChange(writer.hardwareChange, assetID: assetID, db: db, at: receivedAt)
+        events += try replaceFaults(faults, assetID: assetID, db: db, at: receivedAt)
+        return (events, writer.discovered)
     }
 
     /// Stores a heartbeat report: the inventory is unchanged, so only the faults, the time of
@@ -270,7 +292,7 @@ public final class CollectorStore: Sendable {
         return 1
     }
 
-    func createAsset(for agentID: Int64, db: Database, now: String) throws -> Int64 {
+    func createAsset(for agentID: Int64?, db: Database, now: String) throws -> Int64 {
         try db.run("INSERT INTO asset (agentId, tag, createdAt, updatedAt) VALUES (?, ?, ?, ?)",
                    arguments: [agentID, try Self.nextTag(db, pattern: register.pattern), now, now])
         let id = db.lastInsertedRowID

@@ -24,7 +24,12 @@ enum HistoryDiff {
             ("disks", disks(old), disks(new)),
             ("networkInterfaces.mac", old.networkInterfaces.compactMap(\.mac).sorted().joined(separator: ", "),
              new.networkInterfaces.compactMap(\.mac).sorted().joined(separator: ", ")),
+            ("monitors", monitors(old), monitors(new)),
         ])
+    }
+
+    static func monitors(_ h: Hardware) -> String? {
+        h.monitors.map { $0.map { "\($0.name ?? "?") \($0.serial ?? "?")" }.joined(separator: "; ") }
     }
 
     static func os(_ old: OperatingSystem, _ new: OperatingSystem) -> [Change] {
@@ -37,11 +42,19 @@ enum HistoryDiff {
 
     static func updates(_ old: Updates, _ new: Updates) -> [Change] {
         changes([("pending", String(old.pending.count), String(new.pending.count)),
-                 ("security", String(old.securityCount), String(new.securityCount))])
+                 ("security", String(old.securityCount), String(new.securityCount)),
+                 ("hotfixes", old.hotfixes.map { $0.map(\.id).sorted().joined(separator: ", ") }, new.hotfixes.map { $0.map(\.id).sorted().joined(separator: ", ") })])
     }
 
     static func health(_ old: Health, _ new: Health) -> [Change] {
         changes([("rebootRequired", String(old.rebootRequired), String(new.rebootRequired)),
-                 ("failedUnits", old.failedUnits.map { $0.map(\.name).joined(separator: ", ") }, new.failedUnits.map { $0.map(\.name).joined(separator: ", ") })])
+                 ("failedUnits", old.failedUnits.map { $0.map(\.name).joined(separator: ", ") }, new.failedUnits.map { $0.map(\.name).joined(separator: ", ") }),
+                 ("antivirus", antivirus(old), antivirus(new))])
+    }
+
+    static func antivirus(_ health: Health) -> String? {
+        health.antivirus.map { products in
+            products.map { "\($0.name): \($0.enabled == false ? "off" : "on")\($0.upToDate == false ? ", out of date" : "")" }.joined(separator: "; ")
+        }
     }
 }

@@ -589,6 +589,7 @@ enum StoreMigrations {
             }
         }
         registerMigration(&migrator)
+        intakeMigration(&migrator)
         return migrator
     }
 }

@@ -20,6 +20,9 @@ public struct FaultPolicy: Codable, Sendable, Equatable {
     public var ignoredUnits: [String] = []
     /// Mount points never checked for space (read-only media, snapshots).
     public var ignoredMountPoints: [String] = []
+    /// `updates.hotfix.old` when a Windows machine's newest installed update is older than this
+    /// (Microsoft publishes every month; 45 days is one missed Patch Tuesday and a margin).
+    public var hotfixMaxAgeDays: Double = 45
 
     public init() {}
 
@@ -35,5 +38,6 @@ public struct FaultPolicy: Codable, Sendable, Equatable {
         memoryAvailablePercentMin = try container.decodeIfPresent(Double.self, forKey: .memoryAvailablePercentMin) ?? defaults.memoryAvailablePercentMin
         ignoredUnits = try container.decodeIfPresent([String].self, forKey: .ignoredUnits) ?? defaults.ignoredUnits
         ignoredMountPoints = try container.decodeIfPresent([String].self, forKey: .ignoredMountPoints) ?? defaults.ignoredMountPoints
+        hotfixMaxAgeDays = try container.decodeIfPresent(Double.self, forKey: .hotfixMaxAgeDays) ?? defaults.hotfixMaxAgeDays
     }
 }

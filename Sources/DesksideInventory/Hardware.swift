@@ -12,12 +12,15 @@ public struct Hardware: Codable, Sendable, Equatable {
     public var pciDevices: [PCIDevice]
     /// Virtualization or container technology detected, `nil` on bare metal.
     public var virtualization: String?
+    /// Displays, as other inventory agents report them (Deskside's agent does not read EDID yet:
+    /// `nil`, which keeps its inventories' encoding and hashes as they were).
+    public var monitors: [Monitor]?
 
     public init(
         system: SystemIdentity = SystemIdentity(), bios: BIOS = BIOS(), cpu: CPU = CPU(),
         memory: Memory = Memory(), disks: [Disk] = [], volumes: [Volume] = [],
         networkInterfaces: [NetworkInterface] = [], batteries: [Battery] = [],
-        pciDevices: [PCIDevice] = [], virtualization: String? = nil
+        pciDevices: [PCIDevice] = [], virtualization: String? = nil, monitors: [Monitor]? = nil
     ) {
         self.system = system
         self.bios = bios
@@ -29,6 +32,23 @@ public struct Hardware: Codable, Sendable, Equatable {
         self.batteries = batteries
         self.pciDevices = pciDevices
         self.virtualization = virtualization
+        self.monitors = monitors
+    }
+}
+
+/// A display attached to the machine.
+public struct Monitor: Codable, Sendable, Equatable {
+    public var name: String?
+    public var manufacturer: String?
+    public var serial: String?
+    /// How it is attached or what it is, as the reporting agent says (`HDMI`, `Internal panel`).
+    public var description: String?
+
+    public init(name: String? = nil, manufacturer: String? = nil, serial: String? = nil, description: String? = nil) {
+        self.name = name
+        self.manufacturer = manufacturer
+        self.serial = serial
+        self.description = description
     }
 }
 

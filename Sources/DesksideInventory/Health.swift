@@ -17,10 +17,14 @@ public struct Health: Codable, Sendable, Equatable {
     public var lastUpdateCheck: Date?
     /// Last change to the installed packages (install, upgrade or removal).
     public var lastPackageChange: Date?
+    /// Antivirus products and their state, as Windows reports them to FusionInventory and GLPI Agent;
+    /// `nil` where nothing reports them.
+    public var antivirus: [Antivirus]?
 
     public init(
         failedUnits: [FailedUnit]? = nil, rebootRequired: Bool = false, rebootRequiredSince: Date? = nil,
-        rebootRequiredPackages: [String] = [], lastUpdateCheck: Date? = nil, lastPackageChange: Date? = nil
+        rebootRequiredPackages: [String] = [], lastUpdateCheck: Date? = nil, lastPackageChange: Date? = nil,
+        antivirus: [Antivirus]? = nil
     ) {
         self.failedUnits = failedUnits
         self.rebootRequired = rebootRequired
@@ -28,6 +32,33 @@ public struct Health: Codable, Sendable, Equatable {
         self.rebootRequiredPackages = rebootRequiredPackages
         self.lastUpdateCheck = lastUpdateCheck
         self.lastPackageChange = lastPackageChange
+        self.antivirus = antivirus
+    }
+}
+
+/// An antivirus product and whether it protects the machine.
+public struct Antivirus: Codable, Sendable, Equatable {
+    public var name: String
+    public var company: String?
+    public var version: String?
+    /// Real-time protection is on; `nil` when not reported.
+    public var enabled: Bool?
+    /// Its signatures are current; `nil` when not reported.
+    public var upToDate: Bool?
+    /// Version of the signature base.
+    public var signatureVersion: String?
+    /// When the licence or subscription ends, as reported.
+    public var expiration: String?
+
+    public init(name: String, company: String? = nil, version: String? = nil, enabled: Bool? = nil, upToDate: Bool? = nil,
+                signatureVersion: String? = nil, expiration: String? = nil) {
+        self.name = name
+        self.company = company
+        self.version = version
+        self.enabled = enabled
+        self.upToDate = upToDate
+        self.signatureVersion = signatureVersion
+        self.expiration = expiration
     }
 }
 

@@ -84,34 +84,41 @@ public struct LoggedInUser: Codable, Sendable, Equatable {
     }
 }
 
-/// An account from /etc/passwd.
+/// An account from /etc/passwd, or a local account another agent reports (Windows accounts have a
+/// security identifier rather than numbers, and no shell).
 public struct LocalUser: Codable, Sendable, Equatable {
     public var login: String
-    public var uid: Int
-    public var gid: Int
+    public var uid: Int?
+    public var gid: Int?
     public var fullName: String?
-    public var home: String
-    public var shell: String
+    public var home: String?
+    public var shell: String?
+    /// Windows: the account's security identifier (`S-1-5-21-...`).
+    public var sid: String?
 
-    public init(login: String, uid: Int, gid: Int, fullName: String? = nil, home: String, shell: String) {
+    public init(login: String, uid: Int?, gid: Int?, fullName: String? = nil, home: String?, shell: String?, sid: String? = nil) {
         self.login = login
         self.uid = uid
         self.gid = gid
         self.fullName = fullName
         self.home = home
         self.shell = shell
+        self.sid = sid
     }
 }
 
 /// A group from /etc/group.
 public struct LocalGroup: Codable, Sendable, Equatable {
     public var name: String
-    public var gid: Int
+    /// `nil` for a Windows group (its identifier is a SID, in ``sid``).
+    public var gid: Int?
     public var members: [String]
+    public var sid: String?
 
-    public init(name: String, gid: Int, members: [String]) {
+    public init(name: String, gid: Int?, members: [String], sid: String? = nil) {
         self.name = name
         self.gid = gid
         self.members = members
+        self.sid = sid
     }
 }

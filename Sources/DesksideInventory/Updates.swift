@@ -12,12 +12,19 @@ public struct Updates: Codable, Sendable, Equatable {
     public var pending: [PendingUpdate]
     /// When the package lists were last refreshed (`apt update`).
     public var listsUpdatedAt: Date?
+    /// Windows: the updates installed (`Win32_QuickFixEngineering`), as FusionInventory and GLPI Agent
+    /// report them; `nil` where there are none to report (Linux, macOS).
+    public var hotfixes: [Hotfix]?
 
-    public init(source: String? = nil, pending: [PendingUpdate] = [], listsUpdatedAt: Date? = nil) {
+    public init(source: String? = nil, pending: [PendingUpdate] = [], listsUpdatedAt: Date? = nil, hotfixes: [Hotfix]? = nil) {
         self.source = source
         self.pending = pending
         self.listsUpdatedAt = listsUpdatedAt
+        self.hotfixes = hotfixes
     }
+
+    /// When the newest installed hotfix was installed.
+    public var lastHotfixAt: Date? { hotfixes?.compactMap(\.installedAt).max() }
 
     /// How many pending updates come from a security suite.
     public var securityCount: Int { pending.lazy.filter(\.security).count }
@@ -47,5 +54,19 @@ public struct PendingUpdate: Codable, Sendable, Equatable, Hashable {
         self.suites = suites
         self.security = security
         self.firstSeenAt = firstSeenAt
+    }
+}
+
+/// A Windows update installed on the machine (`KB5031356`).
+public struct Hotfix: Codable, Sendable, Equatable {
+    public var id: String
+    /// `Security Update`, `Update`, `Hotfix`, as Windows describes it.
+    public var kind: String?
+    public var installedAt: Date?
+
+    public init(id: String, kind: String? = nil, installedAt: Date? = nil) {
+        self.id = id
+        self.kind = kind
+        self.installedAt = installedAt
     }
 }

@@ -17,7 +17,7 @@ public protocol FaultCheck: Sendable {
 public struct FaultChecker: Sendable {
     public static let allChecks: [any FaultCheck] = [
         DiskSpaceCheck(), SmartCheck(), SecurityUpdatesCheck(), RebootRequiredCheck(), FailedServiceCheck(),
-        BatteryWearCheck(), MemoryLowCheck(),
+        BatteryWearCheck(), MemoryLowCheck(), AntivirusCheck(), HotfixAgeCheck(),
     ]
 
     public let policy: FaultPolicy
