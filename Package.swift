@@ -563,7 +563,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["DesksideTestSupport", "DesksideInventory", "DesksideAuthority", "DesksideTasks", "DesksideNotifications",
+            dependencies: ["DesksideTestSupport", "DesksideInventory", "DesksideAuthority", "DesksideTasks", "DesksideNotifications", "DesksideCompression",
                            .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/EndToEndTests"
         ),

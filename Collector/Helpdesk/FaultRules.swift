@@ -26,7 +26,7 @@ public struct FaultRule: Codable, Sendable, Equatable {
 
     /// Every code the desk knows a default rule for.
     public static let knownCodes = ["disk.space.low", "disk.smart.failing", "updates.security.pending", "reboot.required", "service.failed",
-                                    "battery.worn", "memory.low", CollectorFault.silentAgent, CollectorFault.hardwareChanged,
+                                    "battery.worn", "memory.low", "antivirus.disabled", "antivirus.outdated", "updates.hotfix.old", CollectorFault.silentAgent, CollectorFault.hardwareChanged,
                                     CollectorFault.identityCloned, CollectorFault.clockSkewed, CollectorFault.identityConflict,
                                     CollectorFault.warrantyExpiring, CollectorFault.loanOverdue]
 
@@ -46,6 +46,10 @@ public struct FaultRule: Codable, Sendable, Equatable {
         case "service.failed": FaultRule(code: code, category: "software", impact: .low, urgency: .medium, tier: 2)
         case "battery.worn": FaultRule(code: code, category: "hardware", impact: .low, urgency: .low, tier: 1)
         case "memory.low": FaultRule(code: code, category: "performance", impact: .low, urgency: .medium, tier: 1)
+        // Windows machines' protection, as FusionInventory and GLPI Agent report it.
+        case "antivirus.disabled": FaultRule(code: code, category: "security", impact: .medium, urgency: .high, tier: 1)
+        case "antivirus.outdated": FaultRule(code: code, category: "security", impact: .low, urgency: .medium, tier: 1)
+        case "updates.hotfix.old": FaultRule(code: code, category: "security", impact: .medium, urgency: .medium, tier: 1)
         case CollectorFault.silentAgent: FaultRule(code: code, category: "agent", impact: .low, urgency: .medium, tier: 1)
         case CollectorFault.hardwareChanged: FaultRule(code: code, category: "hardware", impact: .medium, urgency: .medium, tier: 2)
         case CollectorFault.identityCloned: FaultRule(code: code, category: "security", impact: .medium, urgency: .high, tier: 2)
