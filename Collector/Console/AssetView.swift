@@ -86,6 +86,9 @@ struct AssetView {
     var agents: [Item]
     var merges: [Item]
     var hasMerges: Bool
+    /// FusionInventory, GLPI and OCS agents that reported for it.
+    var intakeDevices: [Item]
+    var hasIntakeDevices: Bool
     var form: RegisterForm?
     var locations: [AssetPages.Choice]
 
@@ -135,6 +138,11 @@ struct AssetView {
         ].filter { !$0.value.isEmpty }
         agents = (explanation?.agents ?? []).map { Item(cells: [$0.agent, $0.since, $0.until ?? "", $0.rule ?? "", $0.reason]) }
         hasMerges = !(explanation?.merges ?? []).isEmpty
+        intakeDevices = (explanation?.intakeDevices ?? []).map {
+            Item(cells: [$0.deviceId, "\($0.source) (\($0.protocol == "json" ? "GLPI Agent" : "OCS / FusionInventory"))", $0.agentVersion ?? "",
+                         $0.lastInventoryAt ?? "never", $0.lastSeenAt, $0.conflict ?? ""])
+        }
+        hasIntakeDevices = !intakeDevices.isEmpty
         merges = (explanation?.merges ?? []).map {
             Item(cells: ["\($0.id)", "asset \($0.mergedId) into asset \($0.survivorId)", "\($0.at) by \($0.actor)", $0.undoneAt.map { "undone \($0)" } ?? ""])
         }

@@ -151,6 +151,8 @@ enum ConsoleTemplates {
 <tbody>{{#agents}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/agents}}</tbody></table>
 {{#hasMerges}}<table class="list"><caption>Merges</caption><thead><tr><th scope="col">Merge</th><th scope="col">What</th><th scope="col">When</th><th scope="col">Undone</th></tr></thead>
 <tbody>{{#merges}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/merges}}</tbody></table>{{/hasMerges}}
+{{#hasIntakeDevices}}<table class="list"><caption>Other inventory agents that reported it</caption><thead><tr><th scope="col">Device</th><th scope="col">Source</th><th scope="col">Agent</th><th scope="col">Last inventory</th><th scope="col">Last contact</th><th scope="col">Refused claim</th></tr></thead>
+<tbody>{{#intakeDevices}}<tr>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/intakeDevices}}</tbody></table>{{/hasIntakeDevices}}
 <p>Matched by: the same system UUID and serial; else the same serial and maker; else a built-in network card's MAC address; else a fixed disk's serial; never the host name alone.</p>
 </section>
 <section id="owners" aria-labelledby="h-owners"><h2 id="h-owners">Owners over time</h2>

@@ -53,6 +53,9 @@ extension Desk {
         public var rules: [String]
         /// Merges by hand this asset took part in (undone ones too), newest first.
         public var merges: [CollectorStore.MergeRecord]
+        /// FusionInventory, GLPI and OCS agents that reported for it: which source, when, and any
+        /// claim refused (docs/interop.md).
+        public var intakeDevices: [CollectorStore.IntakeDevice]
     }
 
     /// Staff and auditors: the asset's identity and agents, with their reasons.
@@ -61,7 +64,7 @@ extension Desk {
         let asset = try visibleAsset(principal, id: id)
         return AssetExplanation(asset: asset, identity: try store.machineIdentity(assetID: id), agents: try store.agentTenures(assetID: id),
                                 rules: IdentityMatch.Rule.allCases.map { "\($0.rawValue): \($0.reason)" } + ["never the hostname alone"],
-                                merges: try store.merges(assetID: id))
+                                merges: try store.merges(assetID: id), intakeDevices: try store.intakeDevices(assetID: id))
     }
 
     /// A page of the asset's packages, those whose name contains `nameContains`.

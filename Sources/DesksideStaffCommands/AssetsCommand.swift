@@ -170,6 +170,12 @@ struct AssetsCommand: AsyncParsableCommand {
             Section.print("agents", explanation["agents"]?.elements ?? [], Self.agentColumns)
             let merges = explanation["merges"]?.elements ?? []
             if !merges.isEmpty { Section.print("merges", merges, AssetsCommand.mergeColumns) }
+            let devices = explanation["intakeDevices"]?.elements ?? []
+            if !devices.isEmpty {
+                Section.print("other inventory agents (FusionInventory, GLPI, OCS)", devices,
+                              [Column("device", "deviceId"), Column("source"), Column("protocol"), Column("agent", "agentVersion"),
+                               Column("last inventory", "lastInventoryAt"), Column("last contact", "lastSeenAt"), Column("refused claim", "conflict")])
+            }
             Swift.print("\nmatching rules, strongest first:")
             for rule in explanation["rules"]?.elements ?? [] { Swift.print("  " + Output.terminalSafe(rule.text ?? "")) }
         }

@@ -104,6 +104,11 @@ import Testing
         let authenticated = try Self.runAgent(collector, secured, in: workspace.directory)
         #expect(!authenticated.contains("[error]"), "\(authenticated.suffix(2000))")
         #expect(try Self.devices(workspace.data).contains("secured"))
+        // The asset says which sources reported it, and when.
+        let explanation = try Session.json(collector.get("/api/v1/assets/\(asset)/explain").body)
+        let reporters = explanation["intakeDevices"] as? [[String: Any]] ?? []
+        #expect(Set(reporters.compactMap { $0["source"] as? String }) == ["fleet", "secured"])
+        #expect(reporters.allSatisfy { $0["lastInventoryAt"] is String && ($0["agentVersion"] as? String)?.hasPrefix("FusionInventory-Agent_v") == true })
 
         // Every run updated the one asset; the history says the packages did not change.
         #expect(try Self.assets(collector).count == 1)
