@@ -111,7 +111,11 @@ public struct IntakeService: Sendable {
         switch message {
         case .prolog(let deviceID):
             try store.intakeContact(caller(deviceID), at: now)
-            // GLPI Agent asks in XML first; it stays on XML unless told otherwise, which is all it needs.
+            // GLPI Agent asks in XML first, with its id in a header: answered as GLPI 10 does, it
+            // speaks its native JSON protocol from then on (partial inventories, CONTACT).
+            if request.glpiAgentID != nil {
+                return reply(IntakeReply.glpiProlog(hours: hours), status: 200, json: true, encoding: encoding)
+            }
             return reply(IntakeReply.prolog(hours: hours), status: 200, json: false, encoding: encoding)
         case .contact(let deviceID, let tasks):
             try store.intakeContact(caller(deviceID), at: now)

@@ -26,7 +26,10 @@ public enum IntakeInventory {
         if let bios = section("bios")?.records.first { readBIOS(IntakeFields(bios), into: &inventory.hardware) }
         if let hardware = section("hardware")?.records.first { readHardware(IntakeFields(hardware), into: &inventory) }
         if let os = section("operatingsystem")?.records.first { readOS(IntakeFields(os), into: &inventory.os) }
-        if let cpus = section("cpus") { inventory.hardware.cpu = cpu(cpus.records.map(IntakeFields.init), architecture: inventory.os.architecture) }
+        if let cpus = section("cpus") {
+            inventory.hardware.cpu = cpu(cpus.records.map(IntakeFields.init), architecture: inventory.os.architecture,
+                                         threadsPerSocket: agent.name.hasPrefix("FusionInventory"))
+        }
         if let memories = section("memories") { inventory.hardware.memory.modules = memories.records.map(IntakeFields.init).compactMap(module) }
         if let storages = section("storages") { inventory.hardware.disks = storages.records.map(IntakeFields.init).compactMap(disk) }
         if let drives = section("drives") { inventory.hardware.volumes = volumes(drives.records.map(IntakeFields.init), os: inventory.os.id) }
@@ -109,13 +112,15 @@ public enum IntakeInventory {
 
     // MARK: - Hardware
 
-    static func cpu(_ cpus: [IntakeFields], architecture: String?) -> CPU {
+    /// THREAD is the socket's logical processors for FusionInventory (`siblings` in /proc/cpuinfo)
+    /// and the threads of one core for GLPI Agent (siblings / cores): `threadsPerSocket` says which.
+    static func cpu(_ cpus: [IntakeFields], architecture: String?, threadsPerSocket: Bool) -> CPU {
         guard let first = cpus.first else { return CPU(architecture: architecture) }
         let cores = cpus.compactMap { $0.int("core", "corecount") }.filter { $0 > 0 }
         let threads = cpus.compactMap { cpu -> Int? in
             guard let core = cpu.int("core", "corecount"), core > 0 else { return nil }
-            // THREAD is per core in both formats.
-            return core * max(1, min(cpu.int("thread") ?? 1, 8))
+            let thread = max(1, cpu.int("thread") ?? 1)
+            return threadsPerSocket ? max(core, min(thread, 4096)) : core * min(thread, 8)
         }
         return CPU(vendor: first.text("manufacturer", max: 128), model: first.text("name", max: 255), architecture: architecture,
                    sockets: cpus.count, cores: cores.isEmpty ? nil : cores.reduce(0, +), threads: threads.isEmpty ? nil : threads.reduce(0, +),

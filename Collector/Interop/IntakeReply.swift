@@ -8,6 +8,12 @@ public enum IntakeReply {
         Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<REPLY>\n  <PROLOG_FREQ>\(hours)</PROLOG_FREQ>\n  <RESPONSE>SEND</RESPONSE>\n</REPLY>\n".utf8)
     }
 
+    /// PROLOG from GLPI Agent (it sends `GLPI-Agent-ID`): the JSON answer GLPI 10 gives, which turns
+    /// the agent to the native JSON protocol from then on (CONTACT, partial inventories; §3.1).
+    public static func glpiProlog(hours: Int) -> [UInt8] {
+        JSONSerializer.serialize(.object([("status", .string("ok")), ("expiration", .number(String(hours)))]))
+    }
+
     /// XML INVENTORY stored.
     public static let inventoryStored = Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<REPLY>\n  <RESPONSE>NO_ACCOUNT_UPDATE</RESPONSE>\n</REPLY>\n".utf8)
 
@@ -31,9 +37,7 @@ public enum IntakeReply {
     }
 
     /// JSON inventory stored.
-    public static func jsonStored(hours: Int) -> [UInt8] {
-        JSONSerializer.serialize(.object([("status", .string("ok")), ("expiration", .number(String(hours)))]))
-    }
+    public static func jsonStored(hours: Int) -> [UInt8] { glpiProlog(hours: hours) }
 
     /// A JSON request refused; GLPI Agent logs `message`.
     public static func jsonError(_ message: String, hours: Int) -> [UInt8] {

@@ -28,6 +28,9 @@ import Testing
         #expect(inventory.os.hostname == "vm")
         #expect(inventory.os.architecture == "x86_64")
         #expect(inventory.hardware.cpu.vendor == "AMD")
+        // THREAD is the socket's `siblings` for FusionInventory: the VM's 2 logical processors, not 2 x 2.
+        let siblings = xml.components(separatedBy: "<THREAD>").dropFirst().first?.components(separatedBy: "<").first.flatMap { Int($0) }
+        #expect(inventory.hardware.cpu.threads == siblings)
         #expect((inventory.hardware.memory.totalBytes ?? 0) > 1 << 30)
         #expect(inventory.hardware.volumes.map(\.mountPoint).contains("/"))
         #expect(!inventory.hardware.volumes.contains { ["tmpfs", "devtmpfs", "squashfs", "overlay"].contains($0.filesystem) })

@@ -143,6 +143,13 @@ import Testing
         let collector = try Self.start(workspace)
         defer { collector.stop() }
 
+        // GLPI Agent's first PROLOG, with its id: the JSON answer that turns it to its native protocol.
+        let prolog = Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<REQUEST>\n  <DEVICEID>DESKTOP-FIXTURE10-2026-02-16-09-41-07</DEVICEID>\n  <QUERY>PROLOG</QUERY>\n</REQUEST>\n".utf8)
+        let switched = try Self.post(collector, source, Deflate.compress(prolog), contentType: "application/x-compress-zlib",
+                                     headers: ["GLPI-Agent-ID: 3f9a1c52-8d4e-4b7a-9c21-6e0d5f8a2b13"], in: workspace.directory)
+        #expect(String(decoding: try CompressedFile.decompress(switched.body, format: .gzip, maxOutputBytes: 1 << 20), as: UTF8.self)
+                == "{\"status\":\"ok\",\"expiration\":24}")
+        #expect(switched.contentType == "application/x-compress-zlib")
         let contact = try Self.post(collector, source, Deflate.compress(Self.fixture("contact.json")), contentType: "application/x-compress-zlib",
                                     headers: ["GLPI-Agent-ID: 3f9a1c52-8d4e-4b7a-9c21-6e0d5f8a2b13"], in: workspace.directory)
         #expect(contact.status == 200 && contact.contentType == "application/x-compress-zlib" && Array(contact.body.prefix(2)) == [0x78, 0x9C])
