@@ -27,7 +27,7 @@ public struct RegisterSettings: Codable, Sendable, Equatable {
     public func validate() throws {
         _ = try AssetTagPattern(tagPattern)
         guard (1...365).contains(warrantyNoticeDays) else { throw HelpdeskError.invalid("warrantyNoticeDays is 1 to 365") }
-        if let labelBaseURL, !(labelBaseURL.hasPrefix("https://") || labelBaseURL.hasPrefix("http://")) || (labelBaseURL ?? "").count > 200 {
+        if let labelBaseURL, !(labelBaseURL.hasPrefix("https://") || labelBaseURL.hasPrefix("http://")) || labelBaseURL.count > 200 {
             throw HelpdeskError.invalid("labelBaseURL is an http:// or https:// address of at most 200 characters")
         }
     }

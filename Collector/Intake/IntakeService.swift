@@ -90,7 +90,7 @@ public struct IntakeService: Sendable {
             text = try encoding.decode(request.body, limit: settings.maxInventoryBytes)
         } catch {
             logger.notice("intake: a request refused", metadata: ["source": "\(source.name)", "reason": "\(error)"])
-            return .text(413, "\(error)")
+            return .text(error is IntakeBody.TooLarge ? 413 : 400, "\(error)")
         }
         var limits = IntakeMessage.Limits()
         limits.maxBytes = settings.maxInventoryBytes

@@ -27,6 +27,12 @@ struct IntakeFields {
     }
 
     static func clean(_ raw: String, max: Int) -> String? {
+        // Most values are short, clean text: kept as they are, without a copy.
+        let bytes = raw.utf8
+        if !bytes.isEmpty, bytes.count <= max, bytes.first != 0x20, bytes.last != 0x20,
+           !bytes.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) {
+            return raw
+        }
         var scalars = String.UnicodeScalarView()
         for scalar in raw.unicodeScalars where scalar.value >= 0x20 && scalar.value != 0x7F && !(0x80...0x9F).contains(scalar.value) {
             scalars.append(scalar)

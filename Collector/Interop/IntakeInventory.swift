@@ -233,7 +233,8 @@ public enum IntakeInventory {
     }
 
     static func readSoftware(_ entries: [IntakeFields], os: String?, into inventory: inout Inventory) {
-        var seen = Set<Package>()
+        struct Key: Hashable { var name, version, architecture, manager: String }
+        var seen = Set<Key>()
         var packages: [Package] = []
         var hotfixes: [Hotfix] = []
         for entry in entries {
@@ -250,9 +251,7 @@ public enum IntakeInventory {
                                   section: entry.text("system_category", max: 64), vendor: entry.text("publisher", max: 255),
                                   summary: entry.text("comments", max: 255))
             // Windows lists a program once per registry view: one row per name, version and architecture.
-            var key = package
-            (key.installedAt, key.sizeBytes, key.section, key.vendor, key.summary) = (nil, nil, nil, nil, nil)
-            guard seen.insert(key).inserted else { continue }
+            guard seen.insert(Key(name: name, version: package.version, architecture: package.architecture, manager: package.manager)).inserted else { continue }
             packages.append(package)
         }
         inventory.software = Software(packageManagers: Array(Set(packages.map(\.manager))).sorted(), packages: packages)

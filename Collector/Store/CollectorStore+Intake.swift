@@ -156,6 +156,12 @@ extension CollectorStore {
     /// kept on the device, and named once in the claimed asset's history.
     public func recordIntake(_ caller: IntakeCaller, partial: Bool, receivedAt: Date,
                              build: (Inventory?) throws -> (Inventory, [Fault])) throws -> IntakeOutcome {
+        // Built outside the writer's lock: mapping, checks and hashing are most of an inventory's
+        // cost, and inventories of other devices commit meanwhile. A partial inventory is built on
+        // the stored one as read here; if that changed before the write, it is built again inside.
+        let seen = partial ? try pool.read { db in try Self.partialBase(caller, db: db, versions: versions) } : nil
+        var (inventory, faults) = try build(seen?.inventory)
+        var prepared = PreparedInventory(inventory)
         var discovered: [PackageVersionCache.Key: Int64] = [:]
         let outcome = try pool.write { db -> IntakeOutcome in
             let now = Timestamp.text(receivedAt)
@@ -168,8 +174,10 @@ extension CollectorStore {
                 held = IntakeClaim.Held(assetID: assetID, identity: (row?["identity"] as String?).flatMap { try? JSONCoder.decode(MachineIdentity.self, from: Array($0.utf8)) },
                                         enrolledAgent: row?["uuid"])
             }
-            let base = partial && held?.enrolledAgent == nil ? try held.flatMap { try InventoryWriter(db: db, assetID: $0.assetID, at: now, versions: versions).read(packages: true) } : nil
-            let (inventory, faults) = try build(base)
+            if partial, let current = try Self.partialBase(caller, db: db, versions: versions), current.mark != seen?.mark {
+                (inventory, faults) = try build(current.inventory)
+                prepared = PreparedInventory(inventory)
+            }
             let identity = MachineIdentity(inventory.hardware)
             let candidates = held == nil ? try Self.identityCandidates(identity, reportingAgent: -1, isConnected: { _ in false }, db: db) : []
             let assetID: Int64
@@ -194,13 +202,28 @@ extension CollectorStore {
             }
             try Self.storeIdentity(identity, assetID: assetID, db: db)
             let events: Int
-            (events, discovered) = try writeInventory(PreparedInventory(inventory), faults: faults, assetID: assetID, db: db, at: receivedAt)
+            (events, discovered) = try writeInventory(prepared, faults: faults, assetID: assetID, db: db, at: receivedAt)
             try db.execute(sql: "UPDATE intakeDevice SET assetId = ?, lastInventoryAt = ?, conflict = NULL, conflictAt = NULL WHERE id = ?",
                            arguments: [assetID, now, device.id])
             return .stored(assetID: assetID, created: created, events: events)
         }
         versions.remember(discovered)
         return outcome
+    }
+
+    /// The stored inventory a partial one from `caller` is laid over (nil: none, or an enrolled
+    /// agent's, which it will not be written on), with a mark that changes when the stored inventory does
+    /// (its sections' hashes).
+    private static func partialBase(_ caller: IntakeCaller, db: Database, versions: PackageVersionCache) throws -> (inventory: Inventory?, mark: String)? {
+        guard let row = try Row.fetchOne(cached: db, sql: """
+            SELECT asset.id, agent.id AS agent,
+                   (SELECT group_concat(section || ':' || hash, ' ') FROM (SELECT section, hash FROM inventorySection WHERE assetId = asset.id ORDER BY section)) AS hashes
+            FROM intakeDevice d JOIN asset ON asset.id = d.assetId
+            LEFT JOIN agent ON agent.id = asset.agentId AND agent.revokedAt IS NULL WHERE d.sourceId = ? AND d.deviceId = ?
+            """, arguments: [caller.sourceID, caller.deviceID]) else { return nil }
+        let assetID: Int64 = row["id"]
+        guard (row["agent"] as Int64?) == nil else { return (nil, "enrolled \(assetID)") }
+        return (try InventoryWriter(db: db, assetID: assetID, at: "", versions: versions).read(packages: true), "\(assetID) \(row["hashes"] as String? ?? "")")
     }
 
     /// The device's row, made or brought up to date with what it says now.

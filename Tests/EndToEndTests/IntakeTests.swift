@@ -121,10 +121,10 @@ import Testing
     /// POSTs `body` to the intake path as an agent would, through curl with its URL (and so the
     /// token) on standard input; returns the status, Content-Type and raw reply.
     static func post(_ collector: RunningCollector, _ source: Source, _ body: [UInt8], contentType: String, headers: [String] = [],
-                     in directory: String) throws -> (status: Int, contentType: String, body: [UInt8]) {
+                     at address: String? = nil, in directory: String) throws -> (status: Int, contentType: String, body: [UInt8]) {
         let bodyFile = directory + "/request.bin", replyFile = directory + "/reply.bin"
         try Data(body).write(to: URL(fileURLWithPath: bodyFile))
-        var config = "url = \"\(collector.httpAddress)\(source.path)\"\nheader = \"Content-Type: \(contentType)\"\n"
+        var config = "url = \"\(address ?? collector.httpAddress)\(source.path)\"\nheader = \"Content-Type: \(contentType)\"\n"
         for header in headers { config += "header = \"\(header)\"\n" }
         let result = try Fixtures.run("/usr/bin/curl", ["-sS", "-K", "-", "--data-binary", "@" + bodyFile, "-o", replyFile, "-w", "%{http_code} %{content_type}"],
                                       stdin: Data(config.utf8))
@@ -200,13 +200,88 @@ import Testing
         #expect(try Self.post(collector, Source(path: "/intake/not-a-token"), Array("<REQUEST/>".utf8), contentType: "application/xml", in: workspace.directory).status == 404)
         #expect(try Self.post(collector, source, Array("{\"action\":\"inventory\",\"deviceid\":\"x\",\"content\":".utf8), contentType: "application/json",
                               in: workspace.directory).status == 400)
-        // HTML in every field is stored as text.
-        var html = String(decoding: try Self.fixture("macos.json"), as: UTF8.self)
-        html = html.replacingOccurrences(of: "\"FIXTURE-MBP14\"", with: "\"<img src=x onerror=alert(1)>\"")
-        #expect(try Self.post(collector, source, Array(html.utf8), contentType: "application/json", in: workspace.directory).status == 200)
+        // HTML in every field is stored as text (the pages escape it).
+        func poisoned(_ value: Any) -> Any {
+            switch value {
+            case let text as String: return "<img src=x onerror=alert(1)>" + text
+            case let list as [Any]: return list.map(poisoned)
+            case let object as [String: Any]: return object.mapValues(poisoned)
+            default: return value
+            }
+        }
+        var document = try #require(try JSONSerialization.jsonObject(with: Data(Self.fixture("macos.json"))) as? [String: Any])
+        document["content"] = poisoned(document["content"] ?? [:])
+        document["deviceid"] = poisoned(document["deviceid"] ?? "")
+        let html = try JSONSerialization.data(withJSONObject: document)
+        #expect(try Self.post(collector, source, Array(html), contentType: "application/json", in: workspace.directory).status == 200)
         let assets = try Self.assets(collector)
-        #expect(assets.count == 1 && assets.first?["hostname"] as? String == "<img src=x onerror=alert(1)>")
-        #expect(try Self.devices(workspace.data).contains("fixture-mbp14"))
+        #expect(assets.count == 1 && assets.first?["hostname"] as? String == "<img src=x onerror=alert(1)>FIXTURE-MBP14")
+        #expect(try Self.devices(workspace.data).contains("<img src=x onerror=alert(1)>fixture-mbp14"))
         #expect(collector.process.isRunning)
+    }
+
+    /// `intake.listen`: the intake on a port of its own, and only there; off loopback without TLS
+    /// only when the config says so.
+    @Test func theIntakeOnAListenerOfItsOwn() throws {
+        let workspace = try Session.Workspace()
+        defer { workspace.remove() }
+        let source = try Self.addSource(workspace.data, "own-port")
+        let config = workspace.directory + "/collector.json"
+        try Data(#"{"intake": {"enabled": true, "listen": "127.0.0.1:0"}}"#.utf8).write(to: URL(fileURLWithPath: config))
+        let collector = try RunningCollector(data: workspace.data, extraArguments: ["--config", config])
+        defer { collector.stop() }
+        var intake = ""
+        for _ in 0..<100 where intake.isEmpty {
+            intake = collector.stdout.components(separatedBy: "agents' intake:").dropFirst().first?
+                .trimmingCharacters(in: .whitespaces).components(separatedBy: "/intake/").first ?? ""
+            if intake.isEmpty { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        try #require(intake.hasPrefix("http://127.0.0.1:") && !intake.hasPrefix(collector.httpAddress), "\(collector.stdout)")
+        let prolog = Array("<REQUEST><QUERY>PROLOG</QUERY><DEVICEID>pc-2026-01-01-00-00-00</DEVICEID></REQUEST>".utf8)
+        let own = try Self.post(collector, source, prolog, contentType: "application/xml", at: intake, in: workspace.directory)
+        #expect(own.status == 200 && String(decoding: own.body, as: UTF8.self).contains("<PROLOG_FREQ>24</PROLOG_FREQ>"))
+        #expect(try Self.post(collector, source, prolog, contentType: "application/xml", in: workspace.directory).status == 404, "not on the HTTP port")
+        let off = workspace.directory + "/off.json"
+        try Data(#"{"intake": {"enabled": true, "listen": "0.0.0.0:0"}}"#.utf8).write(to: URL(fileURLWithPath: off))
+        let refused = try Fixtures.run(Fixtures.program("deskside-collector"), ["serve", "--data", workspace.data, "--config", off, "--agent-listen", "127.0.0.1:0",
+                                                                               "--http-listen", "127.0.0.1:0"])
+        #expect(refused.status != 0 && String(decoding: refused.stderr, as: UTF8.self).contains("intake.plainHTTP"))
+    }
+
+    /// SECURITY-TESTS 53 end to end: an inventory through the intake that claims the machine an
+    /// enrolled Deskside agent reports (its system UUID and serial) changes nothing of that asset;
+    /// the refusal is on the device and in the asset's history.
+    @Test func aClaimOnAnEnrolledAgentsMachineChangesNothing() throws {
+        let workspace = try Session.Workspace()
+        defer { workspace.remove() }
+        let source = try Self.addSource(workspace.data, "claims")
+        let collector = try Self.start(workspace)
+        defer { collector.stop() }
+        try Session.enroll(workspace, with: collector)
+        try #require(try Session.runOnce(workspace).status == 0)
+        let asset = try #require(try Self.assets(collector).first?["id"] as? Int)
+        let identity = try #require(try Session.json(collector.get("/api/v1/assets/\(asset)/explain").body)["identity"] as? [String: Any])
+        let uuid = try #require(identity["systemUUID"] as? String), serial = try #require(identity["serial"] as? String)
+        let before = try Session.json(collector.get("/api/v1/assets/\(asset)").body)
+
+        var document = try #require(try JSONSerialization.jsonObject(with: Data(Self.fixture("windows10.json"))) as? [String: Any])
+        var content = try #require(document["content"] as? [String: Any])
+        var hardware = try #require(content["hardware"] as? [String: Any]), bios = try #require(content["bios"] as? [String: Any])
+        hardware["uuid"] = uuid
+        bios["ssn"] = serial
+        (content["hardware"], content["bios"]) = (hardware, bios)
+        document["content"] = content
+        let reply = try Self.post(collector, source, Array(try JSONSerialization.data(withJSONObject: document)), contentType: "application/json",
+                                  in: workspace.directory)
+        #expect(reply.status == 409)
+        #expect(String(decoding: reply.body, as: UTF8.self).contains("\"status\":\"error\""))
+        let after = try Session.json(collector.get("/api/v1/assets/\(asset)").body)
+        #expect(NSDictionary(dictionary: before["asset"] as? [String: Any] ?? [:]) == NSDictionary(dictionary: after["asset"] as? [String: Any] ?? [:]))
+        #expect(NSDictionary(dictionary: before["inventory"] as? [String: Any] ?? [:]) == NSDictionary(dictionary: after["inventory"] as? [String: Any] ?? [:]))
+        #expect(try Self.assets(collector).count == 1)
+        #expect(try Loop.diskTickets(collector).isEmpty, "the claim's full C: opened nothing")
+        let history = after["history"] as? [[String: Any]] ?? []
+        #expect(history.contains { $0["item"] as? String == "claim refused" })
+        #expect(try Self.devices(workspace.data).contains("Deskside agent"))
     }
 }
