@@ -3,8 +3,10 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import DesksideAssets
 import DesksideHelpdesk
 import DesksideInventory
+import DesksideJSON
 import GRDB
 
 extension CollectorStore {
@@ -43,34 +45,35 @@ extension CollectorStore {
     }
 
     /// The same for assets that only FusionInventory, GLPI or OCS agents report (no enrolled Deskside
-    /// agent): these report on a schedule of their own (PROLOG_FREQ or `expiration`, usually a day)
-    /// and hold no session, so an asset is silent when its devices' last contact is older than
-    /// `silentAgentDays` or two of their periods, whichever is longer.
+    /// agent), by their own schedule (`IntakeSchedule`): the query finds the candidates past the
+    /// shortest threshold, the rule decides.
     private func checkSilentIntake(days: Int, now: Date, db: Database) throws -> (silent: Int, back: Int) {
         let code = CollectorFault.silentAgent
-        let current = Timestamp.text(now)
         let lastContact = """
             SELECT d.assetId, max(d.lastSeenAt) AS seen, max(d.scheduleHours) AS hours FROM intakeDevice d JOIN asset ON asset.id = d.assetId
             WHERE asset.mergedInto IS NULL AND NOT EXISTS (SELECT 1 FROM agent WHERE agent.id = asset.agentId AND agent.revokedAt IS NULL)
             GROUP BY d.assetId
             """
+        func silent(_ row: Row) -> Bool {
+            IntakeSchedule.isSilent(lastContact: ISO8601.parse(row["seen"]) ?? 0, now: now.timeIntervalSince1970, silentAgentDays: days, scheduleHours: row["hours"])
+        }
         let quiet = try Row.fetchAll(db, sql: """
             SELECT contact.assetId, contact.seen, contact.hours FROM (\(lastContact)) contact
-            WHERE julianday(contact.seen) < julianday(?) - max(?, contact.hours / 12.0)
-            AND NOT EXISTS (SELECT 1 FROM fault WHERE fault.assetId = contact.assetId AND fault.code = ? AND fault.source = 'collector')
-            """, arguments: [current, days, code])
+            WHERE contact.seen < ? AND NOT EXISTS (SELECT 1 FROM fault WHERE fault.assetId = contact.assetId AND fault.code = ? AND fault.source = 'collector')
+            """, arguments: [Timestamp.text(now.addingTimeInterval(-Double(days) * 86400)), code]).filter(silent)
         for row in quiet {
             let seen: String = row["seen"]
             let hours: Int = row["hours"]
+            let threshold = IntakeSchedule.silentAfterDays(silentAgentDays: days, scheduleHours: hours)
             let fault = Fault(code: code, severity: .warning, subject: "",
-                              summary: "No contact from the machine's inventory agent for more than \(max(days, hours / 12)) days (last seen \(seen); it reports every \(hours) hours)",
-                              facts: ["lastSeenAt": .string(seen), "thresholdDays": .int(Int64(max(days, hours / 12))), "scheduleHours": .int(Int64(hours))])
+                              summary: "No contact from the machine's inventory agent for more than \(Int(threshold)) days (last seen \(seen); it reports every \(hours) hours)",
+                              facts: ["lastSeenAt": .string(seen), "thresholdDays": .double(threshold), "scheduleHours": .int(Int64(hours))])
             try raiseCollectorFault(fault, assetID: row["assetId"], db: db, at: now)
         }
         let heard = try Row.fetchAll(db, sql: """
-            SELECT fault.assetId, fault.fingerprint, fault.summary FROM fault JOIN (\(lastContact)) contact ON contact.assetId = fault.assetId
-            WHERE fault.code = ? AND fault.source = 'collector' AND julianday(contact.seen) >= julianday(?) - max(?, contact.hours / 12.0)
-            """, arguments: [code, current, days])
+            SELECT fault.assetId, fault.fingerprint, fault.summary, contact.seen, contact.hours FROM fault JOIN (\(lastContact)) contact ON contact.assetId = fault.assetId
+            WHERE fault.code = ? AND fault.source = 'collector'
+            """, arguments: [code]).filter { !silent($0) }
         for row in heard {
             try clearCollectorFault(StoredFault(fingerprint: row["fingerprint"], code: code, subject: "", severity: "warning", summary: row["summary"]),
                                     assetID: row["assetId"], db: db, at: now)

@@ -63,3 +63,16 @@ import Testing
         #expect(IntakeClaim.decide(held: nil, report: MachineIdentity(), candidates: [registered]) == .create)
     }
 }
+
+/// When a machine other agents report counts as silent: the help desk's days, or two of its periods.
+@Suite struct IntakeScheduleTests {
+    @Test(arguments: [
+        // (silentAgentDays, scheduleHours, days unheard, silent)
+        (7, 24, 6.9, false), (7, 24, 7.1, true),
+        (7, 240, 8.0, false), (7, 240, 20.1, true),
+        (14, 24, 10.0, false), (1, 1, 1.1, true),
+    ])
+    func silenceFollowsTheLongerOfTheTwo(_ days: Int, _ hours: Int, _ unheard: Double, _ silent: Bool) {
+        #expect(IntakeSchedule.isSilent(lastContact: 0, now: unheard * 86400, silentAgentDays: days, scheduleHours: hours) == silent)
+    }
+}
