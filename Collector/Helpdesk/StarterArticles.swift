@@ -91,4 +91,33 @@ public struct StarterArticle: Sendable {
             `deskside assets explain ID` shows each agent of an asset and why it was put there.
             """, tags: ["asset", "identity", "clone"], categories: ["asset"], faultCodes: ["asset.identity.conflict"]),
     ]
+
+    /// For the faults of Windows machines that FusionInventory and GLPI Agent report (docs/interop.md),
+    /// added with the intake (schema v18).
+    public static let windows: [StarterArticle] = [
+        StarterArticle(title: "Antivirus protection is off", body: """
+            Windows reports that no antivirus product protects the machine in real time (the ticket names the products).
+
+            1. Ask the user whether they turned it off, and why: a blocked program is a ticket of its own.
+            2. On the machine: Windows Security > Virus & threat protection > Manage settings > Real-time protection: On. In PowerShell as administrator: `Set-MpPreference -DisableRealtimeMonitoring $false`.
+            3. If a group policy turns it off, check it with `gpresult /h report.html`; a third-party antivirus that expired also turns protection off.
+
+            The ticket resolves itself when the next inventory reports protection on.
+            """, tags: ["antivirus", "windows", "security"], categories: ["security"], faultCodes: ["antivirus.disabled"]),
+        StarterArticle(title: "Antivirus signatures out of date", body: """
+            The antivirus is on but its signatures are old: new threats go unseen.
+
+            1. Update now: Windows Security > Virus & threat protection > Protection updates, or `Update-MpSignature` in PowerShell.
+            2. If updates fail, check that the machine reaches Windows Update (or your WSUS server) and its proxy settings.
+            """, tags: ["antivirus", "windows", "security"], categories: ["security"], faultCodes: ["antivirus.outdated"]),
+        StarterArticle(title: "Windows has stopped installing updates", body: """
+            The newest update installed on this Windows machine is older than the policy allows (`hotfixMaxAgeDays`): it has missed Microsoft's monthly updates.
+
+            1. On the machine: Settings > Windows Update; note any error code.
+            2. Usual causes: updates paused, a full system drive, a broken update cache (`DISM /Online /Cleanup-Image /RestoreHealth`, then `sfc /scannow`), a WSUS or Intune policy that no longer applies.
+            3. Install the latest cumulative update and restart.
+
+            The ticket resolves itself when the next inventory shows a recent update.
+            """, tags: ["updates", "windows", "security"], categories: ["security"], faultCodes: ["updates.hotfix.old"]),
+    ]
 }

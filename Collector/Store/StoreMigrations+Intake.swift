@@ -1,11 +1,13 @@
+import DesksideHelpdesk
 import GRDB
 
 extension StoreMigrations {
     /// v18: inventories from FusionInventory, GLPI Agent and OCS agents (issue 15): the sources that
     /// may send them (a token in the URL path, stored hashed, and optional Basic credentials) and the
-    /// devices each source has heard from, with the asset each device reports for.
+    /// devices each source has heard from, with the asset each device reports for; starter articles for
+    /// the Windows machines' faults.
     static func intakeMigration(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v18: intake sources and the devices they report for") { db in
+        migrator.registerMigration("v18: intake sources and the devices they report for, articles for Windows machines' faults") { db in
             try db.execute(sql: """
                 CREATE TABLE intakeSource (
                     id INTEGER PRIMARY KEY,
@@ -36,6 +38,7 @@ extension StoreMigrations {
                 );
                 CREATE INDEX intakeDevice_asset ON intakeDevice(assetId);
                 """)
+            try insertStarterArticles(StarterArticle.windows, db: db)
         }
     }
 }

@@ -576,20 +576,25 @@ enum StoreMigrations {
         }
         migrator.registerMigration("v16: starter articles for the built-in fault codes, marked as shipped") { db in
             try db.execute(sql: "ALTER TABLE article ADD COLUMN shipped INTEGER NOT NULL DEFAULT 0")
-            let now = Timestamp.text(Date())
-            for article in StarterArticle.all {
-                try db.execute(sql: """
-                    INSERT INTO article (title, body, tags, categories, author, createdAt, updatedAt, shipped) VALUES (?, ?, ?, ?, 'deskside', ?, ?, 1)
-                    """, arguments: [article.title, article.body, article.tags.sorted().joined(separator: " "),
-                                     article.categories.sorted().joined(separator: " "), now, now])
-                let id = db.lastInsertedRowID
-                for code in article.faultCodes {
-                    try db.execute(sql: "INSERT INTO articleFault (articleId, code) VALUES (?, ?)", arguments: [id, code])
-                }
-            }
+            try insertStarterArticles(StarterArticle.all, db: db)
         }
         registerMigration(&migrator)
         intakeMigration(&migrator)
         return migrator
+    }
+
+    /// Shipped articles, marked as such, with their fault codes.
+    static func insertStarterArticles(_ articles: [StarterArticle], db: Database) throws {
+        let now = Timestamp.text(Date())
+        for article in articles {
+            try db.execute(sql: """
+                INSERT INTO article (title, body, tags, categories, author, createdAt, updatedAt, shipped) VALUES (?, ?, ?, ?, 'deskside', ?, ?, 1)
+                """, arguments: [article.title, article.body, article.tags.sorted().joined(separator: " "),
+                                 article.categories.sorted().joined(separator: " "), now, now])
+            let id = db.lastInsertedRowID
+            for code in article.faultCodes {
+                try db.execute(sql: "INSERT INTO articleFault (articleId, code) VALUES (?, ?)", arguments: [id, code])
+            }
+        }
     }
 }

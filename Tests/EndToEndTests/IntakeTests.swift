@@ -174,6 +174,9 @@ import Testing
         #expect(assets.count == 2)
         let antivirus = try Session.json(collector.get("/api/v1/tickets?faultCode=antivirus.disabled").body)["items"] as? [[String: Any]] ?? []
         #expect(antivirus.count == 1)
+        // The ticket suggests the starter article shipped for it.
+        let detail = try Session.json(collector.get("/api/v1/tickets/\(antivirus.first?["id"] as? Int ?? 0)").body)
+        #expect((detail["suggestedArticles"] as? [[String: Any]] ?? []).contains { $0["title"] as? String == "Antivirus protection is off" })
         let getConfig = try Fixtures.run("/usr/bin/curl", ["-sS", "-K", "-"], stdin: Data("url = \"\(collector.httpAddress)\(source.path)?action=getConfig&machineid=x\"\n".utf8))
         #expect(String(decoding: getConfig.stdout, as: UTF8.self) == "{\"schedule\":[],\"configValidityPeriod\":600}")
     }
