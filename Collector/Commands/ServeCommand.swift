@@ -124,7 +124,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         Self.announce("""
             Deskside collector
-              data directory:    \(home.directory)\(home.created ? " (created)" : "")
+              data directory:    \(home.directory)\(home.created ? " (created)" : "")\(home.store.backupBeforeMigration.map { "\n  upgraded; before:  \($0)" } ?? "")
               CA fingerprint:    \(home.authority.fingerprint)
               enrollment token:  \(home.enrollmentTokenPath)
               admin API token:   \(home.adminTokenPath)

@@ -22,6 +22,19 @@ public final class CollectorStore: Sendable {
     /// The register's tag pattern and warranty notice.
     public let register: RegisterSettings
 
+    /// The copy of the database made before this open migrated it, if it did.
+    public let backupBeforeMigration: String?
+
+    /// A database written by a newer Deskside: this version does not know some of its migrations,
+    /// and refuses it rather than run on a schema it does not understand.
+    public struct NewerDatabase: Error, Equatable, CustomStringConvertible {
+        public var path: String
+        public var unknown: [String]
+        public var description: String {
+            "the database \(path) was written by a newer version of Deskside (it has \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")), which this version does not know): run that version, or restore a backup made with this one"
+        }
+    }
+
     /// Why a write was refused.
     public enum StoreError: Error, Equatable {
         case unknownAgent(String)
@@ -56,7 +69,17 @@ public final class CollectorStore: Sendable {
         // GRDB sets NORMAL on the writer when it turns WAL on; only the writer commits.
         let synchronous = durability == .full ? "FULL" : "NORMAL"
         try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous)") }
-        try StoreMigrations.migrator.migrate(pool)
+        let migrator = StoreMigrations.migrator
+        let (applied, superseded) = try pool.read { db in (try migrator.completedMigrations(db), try migrator.hasBeenSuperseded(db)) }
+        if superseded {
+            let unknown = try pool.read { db in try migrator.appliedIdentifiers(db).subtracting(migrator.migrations) }
+            throw NewerDatabase(path: path, unknown: unknown.sorted())
+        }
+        // A schema change on a database with data: a copy first (each migration then runs in a
+        // transaction of its own).
+        backupBeforeMigration = !applied.isEmpty && applied.count < migrator.migrations.count
+            ? try Self.backupBeforeMigrating(pool, path: path, lastApplied: applied.last) : nil
+        try migrator.migrate(pool)
         try assignMissingTags()
     }
 

@@ -106,3 +106,36 @@ import X509
         #expect(throws: CollectorHome.HomeError.self) { _ = try CollectorHome.open(directory: "/proc/deskside-cannot-exist") }
     }
 }
+
+/// The data directory in one file and back: the same CA, keys and secrets with their modes, the same
+/// database; a backup that names a file outside the directory restores nothing.
+@Suite struct CollectorHomeBackupTests {
+    @Test func aBackupRestoresTheWholeDirectory() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let home = try CollectorHome.open(directory: directory + "/data")
+        try CollectorHome.backup(directory: home.directory, to: directory + "/backup")
+        let count = try CollectorHome.restore(from: directory + "/backup", to: directory + "/restored")
+        #expect(count >= 7)
+        for file in ["ca/ca.pem", "ca/ca-key.pem", "tls/server.pem", "tls/server-key.pem", "secrets/admin-token", "secrets/enrollment-token", "tasks/signing-key"] {
+            let original = directory + "/data/" + file, copy = directory + "/restored/" + file
+            #expect(FileManager.default.contents(atPath: original) == FileManager.default.contents(atPath: copy), "\(file)")
+            let modes = try [original, copy].map { try FileManager.default.attributesOfItem(atPath: $0)[.posixPermissions] as? Int }
+            #expect(modes[0] == modes[1], "\(file)")
+        }
+        let reopened = try CollectorHome.open(directory: directory + "/restored")
+        #expect(reopened.authority.fingerprint == home.authority.fingerprint && !reopened.created)
+        #expect(throws: CollectorHome.HomeError.self) { _ = try CollectorHome.restore(from: directory + "/backup", to: directory + "/restored") }
+    }
+
+    @Test func aBackupNamingAFileOutsideTheDirectoryRestoresNothing() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try CollectorStore(path: directory + "/source.sqlite")
+        try store.backup(to: directory + "/crafted", files: [CollectorStore.BackupFile(path: "ca/ca.pem", mode: 0o644, bytes: [1]),
+                                                            CollectorStore.BackupFile(path: "../escaped", mode: 0o644, bytes: [1])])
+        #expect(throws: CollectorHome.HomeError.self) { _ = try CollectorHome.restore(from: directory + "/crafted", to: directory + "/target") }
+        #expect(!FileManager.default.fileExists(atPath: directory + "/escaped"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/target/ca/ca.pem"))
+    }
+}

@@ -1,0 +1,46 @@
+import DesksideTestSupport
+import Foundation
+import Testing
+
+/// `deskside-collector backup` while the collector runs and serves an agent, then `restore` into a
+/// new data directory: the restored collector is the same one, and the agent reconnects with the
+/// certificate it has, without enrolling again.
+@Suite struct BackupRestoreTests {
+    typealias Session = AgentSessionTests
+
+    @Test func aRestoredCollectorTakesItsAgentsBackWithoutReenrolling() throws {
+        let workspace = try Session.Workspace()
+        defer { workspace.remove() }
+        let collector = try RunningCollector(data: workspace.data)
+        try Session.enroll(workspace, with: collector)
+        try #require(try Session.runOnce(workspace).status == 0)
+        let before = try Session.json(collector.get("/api/v1/assets").body)["items"] as? [[String: Any]] ?? []
+        try #require(before.count == 1)
+
+        // While it runs.
+        let backup = workspace.directory + "/collector.backup"
+        let made = try Fixtures.run(Fixtures.program("deskside-collector"), ["backup", "--data", workspace.data, "--to", backup])
+        #expect(made.status == 0, "\(String(decoding: made.stderr, as: UTF8.self))")
+        #expect((try FileManager.default.attributesOfItem(atPath: backup)[.posixPermissions] as? Int) == 0o600)
+        let agentAddress = collector.agentAddress, fingerprint = collector.fingerprint
+        collector.stop()
+
+        let restoredData = workspace.directory + "/restored"
+        let restored = try Fixtures.run(Fixtures.program("deskside-collector"), ["restore", "--from", backup, "--data", restoredData])
+        #expect(restored.status == 0, "\(String(decoding: restored.stderr, as: UTF8.self))")
+        let again = try RunningCollector(data: restoredData, agentListen: agentAddress)
+        defer { again.stop() }
+        #expect(again.fingerprint == fingerprint, "the same CA")
+        let run = try Session.runOnce(workspace)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("report(s) acknowledged by the collector at \(agentAddress)"), "\(run.stdout)")
+        let assets = try Session.json(again.get("/api/v1/assets").body)["items"] as? [[String: Any]] ?? []
+        #expect(assets.count == 1 && assets.first?["id"] as? Int == before.first?["id"] as? Int)
+        let agents = String(decoding: try Fixtures.run(Fixtures.program("deskside-collector"), ["agents", "list", "--data", restoredData]).stdout, as: UTF8.self)
+        #expect(agents.split(separator: "\n").count == 2, "one agent, enrolled once: \(agents)")
+
+        // Restoring over a data directory in use is refused.
+        let over = try Fixtures.run(Fixtures.program("deskside-collector"), ["restore", "--from", backup, "--data", restoredData])
+        #expect(over.status != 0 && String(decoding: over.stderr, as: UTF8.self).contains("not empty"))
+    }
+}
