@@ -139,28 +139,36 @@ struct ServeCommand: AsyncParsableCommand {
         let labelBaseURL = file.assets?.labelBaseURL ?? notifications.consoleURL
             ?? "\(scheme)://\(Endpoint(host: wildcard ? hostname ?? "localhost" : httpEndpoint.host, port: httpEndpoint.port))"
         let intake = file.intake ?? IntakeSettings()
+        let store = home.store
+        let readiness = Readiness(listeners: Set(["agents", "http"] + (intake.enabled && intake.listen != nil ? ["intake"] : [])
+                                                 + (mailIntake == nil ? [] : ["mail"])),
+                                  databaseWritable: { store.isWritable() })
         let intakeRoutes = intake.enabled
             ? IntakeRoutes(service: IntakeService(store: home.store, settings: intake, policy: settings.policy, logger: logger), threadPool: threadPool) : nil
         let intakeApp = try intakeRoutes.flatMap { routes in
-            try intake.listen.map { try Self.intakeApplication(routes, listen: $0, plainHTTP: intake.plainHTTP, tls: httpTLS, group: httpLoop, logger: logger) }
+            try intake.listen.map { try Self.intakeApplication(routes, listen: $0, plainHTTP: intake.plainHTTP, tls: httpTLS, group: httpLoop, logger: logger,
+                                                               readiness: readiness) }
         }
         let app = Application(
             router: try CollectorHTTP.router(desk: desk, threadPool: threadPool, signIn: signIn,
-                                             onboardingHookSecret: try notifications.onboardingHookSecret(), labelBaseURL: labelBaseURL) { router in
+                                             onboardingHookSecret: try notifications.onboardingHookSecret(), labelBaseURL: labelBaseURL,
+                                             readiness: readiness) { router in
                 try Console.add(to: router, desk: desk, threadPool: threadPool, signIn: signIn, session: ConsoleSession(secure: httpTLS != nil))
                 if intake.listen == nil { intakeRoutes?.add(to: router) }
             },
             server: try httpTLS.map { try .tls(CollectorHTTP.server(signIn: signIn), tlsConfiguration: $0) } ?? CollectorHTTP.server(signIn: signIn),
             configuration: .init(address: .hostname(httpEndpoint.host, port: httpEndpoint.port), serverName: "deskside-collector"),
-            services: [AgentServerService(server: agentServer, dispatch: dispatch, ownPorts: ownPorts), TicketClock(desk: desk, threadPool: threadPool, logger: logger),
+            services: [AgentServerService(server: agentServer, dispatch: dispatch, ownPorts: ownPorts, readiness: readiness), TicketClock(desk: desk, threadPool: threadPool, logger: logger),
                        OutboxWorker(store: home.store, mail: mailDelivery, webhooks: webhooks, retry: try notifications.retryPolicy(), rates: try notifications.deliveryRates(),
                                     group: BackgroundThreads.eventLoopGroup(nice: BackgroundThreads.deliveryNice),
                                     threadPool: BackgroundThreads.threadPool(nice: BackgroundThreads.deliveryNice), logger: logger)]
-                + (mailIntake.map { [MailListener(server: $0.0, intake: $0.1, desk: desk, threadPool: threadPool, logger: logger, ownPorts: ownPorts)] } ?? [])
+                + (mailIntake.map { [MailListener(server: $0.0, intake: $0.1, desk: desk, threadPool: threadPool, logger: logger, ownPorts: ownPorts,
+                                                  readiness: readiness)] } ?? [])
                 + (intakeApp.map { [$0] } ?? []),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? httpEndpoint.port
                 ownPorts.add(port)
+                readiness.listening("http")
                 Self.announce("  HTTP API:          \(scheme)://\(Endpoint(host: httpEndpoint.host, port: port))/api/v1")
                 Self.announce("  web console:       \(scheme)://\(Endpoint(host: httpEndpoint.host, port: port))/")
                 if intake.enabled && intake.listen == nil {
@@ -180,7 +188,7 @@ struct ServeCommand: AsyncParsableCommand {
     /// unless the config says `plainHTTP` (FusionInventory and GLPI agents often report over plain
     /// HTTP inside a company's network, which must then be a choice).
     static func intakeApplication(_ routes: IntakeRoutes, listen: String, plainHTTP: Bool, tls: TLSConfiguration?, group: any EventLoopGroup,
-                                  logger: Logger) throws -> some Service {
+                                  logger: Logger, readiness: Readiness) throws -> some Service {
         let endpoint = try endpoint(listen, option: "intake.listen")
         let loopback = endpoint.host == "localhost" || endpoint.host == "::1" || endpoint.host.hasPrefix("127.")
         guard tls != nil || loopback || plainHTTP else {
@@ -193,6 +201,7 @@ struct ServeCommand: AsyncParsableCommand {
                            configuration: .init(address: .hostname(endpoint.host, port: endpoint.port), serverName: "deskside-collector"),
                            onServerRunning: { channel in
                                let port = channel.localAddress?.port ?? endpoint.port
+                               readiness.listening("intake")
                                announce("  agents' intake:    \(scheme)://\(Endpoint(host: endpoint.host, port: port))/intake/TOKEN (deskside-collector intake add NAME)")
                            },
                            eventLoopGroupProvider: .shared(group), logger: logger)
@@ -260,16 +269,19 @@ struct AgentServerService: Service {
     let server: AgentServer
     let dispatch: TaskDispatch
     let ownPorts: ListeningPorts
+    let readiness: Readiness
 
     func run() async throws {
         let address = try await server.start()
         ownPorts.add(address.port ?? 0)
+        readiness.listening("agents")
         let shown = address.ipAddress.map { Endpoint(host: $0, port: address.port ?? 0).description } ?? "\(address)"
         // The enroll command an onboarding prints names a host agents can reach, not 0.0.0.0.
         let wildcard = address.ipAddress == "0.0.0.0" || address.ipAddress == "::"
         dispatch.collectorAddress = wildcard ? Endpoint(host: ServeCommand.hostname() ?? "localhost", port: address.port ?? 0).description : shown
         ServeCommand.announce("  agents (TLS):      \(shown)")
         try? await gracefulShutdown()
+        readiness.stopped("agents")
         await server.shutdown()
     }
 }
@@ -283,6 +295,7 @@ struct MailListener: Service {
     let threadPool: NIOThreadPool
     let logger: Logger
     let ownPorts: ListeningPorts
+    let readiness: Readiness
 
     func run() async throws {
         let desk = self.desk, intake = self.intake, threadPool = self.threadPool, logger = self.logger
@@ -302,6 +315,7 @@ struct MailListener: Service {
                 return .deferred("the help desk cannot take mail now; try again later")
             }
         }
+        readiness.listening("mail")
         if let address = listener.localAddress {
             ownPorts.add(address.port ?? server.port)
             ServeCommand.announce("  mail in (SMTP):    \(Endpoint(host: address.ipAddress ?? server.host, port: address.port ?? server.port))")
@@ -309,6 +323,7 @@ struct MailListener: Service {
         try await withGracefulShutdownHandler {
             try await listener.run()
         } onGracefulShutdown: {
+            readiness.stopped("mail")
             Task { await listener.close() }
         }
     }

@@ -11,13 +11,19 @@ public enum CollectorHTTP {
     /// `additional` adds routes of other modules (the console) before the router learns its paths.
     /// `onboardingHookSecret` turns on `POST /api/v1/hooks/onboarding` (signed with it).
     /// `labelBaseURL`: the console's address, which labels' QR codes open.
+    /// `readiness` answers `/readyz` (without it, ready as soon as the process answers).
     public static func router(desk: Desk, threadPool: NIOThreadPool, signIn: SignInGate, onboardingHookSecret: String? = nil,
-                              labelBaseURL: String = "http://localhost:8080",
+                              labelBaseURL: String = "http://localhost:8080", readiness: Readiness? = nil,
                               additional: (Router<APIContext>) throws -> Void = { _ in }) throws -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         let methods = RouteMethods()
         router.add(middleware: SecurityHeaders(methods: methods))
         router.get("health") { _, _ in JSONResponse.make(["status": "ok"]) }
+        router.get("healthz") { _, _ in JSONResponse.make(["status": "ok"]) }
+        router.get("readyz") { _, _ in
+            let ready = try await threadPool.runIfActive { readiness?.isReady() ?? true }
+            return JSONResponse.make(["status": ready ? "ready" : "not ready"], status: ready ? .ok : .serviceUnavailable)
+        }
         router.get("api/v1/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                      body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))

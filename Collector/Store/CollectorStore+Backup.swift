@@ -99,3 +99,19 @@ extension CollectorStore {
         return copyPath
     }
 }
+
+extension CollectorStore {
+    /// Whether the database takes a write now: the write lock taken and given back (`/readyz`). False
+    /// on a read-only or full file system, or when the lock cannot be had within the busy timeout.
+    public func isWritable() -> Bool {
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                try db.execute(sql: "ROLLBACK")
+            }
+            return true
+        } catch {
+            return false
+        }
+    }
+}

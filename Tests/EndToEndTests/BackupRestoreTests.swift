@@ -14,6 +14,11 @@ import Testing
         let collector = try RunningCollector(data: workspace.data)
         try Session.enroll(workspace, with: collector)
         try #require(try Session.runOnce(workspace).status == 0)
+        // Health and readiness answer without a token, and say nothing else.
+        let health = try collector.get("/healthz", token: "")
+        #expect(health.status == 200 && String(decoding: health.body, as: UTF8.self) == "{\"status\":\"ok\"}")
+        let ready = try collector.get("/readyz", token: "")
+        #expect(ready.status == 200 && String(decoding: ready.body, as: UTF8.self) == "{\"status\":\"ready\"}")
         let before = try Session.json(collector.get("/api/v1/assets").body)["items"] as? [[String: Any]] ?? []
         try #require(before.count == 1)
 
