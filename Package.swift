@@ -35,6 +35,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // The staff CLI reads templates written in YAML; the collector takes JSON only.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // /metrics: swift-metrics is already in the graph through Hummingbird; swift-prometheus renders it.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: System libraries (Debian: zlib1g-dev, liblz4-dev, liblzma-dev, libsqlite3-dev)
@@ -217,9 +220,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "DesksideMetrics",
+            dependencies: ["DesksideStore", .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus")],
+            path: "Collector/Metrics",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DesksideIntake",
             dependencies: [
-                "DesksideInterop", "DesksideStore", "DesksideChecks", "DesksideInventory",
+                "DesksideInterop", "DesksideStore", "DesksideChecks", "DesksideInventory", "DesksideMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -274,7 +284,7 @@ let package = Package(
         .target(
             name: "DesksideCollectorCommands",
             dependencies: [
-                "DesksideCollectorHome", "DesksideStore", "DesksideAgentServer", "DesksideHTTP", "DesksideIntake", "DesksideConsole", "DesksideDelivery", "DesksideMail", "DesksideNotifications", "DesksideDesk", "DesksideHelpdesk", "DesksideEnrollment", "DesksideTransport",
+                "DesksideCollectorHome", "DesksideStore", "DesksideAgentServer", "DesksideHTTP", "DesksideIntake", "DesksideMetrics", "DesksideConsole", "DesksideDelivery", "DesksideMail", "DesksideNotifications", "DesksideDesk", "DesksideHelpdesk", "DesksideEnrollment", "DesksideTransport",
                 "DesksideFiles", "DesksideInventory", "DesksideLogging", "DesksideAssets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -308,6 +318,7 @@ let package = Package(
             dependencies: [
                 "DesksideTasks",
                 "DesksideTransport", "DesksideProtocol", "DesksideIngest", "DesksideEnrollment", "DesksideStore", "DesksideInventory", "DesksideHelpdesk",
+                "DesksideMetrics",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

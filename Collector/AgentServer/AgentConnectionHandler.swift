@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -6,6 +7,7 @@ import Foundation
 import DesksideEnrollment
 import DesksideHelpdesk
 import DesksideInventory
+import DesksideMetrics
 import DesksideProtocol
 import DesksideStore
 import DesksideTasks
@@ -149,6 +151,7 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
                 refuse(context: context, code: "RATE_LIMITED", message: "too many reports; try again later", retryAfterSeconds: 60)
                 return
             }
+            CollectorMetrics.reportReceived(kind: report.kind.rawValue)
             queued.append(report)
             storeNext(context: context, agentID: agentID)
         case (.session(let agentID), .taskResult(let result)):
@@ -365,6 +368,7 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
         guard !storing, !queued.isEmpty else { return }
         storing = true
         let report = queued.removeFirst()
+        let started = DispatchTime.now().uptimeNanoseconds
         let ingest = server.ingest
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let server = self.server
@@ -380,6 +384,7 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
             case .success(let answer):
                 guard case .session = handler.phase else { return }
                 if case .error(let error) = answer.message {
+                    CollectorMetrics.reportAnswered(kind: report.kind.rawValue, outcome: "refused")
                     handler.logger.warning("report refused", metadata: metadata.merging(["error.code": "\(error.code)", "error": "\(error.message)"]) { $1 })
                     handler.refuse(context: context, code: error.code, message: error.message)
                     return
@@ -390,9 +395,17 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
                     handler.logger.warning("stale report acknowledged and not stored", metadata: metadata)
                 }
                 context.writeAndFlush(handler.wrapOutboundOut(answer.message), promise: nil)
+                switch answer.message {
+                case .ack(let ack):
+                    CollectorMetrics.reportAnswered(kind: report.kind.rawValue, outcome: ack.duplicate ? "duplicate" : "stored")
+                    CollectorMetrics.acknowledged(afterNanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started))
+                default:
+                    CollectorMetrics.reportAnswered(kind: report.kind.rawValue, outcome: "needFullReport")
+                }
                 handler.storeNext(context: context, agentID: agentID)
             case .failure(let error):
                 // Not stored, so not acknowledged: the agent keeps the report and sends it again.
+                CollectorMetrics.reportAnswered(kind: report.kind.rawValue, outcome: "failed")
                 handler.logger.error("report not stored", metadata: metadata.merging(["error": "\(error)"]) { $1 })
                 handler.refuse(context: context, code: "UNAVAILABLE", message: "the collector could not store the report; it will be taken again",
                                retryAfterSeconds: 30)
@@ -403,6 +416,7 @@ final class AgentConnectionHandler: ChannelInboundHandler, RemovableChannelHandl
     /// Sends an error and closes the connection.
     private func refuse(context: ChannelHandlerContext, code: String, message: String, retryAfterSeconds: Int? = nil) {
         if case .closing = phase { return }
+        CollectorMetrics.refused(reason: code)
         if case .session(let agentID) = phase { server.connected.remove(agentID, channel: context.channel) }
         phase = .closing
         deadline?.cancel()

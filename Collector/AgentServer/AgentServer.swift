@@ -6,6 +6,7 @@ import Foundation
 import DesksideEnrollment
 import DesksideHelpdesk
 import DesksideIngest
+import DesksideMetrics
 import DesksideProtocol
 import DesksideStore
 import DesksideTransport
@@ -111,6 +112,7 @@ public final class AgentServer: Sendable {
             .childChannelOption(.socketOption(.so_keepalive), value: 1)
             .childChannelInitializer { [self] channel in
                 guard gate.enter() else {
+                    CollectorMetrics.refused(reason: "connection_cap")
                     logger.warning("connection refused: the connection cap is reached",
                                    metadata: ["peer.address": "\(channel.remoteAddress.map(AgentConnectionHandler.describe) ?? "?")", "cap": "\(settings.maxConnections)"])
                     return channel.close()
@@ -118,6 +120,7 @@ public final class AgentServer: Sendable {
                 let address = channel.remoteAddress?.ipAddress ?? "unknown"
                 guard pending.enter(address) else {
                     gate.leave()
+                    CollectorMetrics.refused(reason: "pending_per_address")
                     logger.warning("connection refused: too many unauthenticated connections from one address",
                                    metadata: ["peer.address": "\(address)", "cap": "\(settings.maxPendingPerAddress)"])
                     return channel.close()

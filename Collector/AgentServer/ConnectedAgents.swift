@@ -28,6 +28,9 @@ public final class ConnectedAgents: Sendable {
 
     public func isConnected(_ agentID: String) -> Bool { channels.withLockedValue { $0[agentID] != nil } }
 
+    /// Agents with a live session now.
+    public var count: Int { channels.withLockedValue { $0.count } }
+
     func channel(_ agentID: String) -> (any Channel)? { channels.withLockedValue { $0[agentID] } }
 
     /// Registers `channel` for `agentID`, unless another open connection holds that identity: then

@@ -19,6 +19,7 @@ import DesksideIntake
 import DesksideHelpdesk
 import DesksideLogging
 import DesksideMail
+import DesksideMetrics
 import DesksideStore
 import DesksideTransport
 import DesksideFiles
@@ -140,6 +141,8 @@ struct ServeCommand: AsyncParsableCommand {
             ?? "\(scheme)://\(Endpoint(host: wildcard ? hostname ?? "localhost" : httpEndpoint.host, port: httpEndpoint.port))"
         let intake = file.intake ?? IntakeSettings()
         let store = home.store
+        let metrics = MetricsExport()
+        metrics.bootstrap()
         let readiness = Readiness(listeners: Set(["agents", "http"] + (intake.enabled && intake.listen != nil ? ["intake"] : [])
                                                  + (mailIntake == nil ? [] : ["mail"])),
                                   databaseWritable: { store.isWritable() })
@@ -152,7 +155,8 @@ struct ServeCommand: AsyncParsableCommand {
         let app = Application(
             router: try CollectorHTTP.router(desk: desk, threadPool: threadPool, signIn: signIn,
                                              onboardingHookSecret: try notifications.onboardingHookSecret(), labelBaseURL: labelBaseURL,
-                                             readiness: readiness) { router in
+                                             readiness: readiness,
+                                             metrics: { [agentServer] in metrics.render(try store.operationalCounts(), connectedAgents: agentServer.connected.count) }) { router in
                 try Console.add(to: router, desk: desk, threadPool: threadPool, signIn: signIn, session: ConsoleSession(secure: httpTLS != nil))
                 if intake.listen == nil { intakeRoutes?.add(to: router) }
             },

@@ -1,4 +1,5 @@
 import DesksideDesk
+import DesksideHelpdesk
 import Hummingbird
 import HummingbirdCore
 import NIOCore
@@ -11,9 +12,11 @@ public enum CollectorHTTP {
     /// `additional` adds routes of other modules (the console) before the router learns its paths.
     /// `onboardingHookSecret` turns on `POST /api/v1/hooks/onboarding` (signed with it).
     /// `labelBaseURL`: the console's address, which labels' QR codes open.
-    /// `readiness` answers `/readyz` (without it, ready as soon as the process answers).
+    /// `readiness` answers `/readyz` (without it, ready as soon as the process answers); `metrics`
+    /// renders `/metrics` (Prometheus' text format) for an admin's or auditor's bearer token.
     public static func router(desk: Desk, threadPool: NIOThreadPool, signIn: SignInGate, onboardingHookSecret: String? = nil,
                               labelBaseURL: String = "http://localhost:8080", readiness: Readiness? = nil,
+                              metrics: (@Sendable () throws -> [UInt8])? = nil,
                               additional: (Router<APIContext>) throws -> Void = { _ in }) throws -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         let methods = RouteMethods()
@@ -27,6 +30,14 @@ public enum CollectorHTTP {
         router.get("api/v1/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                      body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
+        if let metrics {
+            router.group("metrics").add(middleware: BearerAuthentication(desk: desk, threadPool: threadPool)).get { _, context in
+                guard let role = context.principal?.role, role == .admin || role == .auditor else { throw APIError.forbidden }
+                let text = try await threadPool.runIfActive { try metrics() }
+                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                                body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
+            }
         }
         let route = DeskRoute(desk: desk, threadPool: threadPool)
         AccountRoutes(route: route).addPublic(to: router.group("api/v1"), signIn: signIn)

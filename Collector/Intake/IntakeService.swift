@@ -6,6 +6,7 @@ import Foundation
 import DesksideChecks
 import DesksideInterop
 import DesksideInventory
+import DesksideMetrics
 import DesksideStore
 import Logging
 
@@ -139,9 +140,11 @@ public struct IntakeService: Sendable {
         }
         switch outcome {
         case .stored:
+            CollectorMetrics.intakeInventory(outcome: "stored")
             return caller.json ? reply(IntakeReply.jsonStored(hours: settings.scheduleHours), status: 200, json: true, encoding: encoding)
                                : reply(IntakeReply.inventoryStored, status: 200, json: false, encoding: encoding)
         case .refused(let reason):
+            CollectorMetrics.intakeInventory(outcome: "refused")
             logger.warning("intake: an inventory refused", metadata: ["device": "\(caller.deviceID)", "reason": "\(reason)"])
             let message = "this machine is registered to another agent; the inventory was not stored"
             return caller.json ? reply(IntakeReply.jsonError(message, hours: settings.scheduleHours), status: 409, json: true, encoding: encoding)

@@ -22,6 +22,8 @@ public final class CollectorStore: Sendable {
     /// The register's tag pattern and warranty notice.
     public let register: RegisterSettings
 
+    /// The database file.
+    public let path: String
     /// The copy of the database made before this open migrated it, if it did.
     public let backupBeforeMigration: String?
 
@@ -61,6 +63,7 @@ public final class CollectorStore: Sendable {
                 durability: Durability = .full) throws {
         self.helpdesk = helpdesk
         self.register = register
+        self.path = path
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)

@@ -2,13 +2,13 @@ import DesksideTestSupport
 import Foundation
 import Testing
 
-/// `deskside-collector backup` while the collector runs and serves an agent, then `restore` into a
-/// new data directory: the restored collector is the same one, and the agent reconnects with the
-/// certificate it has, without enrolling again.
-@Suite struct BackupRestoreTests {
+/// Operating the collector: health and readiness, `/metrics` while an agent reports, and
+/// `deskside-collector backup` while it runs, then `restore` into a new data directory: the restored
+/// collector is the same one, and the agent reconnects with the certificate it has, without enrolling again.
+@Suite struct OperationsTests {
     typealias Session = AgentSessionTests
 
-    @Test func aRestoredCollectorTakesItsAgentsBackWithoutReenrolling() throws {
+    @Test func healthMetricsAndABackupThatTakesItsAgentsBackWithoutReenrolling() throws {
         let workspace = try Session.Workspace()
         defer { workspace.remove() }
         let collector = try RunningCollector(data: workspace.data)
@@ -21,6 +21,18 @@ import Testing
         #expect(ready.status == 200 && String(decoding: ready.body, as: UTF8.self) == "{\"status\":\"ready\"}")
         let before = try Session.json(collector.get("/api/v1/assets").body)["items"] as? [[String: Any]] ?? []
         try #require(before.count == 1)
+
+        // Prometheus' text format, for an admin's token only.
+        #expect(try collector.get("/metrics", token: "").status == 401)
+        let metrics = try collector.get("/metrics")
+        let text = String(decoding: metrics.body, as: UTF8.self)
+        #expect(metrics.status == 200)
+        for line in ["deskside_reports_received_total{kind=\"full\"} 1", "deskside_reports_answered_total{kind=\"full\",outcome=\"stored\"} 1",
+                     "deskside_report_ack_seconds_count 1", "deskside_agents_connected 0", "deskside_tickets_open{tier=\"1\",sla=\"ok\"}",
+                     "deskside_notifications{state=\"waiting\"}", "deskside_tasks{state=\"queued\"} 0"] {
+            #expect(text.contains(line), "\(line) in \(text)")
+        }
+        #expect(text.contains("deskside_database_bytes ") && !text.contains("deskside_database_bytes 0"))
 
         // While it runs.
         let backup = workspace.directory + "/collector.backup"
