@@ -549,6 +549,11 @@ let package = Package(
             path: "Tests/DesksideCollectorHomeTests"
         ),
         .testTarget(
+            name: "DesksideLoggingTests",
+            dependencies: ["DesksideLogging", "DesksideJSON", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/DesksideLoggingTests"
+        ),
+        .testTarget(
             name: "DesksideInteropTests",
             dependencies: ["DesksideTestSupport", "DesksideInterop", "DesksideInventory", "DesksideChecks", "DesksideCompression", "DesksideJSON", "CZlib"],
             path: "Tests/DesksideInteropTests"

@@ -104,9 +104,12 @@ struct ServeCommand: AsyncParsableCommand {
             privateKeyPEM: try Self.read(home.serverKeyPath), caPEM: Array(try home.trustedCAsPEM().utf8))
         let nextCA = try home.nextAuthority().map { AgentServer.NextCA(certificatePEM: try $0.certificatePEM(), fingerprint: $0.fingerprint) }
 
+        let logLevel = file.log?.level.flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let logFormat = file.log?.format ?? .logfmt
         LoggingSystem.bootstrap { label in
             var handler = LineLogHandler.standardError(label: label)
-            handler.logLevel = .info
+            handler.logLevel = logLevel
+            handler.format = logFormat
             return handler
         }
         let logger = Logger(label: "deskside.collector")

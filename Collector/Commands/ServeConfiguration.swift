@@ -3,6 +3,8 @@ import DesksideFiles
 import DesksideHelpdesk
 import DesksideIntake
 import DesksideInventory
+import DesksideLogging
+import Logging
 import DesksideStore
 
 /// The collector's config file (`serve --config FILE`), JSON. Every field is optional; the command
@@ -19,7 +21,8 @@ import DesksideStore
 ///               "maxFailedLogins": 5, "lockoutMinutes": 15, "sessionHours": 12, "consoleIdleMinutes": 30},
 ///  "assets": {"tagPattern": "DS-#####", "warrantyNoticeDays": 30},
 ///  "httpTLS": {"certificate": "/etc/deskside/desk.pem", "key": "/etc/deskside/desk-key.pem"},
-///  "intake": {"enabled": true, "scheduleHours": 24}}
+///  "intake": {"enabled": true, "scheduleHours": 24},
+///  "log": {"level": "info", "format": "logfmt"}}
 /// ```
 struct ServeConfiguration: Codable, Sendable {
     var agentListen: String?
@@ -50,6 +53,14 @@ struct ServeConfiguration: Codable, Sendable {
     var notifications: NotificationConfiguration?
     /// FusionInventory, GLPI Agent and OCS agents (docs/interop.md); off by default.
     var intake: IntakeSettings?
+    /// Log lines on standard error: `level` (trace, debug, info, notice, warning, error, critical;
+    /// default info) and `format` (`logfmt`, the default; `json`; `line`).
+    var log: LogSettings?
+
+    struct LogSettings: Codable, Sendable {
+        var level: String?
+        var format: LineLogHandler.Format?
+    }
 
     struct HTTPTLS: Codable, Sendable {
         /// A certificate chain and its key, in PEM (a company CA's, or a public one).
@@ -86,6 +97,9 @@ struct ServeConfiguration: Codable, Sendable {
             throw CommandError("helpdesk: \(message)")
         }
         if let problem = intake?.problem() { throw CommandError(problem) }
+        if let level = log?.level, Logger.Level(rawValue: level) == nil {
+            throw CommandError("log.level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not \(level)")
+        }
         do {
             try assets?.validate()
         } catch HelpdeskError.invalid(let message) {

@@ -20,7 +20,15 @@ import Logging
 /// 2026-12-06T14:02:11Z warning deskside.collector: report refused agent.id=5f0c… report.id="r1\r\nFAKE"
 /// ```
 public struct LineLogHandler: LogHandler {
+    /// How an entry is written: `line` (time, level, label, message, then `key=value` pairs),
+    /// `logfmt` (every field a `key=value` pair: `time=... level=... logger=... msg=...`), or `json`
+    /// (one object per line). Metadata keys are dotted (`agent.id`) in all three.
+    public enum Format: String, Codable, Sendable, CaseIterable {
+        case line, logfmt, json
+    }
+
     public var logLevel: Logger.Level = .info
+    public var format: Format = .line
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
     private let label: String
@@ -49,21 +57,36 @@ public struct LineLogHandler: LogHandler {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-        write(Self.line(time: Date(), level: event.level, label: label, message: "\(event.message)", metadata: merged))
+        write(Self.line(time: Date(), level: event.level, label: label, message: "\(event.message)", metadata: merged, format: format))
     }
 
     /// The line for one entry (pure, for tests).
-    public static func line(time: Date, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> String {
-        var line = ISO8601.format(secondsSince1970: time.timeIntervalSince1970.rounded(.down)) + " " + level.rawValue + " " + escape(label) + ": " + escape(message)
+    public static func line(time: Date, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata,
+                            format: Format = .line) -> String {
+        let stamp = ISO8601.format(secondsSince1970: time.timeIntervalSince1970.rounded(.down))
+        switch format {
+        case .line:
+            break
+        case .logfmt:
+            var line = "time=" + stamp + " level=" + level.rawValue + " logger=" + value(.string(label)) + " msg=" + value(.string(message), alwaysQuoted: true)
+            for key in metadata.keys.sorted() { line += " " + escape(key) + "=" + value(metadata[key]!) }
+            return line + "\n"
+        case .json:
+            let fields: [(key: String, value: JSONValue)] = [("time", .string(stamp)), ("level", .string(level.rawValue)), ("logger", .string(label)),
+                                                             ("msg", .string(message))]
+                + metadata.keys.sorted().filter { !["time", "level", "logger", "msg"].contains($0) }.map { ($0, .string("\(metadata[$0]!)")) }
+            return String(decoding: JSONSerializer.serialize(.object(fields)), as: UTF8.self) + "\n"
+        }
+        var line = stamp + " " + level.rawValue + " " + escape(label) + ": " + escape(message)
         for key in metadata.keys.sorted() {
             line += " " + escape(key) + "=" + value(metadata[key]!)
         }
         return line + "\n"
     }
 
-    static func value(_ value: Logger.Metadata.Value) -> String {
+    static func value(_ value: Logger.Metadata.Value, alwaysQuoted: Bool = false) -> String {
         let text = escape("\(value)", quotes: true)
-        return text.isEmpty || text.contains(where: { $0 == " " || $0 == "=" }) ? "\"" + text + "\"" : text
+        return alwaysQuoted || text.isEmpty || text.contains(where: { $0 == " " || $0 == "=" }) ? "\"" + text + "\"" : text
     }
 
     /// Control characters as `\r`, `\n`, `\t` or `\u{XX}`; backslashes doubled; quotes escaped when asked.
