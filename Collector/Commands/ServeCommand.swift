@@ -351,10 +351,11 @@ struct TicketClock: Service {
                     try desk.store.recordWorkerRun("clock", at: Date())
                     return try desk.sweep()
                 }
-                if result.silent + result.back + result.register + result.tasks + result.tickets.escalated + result.tickets.closed > 0 {
-                    logger.info("help desk clock", metadata: ["agentsSilent": "\(result.silent)", "agentsBack": "\(result.back)",
-                                                             "registerFaults": "\(result.register)", "tasksEnded": "\(result.tasks)",
-                                                             "escalated": "\(result.tickets.escalated)", "closed": "\(result.tickets.closed)"])
+                if result.silent + result.back + result.register + result.tasks + result.tickets.escalated + result.tickets.closed + result.pruned > 0 {
+                    logger.info("help desk clock", metadata: ["agents.silent": "\(result.silent)", "agents.back": "\(result.back)",
+                                                             "register.faults": "\(result.register)", "tasks.ended": "\(result.tasks)",
+                                                             "tickets.escalated": "\(result.tickets.escalated)", "tickets.closed": "\(result.tickets.closed)",
+                                                             "history.pruned": "\(result.pruned)"])
                 }
             } catch {
                 logger.error("ticket clock failed", metadata: ["error": "\(error)"])

@@ -125,11 +125,12 @@ extension Desk {
     /// The clocks, run by the collector every minute as the system: agents gone silent (and back),
     /// the register's warranties and loans, tasks that expired or whose result is overdue (their runs
     /// go on), then the SLA (escalations, breaches, automatic closure).
-    public func sweep() throws -> (silent: Int, back: Int, register: Int, tasks: Int, tickets: CollectorStore.SweepResult) {
+    public func sweep() throws -> (silent: Int, back: Int, register: Int, tasks: Int, tickets: CollectorStore.SweepResult, pruned: Int) {
         let agents = try store.checkSilentAgents(now: clock())
         let register = try store.checkRegisterFaults(now: clock())
         let tasks = try sweepTasks()
-        return (agents.silent, agents.back, register.raised + register.cleared, tasks, try store.sweepTickets(now: clock()))
+        let tickets = try store.sweepTickets(now: clock())
+        return (agents.silent, agents.back, register.raised + register.cleared, tasks, tickets, try store.pruneHistory(now: clock()))
     }
 }
 

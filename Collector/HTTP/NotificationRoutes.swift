@@ -23,6 +23,8 @@ struct NotificationRoutes {
 
     struct Status: Encodable, Sendable {
         var outbox: Desk.OutboxHealth
+        /// How far back asset history goes.
+        var history: CollectorStore.HistoryExtent
     }
 
     struct NewWebhook: Decodable, Sendable {
@@ -39,7 +41,7 @@ struct NotificationRoutes {
         group.get("status") { _, context in
             try await route.run(context) { desk, principal in
                 try desk.requireReader(principal)
-                return Status(outbox: try desk.outboxHealth())
+                return Status(outbox: try desk.outboxHealth(), history: try desk.store.historyExtent())
             }
         }
         group.get("notifications") { request, context in

@@ -40,5 +40,8 @@ extension StoreMigrations {
                 """)
             try insertStarterArticles(StarterArticle.windows, db: db)
         }
+        migrator.registerMigration("v19: report records by time, for history retention") { db in
+            try db.execute(sql: "CREATE INDEX report_received ON report(receivedAt)")
+        }
     }
 }

@@ -1,6 +1,7 @@
 @testable import DesksideStore
 import DesksideTestSupport
 import Foundation
+import DesksideAssets
 import GRDB
 import Testing
 
@@ -73,5 +74,40 @@ import Testing
         #expect { _ = try CollectorStore(path: path) } throws: { error in
             (error as? CollectorStore.NewerDatabase)?.description.contains("newer version of Deskside (it has \"v99: from the future\"") == true
         }
+    }
+}
+
+/// History retention: events and report records older than the period go, a batch at a time; the
+/// rest stays, and the status says how far back history goes.
+@Suite struct RetentionTests {
+    @Test func oldHistoryIsPrunedInBatches() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var register = RegisterSettings()
+        register.historyRetentionDays = 30
+        let store = try CollectorStore(path: directory + "/deskside.sqlite", register: register)
+        let now = CollectorStoreTests.time
+        try store.registerAgent(uuid: "agent-1", certificateFingerprint: "SHA256:aa", at: now)
+        // Five reports 100 days ago, then one now: each writes events and a report record.
+        for n in 1...5 {
+            var inventory = CollectorStoreTests.inventory("laptop")
+            inventory.os.hostname = "old-\(n)"
+            _ = try store.record(agentUUID: "agent-1", reportID: "old-\(n)", sequence: UInt64(n), kind: .full, inventory: inventory, faults: [],
+                                 receivedAt: now.addingTimeInterval(-100 * 86400 + Double(n)))
+        }
+        _ = try store.record(agentUUID: "agent-1", reportID: "new", sequence: 6, kind: .full, inventory: CollectorStoreTests.inventory("laptop"),
+                             faults: [], receivedAt: now)
+        let old = try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM assetEvent WHERE at < ?", arguments: [Timestamp.text(now.addingTimeInterval(-30 * 86400))]) ?? 0 }
+        let recent = try store.count("assetEvent") - old
+        #expect(old >= 5 && recent >= 1)
+        #expect(try store.pruneHistory(now: now, batch: 2) == 4, "two events and two reports")
+        var rounds = 1
+        while try store.pruneHistory(now: now, batch: 2) > 0 { rounds += 1 }
+        #expect(rounds >= 3)
+        #expect(try store.count("assetEvent") == recent)
+        #expect(try store.count("report") == 1)
+        let extent = try store.historyExtent()
+        #expect(extent.retentionDays == 30 && extent.oldestEventAt == Timestamp.text(now))
+        #expect(try store.pruneHistory(now: now) == 0)
     }
 }

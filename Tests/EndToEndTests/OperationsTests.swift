@@ -33,6 +33,9 @@ import Testing
             #expect(text.contains(line), "\(line) in \(text)")
         }
         #expect(text.contains("deskside_database_bytes ") && !text.contains("deskside_database_bytes 0"))
+        // How far back history goes.
+        let history = try Session.json(collector.get("/api/v1/status").body)["history"] as? [String: Any]
+        #expect(history?["retentionDays"] as? Int == 730 && history?["oldestEventAt"] is String)
 
         // While it runs.
         let backup = workspace.directory + "/collector.backup"
