@@ -46,6 +46,7 @@ let package = Package(
         .systemLibrary(name: "CLZMA", path: "Sources/CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
         .target(name: "CProcess", path: "Agent/CProcess"),
         .systemLibrary(name: "CCrypt", path: "Collector/CCrypt"),
+        .target(name: "CClock", path: "Collector/CClock"),
         .systemLibrary(name: "CSQLite", path: "Agent/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // MARK: Shared libraries
@@ -284,7 +285,7 @@ let package = Package(
         .target(
             name: "DesksideCollectorCommands",
             dependencies: [
-                "DesksideCollectorHome", "DesksideStore", "DesksideAgentServer", "DesksideHTTP", "DesksideIntake", "DesksideMetrics", "DesksideConsole", "DesksideDelivery", "DesksideMail", "DesksideNotifications", "DesksideDesk", "DesksideHelpdesk", "DesksideEnrollment", "DesksideTransport",
+                "DesksideCollectorHome", "DesksideStore", "DesksideAgentServer", "DesksideHTTP", "DesksideIntake", "DesksideMetrics", "CClock", "DesksideConsole", "DesksideDelivery", "DesksideMail", "DesksideNotifications", "DesksideDesk", "DesksideHelpdesk", "DesksideEnrollment", "DesksideTransport",
                 "DesksideFiles", "DesksideInventory", "DesksideLogging", "DesksideAssets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -5,7 +5,7 @@ public struct DesksideCollector: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "deskside-collector",
         abstract: "Deskside collector: the asset register, enrollment and the agents' reports.",
-        subcommands: [ServeCommand.self, TokenCommand.self, AgentsCommand.self, CACommand.self, IntakeCommand.self, BackupCommand.self, RestoreCommand.self]
+        subcommands: [ServeCommand.self, TokenCommand.self, AgentsCommand.self, CACommand.self, IntakeCommand.self, BackupCommand.self, RestoreCommand.self, DoctorCommand.self]
     )
 
     public init() {}

@@ -43,3 +43,8 @@ extension CollectorStore {
         }
     }
 }
+
+extension CollectorStore {
+    /// Asset events kept (for the doctor).
+    public func historyEventCount() throws -> Int { try count("assetEvent") }
+}

@@ -37,6 +37,23 @@ import Testing
         let history = try Session.json(collector.get("/api/v1/status").body)["history"] as? [String: Any]
         #expect(history?["retentionDays"] as? Int == 730 && history?["oldestEventAt"] is String)
 
+        // The doctor, with the collector's listeners: everything it checks is in order but perhaps the clock
+        // (a test machine may run without NTP); a key others can read fails it, with the path and the fix.
+        let config = workspace.directory + "/doctor.json"
+        try Data("{\"agentListen\": \"\(collector.agentAddress)\", \"httpListen\": \"\(collector.httpAddress.replacingOccurrences(of: "http://", with: ""))\"}".utf8)
+            .write(to: URL(fileURLWithPath: config))
+        let doctor = try Fixtures.run(Fixtures.program("deskside-collector"), ["doctor", "--data", workspace.data, "--config", config])
+        let report = String(decoding: doctor.stdout, as: UTF8.self)
+        #expect(doctor.status == 0, "\(report)")
+        for line in ["ok       secrets", "ok       certificates the CA is valid", "ok       database", "ok       listeners    agents listener", "ok       listeners    HTTP listener",
+                     "ok       history"] {
+            #expect(report.contains(line), "\(line) in \(report)")
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: workspace.data + "/ca/ca-key.pem")
+        let loose = try Fixtures.run(Fixtures.program("deskside-collector"), ["doctor", "--data", workspace.data, "--config", config])
+        #expect(loose.status == 1 && String(decoding: loose.stdout, as: UTF8.self).contains("fail     secrets      others can read \(workspace.data)/ca/ca-key.pem (644, want 600)"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: workspace.data + "/ca/ca-key.pem")
+
         // While it runs.
         let backup = workspace.directory + "/collector.backup"
         let made = try Fixtures.run(Fixtures.program("deskside-collector"), ["backup", "--data", workspace.data, "--to", backup])
