@@ -46,7 +46,7 @@ let package = Package(
         .systemLibrary(name: "CLZMA", path: "Sources/CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
         .target(name: "CProcess", path: "Agent/CProcess"),
         .systemLibrary(name: "CCrypt", path: "Collector/CCrypt"),
-        .target(name: "CClock", path: "Collector/CClock"),
+        .target(name: "CClock", path: "Sources/CClock"),
         .systemLibrary(name: "CSQLite", path: "Agent/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // MARK: Shared libraries
@@ -189,8 +189,10 @@ let package = Package(
             dependencies: [
                 "DesksideAgentTasks",
                 "DesksideInventory", "DesksideProbes", "DesksideChecks", "DesksideAgentRuntime", "DesksideSpool", "DesksideFiles", "DesksideTransport",
+                "CClock",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "X509", package: "swift-certificates"),
             ],
             path: "Agent/Commands",
             exclude: ["README.md"],

@@ -7,7 +7,7 @@ public struct DesksideAgent: AsyncParsableCommand {
         commandName: "deskside-agent",
         abstract: "Deskside agent: reports this machine's hardware, software, updates and health.",
         version: AgentVersion.current,
-        subcommands: [InventoryCommand.self, ChecksCommand.self, EnrollCommand.self, RunCommand.self, StatusCommand.self]
+        subcommands: [InventoryCommand.self, ChecksCommand.self, EnrollCommand.self, RunCommand.self, StatusCommand.self, DoctorCommand.self]
     )
 
     public init() {}

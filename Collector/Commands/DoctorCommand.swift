@@ -30,7 +30,7 @@ struct DoctorCommand: ParsableCommand {
         let file = try config.map(ServeConfiguration.load) ?? ServeConfiguration()
         let findings = try Doctor(directory: options.data, configuration: file).run()
         for finding in findings {
-            print("\(finding.verdict.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(finding.check.padding(toLength: 12, withPad: " ", startingAt: 0)) \(finding.detail)")
+            print("\(pad(finding.verdict.rawValue, 8)) \(pad(finding.check, 12)) \(finding.detail)")
         }
         if findings.contains(where: { $0.verdict == .fail }) { throw ExitCode(1) }
     }
@@ -140,21 +140,12 @@ struct Doctor {
         [("agents", configuration.agentListen ?? "0.0.0.0:7443"), ("HTTP", configuration.httpListen ?? "127.0.0.1:8080")].map { name, listen -> Finding in
             guard let endpoint = try? Endpoint(parsing: listen) else { return Finding(verdict: .fail, check: "listeners", detail: "\(name): \(listen) is not HOST:PORT") }
             let host = ["0.0.0.0", "::", "[::]"].contains(endpoint.host) ? "127.0.0.1" : endpoint.host
-            return Self.connects(host: host, port: endpoint.port)
+            return Endpoint(host: host, port: endpoint.port).acceptsConnections()
                 ? Finding(verdict: .ok, check: "listeners", detail: "\(name) listener \(host):\(endpoint.port) answers")
                 : Finding(verdict: .warning, check: "listeners", detail: "\(name) listener \(host):\(endpoint.port) does not answer: is the collector running, with this config?")
         }
     }
-
-    static func connects(host: String, port: Int) -> Bool {
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var result: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, String(port), &hints, &result) == 0, let first = result else { return false }
-        defer { freeaddrinfo(result) }
-        let fd = socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        return connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0
-    }
 }
+
+/// `text` and spaces up to `width`, for aligned columns.
+private func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }

@@ -54,6 +54,14 @@ import Testing
         #expect(loose.status == 1 && String(decoding: loose.stdout, as: UTF8.self).contains("fail     secrets      others can read \(workspace.data)/ca/ca-key.pem (644, want 600)"))
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: workspace.data + "/ca/ca-key.pem")
 
+        // The agent's doctor, against the running collector.
+        let agentDoctor = try Session.agent(["doctor", "--state", workspace.state, "--root", workspace.root])
+        #expect(agentDoctor.status == 0, "\(agentDoctor.stdout)")
+        for line in ["ok       identity   agent ", "ok       CA         the collector's CA is pinned", "ok       collector  \(collector.agentAddress) answers",
+                     "ok       spool      0 report(s) waiting"] {
+            #expect(agentDoctor.stdout.contains(line), "\(line) in \(agentDoctor.stdout)")
+        }
+
         // While it runs.
         let backup = workspace.directory + "/collector.backup"
         let made = try Fixtures.run(Fixtures.program("deskside-collector"), ["backup", "--data", workspace.data, "--to", backup])
@@ -61,6 +69,9 @@ import Testing
         #expect((try FileManager.default.attributesOfItem(atPath: backup)[.posixPermissions] as? Int) == 0o600)
         let agentAddress = collector.agentAddress, fingerprint = collector.fingerprint
         collector.stop()
+
+        let away = try Session.agent(["doctor", "--state", workspace.state, "--root", workspace.root])
+        #expect(away.status == 1 && away.stdout.contains("fail     collector  \(agentAddress) does not answer"), "\(away.stdout)")
 
         let restoredData = workspace.directory + "/restored"
         let restored = try Fixtures.run(Fixtures.program("deskside-collector"), ["restore", "--from", backup, "--data", restoredData])
