@@ -74,10 +74,23 @@ struct ServeConfiguration: Codable, Sendable {
     static func load(_ path: String) throws -> ServeConfiguration {
         guard let bytes = DurableFile.read(path, limit: 1 << 20) else { throw CommandError("cannot read the config file \(path)") }
         do {
-            return try JSONCoder.decode(ServeConfiguration.self, from: bytes)
+            return try JSONCoder.decode(ServeConfiguration.self, from: withoutComments(bytes))
         } catch {
             throw CommandError("the config file \(path) is not valid: \(error)")
         }
+    }
+
+    /// The file without its comment lines (lines whose first non-blank characters are `//`), so that
+    /// the packaged /etc/deskside/collector.json can explain every key; line numbers stay as they were.
+    static func withoutComments(_ bytes: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            let text = line.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            if !text.starts(with: [UInt8(ascii: "/"), UInt8(ascii: "/")]) { output.append(contentsOf: line) }
+            output.append(UInt8(ascii: "\n"))
+        }
+        return output
     }
 
     /// Checks the numbers are in range, naming the field that is not.

@@ -40,7 +40,8 @@ import Testing
         // The doctor, with the collector's listeners: everything it checks is in order but perhaps the clock
         // (a test machine may run without NTP); a key others can read fails it, with the path and the fix.
         let config = workspace.directory + "/doctor.json"
-        try Data("{\"agentListen\": \"\(collector.agentAddress)\", \"httpListen\": \"\(collector.httpAddress.replacingOccurrences(of: "http://", with: ""))\"}".utf8)
+        // Comment lines (`//`) are allowed in the config file, to explain every key.
+        try Data("// the collector's listeners\n{\"agentListen\": \"\(collector.agentAddress)\",\n  // \"maxConnections\": 20000,\n \"httpListen\": \"\(collector.httpAddress.replacingOccurrences(of: "http://", with: ""))\"}".utf8)
             .write(to: URL(fileURLWithPath: config))
         let doctor = try Fixtures.run(Fixtures.program("deskside-collector"), ["doctor", "--data", workspace.data, "--config", config])
         let report = String(decoding: doctor.stdout, as: UTF8.self)
