@@ -57,15 +57,20 @@ struct Doctor {
         findings += try certificates()
         findings.append(fileLimit())
         findings.append(diskSpace())
-        let store = try CollectorStore(path: directory + "/deskside.sqlite", register: configuration.assets ?? RegisterSettings())
-        let problems = try store.integrityProblems()
-        findings.append(problems.isEmpty ? Finding(verdict: .ok, check: "database", detail: "integrity and foreign keys check out")
-                        : Finding(verdict: .fail, check: "database", detail: "\(problems.prefix(3).joined(separator: "; ")): restore the last backup (deskside-collector restore)"))
+        // Read as it is: the doctor never migrates or writes the database of a collector that may be running.
+        let database = try CollectorStore.inspect(database: directory + "/deskside.sqlite")
+        if !database.problems.isEmpty {
+            findings.append(Finding(verdict: .fail, check: "database", detail: "\(database.problems.prefix(3).joined(separator: "; ")): restore the last backup (deskside-collector restore)"))
+        } else if !database.unknownMigrations.isEmpty {
+            findings.append(Finding(verdict: .fail, check: "database", detail: "written by a newer version of Deskside (\(database.unknownMigrations.joined(separator: ", "))): run that version"))
+        } else {
+            findings.append(Finding(verdict: .ok, check: "database", detail: "integrity and foreign keys check out"
+                                    + (database.pendingMigrations > 0 ? "; \(database.pendingMigrations) schema migration(s) run at the next start, after a copy" : "")))
+        }
         findings.append(clock())
         findings += listeners()
-        let extent = try store.historyExtent()
-        let events = try store.historyEventCount()
-        findings.append(Finding(verdict: .ok, check: "history", detail: "\(events) asset events since \(extent.oldestEventAt ?? "now"); kept \(extent.retentionDays) days (assets.historyRetentionDays)"))
+        let retention = (configuration.assets ?? RegisterSettings()).historyRetentionDays
+        findings.append(Finding(verdict: .ok, check: "history", detail: "\(database.events) asset events since \(database.oldestEventAt ?? "now"); kept \(retention) days (assets.historyRetentionDays)"))
         return findings
     }
 

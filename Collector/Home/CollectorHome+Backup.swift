@@ -34,8 +34,7 @@ extension CollectorHome {
         guard FileManager.default.fileExists(atPath: directory + "/deskside.sqlite") else {
             throw HomeError(description: "\(directory) holds no collector database")
         }
-        let files = try dataFiles(in: directory)
-        try CollectorStore(path: directory + "/deskside.sqlite").backup(to: file, files: files)
+        try CollectorStore.backup(database: directory + "/deskside.sqlite", to: file, files: try dataFiles(in: directory))
     }
 
     /// Restores `file` into `directory`, which must be empty or not exist yet.

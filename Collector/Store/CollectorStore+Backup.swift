@@ -29,10 +29,23 @@ extension CollectorStore {
         public var description: String
     }
 
-    /// Copies the database into a new file at `path` (made readable by its owner only, and refused if
-    /// it exists), with `files`.
+    /// Copies the database at `database` into a new file at `path` (made readable by its owner only,
+    /// and refused if it exists), with `files`. The database is opened as it is: never migrated or
+    /// written, so that a backup taken with another version leaves a running collector's file alone.
+    public static func backup(database: String, to path: String, files: [BackupFile]) throws {
+        guard FileManager.default.fileExists(atPath: database) else { throw BackupError(description: "no database at \(database)") }
+        let source = try DatabaseQueue(path: database)
+        try backup(from: source, to: path, files: files)
+        try source.close()
+    }
+
+    /// ``backup(database:to:files:)`` from this store's open database.
     public func backup(to path: String, files: [BackupFile]) throws {
-        try Self.copy(from: pool, to: path)
+        try Self.backup(from: pool, to: path, files: files)
+    }
+
+    static func backup(from source: any DatabaseReader, to path: String, files: [BackupFile]) throws {
+        try copy(from: source, to: path)
         let copy = try DatabaseQueue(path: path)
         try copy.write { db in
             try db.execute(sql: "CREATE TABLE desksideBackupFile (path TEXT PRIMARY KEY, mode INTEGER NOT NULL, bytes BLOB NOT NULL)")
@@ -115,3 +128,35 @@ extension CollectorStore {
         }
     }
 }
+
+extension CollectorStore {
+    /// What the doctor reads from a database, opened as it is (never migrated, never written).
+    public struct Inspection: Sendable, Equatable {
+        /// `PRAGMA integrity_check` and `foreign_key_check` findings; empty when sound.
+        public var problems: [String]
+        public var events: Int
+        public var oldestEventAt: String?
+        /// Migrations this version has that the database does not yet (applied at the next start).
+        public var pendingMigrations: Int
+        /// Migrations the database has that this version does not know (written by a newer version).
+        public var unknownMigrations: [String]
+    }
+
+    public static func inspect(database: String) throws -> Inspection {
+        let queue = try DatabaseQueue(path: database)
+        defer { try? queue.close() }
+        let migrator = StoreMigrations.migrator
+        return try queue.read { db in
+            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
+            let foreignKeys = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").map { "foreign key: \($0)" }
+            let applied = try migrator.appliedIdentifiers(db)
+            let hasEvents = try db.tableExists("assetEvent")
+            return Inspection(problems: integrity + foreignKeys,
+                              events: hasEvents ? try Int.fetchOne(db, sql: "SELECT count(*) FROM assetEvent") ?? 0 : 0,
+                              oldestEventAt: hasEvents ? try String.fetchOne(db, sql: "SELECT min(at) FROM assetEvent") : nil,
+                              pendingMigrations: Set(migrator.migrations).subtracting(applied).count,
+                              unknownMigrations: applied.subtracting(migrator.migrations).sorted())
+        }
+    }
+}
+

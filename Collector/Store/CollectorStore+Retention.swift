@@ -43,8 +43,3 @@ extension CollectorStore {
         }
     }
 }
-
-extension CollectorStore {
-    /// Asset events kept (for the doctor).
-    public func historyEventCount() throws -> Int { try count("assetEvent") }
-}

@@ -63,6 +63,24 @@ import Testing
         #expect(try CollectorStore(path: directory + "/new.sqlite").backupBeforeMigration == nil)
     }
 
+    /// A backup or the doctor, run with this version beside a collector of an older one, leaves its
+    /// database as it is: not migrated, not written.
+    @Test func backupAndInspectionLeaveAnOlderDatabaseAlone() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/deskside.sqlite"
+        let old = try DatabaseQueue(path: path)
+        try StoreMigrations.migrator.migrate(old, upTo: "v17: tags, lifecycle, locations, categories with custom fields, purchase and warranty, audits, loans, merges")
+        try old.close()
+        try CollectorStore.backup(database: path, to: directory + "/backup", files: [])
+        let inspection = try CollectorStore.inspect(database: path)
+        #expect(inspection.problems.isEmpty && inspection.unknownMigrations.isEmpty)
+        #expect(inspection.pendingMigrations == StoreMigrations.migrator.migrations.count - 17)
+        let after = try DatabaseQueue(path: path)
+        #expect(try after.read { try StoreMigrations.migrator.completedMigrations($0).count } == 17)
+        #expect(!FileManager.default.fileExists(atPath: directory + "/backups"), "no pre-migration copy: nothing was migrated")
+    }
+
     @Test func aDatabaseFromANewerVersionIsRefused() throws {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
