@@ -47,6 +47,7 @@ let package = Package(
         .target(name: "CProcess", path: "Agent/CProcess"),
         .systemLibrary(name: "CCrypt", path: "Collector/CCrypt"),
         .target(name: "CClock", path: "Sources/CClock"),
+        .target(name: "DesksideVersion", path: "Sources/DesksideVersion", exclude: ["README.md"], swiftSettings: swiftSettings),
         .systemLibrary(name: "CSQLite", path: "Agent/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // MARK: Shared libraries
@@ -129,7 +130,7 @@ let package = Package(
         ),
         .target(
             name: "DesksideStaffCommands",
-            dependencies: ["DesksideClient", "DesksideJSON", "DesksideFiles", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            dependencies: ["DesksideClient", "DesksideJSON", "DesksideFiles", "DesksideVersion", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Yams", package: "Yams")],
             path: "Sources/DesksideStaffCommands",
             exclude: ["README.md"],
@@ -147,7 +148,7 @@ let package = Package(
         ),
         .target(
             name: "DesksideProbes",
-            dependencies: ["DesksideInventory", "DesksideCompression", "DesksideFiles", "CSQLite", "CProcess"],
+            dependencies: ["DesksideInventory", "DesksideCompression", "DesksideFiles", "DesksideVersion", "CSQLite", "CProcess"],
             path: "Agent/Probes",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
@@ -171,7 +172,7 @@ let package = Package(
             dependencies: [
                 "DesksideAgentTasks", "DesksideTasks",
                 "DesksideTransport", "DesksideProtocol", "DesksideSession", "DesksideSpool", "DesksideProbes", "DesksideChecks",
-                "DesksideInventory", "DesksideFiles",
+                "DesksideInventory", "DesksideFiles", "DesksideVersion",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
@@ -189,7 +190,7 @@ let package = Package(
             dependencies: [
                 "DesksideAgentTasks",
                 "DesksideInventory", "DesksideProbes", "DesksideChecks", "DesksideAgentRuntime", "DesksideSpool", "DesksideFiles", "DesksideTransport",
-                "CClock",
+                "CClock", "DesksideVersion",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -288,7 +289,7 @@ let package = Package(
             name: "DesksideCollectorCommands",
             dependencies: [
                 "DesksideCollectorHome", "DesksideStore", "DesksideAgentServer", "DesksideHTTP", "DesksideIntake", "DesksideMetrics", "CClock", "DesksideConsole", "DesksideDelivery", "DesksideMail", "DesksideNotifications", "DesksideDesk", "DesksideHelpdesk", "DesksideEnrollment", "DesksideTransport",
-                "DesksideFiles", "DesksideInventory", "DesksideLogging", "DesksideAssets",
+                "DesksideFiles", "DesksideInventory", "DesksideLogging", "DesksideAssets", "DesksideVersion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

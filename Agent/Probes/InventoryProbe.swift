@@ -4,6 +4,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import DesksideVersion
 
 /// Runs every probe against one root and assembles the inventory. A probe that fails leaves a note
 /// and its fields empty; the others still run.
@@ -21,7 +22,7 @@ public struct InventoryProbe: Sendable {
         public var now: @Sendable () -> Date
 
         public init(root: SystemRoot, smart: (any SmartSource)? = nil, space: VolumeProbe.SpaceSource? = nil,
-                    stateDirectory: String? = nil, agentVersion: String = AgentVersion.current, now: @escaping @Sendable () -> Date = Date.init) {
+                    stateDirectory: String? = nil, agentVersion: String = DesksideVersion.current, now: @escaping @Sendable () -> Date = Date.init) {
             self.root = root
             self.smart = smart
             self.space = space
@@ -111,9 +112,4 @@ public struct InventoryProbe: Sendable {
         }
         return result
     }
-}
-
-/// The agent's version, reported in every inventory.
-public enum AgentVersion {
-    public static let current = "0.1.0"
 }

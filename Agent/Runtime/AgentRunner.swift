@@ -13,6 +13,7 @@ import DesksideSpool
 import DesksideTransport
 import NIOCore
 import NIOSSL
+import DesksideVersion
 
 /// `deskside-agent run`: the agent's life with its collector. The session's decisions come from
 /// `AgentSessionStateMachine`; this type does its I/O (connect, send, spool, timers) and feeds back
@@ -100,7 +101,7 @@ public final class AgentRunner {
         spool = try ReportSpool(directory: options.stateDirectory + "/spool")
         tls = try Self.context(for: identity)
         state = SessionState.load(stateDirectory: options.stateDirectory)
-        machine = AgentSessionStateMachine(agentVersion: AgentVersion.current, acknowledgedBase: state.acknowledgedBase,
+        machine = AgentSessionStateMachine(agentVersion: DesksideVersion.current, acknowledgedBase: state.acknowledgedBase,
                                            acknowledgedSequence: state.acknowledgedSequence)
         (events, continuation) = AsyncStream<Event>.makeStream()
         ledger = try TaskLedger(stateDirectory: options.stateDirectory)

@@ -11,6 +11,7 @@ import DesksideTransport
 import NIOCore
 import NIOSSL
 import X509
+import DesksideVersion
 
 /// Enrollment, in three steps, none of which sends a secret to a collector that has not proved itself:
 ///
@@ -35,7 +36,7 @@ public enum Enroller {
         let connection = try await CollectorConnection.open(to: collector, tls: tls, group: group)
         defer { connection.close() }
         connection.send(.enroll(EnrollRequest(token: token, csrPEM: try request.serializeAsPEM().pemString,
-                                              hostname: hostname, agentVersion: AgentVersion.current)))
+                                              hostname: hostname, agentVersion: DesksideVersion.current)))
         for await event in connection.events {
             switch event {
             case .message(.enrolled(let enrolled)):

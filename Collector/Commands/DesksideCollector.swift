@@ -1,10 +1,12 @@
 import ArgumentParser
+import DesksideVersion
 
 /// `deskside-collector`: the server side of Deskside.
 public struct DesksideCollector: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "deskside-collector",
         abstract: "Deskside collector: the asset register, enrollment and the agents' reports.",
+        version: DesksideVersion.current,
         subcommands: [ServeCommand.self, TokenCommand.self, AgentsCommand.self, CACommand.self, IntakeCommand.self, BackupCommand.self, RestoreCommand.self, DoctorCommand.self]
     )
 

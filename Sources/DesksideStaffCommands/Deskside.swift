@@ -1,6 +1,7 @@
 import ArgumentParser
 import DesksideClient
 import DesksideJSON
+import DesksideVersion
 
 /// `deskside`: the staff CLI, a client of the collector's REST API.
 public struct Deskside: AsyncParsableCommand {
@@ -11,6 +12,7 @@ public struct Deskside: AsyncParsableCommand {
             Sign in once with `deskside login`; the session token is kept in a file only you can read. For scripts, set \
             DESKSIDE_SERVER and DESKSIDE_TOKEN_FILE (a file holding an API token) instead. Lists print a table; add --json or --csv.
             """,
+        version: DesksideVersion.current,
         subcommands: [LoginCommand.self, LogoutCommand.self, WhoAmICommand.self, AssetsCommand.self, TasksCommand.self, NotificationsCommand.self, WebhooksCommand.self, OnboardingCommand.self, OffboardingCommand.self, TemplatesCommand.self, ScriptsCommand.self, RunsCommand.self, TicketsCommand.self, AccountsCommand.self,
                       KnowledgeCommand.self, CannedCommand.self, ReportsCommand.self, FaultRulesCommand.self, TokensCommand.self]
     )

@@ -15,12 +15,14 @@ public final class RunningCollector: @unchecked Sendable {
         public var description: String
     }
 
-    /// Starts the collector on `data`; returns once both listeners are announced.
-    public init(data: String, agentListen: String = "127.0.0.1:0", extraArguments: [String] = [], timeout: TimeInterval = 60) throws {
+    /// Starts the collector on `data`; returns once both listeners are announced. `command` runs
+    /// another build of it, or runs it through a launcher (`setpriv ... deskside-collector`).
+    public init(data: String, agentListen: String = "127.0.0.1:0", extraArguments: [String] = [], timeout: TimeInterval = 60,
+                command: [String] = [Fixtures.program("deskside-collector")]) throws {
         self.data = data
         process = Process()
-        process.executableURL = URL(fileURLWithPath: Fixtures.program("deskside-collector"))
-        process.arguments = ["serve", "--data", data, "--agent-listen", agentListen, "--http-listen", "127.0.0.1:0"] + extraArguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = command.dropFirst() + ["serve", "--data", data, "--agent-listen", agentListen, "--http-listen", "127.0.0.1:0"] + extraArguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

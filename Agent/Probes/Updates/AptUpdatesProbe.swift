@@ -5,6 +5,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import DesksideVersion
 
 /// Pending updates, computed natively from apt's package lists and dpkg's status, giving the same set
 /// that `apt list --upgradable` prints: for each installed package, the candidate chosen by apt's
@@ -101,7 +102,7 @@ public struct AptUpdatesProbe: Sendable {
         var inputs = [DpkgProbe.statusPath]
         inputs += root.list(AptListIndex.listsDirectory).map { AptListIndex.listsDirectory + "/" + $0 }
         inputs += ["/etc/apt/preferences"] + root.list("/etc/apt/preferences.d").map { "/etc/apt/preferences.d/" + $0 }
-        return ["agent \(AgentVersion.current)", "root \(root.path)"] + inputs.compactMap { path in
+        return ["agent \(DesksideVersion.current)", "root \(root.path)"] + inputs.compactMap { path in
             guard let status = root.status(path), !status.isDirectory else { return nil }
             return "\(path) \(status.size) \(status.modifiedNanoseconds) \(status.inode)"
         }
