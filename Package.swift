@@ -207,7 +207,7 @@ let package = Package(
         ),
 
         // MARK: Collector
-        .target(name: "DesksideHelpdesk", path: "Collector/Helpdesk", exclude: ["README.md"], swiftSettings: swiftSettings),
+        .target(name: "DesksideHelpdesk", dependencies: ["DesksideInventory", "DesksideJSON"], path: "Collector/Helpdesk", exclude: ["README.md"], swiftSettings: swiftSettings),
         .systemLibrary(name: "CQRencode", path: "Collector/CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .target(name: "DesksideLabels", dependencies: ["CQRencode"], path: "Collector/Labels", exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "DesksideAssets", dependencies: ["DesksideInventory", "DesksideHelpdesk"], path: "Collector/Assets", exclude: ["README.md"], swiftSettings: swiftSettings),
@@ -436,6 +436,11 @@ let package = Package(
             name: "FuzzCorpusTests",
             dependencies: ["DesksideTestSupport", "DesksideFuzzing"],
             path: "Tests/FuzzCorpusTests"
+        ),
+        .testTarget(
+            name: "DesksideHelpdeskTests",
+            dependencies: ["DesksideHelpdesk", "DesksideInventory"],
+            path: "Tests/DesksideHelpdeskTests"
         ),
         .testTarget(
             name: "DesksideInventoryTests",

@@ -5,6 +5,7 @@ import Foundation
 #endif
 import DesksideHelpdesk
 import DesksideInventory
+import DesksideJSON
 import GRDB
 
 /// A fault as stored before a report replaced the asset's faults.
@@ -16,16 +17,8 @@ struct StoredFault {
     var summary: String
 }
 
-/// The fault-to-ticket loop, run inside the transaction that stores an asset's faults, so a ticket
-/// exists the moment the report is acknowledged. One ticket per (asset, fault code):
-/// - a code that appears opens a ticket when its rule says so (requested by the asset's owner, in the
-///   rule's tier and category, priority from its impact and urgency, one step more urgent for a
-///   critical fault), unless the code's ticket is still open;
-/// - reported again, it updates that ticket: a count, and an event when it returns or its summary changes;
-/// - cleared, the ticket is resolved with a note saying so;
-/// - back within the reopen window of that resolution, the same ticket is reopened;
-/// - more than `stormThreshold` new tickets of one code within the storm window is a storm: each
-///   machine still gets its ticket, filed under one summary ticket that stays in the queue instead.
+/// Carries out the fault-to-ticket loop's steps (`FaultLoop`, `FaultStorm` in the domain) inside the
+/// transaction that stores an asset's faults: reads what they decide from, and writes what they decided.
 struct FaultTicketLoop {
     let db: Database
     let assetID: Int64
@@ -35,61 +28,35 @@ struct FaultTicketLoop {
     private var now: String { Timestamp.text(date) }
     private let actor = Principal.system.actor
 
-    struct Link {
-        var ticketID: Int64
-        var status: TicketStatus
-        var resolvedAt: String?
-    }
-
     func run(current: [Fault], previous: [StoredFault]) throws {
-        let previousCodes = Set(previous.map(\.code))
-        let byCode = Dictionary(grouping: current, by: \.code)
-        let codes = previousCodes.union(byCode.keys)
-        guard !codes.isEmpty else { return }
-        var links: [String: Link] = [:]
+        guard !current.isEmpty || !previous.isEmpty else { return }
+        var links: [String: FaultLoop.Link] = [:]
         for row in try Row.fetchAll(db.cachedStatement(sql: """
             SELECT f.code, f.ticketId, t.status, t.resolvedAt FROM faultTicket AS f JOIN ticket AS t ON t.id = f.ticketId WHERE f.assetId = ?
             """), arguments: [assetID]) {
-            links[row["code"]] = Link(ticketID: row["ticketId"], status: TicketStatus(rawValue: row["status"]) ?? .new, resolvedAt: row["resolvedAt"])
+            let resolvedAt = (row["resolvedAt"] as String?).flatMap(ISO8601.parse).map(Date.init(timeIntervalSince1970:))
+            links[row["code"]] = FaultLoop.Link(ticketID: row["ticketId"], status: TicketStatus(rawValue: row["status"]) ?? .new, resolvedAt: resolvedAt)
         }
-        for (code, faults) in byCode.sorted(by: { $0.key < $1.key }) {
-            let appeared = !previousCodes.contains(code)
-            let link = links[code]
-            if let link {
-                if link.status.isOpen {
-                    let oldSummaries = Set(previous.filter { $0.code == code }.map(\.summary))
-                    let newSummaries = Set(faults.map(\.summary))
-                    if appeared || oldSummaries != newSummaries {
-                        try CollectorStore.event(db, ticket: link.ticketID, at: now, actor: actor, kind: "fault",
-                                                 body: (appeared ? "reported again: " : "now: ") + faults.map(\.summary).joined(separator: "; "))
-                    }
-                    try touch(code)
-                    continue
-                }
-                if !appeared {
-                    // Resolved by hand while the fault persists: the ticket stays as the technician left it.
-                    try touch(code)
-                    continue
-                }
-            }
-            // A rule switched off opens nothing and reopens nothing from now on.
-            let rule = try rule(for: code)
-            guard rule.opensTicket else { continue }
-            if let link, let resolvedAt = link.resolvedAt,
-               resolvedAt >= Timestamp.text(date.addingTimeInterval(-Double(settings.faultLoop.reopenWindowDays) * 86400)),
-               let ticket = try CollectorStore.fetchTicket(db, id: link.ticketID) {
-                try CollectorStore.reopen(db, ticket: ticket, actor: actor, reason: "the fault came back: " + faults.map(\.summary).joined(separator: "; "),
-                                          at: date, levels: settings.serviceLevels)
+        let steps = try FaultLoop.steps(current: current, previous: previous.map { FaultLoop.Reported(code: $0.code, summary: $0.summary) },
+                                        links: links, now: date, settings: settings.faultLoop, rule: rule(for:))
+        for step in steps {
+            switch step {
+            case let .update(code, ticketID, note):
+                if let note { try CollectorStore.event(db, ticket: ticketID, at: now, actor: actor, kind: "fault", body: note) }
                 try touch(code)
-                continue
+            case let .count(code):
+                try touch(code)
+            case let .reopen(code, ticketID, reason):
+                guard let ticket = try CollectorStore.fetchTicket(db, id: ticketID) else { continue }
+                try CollectorStore.reopen(db, ticket: ticket, actor: actor, reason: reason, at: date, levels: settings.serviceLevels)
+                try touch(code)
+            case let .open(code, rule, faults):
+                try open(code: code, faults: faults, rule: rule)
+            case let .resolve(_, ticketID, notes):
+                guard let ticket = try CollectorStore.fetchTicket(db, id: ticketID) else { continue }
+                try CollectorStore.resolve(db, ticket: ticket, notes: notes, actor: actor, time: now)
+                if let storm = ticket.stormId { try resolveStormIfCleared(storm) }
             }
-            try open(code: code, faults: faults, rule: rule)
-        }
-        for code in previousCodes.subtracting(byCode.keys).sorted() {
-            guard let link = links[code], link.status.isOpen, let ticket = try CollectorStore.fetchTicket(db, id: link.ticketID) else { continue }
-            try CollectorStore.resolve(db, ticket: ticket, notes: "Resolved automatically: the agent no longer reports \(code) (fault cleared at \(now)).",
-                                       actor: actor, time: now)
-            if let storm = ticket.stormId { try resolveStormIfCleared(storm) }
         }
     }
 
@@ -115,19 +82,13 @@ struct FaultTicketLoop {
     private func open(code: String, faults: [Fault], rule: FaultRule) throws {
         // The machine's name; equipment without an agent goes by the name staff gave it, or its tag.
         let asset = try Row.fetchOne(db.cachedStatement(sql: "SELECT coalesce(hostname, name, tag) AS label, ownerId FROM asset WHERE id = ?"), arguments: [assetID])
-        let hostname = (asset?["label"] as String?) ?? "asset \(assetID)"
-        let critical = faults.contains { $0.severity == .critical }
-        let urgency = rule.urgency(critical: critical)
-        let summary = faults.map(\.summary).joined(separator: "; ")
-        let description = faults.map { fault in
-            "\(fault.summary)\n" + fault.facts.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)" }.joined(separator: "\n")
-        }.joined(separator: "\n\n")
-        let new = CollectorStore.NewTicket(title: String("\(hostname): \(summary)".prefix(200)), description: description,
-                                           requesterId: asset?["ownerId"], category: rule.category, impact: rule.impact, urgency: urgency,
-                                           tier: rule.tier, assetIds: [assetID], source: "fault")
+        let label = (asset?["label"] as String?) ?? "asset \(assetID)"
+        let ticket = FaultLoop.ticket(for: faults, on: label, rule: rule)
+        let new = CollectorStore.NewTicket(title: ticket.title, description: ticket.description, requesterId: asset?["ownerId"], category: ticket.category,
+                                           impact: ticket.impact, urgency: ticket.urgency, tier: ticket.tier, assetIds: [assetID], source: "fault")
         let storm = try stormTicket(code: code, rule: rule)
         let id = try CollectorStore.insertTicket(db, new, faultCode: code, stormId: storm, actor: actor,
-                                                 body: "opened from fault \(code) on \(hostname)", now: date, levels: settings.serviceLevels)
+                                                 body: "opened from fault \(code) on \(label)", now: date, levels: settings.serviceLevels)
         try db.run("""
             INSERT INTO faultTicket (assetId, code, ticketId, lastReportedAt, reportCount) VALUES (?, ?, ?, ?, 1)
             ON CONFLICT (assetId, code) DO UPDATE SET ticketId = excluded.ticketId, lastReportedAt = excluded.lastReportedAt, reportCount = 1
@@ -135,35 +96,33 @@ struct FaultTicketLoop {
         if let storm {
             let members = try Int.fetchOne(db, sql: "SELECT count(*) FROM ticket WHERE stormId = ?", arguments: [storm]) ?? 0
             try db.run("UPDATE ticket SET title = ?, updatedAt = ? WHERE id = ?",
-                       arguments: ["Fault storm: \(code) on \(members + settings.faultLoop.stormThreshold) machines", now, storm])
+                       arguments: [FaultStorm.title(code: code, members: members, settings: settings.faultLoop), now, storm])
         }
     }
 
-    /// During a storm of `code`, the open summary ticket new tickets of that code are filed under
-    /// (created with the storm's first overflow); `nil` when there is no storm.
+    /// The open storm summary a new ticket of `code` is filed under (opened when the storm starts);
+    /// `nil` when there is no storm.
     private func stormTicket(code: String, rule: FaultRule) throws -> Int64? {
         let since = Timestamp.text(date.addingTimeInterval(-Double(settings.faultLoop.stormWindowMinutes) * 60))
         let recent = try Int.fetchOne(db.cachedStatement(sql: """
             SELECT count(*) FROM ticket WHERE faultCode = ? AND source = 'fault' AND stormId IS NULL AND createdAt >= ?
             """), arguments: [code, since]) ?? 0
-        if let open = try Int64.fetchOne(db.cachedStatement(sql: """
+        let open = try Int64.fetchOne(db.cachedStatement(sql: """
             SELECT id FROM ticket WHERE source = 'storm' AND faultCode = ? AND status NOT IN ('resolved', 'closed') ORDER BY id DESC LIMIT 1
-            """), arguments: [code]) {
-            if try recent >= settings.faultLoop.stormThreshold || stormIsRecent(open, since: since) { return open }
+            """), arguments: [code])
+        let joinedRecently = {
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM ticket WHERE stormId = ? AND createdAt >= ? LIMIT 1"), arguments: [open, since]) != nil
         }
-        guard recent >= settings.faultLoop.stormThreshold else { return nil }
-        let summary = CollectorStore.NewTicket(
-            title: "Fault storm: \(code) on many machines",
-            description: "More than \(settings.faultLoop.stormThreshold) machines reported \(code) within \(settings.faultLoop.stormWindowMinutes) minutes. "
-                + "Each has its own ticket, filed under this one; resolving this ticket resolves them all.",
-            requesterId: nil, category: rule.category, impact: .high, urgency: rule.urgency, tier: rule.tier, assetIds: [], source: "storm")
-        return try CollectorStore.insertTicket(db, summary, faultCode: code, stormId: nil, actor: actor, body: "storm detected",
-                                               now: date, levels: settings.serviceLevels)
-    }
-
-    /// An open storm keeps collecting its code's new tickets while members keep arriving within the window.
-    private func stormIsRecent(_ storm: Int64, since: String) throws -> Bool {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM ticket WHERE stormId = ? AND createdAt >= ? LIMIT 1"), arguments: [storm, since]) != nil
+        switch try FaultStorm.decide(recent: recent, openStorm: open, joinedRecently: joinedRecently, settings: settings.faultLoop) {
+        case .none: return nil
+        case .fileUnder(let storm): return storm
+        case .start:
+            let summary = FaultStorm.summary(code: code, rule: rule, settings: settings.faultLoop)
+            let new = CollectorStore.NewTicket(title: summary.title, description: summary.description, requesterId: nil, category: summary.category,
+                                               impact: summary.impact, urgency: summary.urgency, tier: summary.tier, assetIds: [], source: "storm")
+            return try CollectorStore.insertTicket(db, new, faultCode: code, stormId: nil, actor: actor, body: "storm detected",
+                                                   now: date, levels: settings.serviceLevels)
+        }
     }
 }
 

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import DesksideAssets
 import DesksideInventory
 import Crypto
 import DesksideProtocol

@@ -6,8 +6,8 @@ import DesksideInventory
 /// kernel's figure moves a little between boots), a fixed disk whose serial number is gone (replaced
 /// or removed), a system serial number that changed (a board swap, or another machine reporting
 /// with this one's identity).
-enum HardwareChange {
-    static func fault(old: Hardware, new: Hardware) -> Fault? {
+public enum HardwareChange {
+    public static func fault(old: Hardware, new: Hardware) -> Fault? {
         var changes: [String] = []
         var facts: [String: FactValue] = [:]
         let oldModules = old.memory.modules.reduce(0) { $0 + $1.sizeBytes }
