@@ -47,3 +47,41 @@ extension TicketChange {
         }
     }
 }
+
+extension TicketChange {
+    /// The rules a change must meet from the ticket's state, checked in the transaction that applies
+    /// it: what an open, resolved or closed ticket, or one in tier 3, may undergo.
+    public func check(status: TicketStatus, tier: Int) throws(HelpdeskError) {
+        switch self {
+        case .comment:
+            break
+        case .assign:
+            guard status.isOpen else { throw HelpdeskError.conflict("a \(status.rawValue) ticket cannot be assigned; reopen it first") }
+        case .escalate:
+            guard status.isOpen else { throw HelpdeskError.conflict("a \(status.rawValue) ticket cannot be escalated") }
+            guard tier < 3 else { throw HelpdeskError.conflict("the ticket is already in tier 3") }
+        case .move(let target):
+            guard status.canMove(to: target) else { throw HelpdeskError.conflict("a \(status.rawValue) ticket cannot move to \(target.rawValue)") }
+        case .reprioritize:
+            guard status.isOpen else { throw HelpdeskError.conflict("a \(status.rawValue) ticket keeps its priority; reopen it first") }
+        case .resolve:
+            guard status.canMove(to: .resolved) else { throw HelpdeskError.conflict("the ticket is already \(status.rawValue)") }
+        case .close:
+            guard status == .resolved else { throw HelpdeskError.conflict("only a resolved ticket can be closed (it is \(status.rawValue))") }
+        case .reopen:
+            guard status.canReopen else { throw HelpdeskError.conflict("the ticket is open (\(status.rawValue))") }
+        case .rate:
+            guard status == .resolved || status == .closed else { throw HelpdeskError.conflict("only a resolved ticket can be rated") }
+        }
+    }
+
+    /// The status an assignment leaves an open ticket in: a new ticket given to someone is assigned;
+    /// an assigned one given back to the queue is new again; any other stays as it is.
+    public static func status(_ status: TicketStatus, afterAssigningTo accountID: Int64?) -> TicketStatus {
+        switch (status, accountID) {
+        case (.new, .some): .assigned
+        case (.assigned, .none): .new
+        default: status
+        }
+    }
+}

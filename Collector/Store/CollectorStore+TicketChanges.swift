@@ -33,6 +33,7 @@ extension CollectorStore {
             try db.run("UPDATE ticket SET firstResponseAt = ?, responseBreached = responseBreached OR responseDueAt < ? WHERE id = ?",
                        arguments: [time, time, id])
         }
+        try change.check(status: ticket.status, tier: ticket.tier)
         switch change {
         case .comment(let body, let isInternal):
             try event(db, ticket: id, at: time, actor: actor, kind: isInternal ? "note" : "comment", body: body, internal: isInternal, notify: notify)
@@ -41,28 +42,20 @@ extension CollectorStore {
             var username: String?
             if let accountID {
                 guard let row = try Row.fetchOne(cached: db, sql: "SELECT username, role, status FROM account WHERE id = ?", arguments: [accountID]),
-                      ["technician", "admin"].contains(row["role"] as String), (row["status"] as String) != "departed" else {
+                      Role(rawValue: row["role"])?.worksTickets == true, AccountStatus(rawValue: row["status"]) != .departed else {
                     throw HelpdeskError.unprocessable("tickets are assigned to active technicians or admins")
                 }
                 username = row["username"]
             }
-            guard ticket.status.isOpen else { throw HelpdeskError.conflict("a \(ticket.status.rawValue) ticket cannot be assigned; reopen it first") }
             try db.run("UPDATE ticket SET assigneeId = ? WHERE id = ?", arguments: [accountID, id])
             try event(db, ticket: id, at: time, actor: actor, kind: "assigned", field: "assignee", old: ticket.assignee, new: username)
-            if accountID != nil, ticket.status == .new { try setStatus(.assigned) }
-            if accountID == nil, ticket.status == .assigned { try setStatus(.new) }
+            try setStatus(TicketChange.status(ticket.status, afterAssigningTo: accountID))
         case .escalate(let reason):
-            guard ticket.status.isOpen else { throw HelpdeskError.conflict("a \(ticket.status.rawValue) ticket cannot be escalated") }
-            guard ticket.tier < 3 else { throw HelpdeskError.conflict("the ticket is already in tier 3") }
             try escalate(db, ticket: ticket, actor: actor, reason: reason, time: time)
         case .move(let status):
-            guard ticket.status.canMove(to: status) else {
-                throw HelpdeskError.conflict("a \(ticket.status.rawValue) ticket cannot move to \(status.rawValue)")
-            }
             try setStatus(status)
             if status == .inProgress { try responded() }
         case .reprioritize(let impact, let urgency):
-            guard ticket.status.isOpen else { throw HelpdeskError.conflict("a \(ticket.status.rawValue) ticket keeps its priority; reopen it first") }
             let priority = Priority(impact: impact, urgency: urgency)
             let created = ISO8601.parse(ticket.createdAt).map { Date(timeIntervalSince1970: $0) } ?? now
             let due = levels.dueTimes(priority, from: created)
@@ -70,7 +63,6 @@ extension CollectorStore {
                        arguments: [impact.rawValue, urgency.rawValue, priority.rawValue, Timestamp.text(due.response), Timestamp.text(due.resolution), id])
             try event(db, ticket: id, at: time, actor: actor, kind: "priority", field: "priority", old: ticket.priority.rawValue, new: priority.rawValue)
         case .resolve(let notes, let articleIDs):
-            guard ticket.status.canMove(to: .resolved) else { throw HelpdeskError.conflict("the ticket is already \(ticket.status.rawValue)") }
             try resolve(db, ticket: ticket, notes: notes, actor: actor, time: time)
             if ticket.source == "storm" {
                 // Resolving a storm's summary resolves the machines' tickets filed under it.
@@ -89,13 +81,10 @@ extension CollectorStore {
             }
             try responded()
         case .close:
-            guard ticket.status == .resolved else { throw HelpdeskError.conflict("only a resolved ticket can be closed (it is \(ticket.status.rawValue))") }
             try close(db, ticket: id, actor: actor, time: time, note: nil)
         case .reopen(let reason):
-            guard ticket.status.canReopen else { throw HelpdeskError.conflict("the ticket is open (\(ticket.status.rawValue))") }
             try reopen(db, ticket: ticket, actor: actor, reason: reason, at: now, levels: levels)
         case .rate(let rating, let comment):
-            guard ticket.status == .resolved || ticket.status == .closed else { throw HelpdeskError.conflict("only a resolved ticket can be rated") }
             // A new rating (after a reopening and a new resolution, or a change of mind) replaces the last.
             try db.run("UPDATE ticket SET rating = ?, ratingComment = ? WHERE id = ?", arguments: [rating, comment, id])
             try event(db, ticket: id, at: time, actor: actor, kind: "rated", field: "rating", old: ticket.rating.map(String.init), new: String(rating),
