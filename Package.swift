@@ -148,7 +148,7 @@ let package = Package(
         ),
         .target(
             name: "DesksideProbes",
-            dependencies: ["DesksideInventory", "DesksideCompression", "DesksideFiles", "DesksideVersion", "CSQLite", "CProcess"],
+            dependencies: ["DesksideJSON", "DesksideInventory", "DesksideCompression", "DesksideFiles", "DesksideVersion", "CSQLite", "CProcess"],
             path: "Agent/Probes",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
@@ -170,6 +170,7 @@ let package = Package(
         .target(
             name: "DesksideAgentRuntime",
             dependencies: [
+                "DesksideJSON",
                 "DesksideAgentTasks", "DesksideTasks",
                 "DesksideTransport", "DesksideProtocol", "DesksideSession", "DesksideSpool", "DesksideProbes", "DesksideChecks",
                 "DesksideInventory", "DesksideFiles", "DesksideVersion",
@@ -188,6 +189,7 @@ let package = Package(
         .target(
             name: "DesksideAgentCommands",
             dependencies: [
+                "DesksideJSON",
                 "DesksideAgentTasks",
                 "DesksideInventory", "DesksideProbes", "DesksideChecks", "DesksideAgentRuntime", "DesksideSpool", "DesksideFiles", "DesksideTransport",
                 "CClock", "DesksideVersion",
@@ -288,6 +290,7 @@ let package = Package(
         .target(
             name: "DesksideCollectorCommands",
             dependencies: [
+                "DesksideJSON",
                 "DesksideCollectorHome", "DesksideStore", "DesksideAgentServer", "DesksideHTTP", "DesksideIntake", "DesksideMetrics", "CClock", "DesksideConsole", "DesksideDelivery", "DesksideMail", "DesksideNotifications", "DesksideDesk", "DesksideHelpdesk", "DesksideEnrollment", "DesksideTransport",
                 "DesksideFiles", "DesksideInventory", "DesksideLogging", "DesksideAssets", "DesksideVersion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -444,7 +447,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DesksideInventoryTests",
-            dependencies: ["DesksideTestSupport", "DesksideInventory"],
+            dependencies: ["DesksideJSON", "DesksideTestSupport", "DesksideInventory"],
             path: "Tests/DesksideInventoryTests"
         ),
         .testTarget(
@@ -454,7 +457,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DesksideProtocolTests",
-            dependencies: ["DesksideTestSupport", "DesksideProtocol", "DesksideProbes", "DesksideInventory"],
+            dependencies: ["DesksideJSON", "DesksideTestSupport", "DesksideProtocol", "DesksideProbes", "DesksideInventory"],
             path: "Tests/DesksideProtocolTests"
         ),
         .testTarget(
@@ -494,7 +497,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DesksideProbesTests",
-            dependencies: ["DesksideTestSupport", "DesksideProbes", "DesksideChecks", "DesksideInventory"],
+            dependencies: ["DesksideJSON", "DesksideTestSupport", "DesksideProbes", "DesksideChecks", "DesksideInventory"],
             path: "Tests/DesksideProbesTests"
         ),
         .testTarget(
@@ -509,7 +512,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DesksideStoreTests",
-            dependencies: ["DesksideTestSupport", "DesksideStore", "DesksideHelpdesk", "DesksideProtocol", "DesksideProbes", "DesksideInventory", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["DesksideJSON", "DesksideTestSupport", "DesksideStore", "DesksideHelpdesk", "DesksideProtocol", "DesksideProbes", "DesksideInventory", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/DesksideStoreTests"
         ),
         .testTarget(
@@ -531,7 +534,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DesksideIngestTests",
-            dependencies: ["DesksideTestSupport", "DesksideIngest", "DesksideStore", "DesksideProtocol", "DesksideProbes", "DesksideInventory"],
+            dependencies: ["DesksideJSON", "DesksideTestSupport", "DesksideIngest", "DesksideStore", "DesksideProtocol", "DesksideProbes", "DesksideInventory"],
             path: "Tests/DesksideIngestTests"
         ),
         .testTarget(
@@ -569,7 +572,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DesksideChecksTests",
-            dependencies: ["DesksideTestSupport", "DesksideChecks", "DesksideInventory"],
+            dependencies: ["DesksideJSON", "DesksideTestSupport", "DesksideChecks", "DesksideInventory"],
             path: "Tests/DesksideChecksTests"
         ),
         .testTarget(
@@ -588,7 +591,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["DesksideTestSupport", "DesksideInventory", "DesksideAuthority", "DesksideTasks", "DesksideNotifications", "DesksideCompression",
+            dependencies: ["DesksideJSON", "DesksideTestSupport", "DesksideInventory", "DesksideAuthority", "DesksideTasks", "DesksideNotifications", "DesksideCompression",
                            .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/EndToEndTests"
         ),

@@ -1,3 +1,4 @@
+import DesksideJSON
 import ArgumentParser
 import DesksideChecks
 import DesksideInventory

@@ -6,6 +6,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import DesksideJSON
 import ArgumentParser
 import DesksideAgentRuntime
 import DesksideAgentTasks

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import DesksideJSON
 import Crypto
 import DesksideFiles
 import DesksideInventory

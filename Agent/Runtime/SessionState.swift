@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import DesksideJSON
 import DesksideFiles
 import DesksideInventory
 

@@ -1,3 +1,4 @@
+import DesksideJSON
 import DesksideAssets
 import DesksideFiles
 import DesksideHelpdesk

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import DesksideJSON
 import DesksideAssets
 import DesksideHelpdesk
 import DesksideInventory

@@ -1,3 +1,4 @@
+import DesksideJSON
 import Crypto
 import DesksideInventory
 

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import DesksideJSON
 import DesksideInventory
 
 /// Reads a report straight from its JSON: packages (thousands per full report) are read field by

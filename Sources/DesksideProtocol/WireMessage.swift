@@ -1,3 +1,4 @@
+import DesksideJSON
 import DesksideCompression
 import DesksideInventory
 import DesksideTasks

@@ -1,3 +1,4 @@
+import DesksideJSON
 import DesksideChecks
 import DesksideInventory
 import Foundation

@@ -1,3 +1,4 @@
+import DesksideJSON
 import DesksideDesk
 import DesksideHelpdesk
 import DesksideInventory

@@ -1,3 +1,4 @@
+import DesksideJSON
 import DesksideIngest
 import DesksideInventory
 import DesksideProbes

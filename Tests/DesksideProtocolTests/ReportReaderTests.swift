@@ -1,3 +1,4 @@
+import DesksideJSON
 @testable import DesksideProtocol
 import DesksideInventory
 import DesksideProbes

@@ -1,3 +1,4 @@
+import DesksideJSON
 @testable import DesksideStore
 import DesksideInventory
 import DesksideProbes

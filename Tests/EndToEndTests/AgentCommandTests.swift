@@ -1,3 +1,4 @@
+import DesksideJSON
 import DesksideInventory
 import DesksideTestSupport
 import Foundation

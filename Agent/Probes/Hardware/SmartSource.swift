@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import DesksideJSON
 import DesksideInventory
 
 /// Where SMART verdicts come from. On a live system, `smartctl` (smartmontools) when installed;
