@@ -7,6 +7,9 @@ import PackageDescription
 /// the collector in Collector/, tests in Tests/. Executables are thin entry points over libraries.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    // An import is internal unless marked `public import`: a module's public API says which modules
+    // its users see, and the build refuses a public declaration that leaks an internally imported type.
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 let package = Package(

@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import DesksideVersion
 
 /// `deskside-agent`: the program every workstation runs.

@@ -1,10 +1,10 @@
-import DesksideInventory
+public import DesksideInventory
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import DesksideVersion
+public import DesksideVersion
 
 /// Runs every probe against one root and assembles the inventory. A probe that fails leaves a note
 /// and its fields empty; the others still run.

@@ -7,7 +7,7 @@ import DesksideJSON
 import Crypto
 import DesksideFiles
 import DesksideInventory
-import DesksideProtocol
+public import DesksideProtocol
 import X509
 
 extension AgentIdentity {

@@ -1,12 +1,12 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 import DesksideJSON
 import DesksideFiles
 import DesksideInventory
-import DesksideTransport
+public import DesksideTransport
 
 /// Who this agent is to its collector, as enrollment left it in the state directory:
 ///

@@ -4,15 +4,15 @@ import FoundationEssentials
 import Foundation
 #endif
 import DesksideJSON
-import DesksideAgentTasks
+public import DesksideAgentTasks
 import DesksideTasks
 import DesksideInventory
-import DesksideProbes
+public import DesksideProbes
 import DesksideProtocol
 import DesksideSession
 import DesksideSpool
 import DesksideTransport
-import NIOCore
+public import NIOCore
 import NIOSSL
 import DesksideVersion
 

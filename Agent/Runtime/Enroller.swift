@@ -1,14 +1,14 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 import Crypto
 import DesksideInventory
 import DesksideProbes
 import DesksideProtocol
-import DesksideTransport
-import NIOCore
+public import DesksideTransport
+public import NIOCore
 import NIOSSL
 import X509
 import DesksideVersion

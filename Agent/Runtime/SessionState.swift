@@ -1,11 +1,11 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 import DesksideJSON
 import DesksideFiles
-import DesksideInventory
+public import DesksideInventory
 
 /// What the agent remembers of its session between runs (STATE/session.json): what the collector
 /// acknowledged, the next sequence number, and the timing and policy it was last given. Losing it

@@ -1,5 +1,5 @@
-import DesksideInventory
-import DesksideProtocol
+public import DesksideInventory
+public import DesksideProtocol
 
 /// The agent's side of a session with the collector, as a pure state machine: events go in, actions
 /// come out, and the caller does the I/O (connect, send, spool, timers). Modelled on postgres-nio's

@@ -3,8 +3,8 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import DesksideInventory
-import DesksideProtocol
+public import DesksideInventory
+public import DesksideProtocol
 
 /// Chooses what to send: a full report when the collector holds nothing of ours (or asked for one),
 /// otherwise a delta on the inventory it acknowledged last, or a heartbeat when nothing changed.

@@ -3,7 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import DesksideTasks
+public import DesksideTasks
 
 /// Runs one accepted task to its result. Blocking: the agent calls it off its event loop.
 public struct TaskExecutor: Sendable {

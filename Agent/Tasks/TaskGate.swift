@@ -1,9 +1,9 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import DesksideTasks
+public import DesksideTasks
 
 /// Whether a task that arrived may run: the checks of DESIGN.md's "Tasks", in order. Nothing here
 /// runs anything.

@@ -1,14 +1,14 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 #if canImport(Glibc)
 import Glibc
 #endif
 import DesksideFiles
 import DesksideJSON
-import DesksideTasks
+public import DesksideTasks
 
 /// What the agent remembers of tasks, on disk in `<state>/tasks/`, so that a restart changes nothing:
 ///

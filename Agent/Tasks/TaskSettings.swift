@@ -1,4 +1,4 @@
-import DesksideTasks
+public import DesksideTasks
 
 /// The machine's own say over tasks: which kinds it runs, where, and within what memory. Set on the
 /// agent's command line (its systemd unit), never by the collector.

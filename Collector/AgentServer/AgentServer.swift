@@ -3,18 +3,18 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import DesksideEnrollment
+public import DesksideEnrollment
 import DesksideHelpdesk
 import DesksideIngest
 import DesksideMetrics
 import DesksideProtocol
-import DesksideStore
+public import DesksideStore
 import DesksideTransport
-import Logging
-import NIOConcurrencyHelpers
-import NIOCore
-import NIOPosix
-import NIOSSL
+public import Logging
+public import NIOConcurrencyHelpers
+public import NIOCore
+public import NIOPosix
+public import NIOSSL
 
 /// The collector's agent listener: one long-lived mutual-TLS connection per agent, over which it
 /// enrolls (without a client certificate, nothing else allowed), says hello, reports and pings.

@@ -1,5 +1,5 @@
-import DesksideInventory
-import DesksideTransport
+public import DesksideInventory
+public import DesksideTransport
 
 /// How the agent server behaves; all but `maxFrameLength` can be set in the collector's config file.
 public struct AgentServerSettings: Sendable {

@@ -3,7 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import DesksideProtocol
+public import DesksideProtocol
 import NIOConcurrencyHelpers
 import NIOCore
 

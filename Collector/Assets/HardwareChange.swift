@@ -1,5 +1,5 @@
 import DesksideHelpdesk
-import DesksideInventory
+public import DesksideInventory
 
 /// Hardware changes only the collector can see, by comparing two reports of one machine: memory
 /// that shrank (installed modules, or more than 5% of the total when modules are unknown: the

@@ -1,4 +1,4 @@
-import DesksideInventory
+public import DesksideInventory
 
 /// What counts as a change worth a line in an asset's history, per section: identity and capacity
 /// of the hardware, the OS release and kernel, the count of pending updates, health flags. Volatile

@@ -1,4 +1,4 @@
-import DesksideInventory
+public import DesksideInventory
 
 /// What in a machine's inventory says which machine it is, cleaned of the placeholders firmware
 /// writes where a value was never set ("To be filled by O.E.M.", an all-zero UUID): a placeholder

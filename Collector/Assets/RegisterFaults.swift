@@ -1,5 +1,5 @@
 import DesksideHelpdesk
-import DesksideInventory
+public import DesksideInventory
 
 /// The faults the register raises on its own, through the same fault rules as any other (a rule
 /// can make them a report line instead of a ticket).

@@ -1,12 +1,12 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 import Crypto
 import DesksideInventory
 import SwiftASN1
-import X509
+public import X509
 
 /// The collector's own certificate authority. It signs the collector's server certificate and one
 /// client certificate per enrolled agent; agents pin it by the SHA-256 fingerprint of its certificate,

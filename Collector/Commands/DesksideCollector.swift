@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import DesksideVersion
 
 /// `deskside-collector`: the server side of Deskside.

@@ -1,8 +1,8 @@
-import DesksideDesk
-import DesksideHTTP
+public import DesksideDesk
+public import DesksideHTTP
 import DesksideHelpdesk
-import Hummingbird
-import NIOPosix
+public import Hummingbird
+public import NIOPosix
 
 /// The web console for IT staff and the portal for requesters, on the collector's HTTP port, over
 /// the same service layer (`Desk`) as the API: server-rendered pages, forms that work without

@@ -1,4 +1,4 @@
-import DesksideNotifications
+public import DesksideNotifications
 import Mustache
 
 /// Notification mails from the console's templates (`mail-text`, `mail-html`), with the same engine

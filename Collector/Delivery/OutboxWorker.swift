@@ -1,12 +1,12 @@
-import Foundation
+public import Foundation
 import DesksideJSON
-import DesksideMail
-import DesksideNotifications
-import DesksideStore
-import Logging
-import NIOCore
-import NIOPosix
-import ServiceLifecycle
+public import DesksideMail
+public import DesksideNotifications
+public import DesksideStore
+public import Logging
+public import NIOCore
+public import NIOPosix
+public import ServiceLifecycle
 
 /// How the collector sends mail: the relay and the sender.
 public struct MailDelivery: Sendable {

@@ -1,10 +1,10 @@
 import Foundation
-import DesksideNotifications
+public import DesksideNotifications
 import NIOConcurrencyHelpers
-import NIOCore
+public import NIOCore
 import NIOHTTP1
-import NIOPosix
-import NIOSSL
+public import NIOPosix
+public import NIOSSL
 
 /// POSTs a webhook: the name resolved once, the address checked against the allow-list, then that
 /// very address connected to (so a name that resolves elsewhere the second time reaches nothing it

@@ -1,10 +1,10 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import DesksideHelpdesk
-import DesksideStore
+public import DesksideHelpdesk
+public import DesksideStore
 import HummingbirdBcrypt
 
 extension Desk {

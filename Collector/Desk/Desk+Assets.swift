@@ -1,7 +1,7 @@
-import DesksideAssets
-import DesksideHelpdesk
-import DesksideInventory
-import DesksideStore
+public import DesksideAssets
+public import DesksideHelpdesk
+public import DesksideInventory
+public import DesksideStore
 
 extension Desk {
     /// An asset with its inventory, faults, history, owners over time and tickets.

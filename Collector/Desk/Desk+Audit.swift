@@ -1,7 +1,7 @@
 import DesksideAssets
-import DesksideHelpdesk
-import DesksideLabels
-import DesksideStore
+public import DesksideHelpdesk
+public import DesksideLabels
+public import DesksideStore
 
 extension Desk {
     /// Technicians and admins mark an asset audited: seen, where, by whom.

@@ -1,5 +1,5 @@
-import DesksideHelpdesk
-import DesksideStore
+public import DesksideHelpdesk
+public import DesksideStore
 
 extension Desk {
     /// Everyone signed in reads the knowledge base (requesters help themselves); staff write it.

@@ -1,6 +1,6 @@
-import DesksideAssets
-import DesksideHelpdesk
-import DesksideStore
+public import DesksideAssets
+public import DesksideHelpdesk
+public import DesksideStore
 
 extension Desk {
     /// Technicians and admins hand assets to a person, at once (one receipt to confirm).

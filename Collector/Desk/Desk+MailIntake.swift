@@ -4,7 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import DesksideHelpdesk
-import DesksideNotifications
+public import DesksideNotifications
 import DesksideStore
 
 /// Mail to the help desk's address: a known requester's mail opens a ticket, a reply carrying

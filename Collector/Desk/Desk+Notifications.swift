@@ -3,10 +3,10 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import DesksideHelpdesk
+public import DesksideHelpdesk
 import DesksideJSON
 import DesksideNotifications
-import DesksideStore
+public import DesksideStore
 
 /// The outbox for staff (the notifications, the dead letters and sending them again, the worker's
 /// health), webhooks for admins, and each person's choice of the mails they receive.

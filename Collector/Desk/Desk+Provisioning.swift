@@ -3,11 +3,11 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import DesksideHelpdesk
+public import DesksideHelpdesk
 import DesksideJSON
 import DesksideNotifications
-import DesksideProvisioning
-import DesksideStore
+public import DesksideProvisioning
+public import DesksideStore
 import DesksideTasks
 
 /// Templates, onboardings, offboardings and their runs. The rules are `RunProgress`'s and

@@ -1,6 +1,6 @@
-import DesksideAssets
-import DesksideHelpdesk
-import DesksideStore
+public import DesksideAssets
+public import DesksideHelpdesk
+public import DesksideStore
 
 extension Desk {
     /// Technicians and admins enter an asset without an agent (a monitor, a dock, a phone).

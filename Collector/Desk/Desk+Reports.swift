@@ -3,8 +3,8 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import DesksideHelpdesk
-import DesksideStore
+public import DesksideHelpdesk
+public import DesksideStore
 
 extension Desk {
     func since(days: Int) throws -> Date {

@@ -3,11 +3,11 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import DesksideHelpdesk
-import DesksideJSON
+public import DesksideHelpdesk
+public import DesksideJSON
 import DesksideProvisioning
-import DesksideStore
-import DesksideTasks
+public import DesksideStore
+public import DesksideTasks
 import Synchronization
 
 /// What the desk needs to send tasks: the signing key, and a way to tell the agent server that an

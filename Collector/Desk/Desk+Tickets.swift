@@ -3,8 +3,8 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import DesksideHelpdesk
-import DesksideStore
+public import DesksideHelpdesk
+public import DesksideStore
 
 extension Desk {
     /// A ticket with its timeline (internal notes for staff only), the faults behind it, and the

@@ -1,10 +1,10 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import DesksideHelpdesk
-import DesksideStore
+public import DesksideHelpdesk
+public import DesksideStore
 
 /// The help desk's service layer: every operation takes the caller (`Principal`) and checks what
 /// that caller may do before it touches the store. The HTTP API, the CLI (through the API) and the

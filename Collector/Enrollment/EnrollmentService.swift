@@ -1,12 +1,12 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import DesksideAuthority
+public import DesksideAuthority
 import DesksideHelpdesk
-import DesksideStore
-import X509
+public import DesksideStore
+public import X509
 
 /// Enrolls agents: a token and a certificate signing request in, a client certificate out. Every
 /// refusal looks the same to the caller ("enrollment refused"), whatever the reason, so that a guesser

@@ -1,5 +1,5 @@
-import DesksideHelpdesk
-import Hummingbird
+public import DesksideHelpdesk
+public import Hummingbird
 
 /// The request context of the collector's HTTP server: who is calling, once authenticated.
 public struct APIContext: RequestContext {

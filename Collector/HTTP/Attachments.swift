@@ -1,5 +1,5 @@
-import DesksideStore
-import Hummingbird
+public import DesksideStore
+public import Hummingbird
 import NIOCore
 
 /// A file that came with a mail, answered as a download and never as something the browser shows:

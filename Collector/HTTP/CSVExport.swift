@@ -1,7 +1,7 @@
 import DesksideHelpdesk
-import DesksideJSON
+public import DesksideJSON
 import Foundation
-import Hummingbird
+public import Hummingbird
 import NIOCore
 
 /// Lists as CSV (`format=csv` on any list of the API, and the console's exports): a column per

@@ -1,9 +1,9 @@
-import DesksideDesk
+public import DesksideDesk
 import DesksideHelpdesk
-import Hummingbird
-import HummingbirdCore
+public import Hummingbird
+public import HummingbirdCore
 import NIOCore
-import NIOPosix
+public import NIOPosix
 
 /// The collector's HTTP side: `/health`, `POST /api/v1/login`, and the REST API under `/api/v1`
 /// (bearer tokens: sign-in sessions or API tokens), every route going through `Desk`. Sign-in goes

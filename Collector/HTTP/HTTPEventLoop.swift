@@ -1,5 +1,5 @@
 import DesksideTransport
-import NIOPosix
+public import NIOPosix
 
 extension CollectorHTTP {
     /// The HTTP server's own event loop: one thread, apart from the agent server's loops, at a lower

@@ -1,9 +1,9 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import DesksideInventory
+public import DesksideInventory
 import DesksideJSON
 
 /// The fault-to-ticket loop's decisions for one report of one asset, with no I/O: from the faults it

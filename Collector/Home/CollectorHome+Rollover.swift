@@ -1,13 +1,13 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import DesksideAuthority
+public import DesksideAuthority
 import DesksideJSON
 import DesksideFiles
-import DesksideStore
-import X509
+public import DesksideStore
+public import X509
 
 /// The CA's rollover, in three steps that each take effect at the collector's next start:
 ///

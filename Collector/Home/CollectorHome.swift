@@ -2,16 +2,16 @@
 import Glibc
 #endif
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import DesksideAuthority
+public import DesksideAuthority
 import DesksideFiles
-import DesksideAssets
-import DesksideHelpdesk
-import DesksideStore
-import DesksideTasks
+public import DesksideAssets
+public import DesksideHelpdesk
+public import DesksideStore
+public import DesksideTasks
 import X509
 
 /// The collector's data directory. The first start creates it (mode 0700) with the database, the

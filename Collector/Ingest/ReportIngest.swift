@@ -1,11 +1,11 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import DesksideInventory
-import DesksideProtocol
-import DesksideStore
+public import DesksideInventory
+public import DesksideProtocol
+public import DesksideStore
 
 /// The collector's answer to a report: check its form, hand it to the store (a full report is
 /// written as a diff against the stored inventory, a delta applied in place, a heartbeat records only

@@ -1,7 +1,7 @@
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import NIOCore
-import NIOPosix
+public import NIOPosix
 
 /// `POST /intake/TOKEN` (and GLPI Agent's `GET ...?action=getConfig`): the body is read whole, up to
 /// the cap, before anything is answered, also a 401, because the agents resend on the same

@@ -1,14 +1,14 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import DesksideChecks
+public import DesksideChecks
 import DesksideInterop
-import DesksideInventory
+public import DesksideInventory
 import DesksideMetrics
-import DesksideStore
-import Logging
+public import DesksideStore
+public import Logging
 
 /// One request of a FusionInventory, GLPI or OCS agent, from its body to the reply, without HTTP:
 /// the source by the token in the path and its Basic credentials, the body decompressed within its

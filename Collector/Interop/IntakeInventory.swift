@@ -1,9 +1,9 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import DesksideInventory
+public import DesksideInventory
 
 /// An inventory from FusionInventory, GLPI Agent or OCS, in Deskside's model. Both protocols arrive
 /// here in GLPI's JSON shape (see ``IntakeValue``). Only what the model has a place for is read:

@@ -1,4 +1,4 @@
-import DesksideJSON
+public import DesksideJSON
 
 /// A request from a FusionInventory, GLPI or OCS agent, read from its decompressed body: the body's
 /// first character says the protocol (`<` the OCS XML one, `{` GLPI Agent's JSON one).

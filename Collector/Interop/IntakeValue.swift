@@ -1,4 +1,4 @@
-import DesksideJSON
+public import DesksideJSON
 
 /// An inventory as both protocols carry it, in one shape: GLPI Agent's JSON as it is, and the OCS /
 /// FusionInventory XML turned into it the way GLPI Agent itself does (names lower-cased, a repeated

@@ -1,8 +1,8 @@
 import Foundation
 import NIOConcurrencyHelpers
-import NIOCore
-import NIOPosix
-import NIOSSL
+public import NIOCore
+public import NIOPosix
+public import NIOSSL
 
 /// Where and how the collector sends mail: a relay (the company's mail server, or a provider's), over
 /// implicit TLS (port 465), STARTTLS (587, 25) or, on loopback only, plain; with or without

@@ -1,8 +1,8 @@
 import Foundation
-import DesksideNotifications
-import Logging
+public import DesksideNotifications
+public import Logging
 import NIOConcurrencyHelpers
-import NIOCore
+public import NIOCore
 import NIOPosix
 
 /// The help desk's mail listener: the company's mail server forwards the desk's address here

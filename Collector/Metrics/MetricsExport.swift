@@ -4,8 +4,8 @@ import FoundationEssentials
 import Foundation
 #endif
 import CoreMetrics
-import DesksideStore
-import Prometheus
+public import DesksideStore
+public import Prometheus
 
 /// `/metrics` in Prometheus' text format: the counters and the latency histogram recorded through
 /// swift-metrics, and gauges read at each scrape (connected agents, the database's size, open

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A message as the desk sends it (RFC 5322 and MIME): plain text and simple HTML as alternatives,
 /// each base64-encoded (so no body line is long and none starts with a dot or `From `), headers whose

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// When a failed delivery is tried again: after 1, 5, 15, 30 and 60 minutes (six attempts over
 /// 1 h 51 min), then it is a dead letter that staff see and can send again. The same for mail and

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// The signature on a webhook, sent and checked: `X-Deskside-Signature: t=1700000000,v1=<hex>`, the
 /// HMAC-SHA256 with the subscription's secret of `"<t>.<body>"` (the scheme Stripe and GitHub's

@@ -1,5 +1,5 @@
-import DesksideJSON
-import DesksideTasks
+public import DesksideJSON
+public import DesksideTasks
 
 /// What a template's parameters may name, filled in when a step becomes a task. Values are put in
 /// whole strings of the task's JSON, never into text that a program interprets; the task's own

@@ -1,4 +1,4 @@
-import DesksideTasks
+public import DesksideTasks
 
 /// A task's state on the collector. `queued` and `sent` are open; the rest are final.
 public enum TaskState: String, Codable, Sendable, CaseIterable {

@@ -1,5 +1,5 @@
-import DesksideJSON
-import DesksideTasks
+public import DesksideJSON
+public import DesksideTasks
 
 /// An onboarding template: ordered steps, each a task kind with parameters that may name the
 /// account and the asset (`{{account.username}}`), and manual checklist items a technician ticks.

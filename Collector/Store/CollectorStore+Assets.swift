@@ -1,12 +1,12 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 import DesksideJSON
-import DesksideAssets
+public import DesksideAssets
 import DesksideHelpdesk
-import DesksideInventory
+public import DesksideInventory
 import GRDB
 
 extension CollectorStore {

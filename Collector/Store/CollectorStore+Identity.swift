@@ -3,7 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import DesksideAssets
+public import DesksideAssets
 import DesksideHelpdesk
 import DesksideInventory
 import DesksideJSON

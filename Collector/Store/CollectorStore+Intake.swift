@@ -1,11 +1,11 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 import DesksideAssets
 import DesksideHelpdesk
-import DesksideInventory
+public import DesksideInventory
 import DesksideJSON
 import GRDB
 

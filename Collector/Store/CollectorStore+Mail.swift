@@ -1,9 +1,9 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import DesksideHelpdesk
+public import DesksideHelpdesk
 import GRDB
 
 /// Mail to the help desk, written in one transaction each: the ticket it opens or the change it makes,

@@ -1,12 +1,12 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 import DesksideHelpdesk
 import DesksideJSON
-import DesksideNotifications
-import GRDB
+public import DesksideNotifications
+public import GRDB
 
 /// The outbox as the delivery worker and staff see it: what is due (in order per recipient and
 /// ticket), what was sent, what failed for good (the dead letters, which can be sent again), the

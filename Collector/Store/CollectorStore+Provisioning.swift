@@ -1,13 +1,13 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import DesksideHelpdesk
-import DesksideJSON
-import DesksideNotifications
-import DesksideProvisioning
-import DesksideTasks
+public import DesksideHelpdesk
+public import DesksideJSON
+public import DesksideNotifications
+public import DesksideProvisioning
+public import DesksideTasks
 import GRDB
 
 /// Templates, onboardings and offboardings ("provisionings"), their runs with steps, and their

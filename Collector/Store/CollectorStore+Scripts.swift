@@ -1,9 +1,9 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import GRDB
+public import GRDB
 
 /// The script library: scripts that `script.run` tasks and template steps name. Admins write them.
 extension CollectorStore {

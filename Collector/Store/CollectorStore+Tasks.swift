@@ -1,13 +1,13 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 import DesksideHelpdesk
-import DesksideJSON
-import DesksideProvisioning
-import DesksideTasks
-import GRDB
+public import DesksideJSON
+public import DesksideProvisioning
+public import DesksideTasks
+public import GRDB
 
 /// Tasks as rows: queued by the service layer (already signed), handed to the agent server one at a
 /// time per agent, in order, and finished by the agent's result. The store decides nothing about

@@ -1,13 +1,13 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import DesksideHelpdesk
-import DesksideAssets
-import DesksideInventory
+public import DesksideHelpdesk
+public import DesksideAssets
+public import DesksideInventory
 import DesksideJSON
-import DesksideProtocol
+public import DesksideProtocol
 import GRDB
 
 /// The collector's database: one SQLite file in WAL mode, opened through GRDB, with writes named after

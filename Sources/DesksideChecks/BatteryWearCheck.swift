@@ -1,8 +1,8 @@
-import DesksideInventory
+public import DesksideInventory
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 
 /// `battery.worn`: a battery holds much less than it did new.

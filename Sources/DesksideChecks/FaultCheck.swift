@@ -1,8 +1,8 @@
-import DesksideInventory
+public import DesksideInventory
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 
 /// Turns an inventory into faults. Each check is a pure function of the inventory, the policy and

@@ -1,8 +1,8 @@
-import DesksideInventory
+public import DesksideInventory
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 
 /// `updates.hotfix.old`: the newest update installed on a Windows machine is older than the policy

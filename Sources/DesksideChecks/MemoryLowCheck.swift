@@ -1,8 +1,8 @@
-import DesksideInventory
+public import DesksideInventory
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 
 /// `memory.low`: available memory is below the policy's share of the total.

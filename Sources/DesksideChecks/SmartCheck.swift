@@ -1,8 +1,8 @@
-import DesksideInventory
+public import DesksideInventory
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 
 /// `disk.smart.failing`: the disk's own SMART self-assessment says it is failing. Always critical:

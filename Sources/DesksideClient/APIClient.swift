@@ -1,8 +1,8 @@
-import Foundation
+public import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import DesksideJSON
+public import DesksideJSON
 
 /// A client of the collector's REST API: one call is one request, a JSON body in, a JSON document
 /// out, and any error answer turned into an `APIClientError` with the server's stable code.

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #endif
 
 /// Small files that must survive a crash (identities, spooled reports, state): written to a temporary

@@ -4,12 +4,12 @@ import Glibc
 import Darwin
 #endif
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 import DesksideJSON
-import Logging
+public import Logging
 
 /// A swift-log handler that writes exactly one line per entry, whatever the message and metadata
 /// hold: values come from agents, browsers and mails, and a CR or LF in them would otherwise let a

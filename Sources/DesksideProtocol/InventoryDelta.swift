@@ -1,9 +1,9 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import DesksideInventory
+public import DesksideInventory
 
 /// What changed between two inventories of one machine. Sections that changed travel whole, except the
 /// package list, which travels as a diff: packages added (new, at a new version, or with other details) and packages removed.

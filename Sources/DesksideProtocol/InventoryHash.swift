@@ -1,6 +1,6 @@
 import DesksideJSON
 import Crypto
-import DesksideInventory
+public import DesksideInventory
 
 /// Content hashes of an inventory: one per section, and one for the whole made from them. The time of
 /// collection and the agent's identity are left out, so that the same machine state hashes the same.

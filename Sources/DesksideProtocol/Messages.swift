@@ -1,9 +1,9 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import DesksideInventory
+public import DesksideInventory
 
 /// Agent to collector, first on every connection: who is speaking and what the agent last had
 /// acknowledged, so that the collector can tell it what to send.

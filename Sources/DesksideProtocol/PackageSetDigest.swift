@@ -5,7 +5,7 @@ import Foundation
 #endif
 import DesksideJSON
 import Crypto
-import DesksideInventory
+public import DesksideInventory
 
 /// The digest of a set of packages that can be updated one package at a time: the sum, modulo
 /// 2^256, of each package's SHA-256 (see ``digest(of:)``). Adding or removing a package changes it

@@ -1,7 +1,7 @@
-import DesksideJSON
+public import DesksideJSON
 import DesksideCompression
 import DesksideInventory
-import DesksideTasks
+public import DesksideTasks
 
 /// A message and its frame: encoding with optional compression, decoding with size limits.
 public enum WireMessage: Sendable, Equatable {

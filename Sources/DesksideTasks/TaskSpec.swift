@@ -1,4 +1,4 @@
-import DesksideJSON
+public import DesksideJSON
 
 /// A task's kind with its typed parameters. `validate()` is the one set of rules, run by the
 /// collector before signing and by the agent before running.

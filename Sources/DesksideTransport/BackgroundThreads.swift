@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import NIOCore
-import NIOPosix
+public import NIOPosix
 
 /// Threads for work that must give way to agents' reports when the machine is short of CPU: the
 /// HTTP server's event loop, the delivery worker's loop and its database thread. Linux applies nice

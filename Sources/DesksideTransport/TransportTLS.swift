@@ -1,7 +1,7 @@
 import Crypto
 import DesksideInventory
-import NIOCore
-import NIOSSL
+public import NIOCore
+public import NIOSSL
 import NIOTLS
 import X509
 

@@ -1,7 +1,7 @@
-import DesksideProtocol
-import NIOCore
+public import DesksideProtocol
+public import NIOCore
 import NIOPosix
-import NIOSSL
+public import NIOSSL
 
 /// What a connection's decoder accepts right now. The collector starts every connection at
 /// ``unauthenticated`` (small, uncompressed frames: enough for `hello` and `enroll`) and widens it once

@@ -1,4 +1,4 @@
-import DesksideInventory
+public import DesksideInventory
 
 /// Batteries from /sys/class/power_supply (Documentation/ABI/testing/sysfs-class-power): each
 /// supply's `uevent` holds every property as `POWER_SUPPLY_NAME=value`. Capacities come as µWh

@@ -1,4 +1,4 @@
-import DesksideInventory
+public import DesksideInventory
 
 /// Processor model and topology from /proc/cpuinfo (proc(5)), maximum frequency from cpufreq
 /// (Documentation/admin-guide/pm/cpufreq.rst).

@@ -1,4 +1,4 @@
-import DesksideInventory
+public import DesksideInventory
 
 /// System identity and firmware from the kernel's DMI attributes in /sys/class/dmi/id
 /// (Documentation/ABI/testing/sysfs-firmware-dmi-tables and drivers/firmware/dmi-id.c).

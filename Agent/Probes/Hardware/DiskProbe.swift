@@ -1,4 +1,4 @@
-import DesksideInventory
+public import DesksideInventory
 
 /// Block devices from /sys/block (Documentation/ABI/stable/sysfs-block), with serials for ATA disks
 /// from udev's database (/run/udev/data/b MAJ:MIN, `E:ID_SERIAL_SHORT=`), since sysfs has none for them.

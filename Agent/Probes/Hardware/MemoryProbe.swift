@@ -1,4 +1,4 @@
-import DesksideInventory
+public import DesksideInventory
 
 /// Memory totals from /proc/meminfo (proc(5)) and modules from the SMBIOS table.
 public struct MemoryProbe: Sendable {

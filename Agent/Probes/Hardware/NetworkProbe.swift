@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import DesksideInventory
+public import DesksideInventory
 
 /// Network interfaces from /sys/class/net (Documentation/ABI/testing/sysfs-class-net), IPv4 addresses
 /// from the kernel's FIB (/proc/net/fib_trie local entries, matched to interfaces by /proc/net/route),

@@ -1,4 +1,4 @@
-import DesksideInventory
+public import DesksideInventory
 
 /// PCI devices from /sys/bus/pci/devices (Documentation/ABI/testing/sysfs-bus-pci), named from the
 /// PCI ID database (pci.ids, as lspci uses it) when installed.

@@ -1,4 +1,4 @@
-import DesksideInventory
+public import DesksideInventory
 
 /// The raw SMBIOS structure table the kernel exposes at /sys/firmware/dmi/tables/DMI (DMTF DSP0134:
 /// each structure is a 4-byte header, type, length and handle, then its formatted area, then a set of

@@ -1,10 +1,10 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 import DesksideJSON
-import DesksideInventory
+public import DesksideInventory
 
 /// Where SMART verdicts come from. On a live system, `smartctl` (smartmontools) when installed;
 /// tests substitute captured `smartctl --json` output.

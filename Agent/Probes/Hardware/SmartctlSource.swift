@@ -3,7 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import DesksideInventory
+public import DesksideInventory
 
 /// SMART verdicts from smartctl (smartmontools), the agent's one optional tool. Run with typed
 /// arguments (never a shell), a time limit, and its output capped.

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import DesksideInventory
+public import DesksideInventory
 
 /// Mounted filesystems backed by a block device, from /proc/mounts (proc(5), fstab(5) field format with
 /// octal escapes), with space from statvfs(3). Pseudo filesystems and read-only images (squashfs: snaps)

@@ -1,4 +1,4 @@
-import DesksideInventory
+public import DesksideInventory
 
 /// Reboot-required flags (Debian's and Ubuntu's /run/reboot-required and .pkgs, written by package
 /// hooks), package-change times, and failed units.

@@ -1,4 +1,4 @@
-import DesksideInventory
+public import DesksideInventory
 
 /// Failed units, asked of systemd over the system bus (`ListUnitsFiltered(["failed"])` on
 /// org.freedesktop.systemd1.Manager, as `systemctl --failed` does). systemd keeps unit states in

@@ -1,4 +1,4 @@
-import DesksideInventory
+public import DesksideInventory
 
 /// Parses /etc/passwd (passwd(5)) and /etc/group (group(5)). No password hashes are read: those live in
 /// /etc/shadow, which the agent never opens.

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import DesksideInventory
+public import DesksideInventory
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

@@ -1,4 +1,4 @@
-import DesksideInventory
+public import DesksideInventory
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

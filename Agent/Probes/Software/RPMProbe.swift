@@ -1,5 +1,5 @@
 import CSQLite
-import DesksideInventory
+public import DesksideInventory
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

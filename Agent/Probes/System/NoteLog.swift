@@ -1,4 +1,4 @@
-import DesksideInventory
+public import DesksideInventory
 
 /// Collects the notes probes leave about what they could not read.
 public struct NoteLog: Sendable {

@@ -6,12 +6,12 @@ import Musl
 import Darwin
 #endif
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 
-import DesksideInventory
+public import DesksideInventory
 
 /// The filesystem a probe reads: `/` on a real machine, or a fixture tree holding copies of a system's
 /// files. Every read is bounded, so that a huge or endless file (a hostile /proc entry, a runaway log)

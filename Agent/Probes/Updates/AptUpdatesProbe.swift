@@ -1,9 +1,9 @@
 import DesksideCompression
-import DesksideInventory
+public import DesksideInventory
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 import DesksideVersion
 

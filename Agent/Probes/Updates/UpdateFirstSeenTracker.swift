@@ -1,9 +1,9 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import DesksideInventory
+public import DesksideInventory
 
 /// Remembers since when each installed package version has had an update pending, because package
 /// lists carry no dates: the age of the oldest pending security update is how long the machine has

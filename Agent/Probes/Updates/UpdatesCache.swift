@@ -1,4 +1,4 @@
-import DesksideInventory
+public import DesksideInventory
 
 /// Keeps the last computed pending updates with the fingerprint of the files they came from, so that
 /// the lists (tens of megabytes) are read again only after `apt update` or a package change.
