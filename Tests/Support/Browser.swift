@@ -24,8 +24,7 @@ public final class Browser: @unchecked Sendable {
         let out = Pipe()
         driver.standardOutput = out
         driver.standardError = out
-        let output = self.output
-        out.fileHandleForReading.readabilityHandler = { handle in output.append(handle.availableData) }
+        out.fileHandleForReading.collect(into: output)
         try driver.run()
         var port = ""
         let deadline = Date().addingTimeInterval(20)

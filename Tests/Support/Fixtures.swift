@@ -76,6 +76,19 @@ public enum Fixtures {
     }
 }
 
+extension FileHandle {
+    /// Collects what a child writes to this pipe into `sink`, and stops watching at end of file: a
+    /// handler left on a pipe keeps a dispatch source on its descriptor, and once the pipe is
+    /// released that descriptor is closed (and reused) under libdispatch's event loop, which then
+    /// crashes the test process (seen once in CI, in `_dispatch_event_loop_drain`).
+    func collect(into sink: LockedData) {
+        readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil } else { sink.append(data) }
+        }
+    }
+}
+
 final class LockedData: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()

@@ -26,9 +26,8 @@ public final class RunningCollector: @unchecked Sendable {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        let output = self.output, errors = self.errors
-        out.fileHandleForReading.readabilityHandler = { handle in output.append(handle.availableData) }
-        err.fileHandleForReading.readabilityHandler = { handle in errors.append(handle.availableData) }
+        out.fileHandleForReading.collect(into: output)
+        err.fileHandleForReading.collect(into: errors)
         try process.run()
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
@@ -86,12 +85,24 @@ public final class RunningCollector: @unchecked Sendable {
     public func stop() {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
+        drain()
     }
 
     /// SIGKILL: no chance to clean up.
     public func kill() {
         if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+        drain()
+    }
+
+    /// Once the collector has exited: no handler is left watching its pipes (see `collect(into:)`),
+    /// and what it wrote last is kept.
+    private func drain() {
+        for (pipe, sink) in [(process.standardOutput, output), (process.standardError, errors)] {
+            guard let handle = (pipe as? Pipe)?.fileHandleForReading else { continue }
+            handle.readabilityHandler = nil
+            sink.append(handle.readDataToEndOfFile())
+        }
     }
 
     static func value(after label: String, in text: String) -> String? {
