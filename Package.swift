@@ -41,6 +41,8 @@ let package = Package(
         // /metrics: swift-metrics is already in the graph through Hummingbird; swift-prometheus renders it.
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // The PostgreSQL store, for fleets past one machine (issue 17); the SQLite file stays the default.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: System libraries (Debian: zlib1g-dev, liblz4-dev, liblzma-dev, libsqlite3-dev)
@@ -230,7 +232,7 @@ let package = Package(
         ),
         .target(
             name: "DesksideMetrics",
-            dependencies: ["DesksideStore", .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus")],
+            dependencies: ["DesksideStoreSQLite", .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus")],
             path: "Collector/Metrics",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
@@ -238,7 +240,7 @@ let package = Package(
         .target(
             name: "DesksideIntake",
             dependencies: [
-                "DesksideInterop", "DesksideStore", "DesksideChecks", "DesksideInventory", "DesksideMetrics",
+                "DesksideInterop", "DesksideStoreSQLite", "DesksideChecks", "DesksideInventory", "DesksideMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -250,14 +252,35 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
+        // The store: repository protocols and the records they exchange (DesksideStore), an SQLite
+        // implementation on GRDB (the default, embedded), a PostgreSQL one on postgres-nio.
         .target(
             name: "DesksideStore",
+            dependencies: ["DesksideHelpdesk"],
+            path: "Collector/Store",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DesksideStorePostgres",
             dependencies: [
-                "DesksideProvisioning",
+                "DesksideStore", "DesksideHelpdesk", "DesksideJSON",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Collector/StorePostgres",
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DesksideStoreSQLite",
+            dependencies: [
+                "DesksideStore", "DesksideProvisioning",
                 "DesksideTasks","DesksideInventory", "DesksideJSON", "DesksideProtocol", "DesksideHelpdesk", "DesksideNotifications", "DesksideAssets",
                 .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto")],
-            path: "Collector/Store",
+            path: "Collector/StoreSQLite",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
@@ -276,7 +299,7 @@ let package = Package(
         ),
         .target(
             name: "DesksideEnrollment",
-            dependencies: ["DesksideStore", "DesksideAuthority", "DesksideHelpdesk", .product(name: "X509", package: "swift-certificates")],
+            dependencies: ["DesksideStoreSQLite", "DesksideAuthority", "DesksideHelpdesk", .product(name: "X509", package: "swift-certificates")],
             path: "Collector/Enrollment",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
@@ -284,7 +307,7 @@ let package = Package(
         .target(
             name: "DesksideCollectorHome",
             dependencies: [
-                "DesksideTasks","DesksideStore", "DesksideHelpdesk", "DesksideAssets", "DesksideAuthority", "DesksideFiles", "DesksideJSON",
+                "DesksideTasks","DesksideStoreSQLite", "DesksideHelpdesk", "DesksideAssets", "DesksideAuthority", "DesksideFiles", "DesksideJSON",
                            .product(name: "X509", package: "swift-certificates")],
             path: "Collector/Home",
             exclude: ["README.md"],
@@ -294,7 +317,7 @@ let package = Package(
             name: "DesksideCollectorCommands",
             dependencies: [
                 "DesksideJSON",
-                "DesksideCollectorHome", "DesksideStore", "DesksideAgentServer", "DesksideHTTP", "DesksideIntake", "DesksideMetrics", "CClock", "DesksideConsole", "DesksideDelivery", "DesksideMail", "DesksideNotifications", "DesksideDesk", "DesksideHelpdesk", "DesksideEnrollment", "DesksideTransport",
+                "DesksideCollectorHome", "DesksideStoreSQLite", "DesksideAgentServer", "DesksideHTTP", "DesksideIntake", "DesksideMetrics", "CClock", "DesksideConsole", "DesksideDelivery", "DesksideMail", "DesksideNotifications", "DesksideDesk", "DesksideHelpdesk", "DesksideEnrollment", "DesksideTransport",
                 "DesksideFiles", "DesksideInventory", "DesksideLogging", "DesksideAssets", "DesksideVersion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -317,7 +340,7 @@ let package = Package(
         ),
         .target(
             name: "DesksideIngest",
-            dependencies: ["DesksideStore", "DesksideProtocol", "DesksideInventory"],
+            dependencies: ["DesksideStoreSQLite", "DesksideProtocol", "DesksideInventory"],
             path: "Collector/Ingest",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
@@ -327,7 +350,7 @@ let package = Package(
             name: "DesksideAgentServer",
             dependencies: [
                 "DesksideTasks",
-                "DesksideTransport", "DesksideProtocol", "DesksideIngest", "DesksideEnrollment", "DesksideStore", "DesksideInventory", "DesksideHelpdesk",
+                "DesksideTransport", "DesksideProtocol", "DesksideIngest", "DesksideEnrollment", "DesksideStoreSQLite", "DesksideInventory", "DesksideHelpdesk",
                 "DesksideMetrics",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -356,7 +379,7 @@ let package = Package(
         .target(
             name: "DesksideDelivery",
             dependencies: [
-                "DesksideMail", "DesksideNotifications", "DesksideStore", "DesksideJSON",
+                "DesksideMail", "DesksideNotifications", "DesksideStoreSQLite", "DesksideJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -379,7 +402,7 @@ let package = Package(
             dependencies: [
                 "DesksideProvisioning",
                 "CCrypt",
-                "DesksideTasks","DesksideHelpdesk", "DesksideNotifications", "DesksideStore", "DesksideInventory", "DesksideJSON", "DesksideAssets", "DesksideLabels", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")],
+                "DesksideTasks","DesksideHelpdesk", "DesksideNotifications", "DesksideStore", "DesksideStoreSQLite", "DesksideInventory", "DesksideJSON", "DesksideAssets", "DesksideLabels", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")],
             path: "Collector/Desk",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
@@ -387,7 +410,7 @@ let package = Package(
         .target(
             name: "DesksideConsole",
             dependencies: [
-                "DesksideHTTP", "DesksideDesk", "DesksideNotifications", "DesksideHelpdesk", "DesksideAssets", "DesksideLabels", "DesksideStore", "DesksideInventory", "DesksideProvisioning", "DesksideJSON",
+                "DesksideHTTP", "DesksideDesk", "DesksideNotifications", "DesksideHelpdesk", "DesksideAssets", "DesksideLabels", "DesksideStore", "DesksideStoreSQLite", "DesksideInventory", "DesksideProvisioning", "DesksideJSON",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -403,7 +426,7 @@ let package = Package(
             name: "DesksideHTTP",
             dependencies: [
                 "DesksideProvisioning",
-                "DesksideDesk", "DesksideNotifications", "DesksideHelpdesk", "DesksideAssets", "DesksideLabels", "DesksideStore", "DesksideInventory", "DesksideJSON", "DesksideTransport",
+                "DesksideDesk", "DesksideNotifications", "DesksideHelpdesk", "DesksideAssets", "DesksideLabels", "DesksideStore", "DesksideStoreSQLite", "DesksideInventory", "DesksideJSON", "DesksideTransport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -420,7 +443,7 @@ let package = Package(
         .executableTarget(
             name: "deskside-loadgen",
             dependencies: [
-                "DesksideCollectorHome", "DesksideStore", "DesksideAuthority", "DesksideInventory", "DesksideProtocol", "DesksideSession", "DesksideTransport", "DesksideProbes",
+                "DesksideCollectorHome", "DesksideStoreSQLite", "DesksideAuthority", "DesksideInventory", "DesksideProtocol", "DesksideSession", "DesksideTransport", "DesksideProbes",
                 "DesksideTasks", "DesksideHelpdesk",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -514,13 +537,19 @@ let package = Package(
             path: "Tests/DesksideSessionTests"
         ),
         .testTarget(
-            name: "DesksideStoreTests",
-            dependencies: ["DesksideJSON", "DesksideTestSupport", "DesksideStore", "DesksideHelpdesk", "DesksideProtocol", "DesksideProbes", "DesksideInventory", .product(name: "GRDB", package: "GRDB.swift")],
-            path: "Tests/DesksideStoreTests"
+            name: "DesksideStoreConformanceTests",
+            dependencies: ["DesksideStore", "DesksideStoreSQLite", "DesksideStorePostgres", "DesksideHelpdesk", "DesksideJSON", "DesksideTestSupport",
+                           .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Tests/DesksideStoreConformanceTests"
+        ),
+        .testTarget(
+            name: "DesksideStoreSQLiteTests",
+            dependencies: ["DesksideJSON", "DesksideTestSupport", "DesksideStoreSQLite", "DesksideHelpdesk", "DesksideProtocol", "DesksideProbes", "DesksideInventory", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/DesksideStoreSQLiteTests"
         ),
         .testTarget(
             name: "DesksideHTTPTests",
-            dependencies: ["DesksideTestSupport", "DesksideHTTP", "DesksideDesk", "DesksideStore", .product(name: "NIOPosix", package: "swift-nio"),
+            dependencies: ["DesksideTestSupport", "DesksideHTTP", "DesksideDesk", "DesksideStoreSQLite", .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTPTypes", package: "swift-nio-extras")],
             path: "Tests/DesksideHTTPTests"
         ),
@@ -531,13 +560,13 @@ let package = Package(
         ),
         .testTarget(
             name: "DesksideDeskTests",
-            dependencies: ["DesksideTestSupport", "DesksideDesk", "DesksideHelpdesk", "DesksideStore", "DesksideInventory", "DesksideProbes",
+            dependencies: ["DesksideTestSupport", "DesksideDesk", "DesksideHelpdesk", "DesksideStoreSQLite", "DesksideInventory", "DesksideProbes",
                            "DesksideJSON", "DesksideProvisioning", "DesksideTasks", "DesksideNotifications"],
             path: "Tests/DesksideDeskTests"
         ),
         .testTarget(
             name: "DesksideIngestTests",
-            dependencies: ["DesksideJSON", "DesksideTestSupport", "DesksideIngest", "DesksideStore", "DesksideProtocol", "DesksideProbes", "DesksideInventory"],
+            dependencies: ["DesksideJSON", "DesksideTestSupport", "DesksideIngest", "DesksideStoreSQLite", "DesksideProtocol", "DesksideProbes", "DesksideInventory"],
             path: "Tests/DesksideIngestTests"
         ),
         .testTarget(
@@ -552,14 +581,14 @@ let package = Package(
         .testTarget(
             name: "DesksideEnrollmentTests",
             dependencies: [
-                "DesksideEnrollment", "DesksideStore", "DesksideAuthority", "DesksideTestSupport",
+                "DesksideEnrollment", "DesksideStoreSQLite", "DesksideAuthority", "DesksideTestSupport",
                 .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/DesksideEnrollmentTests"
         ),
         .testTarget(
             name: "DesksideCollectorHomeTests",
-            dependencies: ["DesksideCollectorHome", "DesksideStore", "DesksideAuthority", "DesksideTestSupport",
+            dependencies: ["DesksideCollectorHome", "DesksideStoreSQLite", "DesksideAuthority", "DesksideTestSupport",
                            .product(name: "X509", package: "swift-certificates")],
             path: "Tests/DesksideCollectorHomeTests"
         ),
@@ -581,7 +610,7 @@ let package = Package(
         .testTarget(
             name: "DesksideAgentServerTests",
             dependencies: [
-                "DesksideTestSupport", "DesksideAgentServer", "DesksideCollectorHome", "DesksideAuthority", "DesksideEnrollment", "DesksideLogging", "DesksideStore",
+                "DesksideTestSupport", "DesksideAgentServer", "DesksideCollectorHome", "DesksideAuthority", "DesksideEnrollment", "DesksideLogging", "DesksideStoreSQLite",
                 "DesksideTransport", "DesksideProtocol", "DesksideCompression", "DesksideInventory", "DesksideProbes", "DesksideSession",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -4,7 +4,7 @@ import DesksideCollectorHome
 import DesksideInventory
 import DesksideProtocol
 import DesksideSession
-import DesksideStore
+import DesksideStoreSQLite
 import DesksideTasks
 import DesksideTransport
 import Foundation

@@ -1,6 +1,6 @@
 import DesksideCollectorHome
 import DesksideHelpdesk
-import DesksideStore
+import DesksideStoreSQLite
 import Foundation
 
 /// `scripts/bench notifications`: `count` notifications queued at once (tickets opened through the

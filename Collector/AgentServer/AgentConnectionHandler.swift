@@ -9,7 +9,7 @@ import DesksideHelpdesk
 import DesksideInventory
 import DesksideMetrics
 import DesksideProtocol
-import DesksideStore
+import DesksideStoreSQLite
 import DesksideTasks
 import DesksideTransport
 import Logging

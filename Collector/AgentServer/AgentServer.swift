@@ -8,7 +8,7 @@ import DesksideHelpdesk
 import DesksideIngest
 import DesksideMetrics
 import DesksideProtocol
-public import DesksideStore
+public import DesksideStoreSQLite
 import DesksideTransport
 public import Logging
 public import NIOConcurrencyHelpers

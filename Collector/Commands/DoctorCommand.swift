@@ -6,7 +6,7 @@ import CClock
 import DesksideAgentServer
 import DesksideAssets
 import DesksideCollectorHome
-import DesksideStore
+import DesksideStoreSQLite
 import DesksideTransport
 import X509
 #if canImport(FoundationEssentials)

@@ -1,7 +1,7 @@
 import ArgumentParser
 import DesksideCollectorHome
 import DesksideIntake
-import DesksideStore
+import DesksideStoreSQLite
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

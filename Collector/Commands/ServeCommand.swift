@@ -20,7 +20,7 @@ import DesksideHelpdesk
 import DesksideLogging
 import DesksideMail
 import DesksideMetrics
-import DesksideStore
+import DesksideStoreSQLite
 import DesksideTransport
 import DesksideFiles
 import Hummingbird

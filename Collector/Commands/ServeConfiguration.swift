@@ -6,7 +6,7 @@ import DesksideIntake
 import DesksideInventory
 import DesksideLogging
 import Logging
-import DesksideStore
+import DesksideStoreSQLite
 
 /// The collector's config file (`serve --config FILE`), JSON. Every field is optional; the command
 /// line wins over the file, the file over the defaults.

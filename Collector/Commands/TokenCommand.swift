@@ -1,6 +1,6 @@
 import ArgumentParser
 import DesksideCollectorHome
-import DesksideStore
+import DesksideStoreSQLite
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

@@ -1,7 +1,7 @@
 import DesksideDesk
 import DesksideHTTP
 import DesksideHelpdesk
-import DesksideStore
+import DesksideStoreSQLite
 import Foundation
 import Hummingbird
 

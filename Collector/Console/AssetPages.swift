@@ -5,7 +5,7 @@ import DesksideAssets
 import DesksideHelpdesk
 import DesksideLabels
 import DesksideInventory
-import DesksideStore
+import DesksideStoreSQLite
 import DesksideTasks
 import Foundation
 import Hummingbird

@@ -3,7 +3,7 @@ import DesksideHTTP
 import DesksideAssets
 import DesksideHelpdesk
 import DesksideInventory
-import DesksideStore
+import DesksideStoreSQLite
 import Foundation
 
 /// The asset page's view: GLPI's computer page is the model (summary, hardware, software, updates,

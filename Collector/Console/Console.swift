@@ -50,6 +50,20 @@ struct ConsoleRoute: Sendable {
         return try await threadPool.runIfActive { try body(desk, principal) }
     }
 
+    /// A call into a feature behind a repository protocol, awaited rather than run on the thread pool
+    /// (see `DeskRoute.runAsync`).
+    func callAsync<T: Sendable>(_ context: APIContext, _ body: @Sendable (Desk, Principal) async throws -> T) async throws -> T {
+        guard let principal = context.principal else { throw ConsoleError.signedOut }
+        return try await body(desk, principal)
+    }
+
+    /// `post` for a feature behind a repository protocol.
+    func postAsync(_ request: Request, _ context: APIContext, _ body: @Sendable (Desk, Principal, ConsoleForm) async throws -> String) async throws -> Response {
+        let form = try await ConsoleForm.read(request, context)
+        let location = try await callAsync(context) { desk, principal in try await body(desk, principal, form) }
+        return ConsoleRenderer.redirect(location)
+    }
+
     /// Reads the posted form (its token checked), runs `body`, and sends the browser to `redirect`.
     func post(_ request: Request, _ context: APIContext, _ body: @escaping @Sendable (Desk, Principal, ConsoleForm) throws -> String) async throws -> Response {
         let form = try await ConsoleForm.read(request, context)

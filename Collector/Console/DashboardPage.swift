@@ -1,7 +1,7 @@
 import DesksideDesk
 import DesksideHTTP
 import DesksideJSON
-import DesksideStore
+import DesksideStoreSQLite
 import Foundation
 import Hummingbird
 import Synchronization

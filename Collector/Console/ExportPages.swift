@@ -1,7 +1,7 @@
 import DesksideDesk
 import DesksideHTTP
 import DesksideJSON
-import DesksideStore
+import DesksideStoreSQLite
 import Foundation
 import Hummingbird
 import NIOCore
@@ -22,44 +22,53 @@ struct ExportPages {
             let text = parameters.get("q").map { String($0.prefix(200)) }.flatMap { $0.isEmpty ? nil : $0 }
             let limit = CSVExport.maxRows
             let me = context.principal?.accountID
-            let (items, total): ([JSONValue], Int) = try await route.call(context) { desk, principal in
-                func encoded<T: Encodable>(_ page: (items: [T], total: Int)) throws -> ([JSONValue], Int) {
-                    (try page.items.map { try JSONParser.parse(try JSONCoder.encode($0)) }, page.total)
+            if parts[0] == "articles" {
+                let (items, total) = try await route.callAsync(context) { desk, principal in
+                    try Self.encoded(await desk.articles(principal, text: text, faultCode: nil, limit: limit, offset: 0))
                 }
+                return Self.response(items, total: total, name: parts[0], format: parts[1])
+            }
+            let (items, total): ([JSONValue], Int) = try await route.call(context) { desk, principal in
                 switch parts[0] {
                 case "assets":
                     var (query, _) = try AssetPages.query(request)
                     (query.limit, query.offset) = (limit, 0)
-                    return try encoded(desk.assets(principal, query))
+                    return try Self.encoded(desk.assets(principal, query))
                 case "tickets":
                     var (query, _, _) = TicketPages.query(request, me: me)
                     (query.limit, query.offset) = (limit, 0)
-                    return try encoded(desk.tickets(principal, query))
+                    return try Self.encoded(desk.tickets(principal, query))
                 case "accounts":
                     var query = CollectorStore.AccountQuery()
                     (query.text, query.limit) = (text, limit)
-                    return try encoded(desk.accounts(principal, query))
-                case "articles":
-                    return try encoded(desk.articles(principal, text: text, faultCode: nil, limit: limit, offset: 0))
+                    return try Self.encoded(desk.accounts(principal, query))
                 case "notifications":
                     let state = parameters.get("state").flatMap { CollectorStore.NotificationState(rawValue: String($0)) }
-                    return try encoded(desk.notifications(principal, state: state, limit: limit, offset: 0))
+                    return try Self.encoded(desk.notifications(principal, state: state, limit: limit, offset: 0))
                 case "loans":
                     let state = parameters.get("state").flatMap { CollectorStore.LoanFilter(rawValue: String($0)) } ?? .open
-                    return try encoded(desk.loans(principal, state, limit: limit, offset: 0))
+                    return try Self.encoded(desk.loans(principal, state, limit: limit, offset: 0))
                 default:
                     throw HTTPError(.notFound)
                 }
             }
-            guard parts[1] == "csv" else {
-                let document = JSONValue.object([("items", .array(items)), ("total", .number(String(total)))])
-                return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8",
-                                                       .contentDisposition: "attachment; filename=\"\(parts[0]).json\""],
-                                body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONSerializer.serialize(document))))
-            }
-            var response = CSVExport.response(items)
-            response.headers[.contentDisposition] = "attachment; filename=\"\(parts[0]).csv\""
-            return response
+            return Self.response(items, total: total, name: parts[0], format: parts[1])
         }
+    }
+
+    static func encoded<T: Encodable>(_ page: (items: [T], total: Int)) throws -> ([JSONValue], Int) {
+        (try page.items.map { try JSONParser.parse(try JSONCoder.encode($0)) }, page.total)
+    }
+
+    static func response(_ items: [JSONValue], total: Int, name: Substring, format: Substring) -> Response {
+        guard format == "csv" else {
+            let document = JSONValue.object([("items", .array(items)), ("total", .number(String(total)))])
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8",
+                                                   .contentDisposition: "attachment; filename=\"\(name).json\""],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONSerializer.serialize(document))))
+        }
+        var response = CSVExport.response(items)
+        response.headers[.contentDisposition] = "attachment; filename=\"\(name).csv\""
+        return response
     }
 }

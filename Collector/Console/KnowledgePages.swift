@@ -58,8 +58,8 @@ struct KnowledgePages {
         let route = self.route
         group.get("knowledge") { request, context in
             let text = request.uri.queryParameters.get("q").map { String($0.prefix(200)) } ?? ""
-            let page = try await route.call(context) { desk, principal in
-                try desk.articles(principal, text: text.isEmpty ? nil : text, faultCode: nil, limit: 100, offset: 0)
+            let page = try await route.callAsync(context) { desk, principal in
+                try await desk.articles(principal, text: text.isEmpty ? nil : text, faultCode: nil, limit: 100, offset: 0)
             }
             return route.page("knowledge", ListView(chrome: Chrome(context, title: "Knowledge base", section: "knowledge"), text: text,
                                                     rows: page.items.map { .init(id: $0.id, title: $0.title, tags: $0.tags.joined(separator: ", "),
@@ -71,13 +71,13 @@ struct KnowledgePages {
                                                 tags: "", categories: "", faultCodes: "", existing: false, id: 0))
         }
         group.post("knowledge") { request, context in
-            try await route.post(request, context) { desk, principal, form in
-                "/knowledge/\(try desk.createArticle(principal, try Self.fields(form)).id)"
+            try await route.postAsync(request, context) { desk, principal, form in
+                "/knowledge/\(try await desk.createArticle(principal, try Self.fields(form)).id)"
             }
         }
         group.get("knowledge/:id") { _, context in
             let id = try context.id()
-            let article = try await route.call(context) { desk, principal in try desk.article(principal, id: id) }
+            let article = try await route.callAsync(context) { desk, principal in try await desk.article(principal, id: id) }
             return route.page("article", ArticleView(
                 chrome: Chrome(context, title: article.title, section: "knowledge"), id: article.id, markdown: Markdown(article.body),
                 fields: [("Tags", article.tags), ("Categories", article.categories), ("Fault codes", article.faultCodes)]
@@ -86,7 +86,7 @@ struct KnowledgePages {
         }
         group.get("knowledge/:id/edit") { _, context in
             let id = try context.id()
-            let article = try await route.call(context) { desk, principal in try desk.article(principal, id: id) }
+            let article = try await route.callAsync(context) { desk, principal in try await desk.article(principal, id: id) }
             return route.page("article-edit", EditView(chrome: Chrome(context, title: "Edit: \(article.title)", section: "knowledge"),
                                                        action: "/knowledge/\(id)", title: article.title, body: article.body,
                                                        tags: article.tags.joined(separator: ", "), categories: article.categories.joined(separator: ", "),
@@ -94,39 +94,39 @@ struct KnowledgePages {
         }
         group.post("knowledge/:id") { request, context in
             let id = try context.id()
-            return try await route.post(request, context) { desk, principal, form in
-                _ = try desk.updateArticle(principal, id: id, try Self.fields(form))
+            return try await route.postAsync(request, context) { desk, principal, form in
+                _ = try await desk.updateArticle(principal, id: id, try Self.fields(form))
                 return "/knowledge/\(id)"
             }
         }
         group.post("knowledge/:id/delete") { request, context in
             let id = try context.id()
-            return try await route.post(request, context) { desk, principal, _ in
-                try desk.deleteArticle(principal, id: id)
+            return try await route.postAsync(request, context) { desk, principal, _ in
+                try await desk.deleteArticle(principal, id: id)
                 return "/knowledge"
             }
         }
         group.get("canned") { _, context in
-            let answers = try await route.call(context) { desk, principal in try desk.cannedAnswers(principal) }
+            let answers = try await route.callAsync(context) { desk, principal in try await desk.cannedAnswers(principal) }
             return route.page("canned", CannedView(chrome: Chrome(context, title: "Canned answers", section: "knowledge"),
                                                    answers: answers.map { .init(id: $0.id, title: $0.title, body: $0.body) }))
         }
         group.post("canned") { request, context in
-            try await route.post(request, context) { desk, principal, form in
-                _ = try desk.createCannedAnswer(principal, title: try form.required("title", "The title"), body: try form.required("body", "The text"))
+            try await route.postAsync(request, context) { desk, principal, form in
+                _ = try await desk.createCannedAnswer(principal, title: try form.required("title", "The title"), body: try form.required("body", "The text"))
                 return "/canned"
             }
         }
         group.post("canned/:id/delete") { request, context in
             let id = try context.id()
-            return try await route.post(request, context) { desk, principal, _ in
-                try desk.deleteCannedAnswer(principal, id: id)
+            return try await route.postAsync(request, context) { desk, principal, _ in
+                try await desk.deleteCannedAnswer(principal, id: id)
                 return "/canned"
             }
         }
     }
 
-    static func fields(_ form: ConsoleForm) throws -> CollectorStore.ArticleFields {
+    static func fields(_ form: ConsoleForm) throws -> ArticleFields {
         func list(_ name: String) -> [String] {
             (form.text(name) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }

@@ -2,7 +2,7 @@ import DesksideAssets
 import DesksideDesk
 import DesksideHTTP
 import DesksideHelpdesk
-import DesksideStore
+import DesksideStoreSQLite
 import Foundation
 import Hummingbird
 

@@ -2,7 +2,7 @@ import DesksideDesk
 import DesksideHTTP
 import DesksideHelpdesk
 import DesksideNotifications
-import DesksideStore
+import DesksideStoreSQLite
 import Hummingbird
 
 /// The outbox for staff (the worker's health, the notifications, dead letters sent again), webhooks
@@ -88,8 +88,8 @@ struct NotificationPages {
         }
         group.get("go/tickets/:id") { _, context in
             let id = try context.id()
-            let staff = try await route.call(context) { desk, principal in
-                _ = try desk.ticket(principal, id: id)
+            let staff = try await route.callAsync(context) { desk, principal in
+                _ = try await desk.ticket(principal, id: id)
                 return principal.role.readsEverything
             }
             return ConsoleRenderer.redirect(staff ? "/tickets/\(id)" : "/portal/tickets/\(id)")

@@ -1,4 +1,4 @@
-import DesksideStore
+import DesksideStoreSQLite
 
 /// An onboarding as a line with a progress bar: how many of its steps are behind it.
 struct OnboardingProgress {

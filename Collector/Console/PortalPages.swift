@@ -1,7 +1,7 @@
 import DesksideDesk
 import DesksideHTTP
 import DesksideHelpdesk
-import DesksideStore
+import DesksideStoreSQLite
 import Foundation
 import Hummingbird
 
@@ -93,7 +93,7 @@ struct PortalPages {
         }
         group.get("portal/tickets/:id") { request, context in
             let id = try context.id()
-            let detail = try await route.call(context) { desk, principal in try desk.ticket(principal, id: id) }
+            let detail = try await route.callAsync(context) { desk, principal in try await desk.ticket(principal, id: id) }
             return route.page("portal-ticket", TicketView(context, detail, canned: [], done: request.uri.queryParameters.get("done").map { String($0) }, section: "portal"))
         }
         group.post("portal/tickets/:id/comment") { request, context in

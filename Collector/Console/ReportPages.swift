@@ -1,6 +1,6 @@
 import DesksideDesk
 import DesksideHTTP
-import DesksideStore
+import DesksideStoreSQLite
 import Foundation
 import Hummingbird
 import NIOCore

@@ -1,7 +1,7 @@
 import DesksideDesk
 import DesksideHTTP
 import DesksideHelpdesk
-import DesksideStore
+import DesksideStoreSQLite
 import Foundation
 import Hummingbird
 
@@ -90,8 +90,8 @@ struct TicketPages {
         }
         group.get("tickets/:id") { request, context in
             let id = try context.id()
-            let (detail, canned) = try await route.call(context) { desk, principal in
-                (try desk.ticket(principal, id: id), principal.role.worksTickets ? try desk.cannedAnswers(principal) : [])
+            let (detail, canned) = try await route.callAsync(context) { desk, principal in
+                (try await desk.ticket(principal, id: id), principal.role.worksTickets ? try await desk.cannedAnswers(principal) : [])
             }
             return route.page("ticket", TicketView(context, detail, canned: canned, done: request.uri.queryParameters.get("done").map { String($0) }))
         }
@@ -102,12 +102,12 @@ struct TicketPages {
         }
         group.post("tickets/:id/comment") { request, context in
             let id = try context.id()
-            return try await route.post(request, context) { desk, principal, form in
+            return try await route.postAsync(request, context) { desk, principal, form in
                 let isInternal = form.flag("internal")
                 if let canned = try form.id("canned"), (form.text("body") ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                    _ = try desk.insertCannedAnswer(principal, id: canned, ticketID: id, internal: isInternal)
+                    _ = try await desk.insertCannedAnswer(principal, id: canned, ticketID: id, internal: isInternal)
                 } else {
-                    _ = try desk.change(principal, ticketID: id, .comment(body: try form.required("body", "The comment"), internal: isInternal))
+                    _ = try await route.call(context) { desk, principal in try desk.change(principal, ticketID: id, .comment(body: try form.required("body", "The comment"), internal: isInternal)) }
                 }
                 return "/tickets/\(id)?done=\(isInternal ? "note" : "comment")"
             }

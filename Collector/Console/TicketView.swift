@@ -56,7 +56,7 @@ struct TicketView {
                            "reopened": "The ticket is open again.", "rated": "Thank you for your rating.", "created": "Your ticket is open; we will answer here.",
                            "accepted": "Thank you: your receipt is recorded."]
 
-    init(_ context: APIContext, _ detail: Desk.TicketDetail, canned: [CollectorStore.CannedAnswer], done: String?, section: String = "tickets") {
+    init(_ context: APIContext, _ detail: Desk.TicketDetail, canned: [CannedAnswer], done: String?, section: String = "tickets") {
         let ticket = detail.ticket
         chrome = Chrome(context, title: "DS-\(ticket.id): \(ticket.title)", section: section, flash: done.flatMap { Self.messages[$0] })
         id = ticket.id

@@ -2,7 +2,7 @@ public import Foundation
 import DesksideJSON
 public import DesksideMail
 public import DesksideNotifications
-public import DesksideStore
+public import DesksideStoreSQLite
 public import Logging
 public import NIOCore
 public import NIOPosix

@@ -4,7 +4,7 @@ public import FoundationEssentials
 public import Foundation
 #endif
 public import DesksideHelpdesk
-public import DesksideStore
+public import DesksideStoreSQLite
 import HummingbirdBcrypt
 
 extension Desk {

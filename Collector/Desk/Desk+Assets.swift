@@ -1,7 +1,7 @@
 public import DesksideAssets
 public import DesksideHelpdesk
 public import DesksideInventory
-public import DesksideStore
+public import DesksideStoreSQLite
 
 extension Desk {
     /// An asset with its inventory, faults, history, owners over time and tickets.

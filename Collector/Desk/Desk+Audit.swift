@@ -1,7 +1,7 @@
 import DesksideAssets
 public import DesksideHelpdesk
 public import DesksideLabels
-public import DesksideStore
+public import DesksideStoreSQLite
 
 extension Desk {
     /// Technicians and admins mark an asset audited: seen, where, by whom.

@@ -4,7 +4,7 @@ public import FoundationEssentials
 public import Foundation
 #endif
 public import DesksideHelpdesk
-public import DesksideStore
+public import DesksideStoreSQLite
 
 extension Desk {
     /// The fleet and the help desk at a glance, as of `computedAt`.

@@ -1,36 +1,37 @@
 public import DesksideHelpdesk
 public import DesksideStore
+public import DesksideStoreSQLite
 
 extension Desk {
     /// Everyone signed in reads the knowledge base (requesters help themselves); staff write it.
-    public func articles(_ principal: Principal, text: String?, faultCode: String?, limit: Int, offset: Int) throws -> (items: [CollectorStore.Article], total: Int) {
-        try store.articles(text: text, faultCode: faultCode, limit: limit, offset: offset)
+    public func articles(_ principal: Principal, text: String?, faultCode: String?, limit: Int, offset: Int) async throws -> (items: [Article], total: Int) {
+        try await knowledge.articles(text: text, faultCode: faultCode, limit: limit, offset: offset)
     }
 
-    public func article(_ principal: Principal, id: Int64) throws -> CollectorStore.Article {
-        guard let article = try store.article(id: id) else { throw HelpdeskError.notFound }
+    public func article(_ principal: Principal, id: Int64) async throws -> Article {
+        guard let article = try await knowledge.article(id: id) else { throw HelpdeskError.notFound }
         return article
     }
 
-    public func createArticle(_ principal: Principal, _ fields: CollectorStore.ArticleFields) throws -> CollectorStore.Article {
+    public func createArticle(_ principal: Principal, _ fields: ArticleFields) async throws -> Article {
         try requireStaff(principal)
         guard fields.title != nil, fields.body != nil else { throw HelpdeskError.invalid("title and body are required") }
         try Self.check(fields)
-        return try store.createArticle(fields, author: principal.actor, now: clock())
+        return try await knowledge.createArticle(fields, author: principal.actor, now: clock())
     }
 
-    public func updateArticle(_ principal: Principal, id: Int64, _ fields: CollectorStore.ArticleFields) throws -> CollectorStore.Article {
+    public func updateArticle(_ principal: Principal, id: Int64, _ fields: ArticleFields) async throws -> Article {
         try requireStaff(principal)
         try Self.check(fields)
-        return try store.updateArticle(id: id, fields, now: clock())
+        return try await knowledge.updateArticle(id: id, fields, now: clock())
     }
 
-    public func deleteArticle(_ principal: Principal, id: Int64) throws {
+    public func deleteArticle(_ principal: Principal, id: Int64) async throws {
         try requireStaff(principal)
-        try store.deleteArticle(id: id)
+        try await knowledge.deleteArticle(id: id)
     }
 
-    static func check(_ fields: CollectorStore.ArticleFields) throws {
+    static func check(_ fields: ArticleFields) throws {
         if let title = fields.title { try TextLimits.check(title, 1...TextLimits.title, "a title is 1 to \(TextLimits.title) characters") }
         if let body = fields.body { try TextLimits.check(body, 0...TextLimits.article, "the body is longer than \(TextLimits.article) characters") }
         for (name, words) in [("tags", fields.tags), ("categories", fields.categories), ("faultCodes", fields.faultCodes)] {
@@ -42,30 +43,30 @@ extension Desk {
 
     // MARK: - Canned answers
 
-    public func cannedAnswers(_ principal: Principal) throws -> [CollectorStore.CannedAnswer] {
+    public func cannedAnswers(_ principal: Principal) async throws -> [CannedAnswer] {
         try requireReader(principal)
-        return try store.cannedAnswers()
+        return try await knowledge.cannedAnswers()
     }
 
-    public func createCannedAnswer(_ principal: Principal, title: String, body: String) throws -> CollectorStore.CannedAnswer {
+    public func createCannedAnswer(_ principal: Principal, title: String, body: String) async throws -> CannedAnswer {
         try requireStaff(principal)
         guard (1...TextLimits.title).contains(TextLimits.length(title)), (1...TextLimits.comment).contains(TextLimits.length(body)) else {
             throw HelpdeskError.invalid("a canned answer has a title (1 to \(TextLimits.title) characters) and a body (1 to \(TextLimits.comment))")
         }
-        return try store.createCannedAnswer(title: title, body: body)
+        return try await knowledge.createCannedAnswer(title: title, body: body)
     }
 
-    public func deleteCannedAnswer(_ principal: Principal, id: Int64) throws {
+    public func deleteCannedAnswer(_ principal: Principal, id: Int64) async throws {
         try requireStaff(principal)
-        try store.deleteCannedAnswer(id: id)
+        try await knowledge.deleteCannedAnswer(id: id)
     }
 
     /// A canned answer inserted as a comment on a ticket (public unless `internal`).
-    public func insertCannedAnswer(_ principal: Principal, id: Int64, ticketID: Int64, internal isInternal: Bool) throws -> CollectorStore.Ticket {
+    public func insertCannedAnswer(_ principal: Principal, id: Int64, ticketID: Int64, internal isInternal: Bool) async throws -> CollectorStore.Ticket {
         try requireStaff(principal)
-        _ = try visibleTicket(principal, id: ticketID)   // an unknown ticket is 404; an unknown answer, 422
-        guard let answer = try store.cannedAnswer(id: id) else { throw HelpdeskError.unprocessable("no canned answer \(id)") }
-        return try change(principal, ticketID: ticketID, .comment(body: answer.body, internal: isInternal))
+        _ = try await blocking { try self.visibleTicket(principal, id: ticketID) }   // an unknown ticket is 404; an unknown answer, 422
+        guard let answer = try await knowledge.cannedAnswer(id: id) else { throw HelpdeskError.unprocessable("no canned answer \(id)") }
+        return try await blocking { try self.change(principal, ticketID: ticketID, .comment(body: answer.body, internal: isInternal)) }
     }
 
     // MARK: - Fault rules

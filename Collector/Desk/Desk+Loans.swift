@@ -1,6 +1,6 @@
 public import DesksideAssets
 public import DesksideHelpdesk
-public import DesksideStore
+public import DesksideStoreSQLite
 
 extension Desk {
     /// Technicians and admins hand assets to a person, at once (one receipt to confirm).

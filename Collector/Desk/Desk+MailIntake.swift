@@ -5,7 +5,7 @@ import Foundation
 #endif
 import DesksideHelpdesk
 public import DesksideNotifications
-import DesksideStore
+import DesksideStoreSQLite
 
 /// Mail to the help desk's address: a known requester's mail opens a ticket, a reply carrying
 /// `[DS-n]` from the ticket's requester or from staff is a public comment on it (a resolved ticket is

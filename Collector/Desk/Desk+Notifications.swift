@@ -6,7 +6,7 @@ import Foundation
 public import DesksideHelpdesk
 import DesksideJSON
 import DesksideNotifications
-public import DesksideStore
+public import DesksideStoreSQLite
 
 /// The outbox for staff (the notifications, the dead letters and sending them again, the worker's
 /// health), webhooks for admins, and each person's choice of the mails they receive.

@@ -7,7 +7,7 @@ public import DesksideHelpdesk
 import DesksideJSON
 import DesksideNotifications
 public import DesksideProvisioning
-public import DesksideStore
+public import DesksideStoreSQLite
 import DesksideTasks
 
 /// Templates, onboardings, offboardings and their runs. The rules are `RunProgress`'s and

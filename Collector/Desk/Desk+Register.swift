@@ -1,6 +1,6 @@
 public import DesksideAssets
 public import DesksideHelpdesk
-public import DesksideStore
+public import DesksideStoreSQLite
 
 extension Desk {
     /// Technicians and admins enter an asset without an agent (a monitor, a dock, a phone).

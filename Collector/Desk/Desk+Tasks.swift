@@ -6,7 +6,7 @@ import Foundation
 public import DesksideHelpdesk
 public import DesksideJSON
 import DesksideProvisioning
-public import DesksideStore
+public import DesksideStoreSQLite
 public import DesksideTasks
 import Synchronization
 

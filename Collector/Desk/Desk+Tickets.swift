@@ -5,6 +5,7 @@ import Foundation
 #endif
 public import DesksideHelpdesk
 public import DesksideStore
+public import DesksideStoreSQLite
 
 extension Desk {
     /// A ticket with its timeline (internal notes for staff only), the faults behind it, and the
@@ -15,7 +16,7 @@ extension Desk {
         public var faults: [CollectorStore.FaultRecord]
         /// How often, and until when, the fault behind the ticket was reported on each asset.
         public var faultReports: [CollectorStore.FaultReports]
-        public var suggestedArticles: [CollectorStore.Article]
+        public var suggestedArticles: [Article]
         /// Files that came with mails to the ticket (`GET /tickets/{id}/attachments/{attachment}`).
         public var attachments: [CollectorStore.AttachmentRecord]
     }
@@ -64,7 +65,13 @@ extension Desk {
         return ticket
     }
 
-    public func ticket(_ principal: Principal, id: Int64) throws -> TicketDetail {
+    public func ticket(_ principal: Principal, id: Int64) async throws -> TicketDetail {
+        var detail = try await blocking { try self.ticketWithoutSuggestions(principal, id: id) }
+        detail.suggestedArticles = try await knowledge.suggestedArticles(faultCode: detail.ticket.faultCode, title: detail.ticket.title, limit: 5)
+        return detail
+    }
+
+    private func ticketWithoutSuggestions(_ principal: Principal, id: Int64) throws -> TicketDetail {
         let ticket = try visibleTicket(principal, id: id)
         var faults: [CollectorStore.FaultRecord] = []
         if let code = ticket.faultCode {
@@ -75,8 +82,8 @@ extension Desk {
             }
         }
         return TicketDetail(ticket: ticket, timeline: try store.ticketEvents(id: id, includeInternal: principal.role.readsEverything),
-                            faults: faults, faultReports: try store.faultReports(ticketID: id),
-                            suggestedArticles: try store.suggestedArticles(ticketID: id), attachments: try store.attachments(ticketID: id))
+                            faults: faults, faultReports: try store.faultReports(ticketID: id), suggestedArticles: [],
+                            attachments: try store.attachments(ticketID: id))
     }
 
     /// Staff open tickets for anyone; a requester opens tickets for themself, about their own assets,

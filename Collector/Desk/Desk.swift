@@ -3,8 +3,10 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
+import Dispatch
 public import DesksideHelpdesk
 public import DesksideStore
+public import DesksideStoreSQLite
 
 /// The help desk's service layer: every operation takes the caller (`Principal`) and checks what
 /// that caller may do before it touches the store. The HTTP API, the CLI (through the API) and the
@@ -16,6 +18,9 @@ public import DesksideStore
 /// - technicians and admins work tickets; only admins manage accounts, tokens and fault rules.
 public struct Desk: Sendable {
     public let store: CollectorStore
+    /// The knowledge base and canned answers: the first feature behind a repository protocol, so the
+    /// same desk runs on SQLite (the default, `store.knowledge`) or PostgreSQL.
+    public let knowledge: any KnowledgeRepository
     let clock: @Sendable () -> Date
     /// The bcrypt cost for new passwords (12 in production; tests may lower it to keep the suite fast).
     let passwordCost: UInt8
@@ -25,9 +30,10 @@ public struct Desk: Sendable {
     /// networks webhooks may reach); the delivery worker checks again at each connection.
     let webhookCheck: @Sendable (String) throws -> Void
 
-    public init(store: CollectorStore, passwordCost: UInt8 = 12, tasks: TaskDispatch? = nil, clock: @escaping @Sendable () -> Date = { Date() },
+    public init(store: CollectorStore, knowledge: (any KnowledgeRepository)? = nil, passwordCost: UInt8 = 12, tasks: TaskDispatch? = nil, clock: @escaping @Sendable () -> Date = { Date() },
                 webhookCheck: @escaping @Sendable (String) throws -> Void = { _ in }) {
         self.store = store
+        self.knowledge = knowledge ?? store.knowledge
         self.passwordCost = passwordCost
         self.tasks = tasks
         self.clock = clock
@@ -48,5 +54,14 @@ public struct Desk: Sendable {
 
     func requireAdmin(_ principal: Principal) throws {
         guard principal.role == .admin else { throw HelpdeskError.forbidden }
+    }
+
+    /// Runs calls into the SQLite store's synchronous API on a GCD worker rather than on one of Swift's
+    /// few cooperative threads, for the async calls that mix them with a repository's (a ticket with
+    /// its suggested articles). It goes when every feature is behind a repository.
+    func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
     }
 }

@@ -5,7 +5,7 @@ public import Foundation
 #endif
 public import DesksideAuthority
 import DesksideHelpdesk
-public import DesksideStore
+public import DesksideStoreSQLite
 public import X509
 
 /// Enrolls agents: a token and a certificate signing request in, a client certificate out. Every

@@ -5,7 +5,7 @@ import Foundation
 #endif
 import DesksideDesk
 import DesksideHelpdesk
-import DesksideStore
+import DesksideStoreSQLite
 import Hummingbird
 
 /// Signing in and out, and the accounts:

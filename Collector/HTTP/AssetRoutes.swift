@@ -6,7 +6,7 @@ import Foundation
 import DesksideAssets
 import DesksideDesk
 import DesksideHelpdesk
-import DesksideStore
+import DesksideStoreSQLite
 import Hummingbird
 
 /// `GET /assets` (paged; searchable by text, hostname, serial, owner, OS, package; filters for silent

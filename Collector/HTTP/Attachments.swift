@@ -1,4 +1,4 @@
-public import DesksideStore
+public import DesksideStoreSQLite
 public import Hummingbird
 import NIOCore
 

@@ -1,6 +1,6 @@
 import DesksideDesk
 import DesksideLabels
-import DesksideStore
+import DesksideStoreSQLite
 import Hummingbird
 import NIOCore
 

@@ -39,9 +39,36 @@ struct DeskRoute: Sendable {
         let csv = try parameters.csv
         guard let principal = context.principal else { throw APIError.unauthenticated }
         let desk = self.desk
-        let page = try await threadPool.runIfActive { try call(desk, principal) }
+        return try Self.response(try await threadPool.runIfActive { try call(desk, principal) }, csv: csv)
+    }
+
+    static func response<Item: Encodable & Sendable>(_ page: Page<Item>, csv: Bool) throws -> Response {
         guard csv else { return JSONResponse.make(page) }
         return CSVExport.response(try page.items.map { item in try JSONParser.parse(try JSONCoder.encode(item)) })
+    }
+
+    // The calls of features behind a repository protocol (`KnowledgeRepository`) are async: each
+    // engine does its own I/O (GRDB on its queues, postgres-nio on its event loops), so they are
+    // awaited here rather than run on the thread pool. The other features move here as they move.
+
+    func runAsync<T: Encodable & Sendable>(_ context: APIContext, status: HTTPResponse.Status = .ok,
+                                           _ call: @Sendable (Desk, Principal) async throws -> T) async throws -> Response {
+        guard let principal = context.principal else { throw APIError.unauthenticated }
+        return JSONResponse.make(try await call(desk, principal), status: status)
+    }
+
+    func runAsync<Body: Decodable & Sendable, T: Encodable & Sendable>(_ request: Request, _ context: APIContext, _ type: Body.Type,
+                                                                     status: HTTPResponse.Status = .ok,
+                                                                     _ call: @Sendable (Desk, Principal, Body) async throws -> T) async throws -> Response {
+        let body = try await Self.decode(type, from: request)
+        return try await runAsync(context, status: status) { desk, principal in try await call(desk, principal, body) }
+    }
+
+    func listAsync<Item: Encodable & Sendable>(_ parameters: QueryParameters, _ context: APIContext,
+                                               _ call: @Sendable (Desk, Principal) async throws -> Page<Item>) async throws -> Response {
+        let csv = try parameters.csv
+        guard let principal = context.principal else { throw APIError.unauthenticated }
+        return try Self.response(try await call(desk, principal), csv: csv)
     }
 
     static func decode<Body: Decodable>(_ type: Body.Type, from request: Request, limit bodyLimit: Int = bodyLimit) async throws -> Body {

@@ -26,41 +26,41 @@ struct KnowledgeRoutes {
         group.get("articles") { request, context in
             let parameters = try QueryParameters(request)
             let (text, code, limit, offset) = (parameters.string("q"), parameters.string("faultCode"), try parameters.limit, try parameters.offset)
-            return try await route.list(parameters, context) { desk, principal in
-                let (items, total) = try desk.articles(principal, text: text, faultCode: code, limit: limit, offset: offset)
+            return try await route.listAsync(parameters, context) { desk, principal in
+                let (items, total) = try await desk.articles(principal, text: text, faultCode: code, limit: limit, offset: offset)
                 return Page(items: items, total: total, limit: limit, offset: offset)
             }
         }
         group.post("articles") { request, context in
-            try await route.run(request, context, CollectorStore.ArticleFields.self, status: .created) { desk, principal, fields in
-                try desk.createArticle(principal, fields)
+            try await route.runAsync(request, context, ArticleFields.self, status: .created) { desk, principal, fields in
+                try await desk.createArticle(principal, fields)
             }
         }
         group.get("articles/{id}") { _, context in
             let id = try context.id()
-            return try await route.run(context) { desk, principal in try desk.article(principal, id: id) }
+            return try await route.runAsync(context) { desk, principal in try await desk.article(principal, id: id) }
         }
         group.patch("articles/{id}") { request, context in
             let id = try context.id()
-            return try await route.run(request, context, CollectorStore.ArticleFields.self) { desk, principal, fields in
-                try desk.updateArticle(principal, id: id, fields)
+            return try await route.runAsync(request, context, ArticleFields.self) { desk, principal, fields in
+                try await desk.updateArticle(principal, id: id, fields)
             }
         }
         group.delete("articles/{id}") { _, context in
             let id = try context.id()
-            return try await route.run(context) { desk, principal in try desk.deleteArticle(principal, id: id); return Done() }
+            return try await route.runAsync(context) { desk, principal in try await desk.deleteArticle(principal, id: id); return Done() }
         }
         group.get("canned-answers") { _, context in
-            try await route.run(context) { desk, principal in try desk.cannedAnswers(principal) }
+            try await route.runAsync(context) { desk, principal in try await desk.cannedAnswers(principal) }
         }
         group.post("canned-answers") { request, context in
-            try await route.run(request, context, NewCanned.self, status: .created) { desk, principal, body in
-                try desk.createCannedAnswer(principal, title: body.title, body: body.body)
+            try await route.runAsync(request, context, NewCanned.self, status: .created) { desk, principal, body in
+                try await desk.createCannedAnswer(principal, title: body.title, body: body.body)
             }
         }
         group.delete("canned-answers/{id}") { _, context in
             let id = try context.id()
-            return try await route.run(context) { desk, principal in try desk.deleteCannedAnswer(principal, id: id); return Done() }
+            return try await route.runAsync(context) { desk, principal in try await desk.deleteCannedAnswer(principal, id: id); return Done() }
         }
         group.get("fault-rules") { _, context in
             try await route.run(context) { desk, principal in try desk.faultRules(principal) }

@@ -1,6 +1,6 @@
 import DesksideAssets
 import DesksideDesk
-import DesksideStore
+import DesksideStoreSQLite
 import Hummingbird
 
 /// Check-out and check-in: `POST /checkouts` (assets to a person, one handover), `POST

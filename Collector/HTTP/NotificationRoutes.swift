@@ -7,7 +7,7 @@ import DesksideDesk
 import DesksideHelpdesk
 import DesksideJSON
 import DesksideNotifications
-import DesksideStore
+import DesksideStoreSQLite
 import HTTPTypes
 import Hummingbird
 import NIOCore

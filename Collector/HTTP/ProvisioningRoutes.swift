@@ -1,7 +1,7 @@
 import DesksideDesk
 import DesksideHelpdesk
 import DesksideProvisioning
-import DesksideStore
+import DesksideStoreSQLite
 import Hummingbird
 
 /// Templates (`/templates`, admins write), onboardings and offboardings with their checklists

@@ -1,6 +1,6 @@
 import DesksideAssets
 import DesksideDesk
-import DesksideStore
+import DesksideStoreSQLite
 import Hummingbird
 
 /// The register's vocabulary: `GET /categories`, `PUT /categories/{name}` (admins: custom fields and

@@ -1,6 +1,6 @@
 import DesksideDesk
 import DesksideHelpdesk
-import DesksideStore
+import DesksideStoreSQLite
 import Hummingbird
 
 /// `POST /tasks` (one kind on one or more assets), `GET /tasks` (paged; by asset, state, open),

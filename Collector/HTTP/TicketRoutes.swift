@@ -1,6 +1,6 @@
 import DesksideDesk
 import DesksideHelpdesk
-import DesksideStore
+import DesksideStoreSQLite
 import Hummingbird
 
 /// `GET|POST /tickets`, `GET /tickets/{id}` (timeline, faults, suggested articles), and one route per
@@ -98,7 +98,7 @@ struct TicketRoutes {
         }
         group.get("tickets/{id}") { _, context in
             let id = try context.id()
-            return try await route.run(context) { desk, principal in try desk.ticket(principal, id: id) }
+            return try await route.runAsync(context) { desk, principal in try await desk.ticket(principal, id: id) }
         }
         func change<Body: Decodable & Sendable>(_ path: String, _ type: Body.Type, _ make: @escaping @Sendable (Body) -> TicketChange) {
             group.post("tickets/{id}/\(path)") { request, context in
@@ -119,8 +119,8 @@ struct TicketRoutes {
         change("rate", Rate.self) { .rate(rating: $0.rating, comment: $0.comment ?? "") }
         group.post("tickets/{id}/canned-answers") { request, context in
             let id = try context.id()
-            return try await route.run(request, context, Canned.self) { desk, principal, body in
-                try desk.insertCannedAnswer(principal, id: body.id, ticketID: id, internal: body.internal ?? false)
+            return try await route.runAsync(request, context, Canned.self) { desk, principal, body in
+                try await desk.insertCannedAnswer(principal, id: body.id, ticketID: id, internal: body.internal ?? false)
             }
         }
     }

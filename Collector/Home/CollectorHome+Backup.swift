@@ -7,7 +7,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import DesksideFiles
-import DesksideStore
+import DesksideStoreSQLite
 
 /// `deskside-collector backup` and `restore`: the whole data directory in one file (the database as
 /// a consistent snapshot taken while the collector runs, and the CA, keys and secrets with their

@@ -6,7 +6,7 @@ public import Foundation
 public import DesksideAuthority
 import DesksideJSON
 import DesksideFiles
-public import DesksideStore
+public import DesksideStoreSQLite
 public import X509
 
 /// The CA's rollover, in three steps that each take effect at the collector's next start:

@@ -10,7 +10,7 @@ public import DesksideAuthority
 import DesksideFiles
 public import DesksideAssets
 public import DesksideHelpdesk
-public import DesksideStore
+public import DesksideStoreSQLite
 public import DesksideTasks
 import X509
 

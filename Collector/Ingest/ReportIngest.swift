@@ -5,7 +5,7 @@ public import Foundation
 #endif
 public import DesksideInventory
 public import DesksideProtocol
-public import DesksideStore
+public import DesksideStoreSQLite
 
 /// The collector's answer to a report: check its form, hand it to the store (a full report is
 /// written as a diff against the stored inventory, a delta applied in place, a heartbeat records only

@@ -7,7 +7,7 @@ public import DesksideChecks
 import DesksideInterop
 public import DesksideInventory
 import DesksideMetrics
-public import DesksideStore
+public import DesksideStoreSQLite
 public import Logging
 
 /// One request of a FusionInventory, GLPI or OCS agent, from its body to the reply, without HTTP:

@@ -4,7 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import CoreMetrics
-public import DesksideStore
+public import DesksideStoreSQLite
 public import Prometheus
 
 /// `/metrics` in Prometheus' text format: the counters and the latency histogram recorded through

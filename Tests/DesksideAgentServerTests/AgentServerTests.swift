@@ -7,7 +7,7 @@ import DesksideInventory
 import DesksideProbes
 import DesksideProtocol
 import DesksideSession
-import DesksideStore
+import DesksideStoreSQLite
 import DesksideTestSupport
 import DesksideTransport
 import Foundation

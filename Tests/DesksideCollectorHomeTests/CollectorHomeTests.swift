@@ -1,6 +1,6 @@
 import DesksideAuthority
 import DesksideCollectorHome
-import DesksideStore
+import DesksideStoreSQLite
 import DesksideTestSupport
 import Foundation
 import Testing

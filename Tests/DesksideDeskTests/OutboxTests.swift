@@ -2,7 +2,7 @@ import DesksideDesk
 import DesksideHelpdesk
 import DesksideJSON
 import DesksideNotifications
-import DesksideStore
+import DesksideStoreSQLite
 import DesksideTestSupport
 import Foundation
 import Testing

@@ -1,6 +1,6 @@
 import DesksideDesk
 import DesksideHelpdesk
-@testable import DesksideStore
+@testable import DesksideStoreSQLite
 import DesksideTestSupport
 import Foundation
 import Testing

@@ -3,7 +3,7 @@ import DesksideDesk
 import DesksideHelpdesk
 import DesksideInventory
 import DesksideProbes
-@testable import DesksideStore
+@testable import DesksideStoreSQLite
 import DesksideTestSupport
 import Foundation
 import Testing
@@ -59,14 +59,14 @@ import Testing
     }
 
     /// 38: a requester guessing ids sees nothing of another person's tickets or assets, and cannot act on them.
-    @Test func requestersSeeAndTouchOnlyTheirOwn() throws {
+    @Test func requestersSeeAndTouchOnlyTheirOwn() async throws {
         let world = try World()
         defer { world.remove() }
         let desk = world.desk
-        #expect(throws: HelpdeskError.notFound) { try desk.ticket(world.alice, id: world.bobTicket) }
+        await #expect(throws: HelpdeskError.notFound) { try await desk.ticket(world.alice, id: world.bobTicket) }
         #expect(throws: HelpdeskError.notFound) { try desk.change(world.alice, ticketID: world.bobTicket, .comment(body: "mine now", internal: false)) }
         #expect(throws: HelpdeskError.notFound) { try desk.asset(world.alice, id: world.bobAsset) }
-        #expect(throws: HelpdeskError.notFound) { try desk.ticket(world.alice, id: 999_999) }
+        await #expect(throws: HelpdeskError.notFound) { try await desk.ticket(world.alice, id: 999_999) }
         #expect(throws: (any Error).self) { try desk.createTicket(world.alice, .init(title: "x", description: "", assetIds: [world.bobAsset])) }
         #expect(try desk.tickets(world.alice, .init()).items.map(\.id) == [world.aliceTicket])
         var everyone = CollectorStore.TicketQuery()
@@ -80,25 +80,25 @@ import Testing
                                      .resolve(notes: "done", articleIDs: []), .escalate(reason: "now"), .move(.inProgress)] {
             #expect(throws: HelpdeskError.forbidden) { try desk.change(world.alice, ticketID: world.aliceTicket, change) }
         }
-        #expect(throws: HelpdeskError.forbidden) { try desk.createArticle(world.alice, .init(title: "t", body: "b")) }
-        #expect(throws: HelpdeskError.forbidden) { try desk.cannedAnswers(world.alice) }
+        await #expect(throws: HelpdeskError.forbidden) { try await desk.createArticle(world.alice, .init(title: "t", body: "b")) }
+        await #expect(throws: HelpdeskError.forbidden) { try await desk.cannedAnswers(world.alice) }
         #expect(throws: HelpdeskError.forbidden) { try desk.setFaultRule(world.alice, .defaultRule(for: "memory.low")) }
         // Internal notes stay out of a requester's timeline.
         _ = try desk.change(world.technician, ticketID: world.aliceTicket, .comment(body: "user is VIP", internal: true))
-        #expect(try desk.ticket(world.alice, id: world.aliceTicket).timeline.allSatisfy { !$0.internal })
-        #expect(try desk.ticket(world.auditor, id: world.aliceTicket).timeline.contains { $0.internal })
+        #expect(try await desk.ticket(world.alice, id: world.aliceTicket).timeline.allSatisfy { !$0.internal })
+        #expect(try await desk.ticket(world.auditor, id: world.aliceTicket).timeline.contains { $0.internal })
     }
 
     /// 39: an auditor reads everything and every write is forbidden.
-    @Test func auditorsReadEverythingAndWriteNothing() throws {
+    @Test func auditorsReadEverythingAndWriteNothing() async throws {
         let world = try World()
         defer { world.remove() }
         let (desk, auditor) = (world.desk, world.auditor)
         #expect(try desk.tickets(auditor, .init()).total == 2)
         #expect(try desk.assets(auditor, .init()).total == 2)
         #expect(try desk.accounts(auditor, .init()).total == 5)
-        _ = try desk.ticket(auditor, id: world.bobTicket)
-        let writes: [(String, () throws -> Void)] = [
+        _ = try await desk.ticket(auditor, id: world.bobTicket)
+        let writes: [(String, () async throws -> Void)] = [
             ("create ticket", { _ = try desk.createTicket(auditor, .init(title: "t", description: "")) }),
             ("comment", { _ = try desk.change(auditor, ticketID: world.aliceTicket, .comment(body: "c", internal: false)) }),
             ("note", { _ = try desk.change(auditor, ticketID: world.aliceTicket, .comment(body: "c", internal: true)) }),
@@ -108,12 +108,12 @@ import Testing
             ("create account", { _ = try desk.createAccount(auditor, .init(username: "x", name: "X", role: .admin), password: nil) }),
             ("update account", { _ = try desk.updateAccount(auditor, id: auditor.accountID!, .init(role: .admin)) }),
             ("set password", { try desk.setPassword(auditor, accountID: world.alice.accountID!, password: "0123456789ab", currentPassword: nil) }),
-            ("article", { _ = try desk.createArticle(auditor, .init(title: "t", body: "b")) }),
-            ("canned answer", { _ = try desk.createCannedAnswer(auditor, title: "t", body: "b") }),
+            ("article", { _ = try await desk.createArticle(auditor, .init(title: "t", body: "b")) }),
+            ("canned answer", { _ = try await desk.createCannedAnswer(auditor, title: "t", body: "b") }),
             ("fault rule", { try desk.setFaultRule(auditor, .defaultRule(for: "memory.low")) }),
         ]
         for (name, write) in writes {
-            #expect(throws: HelpdeskError.forbidden, "\(name)") { try write() }
+            await #expect(throws: HelpdeskError.forbidden, "\(name)") { try await write() }
         }
         #expect(try world.store.ticketEvents(id: world.aliceTicket, includeInternal: true).count == 1)
     }
@@ -181,7 +181,7 @@ import Testing
     }
 
     /// Hostile text in every text field is stored and returned exactly as sent.
-    @Test func hostileTextRoundTrips() throws {
+    @Test func hostileTextRoundTrips() async throws {
         let world = try World()
         defer { world.remove() }
         let desk = world.desk
@@ -196,11 +196,11 @@ import Testing
         _ = try desk.change(world.technician, ticketID: ticket.id, .escalate(reason: hostile))
         let resolved = try desk.change(world.technician, ticketID: ticket.id, .resolve(notes: hostile, articleIDs: []))
         #expect(resolved.resolution == hostile)
-        let timeline = try desk.ticket(world.admin, id: ticket.id).timeline
+        let timeline = try await desk.ticket(world.admin, id: ticket.id).timeline
         #expect(timeline.filter { $0.body == hostile }.count == 3)
-        let article = try desk.createArticle(world.technician, .init(title: hostile, body: hostile, tags: ["<b>"], faultCodes: ["disk.space.low"]))
-        #expect(try desk.article(world.alice, id: article.id).body == hostile)
-        #expect(try desk.articles(world.alice, text: hostile, faultCode: nil, limit: 10, offset: 0).items.map(\.id).contains(article.id))
+        let article = try await desk.createArticle(world.technician, .init(title: hostile, body: hostile, tags: ["<b>"], faultCodes: ["disk.space.low"]))
+        #expect(try await desk.article(world.alice, id: article.id).body == hostile)
+        #expect(try await desk.articles(world.alice, text: hostile, faultCode: nil, limit: 10, offset: 0).items.map(\.id).contains(article.id))
         var search = CollectorStore.TicketQuery()
         search.text = "%_"
         #expect(try desk.tickets(world.admin, search).items.map(\.id) == [ticket.id])

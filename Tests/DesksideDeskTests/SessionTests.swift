@@ -1,6 +1,6 @@
 import DesksideDesk
 import DesksideHelpdesk
-import DesksideStore
+import DesksideStoreSQLite
 import DesksideTestSupport
 import Foundation
 import Synchronization

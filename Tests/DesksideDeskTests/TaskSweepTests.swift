@@ -4,7 +4,7 @@ import DesksideInventory
 import DesksideJSON
 import DesksideProbes
 import DesksideProvisioning
-import DesksideStore
+import DesksideStoreSQLite
 import DesksideTasks
 import DesksideTestSupport
 import Foundation

@@ -1,7 +1,7 @@
 import Crypto
 import DesksideAuthority
 import DesksideEnrollment
-import DesksideStore
+import DesksideStoreSQLite
 import DesksideTestSupport
 import Foundation
 import Testing

@@ -1,7 +1,7 @@
 import DesksideDesk
 import DesksideHelpdesk
 @testable import DesksideHTTP
-import DesksideStore
+import DesksideStoreSQLite
 import DesksideTestSupport
 import Foundation
 import NIOPosix

@@ -3,7 +3,7 @@ import DesksideIngest
 import DesksideInventory
 import DesksideProbes
 import DesksideProtocol
-import DesksideStore
+import DesksideStoreSQLite
 import DesksideTestSupport
 import Foundation
 import Testing

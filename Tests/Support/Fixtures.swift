@@ -68,6 +68,18 @@ public enum Fixtures {
         return (process.terminationStatus, output, errorData.get())
     }
 
+    /// Writes an executable script. Its descriptor is opened close-on-exec: a descriptor open for
+    /// writing that a process spawned meanwhile by another test inherits makes running the script fail
+    /// with ETXTBSY ("text file busy") until that process exits (seen once in a full run, where a
+    /// stand-in smartctl could not be started).
+    public static func writeExecutable(_ script: String, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteNoPermission) }
+        defer { close(descriptor) }
+        let bytes = Array(script.utf8)
+        guard write(descriptor, bytes, bytes.count) == bytes.count else { throw CocoaError(.fileWriteUnknown) }
+    }
+
     /// A fresh temporary directory, removed by the caller.
     public static func temporaryDirectory() throws -> String {
         let path = NSTemporaryDirectory() + "deskside-test-" + UUID().uuidString.prefix(8)

@@ -1,4 +1,4 @@
-@testable import DesksideStore
+@testable import DesksideStoreSQLite
 import DesksideTestSupport
 import Foundation
 import DesksideAssets

@@ -1,4 +1,4 @@
-@testable import DesksideStore
+@testable import DesksideStoreSQLite
 import DesksideHelpdesk
 import DesksideInventory
 import DesksideTestSupport

@@ -1,5 +1,5 @@
 import DesksideJSON
-@testable import DesksideStore
+@testable import DesksideStoreSQLite
 import DesksideInventory
 import DesksideProbes
 import DesksideProtocol

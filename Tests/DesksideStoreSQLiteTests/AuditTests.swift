@@ -1,4 +1,4 @@
-@testable import DesksideStore
+@testable import DesksideStoreSQLite
 import DesksideAssets
 import DesksideHelpdesk
 import DesksideTestSupport

@@ -1,0 +1,107 @@
+public import Logging
+public import PostgresNIO
+import DesksideHelpdesk
+import NIOSSL
+
+/// The collector's PostgreSQL database: a postgres-nio client (a pool of connections, run in a task
+/// of its own) on a migrated schema. Every repository call is one transaction (`transaction`), or one
+/// statement. Only this module imports PostgresNIO.
+public final class PostgresStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    private let runner: Task<Void, Never>
+    public let location: PostgresLocation
+
+    /// Connects, then migrates the schema (several collectors starting at once take turns through
+    /// an advisory lock); a schema written by a newer Deskside is refused. The migrations run on one
+    /// connection of their own made first, so a server that cannot be reached or refuses the
+    /// credentials is an error here, at start, rather than a pool that retries for ever.
+    public static func open(_ location: PostgresLocation, logger: Logger, maximumConnections: Int = 20) async throws -> PostgresStore {
+        let connection = try await PostgresConnection.connect(configuration: try connectionConfiguration(location), id: 0, logger: logger)
+        do {
+            try await PostgresMigrations.migrate(connection, database: location.database, logger: logger)
+        } catch {
+            try? await connection.close()
+            throw translate(error)
+        }
+        try await connection.close()
+        return PostgresStore(location, logger: logger, maximumConnections: maximumConnections)
+    }
+
+    static func connectionConfiguration(_ location: PostgresLocation) throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS = switch location.tls {
+        case .disable: .disable
+        case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        return PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user, password: location.password,
+                                                database: location.database, tls: tls)
+    }
+
+    private init(_ location: PostgresLocation, logger: Logger, maximumConnections: Int) {
+        let tls: PostgresClient.Configuration.TLS = switch location.tls {
+        case .disable: .disable
+        case .prefer: .prefer(.makeClientConfiguration())
+        case .require: .require(.makeClientConfiguration())
+        }
+        var configuration = PostgresClient.Configuration(host: location.host, port: location.port, username: location.user,
+                                                         password: location.password, database: location.database, tls: tls)
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = .seconds(10)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        self.logger = logger
+        self.location = location
+        runner = Task { await client.run() }
+    }
+
+    /// Closes every connection.
+    public func close() async {
+        runner.cancel()
+        await runner.value
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws. Server
+    /// errors a caller can cause become the help desk's errors (a duplicate is a conflict).
+    func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
+    /// One statement outside an explicit transaction; its rows, collected.
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        do {
+            return try await client.query(query, logger: logger).collect()
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
+    /// The error a caller sees: the one thrown inside a transaction rather than postgres-nio's
+    /// wrapper of it, a unique violation as a conflict, others as they are.
+    static func translate(_ error: any Error) -> any Error {
+        if let wrapped = error as? PostgresTransactionError {
+            if let inner = wrapped.closureError ?? wrapped.beginError ?? wrapped.commitError { return translate(inner) }
+            return error
+        }
+        if let server = error as? PSQLError, server.serverInfo?[.sqlState] == PostgresError.Code.uniqueViolation.raw {
+            return HelpdeskError.conflict("already exists")
+        }
+        return error
+    }
+}
+
+extension PostgresConnection {
+    /// One statement's rows, collected (the repositories' results are small pages).
+    func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
+        try await self.query(query, logger: logger).collect()
+    }
+
+    /// A statement run for its effect.
+    func run(_ query: PostgresQuery, logger: Logger) async throws {
+        _ = try await self.query(query, logger: logger).collect()
+    }
+}

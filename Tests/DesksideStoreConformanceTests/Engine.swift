@@ -1,0 +1,78 @@
+import DesksideStore
+import DesksideStorePostgres
+import DesksideStoreSQLite
+import DesksideTestSupport
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+/// The engines the conformance suite runs every test on: a real SQLite file, and a real PostgreSQL
+/// server (scripts/postgres, started by scripts/test) with a database of the test's own.
+enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite, postgres
+
+    var testDescription: String { rawValue }
+
+    /// Runs `body` on a new, migrated, empty database of this engine, then removes it.
+    func withKnowledge(_ body: (any KnowledgeRepository) async throws -> Void) async throws {
+        switch self {
+        case .sqlite:
+            let store = try CollectorStore(path: try Fixtures.temporaryDirectory() + "/collector.sqlite")
+            try await body(store.knowledge)
+        case .postgres:
+            try await PostgresServer.withDatabase { database in try await body(PostgresKnowledge(database)) }
+        }
+    }
+}
+
+/// The test PostgreSQL server: where it is comes from `DESKSIDE_POSTGRES_URL` and
+/// `DESKSIDE_POSTGRES_PASSWORD_FILE`, which `scripts/postgres start` prints and scripts/test exports.
+enum PostgresServer {
+    struct NotConfigured: Error, CustomStringConvertible {
+        var description: String {
+            "DESKSIDE_POSTGRES_URL is not set: run scripts/test, or eval \"$(scripts/postgres start)\" before swift test"
+        }
+    }
+
+    static func location() throws -> PostgresLocation {
+        let environment = ProcessInfo.processInfo.environment
+        guard let url = environment["DESKSIDE_POSTGRES_URL"] else { throw NotConfigured() }
+        return try PostgresLocation(url: url, passwordFile: environment["DESKSIDE_POSTGRES_PASSWORD_FILE"])
+    }
+
+    static let logger = Logger(label: "deskside.tests.postgres")
+
+    /// Creates a database of its own for `body` (on the server's `postgres` database), opens the store
+    /// on it, and drops it afterwards, whatever `body` did.
+    static func withDatabase(_ body: (PostgresStore) async throws -> Void) async throws {
+        let server = try location()
+        let name = "deskside_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try await admin(server) { connection in try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger) }
+        var failure: (any Error)?
+        do {
+            let database = try await PostgresStore.open(server.database(name), logger: logger)
+            do { try await body(database) } catch { failure = error }
+            await database.close()
+        } catch {
+            failure = failure ?? error
+        }
+        try await admin(server) { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+        }
+        if let failure { throw failure }
+    }
+
+    /// One connection to the server's own database, for what no store does (creating databases).
+    static func admin(_ server: PostgresLocation, _ body: (PostgresConnection) async throws -> Void) async throws {
+        let connection = try await PostgresConnection.connect(
+            configuration: .init(host: server.host, port: server.port, username: server.user, password: server.password,
+                                 database: server.database, tls: .disable),
+            id: 1, logger: logger)
+        do { try await body(connection) } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+    }
+}
