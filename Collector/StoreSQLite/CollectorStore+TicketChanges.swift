@@ -136,70 +136,76 @@ extension CollectorStore {
         public var closed = 0
     }
 
-    /// The clocks: a ticket past 80 % of the time to a target is at risk (its queue is told once); one
-    /// unanswered past its response target is flagged and escalated to the next tier (with a fresh
-    /// response target there); one past its resolution target is flagged; a resolved ticket left
-    /// unrated for `autoCloseDays` is closed.
+    /// Runs the help desk's clocks (`SLASweep` decides; this carries its steps out in one transaction):
+    /// breaches flagged and told, unanswered tickets escalated, targets at risk told once, resolved
+    /// tickets left unrated closed.
     public func sweepTickets(now: Date) throws -> SweepResult {
         let levels = helpdesk.serviceLevels
         let time = Timestamp.text(now)
+        let candidates = SLASweep.candidates(now: now, levels: levels)
         return try pool.write { db in
             var result = SweepResult()
             let outbox = Outbox(db)
-            let late = try Row.fetchAll(cached: db, sql: """
-                SELECT \(Self.ticketColumns) WHERE t.status NOT IN ('resolved', 'closed', 'waiting') AND t.firstResponseAt IS NULL
-                AND t.responseDueAt < ? AND (t.responseBreached = 0 OR t.tier < 3) AND t.stormId IS NULL
-                """, arguments: [time]).map(Self.ticket)
-            for ticket in late {
-                if !ticket.responseBreached {
-                    try db.run("UPDATE ticket SET responseBreached = 1, responseWarned = 1 WHERE id = ?", arguments: [ticket.id])
-                    try outbox.ticketNotice(.ticketSLABreached, ticketID: ticket.id, actor: Principal.system.actor,
-                                            text: "No answer by the response target (\(ticket.responseDueAt)).",
-                                            details: ["target": "response", "dueAt": ticket.responseDueAt], at: time)
-                    result.responseBreaches += 1
+            let rows = try SweepRow.fetchAll(db, sql: """
+                SELECT id, status, tier, priority, createdAt, firstResponseAt IS NOT NULL AS answered, responseDueAt, resolutionDueAt,
+                       responseBreached, resolutionBreached, responseWarned, resolutionWarned, stormId IS NOT NULL AS inStorm, resolvedAt
+                FROM ticket
+                WHERE (status NOT IN ('resolved', 'closed')
+                       AND (julianday(?1) >= julianday(createdAt) + ?2 * (julianday(responseDueAt) - julianday(createdAt))
+                            OR julianday(?1) >= julianday(createdAt) + ?2 * (julianday(resolutionDueAt) - julianday(createdAt))))
+                   OR (status = 'resolved' AND resolvedAt < ?3)
+                ORDER BY id
+                """, arguments: [time, candidates.riskShare, Timestamp.text(candidates.resolvedBefore)])
+            for row in rows {
+                for step in SLASweep.steps(try row.clock(), now: now, levels: levels) {
+                    switch step {
+                    case .breach(let target, let due):
+                        try db.run("UPDATE ticket SET \(target.rawValue)Breached = 1, \(target.rawValue)Warned = 1 WHERE id = ?", arguments: [row.id])
+                        try outbox.ticketNotice(.ticketSLABreached, ticketID: row.id, actor: Principal.system.actor, text: step.notice ?? "",
+                                                details: ["target": target.rawValue, "dueAt": Timestamp.text(due)], at: time)
+                        if target == .response { result.responseBreaches += 1 } else { result.resolutionBreaches += 1 }
+                    case .escalate(let reason, let due):
+                        guard let ticket = try Self.fetchTicket(db, id: row.id) else { continue }
+                        try Self.escalate(db, ticket: ticket, actor: Principal.system.actor, reason: reason, time: time)
+                        try db.run("UPDATE ticket SET responseDueAt = ? WHERE id = ?", arguments: [Timestamp.text(due), row.id])
+                        result.escalated += 1
+                    case .warn(let target, let due):
+                        try db.run("UPDATE ticket SET \(target.rawValue)Warned = 1 WHERE id = ?", arguments: [row.id])
+                        try outbox.ticketNotice(.ticketSLAAtRisk, ticketID: row.id, actor: Principal.system.actor, text: step.notice ?? "",
+                                                details: ["target": target.rawValue, "dueAt": Timestamp.text(due)], at: time)
+                        result.atRisk += 1
+                    case .close(let note):
+                        try Self.close(db, ticket: row.id, actor: Principal.system.actor, time: time, note: note)
+                        result.closed += 1
+                    }
                 }
-                if ticket.tier < 3 {
-                    try Self.escalate(db, ticket: ticket, actor: Principal.system.actor,
-                                      reason: "the response target (\(ticket.responseDueAt)) passed unanswered", time: time)
-                    let due = now.addingTimeInterval(Double(levels.target(ticket.priority).responseMinutes) * 60)
-                    try db.run("UPDATE ticket SET responseDueAt = ? WHERE id = ?", arguments: [Timestamp.text(due), ticket.id])
-                    result.escalated += 1
-                }
-            }
-            let overdue = try Row.fetchAll(cached: db, sql: """
-                SELECT id, resolutionDueAt FROM ticket WHERE status NOT IN ('resolved', 'closed') AND resolutionBreached = 0 AND resolutionDueAt < ?
-                """, arguments: [time])
-            for row in overdue {
-                let id: Int64 = row["id"], due: String = row["resolutionDueAt"]
-                try db.run("UPDATE ticket SET resolutionBreached = 1, resolutionWarned = 1 WHERE id = ?", arguments: [id])
-                try outbox.ticketNotice(.ticketSLABreached, ticketID: id, actor: Principal.system.actor, text: "Not resolved by the resolution target (\(due)).",
-                                        details: ["target": "resolution", "dueAt": due], at: time)
-                result.resolutionBreaches += 1
-            }
-            // At risk: the share of the time from opening to the target that SLAState calls at risk.
-            for (target, condition) in [("response", "firstResponseAt IS NULL AND status != 'waiting' AND responseWarned = 0"),
-                                        ("resolution", "resolutionWarned = 0")] {
-                let column = target + "DueAt"
-                let rows = try Row.fetchAll(cached: db, sql: """
-                    SELECT id, \(column) AS dueAt FROM ticket WHERE status NOT IN ('resolved', 'closed') AND stormId IS NULL AND \(condition)
-                    AND \(column) >= ? AND julianday(?) >= julianday(createdAt) + ? * (julianday(\(column)) - julianday(createdAt))
-                    """, arguments: [time, time, SLAState.riskShare])
-                for row in rows {
-                    let id: Int64 = row["id"], due: String = row["dueAt"]
-                    try db.run("UPDATE ticket SET \(target)Warned = 1 WHERE id = ?", arguments: [id])
-                    try outbox.ticketNotice(.ticketSLAAtRisk, ticketID: id, actor: Principal.system.actor, text: "The \(target) target (\(due)) is close.",
-                                            details: ["target": target, "dueAt": due], at: time)
-                    result.atRisk += 1
-                }
-            }
-            let closeBefore = Timestamp.text(now.addingTimeInterval(-Double(levels.autoCloseDays) * 86400))
-            let stale = try Int64.fetchAll(cached: db, sql: "SELECT id FROM ticket WHERE status = 'resolved' AND resolvedAt < ?", arguments: [closeBefore])
-            for id in stale {
-                try Self.close(db, ticket: id, actor: Principal.system.actor, time: time,
-                               note: "closed automatically \(levels.autoCloseDays) days after resolution")
-                result.closed += 1
             }
             return result
+        }
+    }
+
+    /// A ticket's clocks, as `SLASweep` reads them.
+    struct SweepRow: Decodable, FetchableRecord {
+        var id: Int64
+        var status: TicketStatus
+        var tier: Int
+        var priority: Priority
+        var createdAt: String
+        var answered: Bool
+        var responseDueAt: String
+        var resolutionDueAt: String
+        var responseBreached: Bool
+        var resolutionBreached: Bool
+        var responseWarned: Bool
+        var resolutionWarned: Bool
+        var inStorm: Bool
+        var resolvedAt: String?
+
+        func clock() throws -> SLAClock {
+            SLAClock(status: status, tier: tier, priority: priority, createdAt: try Timestamp.date(createdAt), answered: answered,
+                     responseDueAt: try Timestamp.date(responseDueAt), resolutionDueAt: try Timestamp.date(resolutionDueAt),
+                     responseBreached: responseBreached, resolutionBreached: resolutionBreached, responseWarned: responseWarned,
+                     resolutionWarned: resolutionWarned, inStorm: inStorm, resolvedAt: try resolvedAt.map(Timestamp.date))
         }
     }
 }

@@ -437,6 +437,17 @@ public final class CollectorStore: Sendable {
 /// Timestamps as stored: RFC 3339 text in UTC, which sorts as time does.
 enum Timestamp {
     static func text(_ date: Date) -> String { ISO8601.format(secondsSince1970: date.timeIntervalSince1970) }
+
+    /// A stored time that is not RFC 3339 (a damaged or hand-edited database).
+    struct Unreadable: Error, CustomStringConvertible {
+        var text: String
+        var description: String { "a stored time is not RFC 3339: \(text)" }
+    }
+
+    static func date(_ text: String) throws -> Date {
+        guard let seconds = ISO8601.parse(text) else { throw Unreadable(text: text) }
+        return Date(timeIntervalSince1970: seconds)
+    }
 }
 
 extension Database {
