@@ -135,7 +135,7 @@ let package = Package(
         ),
         .target(
             name: "DesksideStaffCommands",
-            dependencies: ["DesksideClient", "DesksideJSON", "DesksideFiles", "DesksideVersion", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            dependencies: ["DesksideAPI", "DesksideClient", "DesksideJSON", "DesksideFiles", "DesksideVersion", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Yams", package: "Yams")],
             path: "Sources/DesksideStaffCommands",
             exclude: ["README.md"],
@@ -252,11 +252,13 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
+        // The REST API's resources, shared by the collector and the staff CLI.
+        .target(name: "DesksideAPI", path: "Sources/DesksideAPI", exclude: ["README.md"], swiftSettings: swiftSettings),
         // The store: repository protocols and the records they exchange (DesksideStore), an SQLite
         // implementation on GRDB (the default, embedded), a PostgreSQL one on postgres-nio.
         .target(
             name: "DesksideStore",
-            dependencies: ["DesksideHelpdesk"],
+            dependencies: ["DesksideAPI", "DesksideHelpdesk"],
             path: "Collector/Store",
             exclude: ["README.md"],
             swiftSettings: swiftSettings
@@ -264,7 +266,7 @@ let package = Package(
         .target(
             name: "DesksideStorePostgres",
             dependencies: [
-                "DesksideStore", "DesksideHelpdesk", "DesksideJSON",
+                "DesksideAPI", "DesksideStore", "DesksideHelpdesk", "DesksideJSON",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -276,7 +278,7 @@ let package = Package(
         .target(
             name: "DesksideStoreSQLite",
             dependencies: [
-                "DesksideStore", "DesksideProvisioning",
+                "DesksideAPI", "DesksideStore", "DesksideProvisioning",
                 "DesksideTasks","DesksideInventory", "DesksideJSON", "DesksideProtocol", "DesksideHelpdesk", "DesksideNotifications", "DesksideAssets",
                 .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto")],
@@ -399,7 +401,7 @@ let package = Package(
         ),
         .target(
             name: "DesksideDesk",
-            dependencies: [
+            dependencies: ["DesksideAPI", 
                 "DesksideProvisioning",
                 "CCrypt",
                 "DesksideTasks","DesksideHelpdesk", "DesksideNotifications", "DesksideStore", "DesksideStoreSQLite", "DesksideInventory", "DesksideJSON", "DesksideAssets", "DesksideLabels", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")],
@@ -409,7 +411,7 @@ let package = Package(
         ),
         .target(
             name: "DesksideConsole",
-            dependencies: [
+            dependencies: ["DesksideAPI", 
                 "DesksideHTTP", "DesksideDesk", "DesksideNotifications", "DesksideHelpdesk", "DesksideAssets", "DesksideLabels", "DesksideStore", "DesksideStoreSQLite", "DesksideInventory", "DesksideProvisioning", "DesksideJSON",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -424,7 +426,7 @@ let package = Package(
         ),
         .target(
             name: "DesksideHTTP",
-            dependencies: [
+            dependencies: ["DesksideAPI", 
                 "DesksideProvisioning",
                 "DesksideDesk", "DesksideNotifications", "DesksideHelpdesk", "DesksideAssets", "DesksideLabels", "DesksideStore", "DesksideStoreSQLite", "DesksideInventory", "DesksideJSON", "DesksideTransport",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -538,7 +540,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DesksideStoreConformanceTests",
-            dependencies: ["DesksideStore", "DesksideStoreSQLite", "DesksideStorePostgres", "DesksideHelpdesk", "DesksideJSON", "DesksideTestSupport",
+            dependencies: ["DesksideAPI", "DesksideStore", "DesksideStoreSQLite", "DesksideStorePostgres", "DesksideHelpdesk", "DesksideJSON", "DesksideTestSupport",
                            .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio")],
             path: "Tests/DesksideStoreConformanceTests"
         ),
@@ -549,7 +551,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DesksideHTTPTests",
-            dependencies: ["DesksideTestSupport", "DesksideHTTP", "DesksideDesk", "DesksideStoreSQLite", .product(name: "NIOPosix", package: "swift-nio"),
+            dependencies: ["DesksideClient", "DesksideAPI", "DesksideTestSupport", "DesksideHTTP", "DesksideDesk", "DesksideStoreSQLite", .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTPTypes", package: "swift-nio-extras")],
             path: "Tests/DesksideHTTPTests"
         ),

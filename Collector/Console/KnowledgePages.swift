@@ -1,6 +1,6 @@
 import DesksideDesk
 import DesksideHTTP
-import DesksideStore
+import DesksideAPI
 import Foundation
 import Hummingbird
 

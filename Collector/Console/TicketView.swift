@@ -1,7 +1,7 @@
+import DesksideAPI
 import DesksideDesk
 import DesksideHTTP
 import DesksideHelpdesk
-import DesksideStore
 
 /// The ticket page's view, for staff and (through the portal's template) for its requester.
 struct TicketView {

@@ -1,5 +1,5 @@
 public import DesksideHelpdesk
-public import DesksideStore
+public import DesksideAPI
 public import DesksideStoreSQLite
 
 extension Desk {

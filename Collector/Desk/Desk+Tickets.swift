@@ -4,7 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 public import DesksideHelpdesk
-public import DesksideStore
+public import DesksideAPI
 public import DesksideStoreSQLite
 
 extension Desk {

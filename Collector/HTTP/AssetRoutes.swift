@@ -1,4 +1,5 @@
 #if canImport(FoundationEssentials)
+import DesksideAPI
 import FoundationEssentials
 #else
 import Foundation

@@ -1,3 +1,4 @@
+import DesksideAPI
 import DesksideAssets
 import DesksideDesk
 import DesksideHelpdesk
@@ -95,13 +96,6 @@ struct Done: Encodable, Sendable {
 }
 
 /// A page of a list, with the total that matched.
-struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
-    var items: [Item]
-    var total: Int
-    var limit: Int
-    var offset: Int
-}
-
 /// Paging and simple typed parameters from the query string, with clear errors.
 struct QueryParameters {
     let parameters: Parameters

@@ -1,17 +1,12 @@
+import DesksideAPI
 import DesksideDesk
 import DesksideHelpdesk
-import DesksideStore
 import Hummingbird
 
 /// `GET|POST /articles` (full-text `q`, `faultCode`), `GET|PATCH|DELETE /articles/{id}`,
 /// `GET|POST /canned-answers`, `DELETE /canned-answers/{id}`, `GET /fault-rules`, `PUT /fault-rules/{code}`.
 struct KnowledgeRoutes {
     let route: DeskRoute
-
-    struct NewCanned: Decodable, Sendable {
-        var title: String
-        var body: String
-    }
 
     struct Rule: Decodable, Sendable {
         var opensTicket: Bool
@@ -54,7 +49,7 @@ struct KnowledgeRoutes {
             try await route.runAsync(context) { desk, principal in try await desk.cannedAnswers(principal) }
         }
         group.post("canned-answers") { request, context in
-            try await route.runAsync(request, context, NewCanned.self, status: .created) { desk, principal, body in
+            try await route.runAsync(request, context, NewCannedAnswer.self, status: .created) { desk, principal, body in
                 try await desk.createCannedAnswer(principal, title: body.title, body: body.body)
             }
         }

@@ -1,3 +1,4 @@
+import DesksideAPI
 import DesksideAssets
 import DesksideDesk
 import DesksideStoreSQLite

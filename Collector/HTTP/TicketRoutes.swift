@@ -1,3 +1,4 @@
+import DesksideAPI
 import DesksideDesk
 import DesksideHelpdesk
 import DesksideStoreSQLite

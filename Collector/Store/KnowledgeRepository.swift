@@ -3,6 +3,7 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
+public import DesksideAPI
 
 /// The knowledge base and the canned answers, as each engine stores them (`SQLiteKnowledge` on GRDB,
 /// `PostgresKnowledge` on postgres-nio). Each call is one transaction; the rules (who may write, the

@@ -3,6 +3,7 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
+public import DesksideAPI
 public import DesksideStore
 import DesksideHelpdesk
 import DesksideJSON

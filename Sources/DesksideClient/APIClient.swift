@@ -18,20 +18,41 @@ public struct APIClient: Sendable {
 
     /// Calls `method` on `/api/v1` + `path` with `query` and an optional JSON `body`.
     public func call(_ method: String, _ path: String, query: [(String, String)] = [], body: [String: BodyValue]? = nil) async throws -> JSONValue {
-        let data = try await send(method, path, query: query, body: body)
+        let data = try await send(method, path, query: query, json: try body.map { Data(try JSONCoder.encode($0)) })
         guard let document = try? JSONParser.parse(Array(data)) else {
             throw APIClientError(status: 200, code: "BAD_RESPONSE", message: "the server's answer is not JSON")
         }
         return document
     }
 
+    /// Calls `method` on `/api/v1` + `path` and decodes the answer as `type` (one of DesksideAPI's
+    /// resources): an answer that is not one is an error saying what did not match, not a table with
+    /// empty columns.
+    public func call<Answer: Decodable>(_ type: Answer.Type, _ method: String, _ path: String, query: [(String, String)] = []) async throws -> Answer {
+        try Self.decode(type, try await send(method, path, query: query, json: nil))
+    }
+
+    /// The same with a typed JSON body.
+    public func call<Answer: Decodable, Body: Encodable>(_ type: Answer.Type, _ method: String, _ path: String, query: [(String, String)] = [],
+                                                         json body: Body) async throws -> Answer {
+        try Self.decode(type, try await send(method, path, query: query, json: Data(try JSONCoder.encode(body))))
+    }
+
+    static func decode<Answer: Decodable>(_ type: Answer.Type, _ data: Data) throws -> Answer {
+        do {
+            return try JSONCoder.decode(type, from: Array(data))
+        } catch {
+            throw APIClientError(status: 200, code: "BAD_RESPONSE", message: "the server's answer is not a \(type): \(error)")
+        }
+    }
+
     /// A GET whose answer is a file (a label sheet), as bytes.
     public func download(_ path: String, query: [(String, String)] = []) async throws -> Data {
-        try await send("GET", path, query: query, body: nil)
+        try await send("GET", path, query: query, json: nil)
     }
 
     /// The request; an answer that is not 2xx is thrown as the API's error.
-    private func send(_ method: String, _ path: String, query: [(String, String)], body: [String: BodyValue]?) async throws -> Data {
+    private func send(_ method: String, _ path: String, query: [(String, String)], json body: Data?) async throws -> Data {
         guard var components = URLComponents(string: server + "/api/v1" + path), components.scheme == "http" || components.scheme == "https" else {
             throw APIClientError(status: 0, code: "BAD_SERVER", message: "the server must be an http:// or https:// address, not \(server)")
         }
@@ -49,7 +70,7 @@ public struct APIClient: Sendable {
         if let token { request.setValue("Bearer " + token, forHTTPHeaderField: "Authorization") }
         if let body {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = Data(try JSONCoder.encode(body))
+            request.httpBody = body
         }
         let (data, response): (Data, URLResponse)
         do {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DesksideAPI
 import DesksideClient
 import DesksideFiles
 import DesksideJSON
@@ -21,8 +22,8 @@ struct KnowledgeCommand: AsyncParsableCommand {
             var query = page.query
             for case (let name, let value?) in [("q", search), ("faultCode", faultCode)] { query.append((name, value)) }
             let client = try Connection.client()
-            let document = try await api { try await client.call("GET", "/articles", query: query) }
-            output.list(document["items"]?.elements ?? [], columns: KnowledgeCommand.columns, document: document)
+            let page = try await api { try await client.call(Page<Article>.self, "GET", "/articles", query: query) }
+            output.list(try page.items.map(Output.document), columns: KnowledgeCommand.columns, document: try Output.document(page))
         }
     }
 
@@ -33,9 +34,9 @@ struct KnowledgeCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try Connection.client()
-            let article = try await api { try await client.call("GET", "/articles/\(id)") }
-            output.record(article, fields: KnowledgeCommand.columns + [Column("categories"), Column("author")])
-            if !output.json && !output.csv { print("\n" + Output.terminalSafe(article["body"]?.text ?? "", keepingLines: true)) }
+            let article = try await api { try await client.call(Article.self, "GET", "/articles/\(id)") }
+            output.record(try Output.document(article), fields: KnowledgeCommand.columns + [Column("categories"), Column("author")])
+            if !output.json && !output.csv { print("\n" + Output.terminalSafe(article.body, keepingLines: true)) }
         }
     }
 
@@ -46,9 +47,8 @@ struct KnowledgeCommand: AsyncParsableCommand {
         @Option(help: "Categories (one word each).") var category: [String] = []
         @Option(help: "Fault codes this article answers.") var faultCode: [String] = []
 
-        func body() throws -> [String: BodyValue] {
-            var body: [String: BodyValue] = [:]
-            if let title { body["title"] = .string(title) }
+        func fields() throws -> ArticleFields {
+            var body: String?
             if let bodyFile {
                 let bytes: [UInt8]?
                 if bodyFile == "-" {
@@ -59,12 +59,10 @@ struct KnowledgeCommand: AsyncParsableCommand {
                     bytes = DurableFile.read(bodyFile, limit: 256 * 1024)
                 }
                 guard let bytes else { throw CLIError("cannot read \(bodyFile)") }
-                body["body"] = .string(String(decoding: bytes, as: UTF8.self))
+                body = String(decoding: bytes, as: UTF8.self)
             }
-            if !tag.isEmpty { body["tags"] = .strings(tag) }
-            if !category.isEmpty { body["categories"] = .strings(category) }
-            if !faultCode.isEmpty { body["faultCodes"] = .strings(faultCode) }
-            return body
+            func given(_ words: [String]) -> [String]? { words.isEmpty ? nil : words }
+            return ArticleFields(title: title, body: body, tags: given(tag), categories: given(category), faultCodes: given(faultCode))
         }
     }
 
@@ -79,9 +77,9 @@ struct KnowledgeCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try Connection.client()
-            let body = try fields.body()
-            let article = try await api { try await client.call("POST", "/articles", body: body) }
-            output.record(article, fields: KnowledgeCommand.columns)
+            let body = try fields.fields()
+            let article = try await api { try await client.call(Article.self, "POST", "/articles", json: body) }
+            output.record(try Output.document(article), fields: KnowledgeCommand.columns)
         }
     }
 
@@ -93,9 +91,9 @@ struct KnowledgeCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try Connection.client()
-            let body = try fields.body()
-            let article = try await api { try await client.call("PATCH", "/articles/\(id)", body: body) }
-            output.record(article, fields: KnowledgeCommand.columns)
+            let body = try fields.fields()
+            let article = try await api { try await client.call(Article.self, "PATCH", "/articles/\(id)", json: body) }
+            output.record(try Output.document(article), fields: KnowledgeCommand.columns)
         }
     }
 
@@ -121,8 +119,8 @@ struct CannedCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try Connection.client()
-            let document = try await api { try await client.call("GET", "/canned-answers") }
-            output.list(document.elements, columns: [Column("id"), Column("title"), Column("body")], document: document)
+            let answers = try await api { try await client.call([CannedAnswer].self, "GET", "/canned-answers") }
+            output.list(try answers.map(Output.document), columns: [Column("id"), Column("title"), Column("body")], document: try Output.document(answers))
         }
     }
 
@@ -134,8 +132,10 @@ struct CannedCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try Connection.client()
-            let answer = try await api { try await client.call("POST", "/canned-answers", body: ["title": .string(title), "body": .string(body)]) }
-            output.record(answer, fields: [Column("id"), Column("title"), Column("body")])
+            let answer = try await api {
+                try await client.call(CannedAnswer.self, "POST", "/canned-answers", json: NewCannedAnswer(title: title, body: body))
+            }
+            output.record(try Output.document(answer), fields: [Column("id"), Column("title"), Column("body")])
         }
     }
 

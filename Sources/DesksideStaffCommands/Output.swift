@@ -37,6 +37,13 @@ struct OutputOptions: ParsableArguments {
     }
 }
 
+extension Output {
+    /// A typed answer as the JSON document the table, CSV and `--json` printers read.
+    static func document(_ value: some Encodable) throws -> JSONValue {
+        try JSONParser.parse(try JSONCoder.encode(value))
+    }
+}
+
 /// One column: a header and the path of keys to its value (`assignee`, `asset.hostname`).
 struct Column {
     var header: String

@@ -1,3 +1,4 @@
+import DesksideAPI
 import DesksideHelpdesk
 import DesksideJSON
 import DesksideStore

@@ -26,11 +26,18 @@ import Testing
         }
     }
 
-    @Test func staffWorkATicketFromTheTerminal() throws {
+    /// A collector of the test's own, in a directory removed afterwards (with the CLI's credentials).
+    static func collector() throws -> (directory: String, collector: RunningCollector) {
         let directory = try Fixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let collector = try RunningCollector(data: directory + "/data")
-        defer { collector.stop() }
+        do { return (directory, try RunningCollector(data: directory + "/data")) } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
+    }
+
+    @Test func staffWorkATicketFromTheTerminal() throws {
+        let (directory, collector) = try Self.collector()
+        defer { collector.stop(); try? FileManager.default.removeItem(atPath: directory) }
         let cli = CLI(credentials: directory + "/config/credentials.json")
         let password = try String(contentsOfFile: directory + "/data/secrets/admin-password", encoding: .utf8)
 
@@ -95,5 +102,44 @@ import Testing
 
         try #require(try cli(["logout"]).status == 0)
         #expect(!FileManager.default.fileExists(atPath: cli.credentials))
+    }
+
+    /// `deskside kb` and `deskside canned` decode the API's typed resources (DesksideAPI): write,
+    /// search, show, change and delete an article; add, list and delete a canned answer.
+    @Test func theKnowledgeBaseFromTheTerminal() throws {
+        let (directory, collector) = try Self.collector()
+        defer { collector.stop(); try? FileManager.default.removeItem(atPath: directory) }
+        let cli = CLI(credentials: directory + "/config/credentials.json")
+        let password = try String(contentsOfFile: directory + "/data/secrets/admin-password", encoding: .utf8)
+        try #require(try cli(["login", "--server", collector.httpAddress, "--username", "admin"], stdin: password).status == 0)
+
+        let body = directory + "/article.md"
+        try "Hold the **power** button for ten seconds.\nThen release it.".write(toFile: body, atomically: true, encoding: .utf8)
+        let created = try #require(try cli.json(["kb", "create", "--title", "Docking station freezes", "--body-file", body,
+                                                 "--tag", "dock", "--tag", "usb", "--fault-code", "dock.frozen"]) as? [String: Any])
+        let id = try #require(created["id"] as? Int)
+        #expect(created["tags"] as? [String] == ["dock", "usb"] && created["faultCodes"] as? [String] == ["dock.frozen"])
+
+        let found = try cli(["kb", "list", "--search", "docking freezes"])
+        #expect(found.status == 0 && found.out.contains("Docking station freezes"), "\(found.err)")
+        #expect(!(try cli(["kb", "list", "--search", "docking toaster"]).out.contains("Docking station")), "every word must match")
+        let shown = try cli(["kb", "show", String(id)])
+        #expect(shown.out.contains("dock.frozen") && shown.out.contains("Then release it."), "\(shown.out)")
+
+        try #require(try cli(["kb", "update", String(id), "--title", "Dock freezes after sleep"]).status == 0)
+        let csv = try cli(["kb", "list", "--fault-code", "dock.frozen", "--csv"]).out
+        #expect(csv.hasPrefix("id,title,tags,fault codes,helped,updated") && csv.contains("Dock freezes after sleep"), "\(csv)")
+        let page = try #require(try cli.json(["kb", "list", "--fault-code", "dock.frozen"]) as? [String: Any])
+        #expect(page["total"] as? Int == 1)
+
+        let answer = try #require(try cli.json(["canned", "create", "--title", "Restart first", "--body", "Please restart and tell us."]) as? [String: Any])
+        #expect(try cli(["canned", "create", "--title", "Restart first", "--body", "again"]).err.contains("CONFLICT"))
+        #expect(try cli(["canned", "list"]).out.contains("Please restart and tell us."))
+        try #require(try cli(["canned", "delete", String(try #require(answer["id"] as? Int))]).status == 0)
+        #expect(!(try cli(["canned", "list"]).out.contains("Restart first")))
+
+        try #require(try cli(["kb", "delete", String(id)]).status == 0)
+        let gone = try cli(["kb", "show", String(id)])
+        #expect(gone.status != 0 && gone.err.contains("NOT_FOUND"))
     }
 }

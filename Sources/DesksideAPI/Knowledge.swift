@@ -1,3 +1,6 @@
+// The knowledge base's resources, as the API sends and takes them (`/articles`, `/canned-answers`),
+// and as the store's `KnowledgeRepository` exchanges them.
+
 /// A knowledge-base article: Markdown body, tags, categories, the fault codes it answers, and how
 /// many resolved tickets it helped.
 public struct Article: Codable, Sendable, Equatable {
@@ -61,6 +64,17 @@ public struct CannedAnswer: Codable, Sendable, Equatable {
 
     public init(id: Int64, title: String, body: String) {
         self.id = id
+        self.title = title
+        self.body = body
+    }
+}
+
+/// `POST /canned-answers`.
+public struct NewCannedAnswer: Codable, Sendable, Equatable {
+    public var title: String
+    public var body: String
+
+    public init(title: String, body: String) {
         self.title = title
         self.body = body
     }
