@@ -48,7 +48,7 @@ extension CollectorStore {
 
     /// Every revoked agent: the agent server closes their connections.
     public func revokedAgentUUIDs() throws -> Set<String> {
-        try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT uuid FROM agent WHERE revokedAt IS NOT NULL")) }
+        try pool.read { db in Set(try String.fetchAll(db, sql: Self.revokedAgents)) }
     }
 
     /// Writes the last contact of many agents in one transaction (heartbeats are counted in memory and
@@ -60,4 +60,7 @@ extension CollectorStore {
             for (uuid, time) in times { try update.execute(arguments: [Timestamp.text(time), uuid]) }
         }
     }
+
+    /// Revoked agents, read by the agent server's sweep every few seconds (`agent_revoked`).
+    static let revokedAgents = "SELECT uuid FROM agent WHERE revokedAt IS NOT NULL"
 }

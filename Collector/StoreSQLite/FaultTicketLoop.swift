@@ -20,6 +20,19 @@ struct StoredFault {
 /// Carries out the fault-to-ticket loop's steps (`FaultLoop`, `FaultStorm` in the domain) inside the
 /// transaction that stores an asset's faults: reads what they decide from, and writes what they decided.
 struct FaultTicketLoop {
+    // The storm lookups run for every fault ticket opened or resolved, so each is one index seek
+    // whatever the fleet's size (v20's partial indexes; QueryPlanTests holds them to it).
+    /// Tickets of a fault code opened lately outside any storm (`ticket_fault_recent`).
+    static let recentFaultTickets = "SELECT count(*) FROM ticket WHERE faultCode = ? AND source = 'fault' AND stormId IS NULL AND createdAt >= ?"
+    /// The open storm of a fault code (`ticket_storm_open`).
+    static let openStorm = "SELECT id FROM ticket WHERE source = 'storm' AND faultCode = ? AND status NOT IN ('resolved', 'closed') ORDER BY id DESC LIMIT 1"
+    /// Whether a machine joined the storm lately (`ticket_storm`, covering).
+    static let stormJoinedSince = "SELECT 1 FROM ticket WHERE stormId = ? AND createdAt >= ? LIMIT 1"
+    /// An open ticket under the storm (`ticket_storm_unresolved`).
+    static let openStormMember = "SELECT 1 FROM ticket WHERE stormId = ? AND status NOT IN ('resolved', 'closed') LIMIT 1"
+    /// The storm's machines, for its title (`ticket_storm`, covering; grows with the storm, not the fleet).
+    static let stormMembers = "SELECT count(*) FROM ticket WHERE stormId = ?"
+
     let db: Database
     let assetID: Int64
     let date: Date
@@ -62,8 +75,7 @@ struct FaultTicketLoop {
 
     /// A storm's summary resolves on its own once none of the machines' tickets under it is open.
     private func resolveStormIfCleared(_ storm: Int64) throws {
-        guard try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM ticket WHERE stormId = ? AND status NOT IN ('resolved', 'closed') LIMIT 1"),
-                               arguments: [storm]) == nil,
+        guard try Int.fetchOne(db.cachedStatement(sql: Self.openStormMember), arguments: [storm]) == nil,
               let summary = try CollectorStore.fetchTicket(db, id: storm), summary.status.isOpen else { return }
         try CollectorStore.resolve(db, ticket: summary, notes: "Resolved automatically: every machine in the storm has cleared the fault.",
                                    actor: actor, time: now)
@@ -94,7 +106,7 @@ struct FaultTicketLoop {
             ON CONFLICT (assetId, code) DO UPDATE SET ticketId = excluded.ticketId, lastReportedAt = excluded.lastReportedAt, reportCount = 1
             """, arguments: [assetID, code, id, now])
         if let storm {
-            let members = try Int.fetchOne(db, sql: "SELECT count(*) FROM ticket WHERE stormId = ?", arguments: [storm]) ?? 0
+            let members = try Int.fetchOne(db.cachedStatement(sql: Self.stormMembers), arguments: [storm]) ?? 0
             try db.run("UPDATE ticket SET title = ?, updatedAt = ? WHERE id = ?",
                        arguments: [FaultStorm.title(code: code, members: members, settings: settings.faultLoop), now, storm])
         }
@@ -104,15 +116,9 @@ struct FaultTicketLoop {
     /// `nil` when there is no storm.
     private func stormTicket(code: String, rule: FaultRule) throws -> Int64? {
         let since = Timestamp.text(date.addingTimeInterval(-Double(settings.faultLoop.stormWindowMinutes) * 60))
-        let recent = try Int.fetchOne(db.cachedStatement(sql: """
-            SELECT count(*) FROM ticket WHERE faultCode = ? AND source = 'fault' AND stormId IS NULL AND createdAt >= ?
-            """), arguments: [code, since]) ?? 0
-        let open = try Int64.fetchOne(db.cachedStatement(sql: """
-            SELECT id FROM ticket WHERE source = 'storm' AND faultCode = ? AND status NOT IN ('resolved', 'closed') ORDER BY id DESC LIMIT 1
-            """), arguments: [code])
-        let joinedRecently = {
-            try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM ticket WHERE stormId = ? AND createdAt >= ? LIMIT 1"), arguments: [open, since]) != nil
-        }
+        let recent = try Int.fetchOne(db.cachedStatement(sql: Self.recentFaultTickets), arguments: [code, since]) ?? 0
+        let open = try Int64.fetchOne(db.cachedStatement(sql: Self.openStorm), arguments: [code])
+        let joinedRecently = { try Int.fetchOne(db.cachedStatement(sql: Self.stormJoinedSince), arguments: [open, since]) != nil }
         switch try FaultStorm.decide(recent: recent, openStorm: open, joinedRecently: joinedRecently, settings: settings.faultLoop) {
         case .none: return nil
         case .fileUnder(let storm): return storm

@@ -15,6 +15,12 @@ import GRDB
 struct Outbox {
     let db: Database
 
+    /// The active technicians of a tier, told of its tickets (`account_tier_technicians`: the
+    /// requesters, as many as the staff, are not read).
+    static let tierTechnicians = "SELECT id FROM account WHERE role = 'technician' AND tier = ? AND status = 'active' ORDER BY id"
+    /// The active admins, told of fault storms (`account_admins`).
+    static let activeAdmins = "SELECT id FROM account WHERE role = 'admin' AND status = 'active' ORDER BY id"
+
     init(_ db: Database) {
         self.db = db
     }
@@ -48,10 +54,8 @@ struct Outbox {
         var people: [Int64] = []
         if type.mailable, try mail {
             let actorID = try Int64.fetchOne(cached: db, sql: "SELECT id FROM account WHERE username = ?", arguments: [actor])
-            let tier = try Int64.fetchAll(cached: db, sql: "SELECT id FROM account WHERE role = 'technician' AND tier = ? AND status = 'active' ORDER BY id",
-                                          arguments: [facts.tier])
-            let admins = type == .faultStorm
-                ? try Int64.fetchAll(cached: db, sql: "SELECT id FROM account WHERE role = 'admin' AND status = 'active' ORDER BY id") : []
+            let tier = try Int64.fetchAll(cached: db, sql: Self.tierTechnicians, arguments: [facts.tier])
+            let admins = type == .faultStorm ? try Int64.fetchAll(cached: db, sql: Self.activeAdmins) : []
             people = Recipients.forTicket(type, parties: .init(requesterID: facts.requesterID, assigneeID: facts.assigneeID, tierTechnicianIDs: tier,
                                                                adminIDs: admins), actorID: actorID)
         }

@@ -385,6 +385,7 @@ enum StoreMigrations {
         provisioningAndDeskMigrations(&migrator)
         registerMigration(&migrator)
         intakeMigration(&migrator)
+        fleetIndexMigration(&migrator)
         return migrator
     }
 
