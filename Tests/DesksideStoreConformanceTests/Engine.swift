@@ -18,8 +18,9 @@ enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
     func withKnowledge(_ body: (any KnowledgeRepository) async throws -> Void) async throws {
         switch self {
         case .sqlite:
-            let store = try CollectorStore(path: try Fixtures.temporaryDirectory() + "/collector.sqlite")
-            try await body(store.knowledge)
+            let directory = try Fixtures.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            try await body(try CollectorStore(path: directory + "/collector.sqlite").knowledge)
         case .postgres:
             try await PostgresServer.withDatabase { database in try await body(PostgresKnowledge(database)) }
         }
