@@ -67,11 +67,16 @@ public struct PostgresKnowledge: KnowledgeRepository {
         }
     }
 
+    /// One article by id, in a transaction's connection.
     static func fetch(_ connection: PostgresConnection, logger: Logger, id: Int64) async throws -> Article? {
+        try await connection.rows(byID(id), logger: logger).first.map(article)
+    }
+
+    static func byID(_ id: Int64) -> PostgresQuery {
         var query = columns
         query.sql += " WHERE a.id = $1"
         query.binds.append(id)
-        return try await connection.rows(query, logger: logger).first.map(article)
+        return query
     }
 
     public func createArticle(_ fields: ArticleFields, author: String, now: Date) async throws -> Article {
@@ -109,10 +114,7 @@ public struct PostgresKnowledge: KnowledgeRepository {
     }
 
     public func article(id: Int64) async throws -> Article? {
-        var query = Self.columns
-        query.sql += " WHERE a.id = $1"
-        query.binds.append(id)
-        return try await database.rows(query).first.map(Self.article)
+        try await database.rows(Self.byID(id)).first.map(Self.article)
     }
 
     public func articles(text: String?, faultCode: String?, limit: Int, offset: Int) async throws -> (items: [Article], total: Int) {
