@@ -28,14 +28,14 @@ enum PostgresMigrations {
     static let all: [Migration] = [knowledge]
 
     static func migrate(_ connection: PostgresConnection, database: String, logger: Logger) async throws {
-        try await connection.withTransaction(logger: logger) { connection in
+        try await connection.transaction(logger: logger) { connection in
             try await connection.run("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
             try await connection.run("""
                 CREATE TABLE IF NOT EXISTS schema_migration (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
                 """, logger: logger)
             var applied = Set<String>()
-            for try await id in try await connection.query("SELECT id FROM schema_migration", logger: logger).decode(String.self) {
-                applied.insert(id)
+            for row in try await connection.rows("SELECT id FROM schema_migration", logger: logger) {
+                applied.insert(try row.decode(String.self))
             }
             let unknown = applied.subtracting(all.map(\.id))
             guard unknown.isEmpty else { throw NewerSchema(database: database, unknown: unknown.sorted()) }

@@ -63,9 +63,12 @@ public final class PostgresStore: Sendable {
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws. Server
     /// errors a caller can cause become the help desk's errors (a duplicate is a conflict).
-    func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+    func transaction<Result: Sendable>(isolation: isolated (any Actor)? = #isolation,
+                                       _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            return try await client.withConnection(isolation: isolation) { connection in
+                try await connection.transaction(isolation: isolation, logger: logger, body)
+            }
         } catch {
             throw Self.translate(error)
         }
@@ -74,7 +77,7 @@ public final class PostgresStore: Sendable {
     /// One statement outside an explicit transaction; its rows, collected.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
         do {
-            return try await client.query(query, logger: logger).collect()
+            return try await client.withConnection { connection in try await connection.rows(query, logger: logger) }
         } catch {
             throw Self.translate(error)
         }
@@ -83,10 +86,6 @@ public final class PostgresStore: Sendable {
     /// The error a caller sees: the one thrown inside a transaction rather than postgres-nio's
     /// wrapper of it, a unique violation as a conflict, others as they are.
     static func translate(_ error: any Error) -> any Error {
-        if let wrapped = error as? PostgresTransactionError {
-            if let inner = wrapped.closureError ?? wrapped.beginError ?? wrapped.commitError { return translate(inner) }
-            return error
-        }
         if let server = error as? PSQLError, server.serverInfo?[.sqlState] == PostgresError.Code.uniqueViolation.raw {
             return HelpdeskError.conflict("already exists")
         }
@@ -94,14 +93,47 @@ public final class PostgresStore: Sendable {
     }
 }
 
+/// The connection closed before the statement could be sent, or while it ran: the statement's
+/// outcome is unknown (a COMMIT may have been made), and the caller may try again on another connection.
+public struct PostgresConnectionLost: Error, CustomStringConvertible {
+    public var description: String { "the connection to PostgreSQL closed during the statement" }
+}
+
 extension PostgresConnection {
     /// One statement's rows, collected (the repositories' results are small pages).
+    ///
+    /// postgres-nio 1.33.2 writes a statement to its channel without a promise, so a statement
+    /// written just after the connection closed, once postgres-nio's handler has left the channel,
+    /// is never answered: writers caught by a server restart waited for ever
+    /// (PostgresRestartTests; vapor/postgres-nio#487 fixed it and #501 took the fix back). Here the
+    /// statement is written on the connection's event loop, and only while the channel is active:
+    /// then the handler is there and answers it, with rows or an error.
     func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
-        try await self.query(query, logger: logger).collect()
+        try await eventLoop.flatSubmit {
+            guard !self.isClosed else { return self.eventLoop.makeFailedFuture(PostgresConnectionLost()) }
+            return self.query(query, logger: logger).map(\.rows)
+        }.get()
     }
 
     /// A statement run for its effect.
     func run(_ query: PostgresQuery, logger: Logger) async throws {
-        _ = try await self.query(query, logger: logger).collect()
+        _ = try await rows(query, logger: logger)
+    }
+
+    /// `body` in one transaction: committed when it returns, rolled back when it throws (the
+    /// error `body` threw is the one the caller sees). postgres-nio's own `withTransaction` sends
+    /// its BEGIN, COMMIT and ROLLBACK the way `rows` avoids.
+    func transaction<Result: Sendable>(isolation: isolated (any Actor)? = #isolation, logger: Logger,
+                                       _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await run("BEGIN", logger: logger)
+        let result: Result
+        do {
+            result = try await body(self)
+        } catch {
+            try? await run("ROLLBACK", logger: logger)
+            throw error
+        }
+        try await run("COMMIT", logger: logger)
+        return result
     }
 }
