@@ -214,7 +214,7 @@ let package = Package(
         ),
 
         // MARK: Collector
-        .target(name: "DesksideHelpdesk", dependencies: ["DesksideInventory", "DesksideJSON"], path: "Collector/Helpdesk", exclude: ["README.md"], swiftSettings: swiftSettings),
+        .target(name: "DesksideHelpdesk", dependencies: ["DesksideAPI", "DesksideInventory", "DesksideJSON"], path: "Collector/Helpdesk", exclude: ["README.md"], swiftSettings: swiftSettings),
         .systemLibrary(name: "CQRencode", path: "Collector/CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .target(name: "DesksideLabels", dependencies: ["CQRencode"], path: "Collector/Labels", exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(name: "DesksideAssets", dependencies: ["DesksideInventory", "DesksideHelpdesk"], path: "Collector/Assets", exclude: ["README.md"], swiftSettings: swiftSettings),
@@ -258,7 +258,7 @@ let package = Package(
         // implementation on GRDB (the default, embedded), a PostgreSQL one on postgres-nio.
         .target(
             name: "DesksideStore",
-            dependencies: ["DesksideAPI", "DesksideHelpdesk"],
+            dependencies: ["DesksideAPI", "DesksideHelpdesk", "DesksideInventory", .product(name: "Crypto", package: "swift-crypto")],
             path: "Collector/Store",
             exclude: ["README.md"],
             swiftSettings: swiftSettings

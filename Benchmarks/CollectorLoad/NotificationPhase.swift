@@ -1,3 +1,4 @@
+import DesksideAPI
 import DesksideCollectorHome
 import DesksideHelpdesk
 import DesksideStoreSQLite
@@ -30,7 +31,8 @@ extension Run {
         progress("queueing \(count) notifications")
         let store = try CollectorHome.open(directory: data).store
         let now = Date()
-        _ = try store.createAccount(.init(username: "tess", name: "Tess", email: "tess@example.com", role: .technician, tier: 1), passwordHash: nil, now: now)
+        _ = try await store.accounts.createAccount(.init(username: "tess", name: "Tess", email: "tess@example.com", role: .technician, tier: 1),
+                                                   passwordHash: nil, now: now)
         _ = try store.createWebhook(url: webhookURL, events: ["ticket.opened"], secret: "whsec_bench_0123456789abcdef", actor: "bench", now: now)
         let queueStart = Date()
         for index in 0..<(count / 2) {

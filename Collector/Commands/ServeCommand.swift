@@ -93,7 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Before anything can change: a ticket opened in the first second must find the mail channel open.
         try home.store.setMailChannel(open: mailDelivery != nil, now: Date())
         let desk = Desk(store: home.store, tasks: dispatch, webhookCheck: { try webhooks.check($0) })
-        if let password = try desk.bootstrapAdmin(username: "admin") {
+        if let password = try await desk.bootstrapAdmin(username: "admin") {
             try home.writeSecret(password, to: home.adminPasswordPath)
         }
         let caPEM = try home.authority.certificatePEM()

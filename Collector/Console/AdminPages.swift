@@ -1,4 +1,6 @@
+import DesksideAPI
 import DesksideDesk
+import DesksideStore
 import DesksideHTTP
 import DesksideHelpdesk
 import DesksideStoreSQLite
@@ -64,26 +66,23 @@ struct AdminPages {
     func add(to group: RouterGroup<APIContext>) {
         let route = self.route
         group.get("accounts") { request, context in
-            var query = CollectorStore.AccountQuery()
-            query.text = request.uri.queryParameters.get("q").map { String($0.prefix(200)) }
-            query.limit = 200
-            let asked = query
-            let page = try await route.call(context) { desk, principal in try desk.accounts(principal, asked) }
+            let query = AccountQuery(text: request.uri.queryParameters.get("q").map { String($0.prefix(200)) }, limit: 200)
+            let page = try await route.callAsync(context) { desk, principal in try await desk.accounts(principal, query) }
             return route.page("accounts", AccountsView(
                 chrome: Chrome(context, title: "Accounts", section: "accounts"), text: query.text ?? "",
                 rows: page.items.map { account in
                     .init(id: account.id, username: account.username, name: account.name, role: account.role.rawValue, tier: account.tier.map(String.init) ?? "",
-                          status: account.status, locked: account.locked,
+                          status: account.status.rawValue, locked: account.locked,
                           roles: Role.allCases.map { AssetPages.Choice(value: $0.rawValue, label: $0.rawValue, selected: $0 == account.role) },
-                          departed: account.status == "departed")
+                          departed: account.status == .departed)
                 },
                 total: page.total, roles: Role.allCases.map(\.rawValue)))
         }
         group.post("accounts") { request, context in
-            try await route.post(request, context) { desk, principal, form in
+            try await route.postAsync(request, context) { desk, principal, form in
                 guard let role = Role(rawValue: form.text("role") ?? "") else { throw ConsoleError.badForm("choose a role") }
                 let password = form.text("password").flatMap { $0.isEmpty ? nil : $0 }
-                _ = try desk.createAccount(principal, .init(username: try form.required("username", "The username"), name: form.text("name") ?? "",
+                _ = try await desk.createAccount(principal, .init(username: try form.required("username", "The username"), name: form.text("name") ?? "",
                                                             email: form.text("email"), department: form.text("department"), role: role,
                                                             tier: Int(form.text("tier") ?? "")), password: password)
                 return "/accounts"
@@ -91,12 +90,12 @@ struct AdminPages {
         }
         group.post("accounts/:id") { request, context in
             let id = try context.id()
-            return try await route.post(request, context) { desk, principal, form in
-                var fields = CollectorStore.AccountFields()
+            return try await route.postAsync(request, context) { desk, principal, form in
+                var fields = AccountFields()
                 fields.role = form.text("role").flatMap(Role.init(rawValue:))
                 fields.tier = Int(form.text("tier") ?? "")
-                if form.flag("depart") { fields.status = "departed" }
-                _ = try desk.updateAccount(principal, id: id, fields)
+                if form.flag("depart") { fields.status = .departed }
+                _ = try await desk.updateAccount(principal, id: id, fields)
                 return "/accounts"
             }
         }
@@ -105,16 +104,16 @@ struct AdminPages {
         }
         group.post("tokens") { request, context in
             let form = try await ConsoleForm.read(request, context)
-            let made = try await route.call(context) { desk, principal in
+            let made = try await route.callAsync(context) { desk, principal in
                 guard let role = Role(rawValue: form.text("role") ?? "") else { throw ConsoleError.badForm("choose a role") }
-                return try desk.createAPIToken(principal, name: try form.required("name", "The name"), role: role)
+                return try await desk.createAPIToken(principal, name: try form.required("name", "The name"), role: role)
             }
             return try await Self.tokens(route, context, secret: made.token)
         }
         group.post("tokens/:id/revoke") { request, context in
             let id = try context.id()
-            return try await route.post(request, context) { desk, principal, _ in
-                try desk.revokeAPIToken(principal, id: id)
+            return try await route.postAsync(request, context) { desk, principal, _ in
+                try await desk.revokeAPIToken(principal, id: id)
                 return "/tokens"
             }
         }
@@ -140,9 +139,9 @@ struct AdminPages {
     }
 
     static func tokens(_ route: ConsoleRoute, _ context: APIContext, secret: String?) async throws -> Response {
-        let tokens = try await route.call(context) { desk, principal in try desk.apiTokens(principal) }
+        let tokens = try await route.callAsync(context) { desk, principal in try await desk.apiTokens(principal) }
         return route.page("tokens", TokensView(chrome: Chrome(context, title: "API tokens", section: "accounts"),
-                                               rows: tokens.map { .init(id: $0.id, name: $0.name, role: $0.role, created: $0.createdAt, revoked: $0.revokedAt) },
+                                               rows: tokens.map { .init(id: $0.id, name: $0.name, role: $0.role.rawValue, created: $0.createdAt, revoked: $0.revokedAt) },
                                                roles: Role.allCases.map(\.rawValue), secret: secret))
     }
 }

@@ -96,14 +96,14 @@ struct AssetPages {
         }
         group.post("assets/:id/assign") { request, context in
             let id = try context.id()
-            return try await route.post(request, context) { desk, principal, form in
+            return try await route.postAsync(request, context) { desk, principal, form in
                 let username = form.text("account")?.trimmingCharacters(in: .whitespaces) ?? ""
                 var owner: Int64?
                 if !username.isEmpty {
-                    guard let account = try desk.account(principal, username: username) else { throw ConsoleError.badForm("there is no account \(username)") }
+                    guard let account = try await desk.account(principal, username: username) else { throw ConsoleError.badForm("there is no account \(username)") }
                     owner = account.id
                 }
-                _ = try desk.assignAsset(principal, id: id, to: owner, note: form.text("note") ?? "")
+                _ = try await desk.blocking { [owner] in try desk.assignAsset(principal, id: id, to: owner, note: form.text("note") ?? "") }
                 return "/assets/\(id)?done=assigned"
             }
         }
@@ -124,14 +124,14 @@ struct AssetPages {
         }
         group.post("assets/:id/checkout") { request, context in
             let id = try context.id()
-            return try await route.post(request, context) { desk, principal, form in
+            return try await route.postAsync(request, context) { desk, principal, form in
                 let username = try form.required("account", "The person")
-                guard let account = try desk.account(principal, username: username) else { throw ConsoleError.badForm("there is no account \(username)") }
+                guard let account = try await desk.account(principal, username: username) else { throw ConsoleError.badForm("there is no account \(username)") }
                 var due: CalendarDate?
                 if let text = form.text("expectedReturn"), !text.isEmpty {
                     do { due = try CalendarDate(text) } catch { throw ConsoleError.badForm("the return date is a date: YYYY-MM-DD") }
                 }
-                _ = try desk.checkOut(principal, assetIDs: [id], to: account.id, expectedReturn: due, note: form.text("note") ?? "")
+                _ = try await desk.blocking { [due] in try desk.checkOut(principal, assetIDs: [id], to: account.id, expectedReturn: due, note: form.text("note") ?? "") }
                 return "/assets/\(id)?done=checkedOut"
             }
         }

@@ -82,7 +82,7 @@ struct ConsoleAuthentication: RouterMiddleware {
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
         guard let secret = ConsoleSession.secret(request) else { return ConsoleErrors.signIn(request) }
         let desk = self.desk
-        guard let principal = try await threadPool.runIfActive({ try desk.consolePrincipal(secret: secret) }) else { return ConsoleErrors.signIn(request) }
+        guard let principal = try await desk.consolePrincipal(secret: secret) else { return ConsoleErrors.signIn(request) }
         var context = context
         context.principal = principal
         context.secret = secret

@@ -1,4 +1,5 @@
 import DesksideDesk
+import DesksideStore
 import DesksideHTTP
 import DesksideJSON
 import DesksideStoreSQLite
@@ -22,9 +23,11 @@ struct ExportPages {
             let text = parameters.get("q").map { String($0.prefix(200)) }.flatMap { $0.isEmpty ? nil : $0 }
             let limit = CSVExport.maxRows
             let me = context.principal?.accountID
-            if parts[0] == "articles" {
+            // The features behind a repository are awaited; the others run on the thread pool.
+            if parts[0] == "articles" || parts[0] == "accounts" {
                 let (items, total) = try await route.callAsync(context) { desk, principal in
-                    try Self.encoded(await desk.articles(principal, text: text, faultCode: nil, limit: limit, offset: 0))
+                    parts[0] == "articles" ? try Self.encoded(await desk.articles(principal, text: text, faultCode: nil, limit: limit, offset: 0))
+                        : try Self.encoded(await desk.accounts(principal, AccountQuery(text: text, limit: limit)))
                 }
                 return Self.response(items, total: total, name: parts[0], format: parts[1])
             }
@@ -38,10 +41,6 @@ struct ExportPages {
                     var (query, _, _) = TicketPages.query(request, me: me)
                     (query.limit, query.offset) = (limit, 0)
                     return try Self.encoded(desk.tickets(principal, query))
-                case "accounts":
-                    var query = CollectorStore.AccountQuery()
-                    (query.text, query.limit) = (text, limit)
-                    return try Self.encoded(desk.accounts(principal, query))
                 case "notifications":
                     let state = parameters.get("state").flatMap { CollectorStore.NotificationState(rawValue: String($0)) }
                     return try Self.encoded(desk.notifications(principal, state: state, limit: limit, offset: 0))

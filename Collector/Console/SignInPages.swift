@@ -34,14 +34,16 @@ struct SignInPages {
             let old = ConsoleSession.secret(request)
             let session: Desk.Session
             do {
-                session = try await gate.run(from: context.peerAddress) { try desk.login(username: username, password: password, console: true) }
+                session = try await gate.run(from: context.peerAddress) { checkRunner in
+                    try await desk.login(username: username, password: password, console: true, checkRunner: checkRunner)
+                }
             } catch DeskAuthError.refused {
                 var response = route.page("login", LoginView(chrome: Chrome(context, title: "Sign in", section: nil), next: next,
                                                              username: String(username.prefix(64)), refused: true))
                 response.status = .unauthorized
                 return response
             }
-            if let old { try? await route.threadPool.runIfActive { try desk.logout(secret: old) } }
+            if let old { try? await desk.logout(secret: old) }
             var response = ConsoleRenderer.redirect(next)
             response.setCookie(route.session.cookie(secret: session.token, maxAge: Int(session.expiresAt.timeIntervalSinceNow)))
             return response
@@ -56,14 +58,14 @@ struct SignInPages {
         signedIn.post("logout") { request, context -> Response in
             _ = try await ConsoleForm.read(request, context)
             let secret = context.secret ?? ""
-            try await route.call(context) { desk, _ in try desk.logout(secret: secret) }
+            try await route.callAsync(context) { desk, _ in try await desk.logout(secret: secret) }
             var response = ConsoleRenderer.redirect("/login")
             response.setCookie(route.session.clearing)
             return response
         }
         signedIn.post("logout-everywhere") { request, context -> Response in
             _ = try await ConsoleForm.read(request, context)
-            _ = try await route.call(context) { desk, principal in try desk.logoutEverywhere(principal) }
+            _ = try await route.callAsync(context) { desk, principal in try await desk.logoutEverywhere(principal) }
             var response = ConsoleRenderer.redirect("/login")
             response.setCookie(route.session.clearing)
             return response

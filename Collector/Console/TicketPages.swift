@@ -114,16 +114,16 @@ struct TicketPages {
         }
         group.post("tickets/:id/assign") { request, context in
             let id = try context.id()
-            return try await route.post(request, context) { desk, principal, form in
+            return try await route.postAsync(request, context) { desk, principal, form in
                 let username = form.text("account")?.trimmingCharacters(in: .whitespaces) ?? ""
                 var assignee: Int64?
                 if username == "me" {
                     assignee = principal.accountID
                 } else if !username.isEmpty {
-                    guard let account = try desk.account(principal, username: username) else { throw ConsoleError.badForm("there is no account \(username)") }
+                    guard let account = try await desk.account(principal, username: username) else { throw ConsoleError.badForm("there is no account \(username)") }
                     assignee = account.id
                 }
-                _ = try desk.change(principal, ticketID: id, .assign(accountID: assignee))
+                _ = try await desk.blocking { [assignee] in try desk.change(principal, ticketID: id, .assign(accountID: assignee)) }
                 return "/tickets/\(id)?done=assigned"
             }
         }

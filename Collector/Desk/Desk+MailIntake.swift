@@ -47,8 +47,8 @@ extension Desk {
         var sender = try store.accountPrincipal(email: from.description)
         if sender == nil, settings.createRequesters, mail.ticketNumber == nil {
             let username = try freeUsername(from)
-            let account = try store.createAccount(.init(username: username, name: from.local, email: from.description, role: .requester), passwordHash: nil,
-                                                  now: now)
+            let account = try store.accounts.blocking.createAccount(.init(username: username, name: from.local, email: from.description, role: .requester),
+                                                                    now: now)
             sender = Principal(role: .requester, accountID: account.id, tier: nil, actor: account.username)
         }
         guard let sender, sender.role != .auditor else { return .refused("\(from) is not a requester of this help desk") }
@@ -90,7 +90,7 @@ extension Desk {
         let stem = base.isEmpty ? "requester" : base
         var candidate = stem
         var suffix = 1
-        while try store.accountID(username: candidate) != nil {
+        while try store.accounts.blocking.account(username: candidate, now: clock()) != nil {
             suffix += 1
             candidate = "\(stem)\(suffix)"
         }

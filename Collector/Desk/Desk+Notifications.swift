@@ -6,6 +6,7 @@ import Foundation
 public import DesksideHelpdesk
 import DesksideJSON
 import DesksideNotifications
+import DesksideStore
 public import DesksideStoreSQLite
 
 /// The outbox for staff (the notifications, the dead letters and sending them again, the worker's
@@ -67,7 +68,7 @@ extension Desk {
         } catch {
             throw HelpdeskError.unprocessable("url: \(error)")
         }
-        let secret = "whsec_" + CollectorStore.randomHex(bytes: 32)
+        let secret = "whsec_" + SecretDigest.randomHex(bytes: 32)
         return NewWebhook(webhook: try store.createWebhook(url: url, events: events, secret: secret, actor: principal.actor, now: clock()), secret: secret)
     }
 

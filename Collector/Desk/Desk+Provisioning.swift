@@ -7,6 +7,8 @@ public import DesksideHelpdesk
 import DesksideJSON
 import DesksideNotifications
 public import DesksideProvisioning
+import DesksideAPI
+import DesksideStore
 public import DesksideStoreSQLite
 import DesksideTasks
 
@@ -129,16 +131,16 @@ extension Desk {
     }
 
     /// The person's account, made (requester, status onboarding) when none has the username.
-    private func onboardingAccount(_ request: OnboardingRequest, now: Date) throws -> CollectorStore.Account {
-        if let id = try store.accountID(username: request.account), let account = try store.account(id: id, now: now) { return account }
+    private func onboardingAccount(_ request: OnboardingRequest, now: Date) throws -> Account {
+        if let account = try store.accounts.blocking.account(username: request.account, now: now) { return account }
         guard let name = request.name, !name.isEmpty else {
             throw HelpdeskError.unprocessable("there is no account \(request.account); give the person's name to create it")
         }
         guard TextLimits.length(request.account) <= 64, !request.account.isEmpty, !request.account.contains(where: { $0.isWhitespace }) else {
             throw HelpdeskError.invalid("account must be one word of at most 64 characters")
         }
-        return try store.createAccount(.init(username: request.account, name: name, email: request.email ?? "", department: request.department ?? "",
-                                             status: "onboarding", role: .requester), passwordHash: nil, now: now)
+        return try store.accounts.blocking.createAccount(.init(username: request.account, name: name, email: request.email ?? "",
+                                                               department: request.department ?? "", status: .onboarding, role: .requester), now: now)
     }
 
     /// Onboardings and offboardings: staff and auditors see all; a requester sees their own.
@@ -181,15 +183,13 @@ extension Desk {
         try requireStaff(principal)
         guard tasks != nil else { throw HelpdeskError.conflict("this collector has no task-signing key") }
         let now = clock()
-        guard let id = try store.accountID(username: username), let account = try store.account(id: id, now: now) else {
+        guard let account = try store.accounts.blocking.account(username: username, now: now) else {
             throw HelpdeskError.unprocessable("there is no account \(username)")
         }
+        let id = account.id
         guard id != principal.accountID else { throw HelpdeskError.conflict("an account cannot offboard itself") }
         if account.role == .admin {
-            var admins = CollectorStore.AccountQuery()
-            admins.role = .admin
-            admins.status = "active"
-            guard try store.accounts(matching: admins, now: now).total > 1 else { throw HelpdeskError.conflict("\(username) is the last active admin") }
+            guard try store.accounts.blocking.activeAdmins() > 1 else { throw HelpdeskError.conflict("\(username) is the last active admin") }
         }
         if let open = try store.provisionings(kind: .offboarding, accountID: id, openOnly: true).first {
             throw HelpdeskError.conflict("\(username) has an offboarding in progress (\(open.id))")
@@ -404,7 +404,7 @@ extension Desk {
     private func signedStep(_ step: CollectorStore.RunStepRecord, agent: String?, asset: Int64?, provisioning: CollectorStore.ProvisioningRecord?,
                             dispatch: TaskDispatch, now: Date) throws -> CollectorStore.NewTask {
         guard let agent else { throw HelpdeskError.unprocessable("the run's asset has no enrolled agent") }
-        let account = try provisioning.flatMap { try store.account(id: $0.accountId, now: now) }
+        let account = try provisioning.flatMap { try store.accounts.blocking.account(id: $0.accountId, now: now) }
         let summary = try asset.flatMap { try store.asset(id: $0) }
         let binding = Binding(username: account?.username ?? "", name: account?.name ?? "", email: account?.email ?? "", department: account?.department ?? "",
                               assetID: asset, hostname: summary?.hostname, serial: summary?.serial)
@@ -413,7 +413,7 @@ extension Desk {
         if step.kind == .scriptRun { parameters = try withLibraryScript(parameters) }
         let spec = try TaskSpec(kind: step.kind, parameters: parameters)
         let envelope = TaskEnvelope(taskID: UUID().uuidString.lowercased(), agentID: agent, spec: spec, issuedAt: now, expiresAt: now.addingTimeInterval(86_400),
-                                    nonce: CollectorStore.randomHex(bytes: 16), timeoutSeconds: step.timeoutSeconds)
+                                    nonce: SecretDigest.randomHex(bytes: 16), timeoutSeconds: step.timeoutSeconds)
         return CollectorStore.NewTask(signed: try dispatch.signer.sign(envelope), agentUUID: agent, assetID: asset, kind: step.kind,
                                       shownParameters: Self.shown(spec), timeoutSeconds: step.timeoutSeconds,
                                       requestedBy: provisioning.map { "\($0.kind.rawValue) \($0.id)" } ?? "run", createdAt: now,
@@ -429,11 +429,11 @@ extension Desk {
         guard runsDone, record.checklist.allSatisfy(\.done) else { return }
         let now = clock()
         try store.setProvisioningState(id: id, .done, now: now)
-        let status = record.kind == .onboarding ? "active" : "departed"
-        _ = try store.updateAccount(id: record.accountId, .init(status: status), now: now)
+        let status: AccountStatus = record.kind == .onboarding ? .active : .departed
+        _ = try store.accounts.blocking.updateAccount(id: record.accountId, .init(status: status), now: now)
         if let ticket = record.ticketId {
             _ = try store.applyTicketChange(.resolve(notes: "\(record.kind == .onboarding ? "Onboarding" : "Offboarding") complete: every step and checklist item is done; "
-                                                     + "the account \(record.username) is \(status).", articleIDs: []), ticketID: ticket, by: .system, now: now)
+                                                     + "the account \(record.username) is \(status.rawValue).", articleIDs: []), ticketID: ticket, by: .system, now: now)
         }
     }
 }

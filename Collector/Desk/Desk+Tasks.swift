@@ -6,6 +6,7 @@ import Foundation
 public import DesksideHelpdesk
 public import DesksideJSON
 import DesksideProvisioning
+import DesksideStore
 public import DesksideStoreSQLite
 public import DesksideTasks
 import Synchronization
@@ -94,7 +95,7 @@ extension Desk {
         let expires = now.addingTimeInterval(Double(minutes) * 60)
         let queued = try agents.map { target in
             let envelope = TaskEnvelope(taskID: UUID().uuidString.lowercased(), agentID: target.agent, spec: spec, issuedAt: now, expiresAt: expires,
-                                        nonce: CollectorStore.randomHex(bytes: 16), timeoutSeconds: timeout)
+                                        nonce: SecretDigest.randomHex(bytes: 16), timeoutSeconds: timeout)
             return CollectorStore.NewTask(signed: try dispatch.signer.sign(envelope), agentUUID: target.agent, assetID: target.asset, kind: spec.kind,
                                           shownParameters: Self.shown(spec), timeoutSeconds: timeout, requestedBy: principal.actor,
                                           createdAt: now, expiresAt: expires)

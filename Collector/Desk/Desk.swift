@@ -21,6 +21,8 @@ public struct Desk: Sendable {
     /// The knowledge base and canned answers: the first feature behind a repository protocol, so the
     /// same desk runs on SQLite (the default, `store.knowledge`) or PostgreSQL.
     public let knowledge: any KnowledgeRepository
+    /// Accounts, sign-in and API tokens (`store.accounts` on SQLite).
+    public let accounts: any AccountRepository
     let clock: @Sendable () -> Date
     /// The bcrypt cost for new passwords (12 in production; tests may lower it to keep the suite fast).
     let passwordCost: UInt8
@@ -30,10 +32,11 @@ public struct Desk: Sendable {
     /// networks webhooks may reach); the delivery worker checks again at each connection.
     let webhookCheck: @Sendable (String) throws -> Void
 
-    public init(store: CollectorStore, knowledge: (any KnowledgeRepository)? = nil, passwordCost: UInt8 = 12, tasks: TaskDispatch? = nil, clock: @escaping @Sendable () -> Date = { Date() },
+    public init(store: CollectorStore, knowledge: (any KnowledgeRepository)? = nil, accounts: (any AccountRepository)? = nil, passwordCost: UInt8 = 12, tasks: TaskDispatch? = nil, clock: @escaping @Sendable () -> Date = { Date() },
                 webhookCheck: @escaping @Sendable (String) throws -> Void = { _ in }) {
         self.store = store
         self.knowledge = knowledge ?? store.knowledge
+        self.accounts = accounts ?? store.accounts
         self.passwordCost = passwordCost
         self.tasks = tasks
         self.clock = clock
@@ -59,7 +62,7 @@ public struct Desk: Sendable {
     /// Runs calls into the SQLite store's synchronous API on a GCD worker rather than on one of Swift's
     /// few cooperative threads, for the async calls that mix them with a repository's (a ticket with
     /// its suggested articles). It goes when every feature is behind a repository.
-    func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    public func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
         }

@@ -32,7 +32,7 @@ public enum CollectorHTTP {
                      body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
         if let metrics {
-            router.group("metrics").add(middleware: BearerAuthentication(desk: desk, threadPool: threadPool)).get { _, context in
+            router.group("metrics").add(middleware: BearerAuthentication(desk: desk)).get { _, context in
                 guard let role = context.principal?.role, role == .admin || role == .auditor else { throw APIError.forbidden }
                 let text = try await threadPool.runIfActive { try metrics() }
                 return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -41,7 +41,7 @@ public enum CollectorHTTP {
         }
         let route = DeskRoute(desk: desk, threadPool: threadPool)
         AccountRoutes(route: route).addPublic(to: router.group("api/v1"), signIn: signIn)
-        let api = router.group("api/v1").add(middleware: BearerAuthentication(desk: desk, threadPool: threadPool))
+        let api = router.group("api/v1").add(middleware: BearerAuthentication(desk: desk))
             .add(middleware: RefusalAudit(desk: desk, threadPool: threadPool))
         AccountRoutes(route: route).add(to: api)
         AssetRoutes(route: route).add(to: api)

@@ -90,10 +90,8 @@ struct DeskRoute: Sendable {
     }
 }
 
-/// An empty answer for writes that return nothing.
-struct Done: Encodable, Sendable {
-    var ok = true
-}
+/// An empty answer for writes that return nothing (`DesksideAPI.Done`).
+typealias Done = DesksideAPI.Done
 
 /// A page of a list, with the total that matched.
 /// Paging and simple typed parameters from the query string, with clear errors.

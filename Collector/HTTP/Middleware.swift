@@ -11,10 +11,10 @@ import NIOCore
 import NIOPosix
 
 /// `Authorization: Bearer TOKEN` (a sign-in session or an API token, both kept hashed) to the
-/// caller. A missing or unknown token gets 401 and nothing else; the lookup runs off the event loop.
+/// caller. A missing or unknown token gets 401 and nothing else; the lookup is the account
+/// repository's, awaited (it runs on the engine's own threads, never the event loop).
 struct BearerAuthentication: RouterMiddleware {
     let desk: Desk
-    let threadPool: NIOThreadPool
 
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "), header.count < 512 else {
@@ -22,7 +22,7 @@ struct BearerAuthentication: RouterMiddleware {
         }
         let secret = String(header.dropFirst("Bearer ".count))
         let desk = self.desk
-        guard let principal = try await threadPool.runIfActive({ try desk.principal(secret: secret) }) else {
+        guard let principal = try await desk.principal(secret: secret) else {
             return APIError.unauthenticated.response
         }
         var context = context

@@ -3,6 +3,7 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
+public import DesksideDesk
 import DesksideHelpdesk
 import NIOConcurrencyHelpers
 import NIOPosix
@@ -37,12 +38,14 @@ public final class SignInGate: Sendable {
                                     RateLimiter(capacity: Double(settings.overallPerSecond), refillPerSecond: Double(settings.overallPerSecond)), 0))
     }
 
-    /// Runs `check` on the password pool, or throws `429` when the address or everyone is over the
-    /// rate, or too many checks are already waiting.
-    public func run<T: Sendable>(from address: String, now: Date = Date(), _ check: @escaping @Sendable () throws -> T) async throws -> T {
+    /// Runs `signIn`, whose password checks go through `checkRunner` to the password pool; or throws
+    /// `429` when the address or everyone is over the rate, or too many sign-ins are already waiting.
+    public func run<T: Sendable>(from address: String, now: Date = Date(),
+                                 _ signIn: (_ checkRunner: @escaping Desk.PasswordCheckRunner) async throws -> T) async throws -> T {
         try admit(from: address, now: now)
         defer { limits.withLockedValue { $0.waiting -= 1 } }
-        return try await pool.runIfActive(check)
+        let pool = self.pool
+        return try await signIn { check in try await pool.runIfActive(check) }
     }
 
     /// Takes a token for `address` and one for everyone, and a waiting place; or throws `429`.

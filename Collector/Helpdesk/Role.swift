@@ -1,24 +1,17 @@
-/// Who may do what. Roles are checked in the service layer (`Desk`), for every route, never in the
-/// pages: a requester sees only what is theirs, an auditor reads everything and writes nothing.
-public enum Role: String, Codable, Sendable, CaseIterable {
-    /// Own tickets and own assets only.
-    case requester
-    /// Works tickets in a tier (1, 2 or 3); reads the whole register.
-    case technician
-    /// Everything, including accounts, tokens and fault rules.
-    case admin
-    /// Reads everything, writes nothing.
-    case auditor
+public import DesksideAPI
 
+/// Who may do what (`DesksideAPI.Role`, the API's words). Roles are checked in the service layer
+/// (`Desk`), for every route, never in the pages: a requester sees only what is theirs, an auditor
+/// reads everything and writes nothing.
+public typealias Role = DesksideAPI.Role
+/// Where an account stands (`DesksideAPI.AccountStatus`).
+public typealias AccountStatus = DesksideAPI.AccountStatus
+
+extension Role {
     /// Reads the whole register and every ticket (a requester reads only their own).
     public var readsEverything: Bool { self != .requester }
     /// Works tickets: assigns, escalates, resolves, writes internal notes, sees them.
     public var worksTickets: Bool { self == .technician || self == .admin }
-}
-
-/// Where an account stands: being set up for a new hire, working, or gone (its sessions end).
-public enum AccountStatus: String, Codable, Sendable, CaseIterable {
-    case onboarding, active, departed
 }
 
 /// The caller of a service: an account signed in with a password, or an API token.
@@ -40,4 +33,11 @@ public struct Principal: Sendable, Equatable {
 
     /// The collector itself (fault tickets, escalations, automatic closure).
     public static let system = Principal(role: .admin, accountID: nil, tier: nil, actor: "deskside")
+}
+
+extension Principal {
+    /// The caller holding an API token: no account; a technician token works every tier.
+    public static func token(name: String, role: Role) -> Principal {
+        Principal(role: role, accountID: nil, tier: role == .technician ? 3 : nil, actor: "token:" + name)
+    }
 }

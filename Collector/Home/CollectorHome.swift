@@ -82,8 +82,8 @@ public struct CollectorHome: Sendable {
         if fresh {
             let enrollment = try store.createEnrollmentToken(name: "first start", reusable: true, expiresAt: nil, now: now)
             try write(enrollment.secret + "\n", to: home.enrollmentTokenPath, mode: 0o600)
-            let admin = try store.createAPIToken(name: "first admin", role: "admin", now: now)
-            try write(admin.secret + "\n", to: home.adminTokenPath, mode: 0o600)
+            let admin = try store.accounts.blocking.createAPIToken(name: "first admin", role: .admin, now: now)
+            try write(admin.token + "\n", to: home.adminTokenPath, mode: 0o600)
         }
         return home
     }

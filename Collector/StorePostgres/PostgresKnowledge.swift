@@ -6,7 +6,6 @@ public import Foundation
 public import DesksideAPI
 public import DesksideStore
 import DesksideHelpdesk
-import DesksideJSON
 import Logging
 import PostgresNIO
 
@@ -32,11 +31,8 @@ public struct PostgresKnowledge: KnowledgeRepository {
         let (id, title, body, tags, categories, faultCodes, helped, author, created, updated, shipped) =
             try row.decode((Int64, String, String, [String], [String], [String], Int32, String, Date, Date, Bool).self)
         return Article(id: id, title: title, body: body, tags: tags, categories: categories, faultCodes: faultCodes, helpedCount: Int(helped),
-                       author: author, createdAt: Self.text(created), updatedAt: Self.text(updated), shipped: shipped)
+                       author: author, createdAt: PostgresStore.text(created), updatedAt: PostgresStore.text(updated), shipped: shipped)
     }
-
-    /// Timestamps in the API's form (whole seconds, UTC), as the SQLite store writes them.
-    static func text(_ date: Date) -> String { ISO8601.format(secondsSince1970: date.timeIntervalSince1970) }
 
     /// The tsquery of the words of `text` (every word, or any), or `nil` when it has none. The words
     /// are letters and digits only (`FullTextWords`), quoted, so no user input is tsquery syntax; the

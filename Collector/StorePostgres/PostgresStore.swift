@@ -1,7 +1,13 @@
 public import Logging
-public import PostgresNIO
+import PostgresNIO
 import DesksideHelpdesk
+import DesksideJSON
 import NIOSSL
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The collector's PostgreSQL database: a postgres-nio client (a pool of connections, run in a task
 /// of its own) on a migrated schema. Every repository call is one transaction (`transaction`), or one
@@ -52,7 +58,8 @@ public final class PostgresStore: Sendable {
         self.client = client
         self.logger = logger
         self.location = location
-        runner = Task { await client.run() }
+        // Started at once (not when a thread is next free), so that the first lease finds the pool running.
+        runner = Task.immediate { await client.run() }
     }
 
     /// Closes every connection.
@@ -81,6 +88,22 @@ public final class PostgresStore: Sendable {
         } catch {
             throw Self.translate(error)
         }
+    }
+
+    /// Timestamps in the API's form (whole seconds, UTC), as the SQLite store writes them.
+    static func text(_ date: Date) -> String { ISO8601.format(secondsSince1970: date.timeIntervalSince1970) }
+
+    /// A stored word (a role, a status) this version does not know: a CHECK constraint keeps them out,
+    /// so only a damaged or hand-edited database has one.
+    struct Unreadable: Error, CustomStringConvertible {
+        var column: String, value: String
+        var description: String { "the stored \(column) \"\(value)\" is not one this version knows" }
+    }
+
+    /// A stored word as its enum.
+    static func word<Word: RawRepresentable<String>>(_ text: String, _ column: String) throws -> Word {
+        guard let word = Word(rawValue: text) else { throw Unreadable(column: column, value: text) }
+        return word
     }
 
     /// The error a caller sees: the one thrown inside a transaction rather than postgres-nio's

@@ -7,6 +7,7 @@ import DesksideJSON
 public import DesksideAssets
 import DesksideHelpdesk
 public import DesksideInventory
+import DesksideStore
 import GRDB
 
 extension CollectorStore {
@@ -125,7 +126,7 @@ extension CollectorStore {
         var arguments: [(any DatabaseValueConvertible)?] = []
         func contains(_ value: String?, _ columns: [String]) {
             guard let value, !value.isEmpty else { return }
-            let pattern = SQLPattern.contains(value)
+            let pattern = LikePattern.contains(value)
             conditions.append("(" + columns.map { "\($0) LIKE ? ESCAPE '\\'" }.joined(separator: " OR ") + ")")
             arguments += columns.map { _ in pattern }
         }

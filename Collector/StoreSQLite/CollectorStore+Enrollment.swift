@@ -3,8 +3,8 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
-import Crypto
 import DesksideInventory
+import DesksideStore
 import GRDB
 
 extension CollectorStore {
@@ -21,7 +21,7 @@ extension CollectorStore {
 
     /// Creates a token; returns its id and its secret, which is shown once and stored only as SHA-256.
     public func createEnrollmentToken(name: String, reusable: Bool, expiresAt: Date?, now: Date) throws -> (id: Int64, secret: String) {
-        let secret = "dsk_" + Self.randomHex(bytes: 32)
+        let secret = "dsk_" + SecretDigest.randomHex(bytes: 32)
         let id = try pool.write { db -> Int64 in
             try db.execute(sql: "INSERT INTO enrollmentToken (name, secretHash, reusable, createdAt, expiresAt) VALUES (?, ?, ?, ?, ?)",
                            arguments: [name, Self.hash(secret), reusable, Timestamp.text(now), expiresAt.map(Timestamp.text)])
@@ -102,7 +102,7 @@ extension CollectorStore {
     }
 
     static func hash(_ secret: String) -> String {
-        Hex.encode(SHA256.hash(data: Array(secret.utf8)))
+        SecretDigest.sha256(secret)
     }
 }
 

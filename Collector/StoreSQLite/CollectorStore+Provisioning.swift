@@ -8,6 +8,7 @@ public import DesksideJSON
 public import DesksideNotifications
 public import DesksideProvisioning
 public import DesksideTasks
+import DesksideStore
 import GRDB
 
 /// Templates, onboardings and offboardings ("provisionings"), their runs with steps, and their
@@ -266,7 +267,7 @@ extension CollectorStore {
             }
             var secret: String?
             if let days = new.enrollmentTokenDays {
-                let token = "dsk_" + Self.randomHex(bytes: 32)
+                let token = "dsk_" + SecretDigest.randomHex(bytes: 32)
                 try db.run("""
                     INSERT INTO enrollmentToken (name, secretHash, reusable, createdAt, expiresAt, provisioningId) VALUES (?, ?, 0, ?, ?, ?)
                     """, arguments: ["onboarding \(id)", Self.hash(token), time, Timestamp.text(now.addingTimeInterval(Double(days) * 86400)), id])
@@ -421,10 +422,6 @@ extension CollectorStore {
         try pool.write { db in
             try db.run("UPDATE provisioning SET state = ?, finishedAt = ? WHERE id = ?", arguments: [state.rawValue, finished ? Timestamp.text(now) : nil, id])
         }
-    }
-
-    public func accountID(username: String) throws -> Int64? {
-        try pool.read { db in try Int64.fetchOne(cached: db, sql: "SELECT id FROM account WHERE username = ?", arguments: [username]) }
     }
 
     /// A returned asset: in stock, and assigned to nobody (the history keeps who had it).

@@ -4,6 +4,7 @@ public import FoundationEssentials
 public import Foundation
 #endif
 public import DesksideHelpdesk
+import DesksideStore
 import GRDB
 
 extension CollectorStore {
@@ -243,7 +244,7 @@ extension CollectorStore {
             if let match {
                 add(matching, match)
             } else {
-                let pattern = SQLPattern.contains(text)
+                let pattern = LikePattern.contains(text)
                 add("(t.title LIKE ? ESCAPE '\\' OR t.description LIKE ? ESCAPE '\\')", pattern, pattern)
             }
         }

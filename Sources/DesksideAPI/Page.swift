@@ -17,3 +17,10 @@ public struct Page<Item: Sendable>: Sendable {
 extension Page: Encodable where Item: Encodable {}
 extension Page: Decodable where Item: Decodable {}
 extension Page: Equatable where Item: Equatable {}
+
+/// The answer of a write that returns nothing else: `{"ok": true}`.
+public struct Done: Codable, Sendable, Equatable {
+    public var ok = true
+
+    public init() {}
+}

@@ -1,6 +1,10 @@
-import ArgumentParser
+public import ArgumentParser
+public import DesksideAPI
 import DesksideClient
 import DesksideJSON
+
+extension Role: ExpressibleByArgument {}
+extension AccountStatus: ExpressibleByArgument {}
 
 struct AccountsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "accounts", abstract: "People: requesters, technicians, admins, auditors.",
@@ -12,17 +16,18 @@ struct AccountsCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List accounts.")
         @Option(help: "Text in the username, name, e-mail or department.") var search: String?
-        @Option(help: "requester, technician, admin or auditor.") var role: String?
-        @Option(help: "onboarding, active or departed.") var status: String?
+        @Option(help: "requester, technician, admin or auditor.") var role: Role?
+        @Option(help: "onboarding, active or departed.") var status: AccountStatus?
         @OptionGroup var page: PageOptions
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
             var query = page.query
-            for case (let name, let value?) in [("q", search), ("role", role), ("status", status)] { query.append((name, value)) }
+            for case (let name, let value?) in [("q", search), ("role", role?.rawValue), ("status", status?.rawValue)] { query.append((name, value)) }
             let client = try Connection.client()
-            let document = try await api { try await client.call("GET", "/accounts", query: query) }
-            output.list(document["items"]?.elements ?? [], columns: AccountsCommand.columns, document: document, footer: page.footer(document))
+            let found = try await api { try await client.call(Page<Account>.self, "GET", "/accounts", query: query) }
+            let document = try Output.document(found)
+            output.list(try found.items.map(Output.document), columns: AccountsCommand.columns, document: document, footer: page.footer(document))
         }
     }
 
@@ -34,8 +39,8 @@ struct AccountsCommand: AsyncParsableCommand {
         func run() async throws {
             let client = try Connection.client()
             let id = try await AccountReference.id(account, client: client)
-            let found = try await api { try await client.call("GET", "/accounts/\(id)") }
-            output.record(found, fields: AccountsCommand.columns + [Column("manager", "managerId"), Column("location"), Column("created", "createdAt")])
+            let found = try await api { try await client.call(Account.self, "GET", "/accounts/\(id)") }
+            output.record(try Output.document(found), fields: AccountsCommand.columns + [Column("manager", "managerId"), Column("location"), Column("created", "createdAt")])
         }
     }
 
@@ -46,19 +51,15 @@ struct AccountsCommand: AsyncParsableCommand {
         @Option var department: String?
         @Option(help: "Manager: username or account id.") var manager: String?
         @Option var location: String?
-        @Option(help: "onboarding, active or departed.") var status: String?
-        @Option(help: "requester, technician, admin or auditor.") var role: String?
+        @Option(help: "onboarding, active or departed.") var status: AccountStatus?
+        @Option(help: "requester, technician, admin or auditor.") var role: Role?
         @Option(help: "A technician's tier: 1, 2 or 3.") var tier: Int?
 
-        func body(client: APIClient) async throws -> [String: BodyValue] {
-            var body: [String: BodyValue] = [:]
-            for case (let key, let value?) in [("name", name), ("email", email), ("department", department), ("location", location),
-                                               ("status", status), ("role", role)] {
-                body[key] = .string(value)
-            }
-            if let tier { body["tier"] = .int(Int64(tier)) }
-            if let manager { body["managerId"] = .int(try await AccountReference.id(manager, client: client)) }
-            return body
+        func body(client: APIClient) async throws -> AccountFields {
+            var managerId: Int64?
+            if let manager { managerId = try await AccountReference.id(manager, client: client) }
+            return AccountFields(name: name, email: email, department: department, managerId: managerId, location: location, status: status,
+                                 role: role, tier: tier)
         }
     }
 
@@ -72,11 +73,13 @@ struct AccountsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try Connection.client()
-            var body = try await fields.body(client: client)
-            body["username"] = .string(username)
-            if withPassword { body["password"] = .string(try LoginCommand.readPassword()) }
-            let account = try await api { try await client.call("POST", "/accounts", body: body) }
-            output.record(account, fields: AccountsCommand.columns)
+            let given = try await fields.body(client: client)
+            guard let name = given.name, let role = given.role else { throw ValidationError("an account needs --name and --role") }
+            let body = NewAccount(username: username, name: name, email: given.email, department: given.department, managerId: given.managerId,
+                                  location: given.location, status: given.status, role: role, tier: given.tier,
+                                  password: withPassword ? try LoginCommand.readPassword() : nil)
+            let account = try await api { try await client.call(Account.self, "POST", "/accounts", json: body) }
+            output.record(try Output.document(account), fields: AccountsCommand.columns)
         }
     }
 
@@ -90,8 +93,8 @@ struct AccountsCommand: AsyncParsableCommand {
             let client = try Connection.client()
             let id = try await AccountReference.id(account, client: client)
             let body = try await fields.body(client: client)
-            let updated = try await api { try await client.call("PATCH", "/accounts/\(id)", body: body) }
-            output.record(updated, fields: AccountsCommand.columns)
+            let updated = try await api { try await client.call(Account.self, "PATCH", "/accounts/\(id)", json: body) }
+            output.record(try Output.document(updated), fields: AccountsCommand.columns)
         }
     }
 
@@ -105,10 +108,9 @@ struct AccountsCommand: AsyncParsableCommand {
         func run() async throws {
             let client = try Connection.client()
             let id = try await AccountReference.id(account, client: client)
-            var body: [String: BodyValue] = [:]
-            if account == "me" { body["currentPassword"] = .string(try LoginCommand.readPassword(prompt: "Current password: ")) }
-            body["password"] = .string(try LoginCommand.readPassword(prompt: "New password: "))
-            _ = try await api { try await client.call("PUT", "/accounts/\(id)/password", body: body) }
+            let current = account == "me" ? try LoginCommand.readPassword(prompt: "Current password: ") : nil
+            let body = NewPassword(password: try LoginCommand.readPassword(prompt: "New password: "), currentPassword: current)
+            _ = try await api { try await client.call(Done.self, "PUT", "/accounts/\(id)/password", json: body) }
             print("password set; the account's sessions have ended")
         }
     }

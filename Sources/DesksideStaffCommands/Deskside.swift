@@ -1,4 +1,5 @@
 public import ArgumentParser
+import DesksideAPI
 import DesksideClient
 import DesksideJSON
 import DesksideVersion
@@ -62,16 +63,15 @@ enum AccountReference {
     static func id(_ reference: String, client: APIClient) async throws -> Int64 {
         if let id = Int64(reference) { return id }
         if reference == "me" {
-            guard let id = try await api({ try await client.call("GET", "/me") })["account"]?["id"]?.text.flatMap({ Int64($0) }) else {
+            guard let id = try await api({ try await client.call(Me.self, "GET", "/me") }).account?.id else {
                 throw CLIError("this token belongs to no account")
             }
             return id
         }
-        let found = try await api { try await client.call("GET", "/accounts", query: [("q", reference), ("limit", "500")]) }
-        guard let match = found["items"]?.elements.first(where: { $0["username"]?.text?.lowercased() == reference.lowercased() }),
-              let id = match["id"]?.text.flatMap({ Int64($0) }) else {
+        let found = try await api { try await client.call(Page<Account>.self, "GET", "/accounts", query: [("q", reference), ("limit", "500")]) }
+        guard let match = found.items.first(where: { $0.username.lowercased() == reference.lowercased() }) else {
             throw CLIError("no account with the username \(reference)")
         }
-        return id
+        return match.id
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DesksideAPI
 import DesksideClient
 import DesksideFiles
 import DesksideJSON
@@ -15,8 +16,8 @@ struct TokensCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try Connection.client()
-            let document = try await api { try await client.call("GET", "/api-tokens") }
-            output.list(document.elements, columns: TokensCommand.columns, document: document)
+            let tokens = try await api { try await client.call([APIToken].self, "GET", "/api-tokens") }
+            output.list(try tokens.map(Output.document), columns: TokensCommand.columns, document: try Output.document(tokens))
         }
     }
 
@@ -24,19 +25,18 @@ struct TokensCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create an API token; its secret goes to FILE (mode 0600), never to the terminal. Use it with DESKSIDE_TOKEN_FILE=FILE.")
         @Option var name: String
-        @Option(help: "requester, technician, admin or auditor.") var role: String
+        @Option(help: "requester, technician, admin or auditor.") var role: Role
         @Option(help: "Where to write the secret (created, owner-only).") var to: String
 
         func run() async throws {
             let client = try Connection.client()
-            let token = try await api { try await client.call("POST", "/api-tokens", body: ["name": .string(name), "role": .string(role)]) }
-            guard let secret = token["token"]?.text else { throw CLIError("the server's answer has no token") }
+            let token = try await api { try await client.call(CreatedAPIToken.self, "POST", "/api-tokens", json: NewAPIToken(name: name, role: role)) }
             do {
-                try DurableFile.write(Array((secret + "\n").utf8), to: to, mode: 0o600)
+                try DurableFile.write(Array((token.token + "\n").utf8), to: to, mode: 0o600)
             } catch {
-                throw CLIError("the token was created (id \(token["id"]?.text ?? "?")) but \(to) could not be written: \(error); revoke it")
+                throw CLIError("the token was created (id \(token.id)) but \(to) could not be written: \(error); revoke it")
             }
-            print("token \(token["id"]?.text ?? "?") (\(name), \(role)) written to \(to)")
+            print("token \(token.id) (\(name), \(role.rawValue)) written to \(to)")
         }
     }
 

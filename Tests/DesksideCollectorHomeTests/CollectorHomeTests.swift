@@ -12,7 +12,7 @@ import X509
         (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as! NSNumber).intValue
     }
 
-    @Test func firstStartCreatesEverythingAndLaterStartsReuseIt() throws {
+    @Test func firstStartCreatesEverythingAndLaterStartsReuseIt() async throws {
         let parent = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: parent) }
         let directory = parent + "/missing/parents/data"
@@ -23,8 +23,8 @@ import X509
             #expect(try Self.mode(secret) == 0o600, "\(secret)")
         }
         let admin = try String(contentsOfFile: first.adminTokenPath, encoding: .utf8).trimmingCharacters(in: .newlines)
-        #expect(try first.store.principal(secret: admin, now: Date())?.role.rawValue == "admin")
-        #expect(try first.store.principal(secret: admin + "x", now: Date()) == nil)
+        #expect(try await first.store.accounts.principal(secret: admin, now: Date())?.role.rawValue == "admin")
+        #expect(try await first.store.accounts.principal(secret: admin + "x", now: Date()) == nil)
         let enrollment = try String(contentsOfFile: first.enrollmentTokenPath, encoding: .utf8).trimmingCharacters(in: .newlines)
         #expect(try first.store.enrollmentTokens().count == 1)
         #expect(enrollment.hasPrefix("dsk_"))

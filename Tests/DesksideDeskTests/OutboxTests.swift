@@ -21,23 +21,23 @@ import Testing
         let clock = TestClock(OutboxTests.start)
         let jd: Principal, tess: Principal, tom: Principal
 
-        init(mail: Bool = true) throws {
+        init(mail: Bool = true) async throws {
             directory = try Fixtures.temporaryDirectory()
             store = try CollectorStore(path: directory + "/deskside.sqlite")
             let clock = self.clock
             let desk = Desk(store: store, passwordCost: 4, clock: { clock.now })
             self.desk = desk
             try store.setMailChannel(open: mail, now: OutboxTests.start)
-            let person = { (username: String, role: Role, tier: Int?) throws -> Principal in try World.person(desk, username, role, tier: tier) }
-            jd = try person("jd", .requester, nil)
-            tess = try person("tess", .technician, 1)
-            tom = try person("tom", .technician, 1)
-            _ = try person("ann", .admin, nil)
-            _ = try desk.createAccount(.system, .init(username: "tier2", name: "Tier Two", email: "t2@example.com", role: .technician, tier: 2), password: nil)
+            let person = { (username: String, role: Role, tier: Int?) async throws -> Principal in try await World.person(desk, username, role, tier: tier) }
+            jd = try await person("jd", .requester, nil)
+            tess = try await person("tess", .technician, 1)
+            tom = try await person("tom", .technician, 1)
+            _ = try await person("ann", .admin, nil)
+            _ = try await desk.createAccount(.system, .init(username: "tier2", name: "Tier Two", email: "t2@example.com", role: .technician, tier: 2), password: nil)
         }
 
-        static func person(_ desk: Desk, _ username: String, _ role: Role, tier: Int?) throws -> Principal {
-            let account = try desk.createAccount(.system, .init(username: username, name: username.capitalized, email: "\(username)@example.com",
+        static func person(_ desk: Desk, _ username: String, _ role: Role, tier: Int?) async throws -> Principal {
+            let account = try await desk.createAccount(.system, .init(username: username, name: username.capitalized, email: "\(username)@example.com",
                                                                 role: role, tier: tier), password: "correct horse \(username)")
             return Principal(role: role, accountID: account.id, tier: tier, actor: username)
         }
@@ -51,8 +51,8 @@ import Testing
         func remove() { try? FileManager.default.removeItem(atPath: directory) }
     }
 
-    @Test func eachChangeTellsThePeopleAroundTheTicket() throws {
-        let world = try World()
+    @Test func eachChangeTellsThePeopleAroundTheTicket() async throws {
+        let world = try await World()
         defer { world.remove() }
         let ticket = try world.desk.createTicket(world.jd, .init(title: "VPN down", description: "since this morning"))
         #expect(try world.mails() == ["ticket.opened jd", "ticket.opened tess", "ticket.opened tom"], "the acknowledgement and the tier's queue")
@@ -92,8 +92,8 @@ import Testing
         #expect(try world.desk.mailPreferences(world.jd).first { $0.type == "ticket.commented" }?.mailed == false)
     }
 
-    @Test func withoutMailOnlyWebhooksAreWritten() throws {
-        let world = try World(mail: false)
+    @Test func withoutMailOnlyWebhooksAreWritten() async throws {
+        let world = try await World(mail: false)
         defer { world.remove() }
         let hook = try world.desk.createWebhook(.system, url: "https://hooks.example.com/desk", events: ["ticket.*"])
         #expect(hook.secret.hasPrefix("whsec_") && hook.secret.count > 60)
@@ -105,8 +105,8 @@ import Testing
         #expect(try world.desk.outboxHealth().mail == false)
     }
 
-    @Test func theWorkerGetsOneMessagePerRecipientAndTicketAtATime() throws {
-        let world = try World()
+    @Test func theWorkerGetsOneMessagePerRecipientAndTicketAtATime() async throws {
+        let world = try await World()
         defer { world.remove() }
         let ticket = try world.desk.createTicket(world.jd, .init(title: "Screen", description: "black"))
         for text in ["one", "two"] { _ = try world.desk.change(world.tess, ticketID: ticket.id, .comment(body: text, internal: false)) }
@@ -136,8 +136,8 @@ import Testing
         #expect(throws: HelpdeskError.forbidden) { try world.desk.resendNotification(world.jd, id: jd[0].id) }
     }
 
-    @Test func anSLAWarningComesOnceAtEightyPercentAndABreachOnce() throws {
-        let world = try World()
+    @Test func anSLAWarningComesOnceAtEightyPercentAndABreachOnce() async throws {
+        let world = try await World()
         defer { world.remove() }
         let ticket = try world.desk.createTicket(world.tess, .init(title: "Laptop slow", description: "x", requesterId: world.jd.accountID, impact: .high, urgency: .high))
         let created = try #require(ISO8601.parse(ticket.createdAt).map(Date.init(timeIntervalSince1970:)))

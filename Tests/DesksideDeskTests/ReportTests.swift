@@ -13,7 +13,7 @@ import Testing
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try CollectorStore(path: directory + "/deskside.sqlite")
-        let tess = try store.createAccount(.init(username: "tess", name: "Tess", role: .technician, tier: 1), passwordHash: nil, now: Self.start)
+        let tess = try store.accounts.blocking.createAccount(.init(username: "tess", name: "Tess", role: .technician, tier: 1), now: Self.start)
         let principal = Principal(role: .technician, accountID: tess.id, tier: 1, actor: "tess")
         // Three tickets: answered after 10, 30 and 50 minutes; two resolved, after 60 and 180 minutes; one rated 4.
         for (index, (response, resolution)) in [(10.0, 60.0), (30, 180), (50, nil)].enumerated() {

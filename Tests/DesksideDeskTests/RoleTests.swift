@@ -22,22 +22,22 @@ import Testing
         var aliceAsset, bobAsset: Int64
         var aliceTicket, bobTicket: Int64
 
-        init() throws {
+        init() async throws {
             directory = try Fixtures.temporaryDirectory()
             store = try CollectorStore(path: directory + "/deskside.sqlite")
             let desk = Desk(store: store, passwordCost: 4, clock: { RoleTests.time })
             self.desk = desk
             let root = Principal.system
-            func account(_ username: String, _ role: Role, tier: Int? = nil) throws -> Principal {
-                let account = try desk.createAccount(root, .init(username: username, name: username.capitalized, role: role, tier: tier),
+            func account(_ username: String, _ role: Role, tier: Int? = nil) async throws -> Principal {
+                let account = try await desk.createAccount(root, .init(username: username, name: username.capitalized, role: role, tier: tier),
                                                      password: "correct horse \(username)")
                 return Principal(role: role, accountID: account.id, tier: tier, actor: username)
             }
-            admin = try account("root", .admin)
-            technician = try account("tess", .technician, tier: 1)
-            auditor = try account("audrey", .auditor)
-            alice = try account("alice", .requester)
-            bob = try account("bob", .requester)
+            admin = try await account("root", .admin)
+            technician = try await account("tess", .technician, tier: 1)
+            auditor = try await account("audrey", .auditor)
+            alice = try await account("alice", .requester)
+            bob = try await account("bob", .requester)
             let collected = InventoryProbe(.init(root: SystemRoot(Fixtures.system("laptop")), now: { RoleTests.time })).collect()
             let inventory = try JSONCoder.decode(Inventory.self, from: JSONCoder.encode(collected))
             var assets: [Int64] = []
@@ -60,7 +60,7 @@ import Testing
 
     /// 38: a requester guessing ids sees nothing of another person's tickets or assets, and cannot act on them.
     @Test func requestersSeeAndTouchOnlyTheirOwn() async throws {
-        let world = try World()
+        let world = try await World()
         defer { world.remove() }
         let desk = world.desk
         await #expect(throws: HelpdeskError.notFound) { try await desk.ticket(world.alice, id: world.bobTicket) }
@@ -73,8 +73,8 @@ import Testing
         everyone.requesterId = world.bob.accountID
         #expect(try desk.tickets(world.alice, everyone).items.map(\.id) == [world.aliceTicket])
         #expect(try desk.assets(world.alice, .init()).items.map(\.id) == [world.aliceAsset])
-        #expect(throws: HelpdeskError.forbidden) { try desk.accounts(world.alice, .init()) }
-        #expect(throws: HelpdeskError.notFound) { try desk.account(world.alice, id: world.bob.accountID!) }
+        await #expect(throws: HelpdeskError.forbidden) { try await desk.accounts(world.alice, .init()) }
+        await #expect(throws: HelpdeskError.notFound) { try await desk.account(world.alice, id: world.bob.accountID!) }
         // On their own ticket: no internal notes, no assigning, no resolving, no escalating.
         for change: TicketChange in [.comment(body: "psst", internal: true), .assign(accountID: world.technician.accountID),
                                      .resolve(notes: "done", articleIDs: []), .escalate(reason: "now"), .move(.inProgress)] {
@@ -91,12 +91,12 @@ import Testing
 
     /// 39: an auditor reads everything and every write is forbidden.
     @Test func auditorsReadEverythingAndWriteNothing() async throws {
-        let world = try World()
+        let world = try await World()
         defer { world.remove() }
         let (desk, auditor) = (world.desk, world.auditor)
         #expect(try desk.tickets(auditor, .init()).total == 2)
         #expect(try desk.assets(auditor, .init()).total == 2)
-        #expect(try desk.accounts(auditor, .init()).total == 5)
+        #expect(try await desk.accounts(auditor, .init()).total == 5)
         _ = try await desk.ticket(auditor, id: world.bobTicket)
         let writes: [(String, () async throws -> Void)] = [
             ("create ticket", { _ = try desk.createTicket(auditor, .init(title: "t", description: "")) }),
@@ -105,9 +105,9 @@ import Testing
             ("assign", { _ = try desk.change(auditor, ticketID: world.aliceTicket, .assign(accountID: auditor.accountID)) }),
             ("resolve", { _ = try desk.change(auditor, ticketID: world.aliceTicket, .resolve(notes: "n", articleIDs: [])) }),
             ("assign asset", { _ = try desk.assignAsset(auditor, id: world.aliceAsset, to: nil, note: "") }),
-            ("create account", { _ = try desk.createAccount(auditor, .init(username: "x", name: "X", role: .admin), password: nil) }),
-            ("update account", { _ = try desk.updateAccount(auditor, id: auditor.accountID!, .init(role: .admin)) }),
-            ("set password", { try desk.setPassword(auditor, accountID: world.alice.accountID!, password: "0123456789ab", currentPassword: nil) }),
+            ("create account", { _ = try await desk.createAccount(auditor, .init(username: "x", name: "X", role: .admin), password: nil) }),
+            ("update account", { _ = try await desk.updateAccount(auditor, id: auditor.accountID!, .init(role: .admin)) }),
+            ("set password", { try await desk.setPassword(auditor, accountID: world.alice.accountID!, password: "0123456789ab", currentPassword: nil) }),
             ("article", { _ = try await desk.createArticle(auditor, .init(title: "t", body: "b")) }),
             ("canned answer", { _ = try await desk.createCannedAnswer(auditor, title: "t", body: "b") }),
             ("fault rule", { try desk.setFaultRule(auditor, .defaultRule(for: "memory.low")) }),
@@ -119,15 +119,15 @@ import Testing
     }
 
     /// Technicians work tickets but do not manage accounts or rules, and do not rate.
-    @Test func techniciansWorkTicketsButDoNotAdminister() throws {
-        let world = try World()
+    @Test func techniciansWorkTicketsButDoNotAdminister() async throws {
+        let world = try await World()
         defer { world.remove() }
         let (desk, tech) = (world.desk, world.technician)
         _ = try desk.change(tech, ticketID: world.aliceTicket, .assign(accountID: tech.accountID))
         _ = try desk.change(tech, ticketID: world.aliceTicket, .resolve(notes: "cleared the jam", articleIDs: []))
         #expect(throws: HelpdeskError.forbidden) { try desk.change(tech, ticketID: world.aliceTicket, .rate(rating: 5, comment: "")) }
-        #expect(throws: HelpdeskError.forbidden) { try desk.createAccount(tech, .init(username: "x", name: "X", role: .admin), password: nil) }
-        #expect(throws: HelpdeskError.forbidden) { try desk.updateAccount(tech, id: tech.accountID!, .init(role: .admin)) }
+        await #expect(throws: HelpdeskError.forbidden) { try await desk.createAccount(tech, .init(username: "x", name: "X", role: .admin), password: nil) }
+        await #expect(throws: HelpdeskError.forbidden) { try await desk.updateAccount(tech, id: tech.accountID!, .init(role: .admin)) }
         #expect(throws: HelpdeskError.forbidden) { try desk.setFaultRule(tech, .defaultRule(for: "memory.low")) }
         // The requester rates, which closes the ticket.
         let rated = try desk.change(world.alice, ticketID: world.aliceTicket, .rate(rating: 4, comment: "quick"))
@@ -138,55 +138,55 @@ import Testing
     /// 40: parallel password guesses get at most `maxFailedLogins` checks, then the account is locked
     /// even for the right password; logout and a role change end sessions.
     @Test func parallelGuessingLocksAndSessionsEnd() async throws {
-        let world = try World()
+        let world = try await World()
         defer { world.remove() }
         let desk = world.desk
-        let session = try desk.login(username: "tess", password: "correct horse tess")
-        #expect(try desk.principal(secret: session.token)?.role == .technician)
+        let session = try await desk.login(username: "tess", password: "correct horse tess")
+        #expect(try await desk.principal(secret: session.token)?.role == .technician)
 
         let outcomes = await withTaskGroup(of: Bool.self) { group in
             for index in 0..<20 {
-                group.addTask { (try? desk.login(username: "tess", password: "guess \(index)")) != nil }
+                group.addTask { (try? await desk.login(username: "tess", password: "guess \(index)")) != nil }
             }
             return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
         #expect(!outcomes.contains(true))
-        #expect(throws: DeskAuthError.refused) { try desk.login(username: "tess", password: "correct horse tess") }
+        await #expect(throws: DeskAuthError.refused) { try await desk.login(username: "tess", password: "correct horse tess") }
         let failures = try world.store.auditLog().filter { $0.action == "login" && $0.detail == "wrong password" }.count
         #expect(failures == 5, "password checks allowed through: \(failures)")
-        #expect(throws: DeskAuthError.refused) { try desk.login(username: "nobody", password: "x") }
+        await #expect(throws: DeskAuthError.refused) { try await desk.login(username: "nobody", password: "x") }
 
         // The earlier session still works until logout; then it is gone.
-        #expect(try desk.principal(secret: session.token) != nil)
-        try desk.logout(secret: session.token)
-        #expect(try desk.principal(secret: session.token) == nil)
+        #expect(try await desk.principal(secret: session.token) != nil)
+        try await desk.logout(secret: session.token)
+        #expect(try await desk.principal(secret: session.token) == nil)
 
         // A role change ends the account's sessions.
-        let aliceSession = try desk.login(username: "alice", password: "correct horse alice")
-        _ = try desk.updateAccount(world.admin, id: world.alice.accountID!, .init(role: .auditor))
-        #expect(try desk.principal(secret: aliceSession.token) == nil)
+        let aliceSession = try await desk.login(username: "alice", password: "correct horse alice")
+        _ = try await desk.updateAccount(world.admin, id: world.alice.accountID!, .init(role: .auditor))
+        #expect(try await desk.principal(secret: aliceSession.token) == nil)
         // Your own password needs the current one (a stolen session is not enough); an admin's reset does not.
         let bob = world.bob.accountID!
-        #expect(throws: HelpdeskError.unprocessable("the current password is wrong")) {
-            try desk.setPassword(world.bob, accountID: bob, password: "a brand new password", currentPassword: "guess")
+        await #expect(throws: HelpdeskError.unprocessable("the current password is wrong")) {
+            try await desk.setPassword(world.bob, accountID: bob, password: "a brand new password", currentPassword: "guess")
         }
-        #expect(throws: HelpdeskError.forbidden) { try desk.setPassword(world.bob, accountID: world.alice.accountID!, password: "0123456789ab", currentPassword: nil) }
-        try desk.setPassword(world.bob, accountID: bob, password: "a brand new password", currentPassword: "correct horse bob")
-        try desk.setPassword(world.admin, accountID: bob, password: "correct horse bob", currentPassword: nil)
+        await #expect(throws: HelpdeskError.forbidden) { try await desk.setPassword(world.bob, accountID: world.alice.accountID!, password: "0123456789ab", currentPassword: nil) }
+        try await desk.setPassword(world.bob, accountID: bob, password: "a brand new password", currentPassword: "correct horse bob")
+        try await desk.setPassword(world.admin, accountID: bob, password: "correct horse bob", currentPassword: nil)
         // What was typed as an unknown username is not kept in the audit log.
         #expect(try !world.store.auditLog().contains { $0.actor.contains("nobody") || $0.detail.contains("nobody") })
         // A departed account cannot sign in.
-        _ = try desk.updateAccount(world.admin, id: world.bob.accountID!, .init(status: "departed"))
-        #expect(throws: DeskAuthError.refused) { try desk.login(username: "bob", password: "correct horse bob") }
+        _ = try await desk.updateAccount(world.admin, id: world.bob.accountID!, .init(status: .departed))
+        await #expect(throws: DeskAuthError.refused) { try await desk.login(username: "bob", password: "correct horse bob") }
     }
 
     /// Hostile text in every text field is stored and returned exactly as sent.
     @Test func hostileTextRoundTrips() async throws {
-        let world = try World()
+        let world = try await World()
         defer { world.remove() }
         let desk = world.desk
         let hostile = "<script>alert(1)</script>'; DROP TABLE ticket; -- \u{1}\u{7}\t\r\n\"\\ ‮ 𝕏 %_"
-        let account = try desk.createAccount(world.admin, .init(username: "h\(hostile.count)", name: hostile, email: hostile, department: hostile,
+        let account = try await desk.createAccount(world.admin, .init(username: "h\(hostile.count)", name: hostile, email: hostile, department: hostile,
                                                                 location: hostile, role: .requester), password: nil)
         #expect([account.name, account.email, account.department, account.location].allSatisfy { $0 == hostile })
         let ticket = try desk.createTicket(world.technician, .init(title: hostile, description: hostile, category: "x", assetIds: [world.aliceAsset]))

@@ -24,13 +24,13 @@ import Testing
         let asset: Int64
         let staff: Principal
 
-        init() throws {
+        init() async throws {
             directory = try Fixtures.temporaryDirectory()
             store = try CollectorStore(path: directory + "/deskside.sqlite")
             let dispatch = TaskDispatch(signer: TaskSigner.generate().signer)
             let clock = self.clock
             desk = Desk(store: store, passwordCost: 4, tasks: dispatch, clock: { clock.now })
-            let account = try desk.createAccount(.system, .init(username: "tess", name: "Tess", role: .technician, tier: 1), password: "correct horse tess")
+            let account = try await desk.createAccount(.system, .init(username: "tess", name: "Tess", role: .technician, tier: 1), password: "correct horse tess")
             staff = Principal(role: .technician, accountID: account.id, tier: 1, actor: "tess")
             let collected = InventoryProbe(.init(root: SystemRoot(Fixtures.system("laptop")), now: { TaskSweepTests.start })).collect()
             let inventory = try JSONCoder.decode(Inventory.self, from: JSONCoder.encode(collected))
@@ -51,8 +51,8 @@ import Testing
         func remove() { try? FileManager.default.removeItem(atPath: directory) }
     }
 
-    @Test func aSentTaskWithoutResultBecomesUnknownAfterItsLimitAndGraceAndTakesALateResult() throws {
-        let world = try World()
+    @Test func aSentTaskWithoutResultBecomesUnknownAfterItsLimitAndGraceAndTakesALateResult() async throws {
+        let world = try await World()
         defer { world.remove() }
         let queued = try world.desk.runTask(world.staff, .init(kind: .inventoryRefresh, assetIds: [world.asset], timeoutSeconds: 300)).tasks[0]
         _ = try world.store.takeNextTask(agentUUID: "agent-1", now: Self.start)
@@ -75,8 +75,8 @@ import Testing
         #expect(try world.task(queued.id).state == .succeeded)
     }
 
-    @Test func aQueuedTaskForAMachineThatNeverCameExpires() throws {
-        let world = try World()
+    @Test func aQueuedTaskForAMachineThatNeverCameExpires() async throws {
+        let world = try await World()
         defer { world.remove() }
         let queued = try world.desk.runTask(world.staff, .init(kind: .inventoryRefresh, assetIds: [world.asset], expiresInMinutes: 5)).tasks[0]
         world.at(299)
@@ -90,8 +90,8 @@ import Testing
 
     /// The overdue step is retried with a new task; the old task's late result is recorded on the
     /// old task and does not move the run, which waits for the retry's.
-    @Test func anOnboardingStepWhoseMachineWentAwayIsRetriedAndALateResultDoesNotMoveTheRun() throws {
-        let world = try World()
+    @Test func anOnboardingStepWhoseMachineWentAwayIsRetriedAndALateResultDoesNotMoveTheRun() async throws {
+        let world = try await World()
         defer { world.remove() }
         let admin = Principal(role: .admin, accountID: nil, tier: nil, actor: "root")
         _ = try world.desk.saveTemplate(admin, Template(name: "laptop", steps: [

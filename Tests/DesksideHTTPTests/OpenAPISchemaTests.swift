@@ -9,7 +9,7 @@ import Testing
 /// resources are DesksideAPI types, a full value of the Swift type is encoded and checked against
 /// the schema the document gives that operation: every key encoded is described, every property
 /// described is encoded, and each value has the described type (through `$ref`, `anyOf`, arrays).
-/// The knowledge base's routes are the first; a feature is added here as its types move.
+/// The knowledge base's and the accounts' routes so far; a feature is added here as its types move.
 @Suite struct OpenAPISchemaTests {
     static let document = try! JSONParser.parse(Array(OpenAPIDocument.json.utf8))
 
@@ -18,6 +18,12 @@ import Testing
                                  updatedAt: "2026-12-07T11:00:00Z", shipped: false)
     static let fields = ArticleFields(title: "t", body: "b", tags: ["a"], categories: ["c"], faultCodes: ["x.y"])
     static let answer = CannedAnswer(id: 3, title: "Restart first", body: "Please restart.")
+    static let account = Account(id: 4, username: "tess", name: "Tess", email: "tess@example.com", department: "IT", managerId: 1, location: "HQ",
+                                 status: .active, role: .technician, tier: 1, locked: false, createdAt: "2026-12-07T10:00:00Z",
+                                 updatedAt: "2026-12-07T11:00:00Z")
+    static let accountFields = AccountFields(username: "tess", name: "Tess", email: "e", department: "d", managerId: 1, location: "l",
+                                             status: .onboarding, role: .technician, tier: 2)
+    static let token = APIToken(id: 2, name: "sync", role: .auditor, createdAt: "2026-12-07T10:00:00Z", revokedAt: "2026-12-07T12:00:00Z")
 
     /// (operation, what it takes, what it answers), as the routes encode and decode them.
     static let operations: [(String, String, (any Encodable & Sendable)?, any Encodable & Sendable)] = [
@@ -27,6 +33,15 @@ import Testing
         ("patch", "/articles/{id}", fields, article),
         ("get", "/canned-answers", nil, [answer]),
         ("post", "/canned-answers", NewCannedAnswer(title: "t", body: "b"), answer),
+        ("get", "/accounts", nil, Page(items: [account], total: 1, limit: 50, offset: 0)),
+        ("post", "/accounts", NewAccount(username: "tess", name: "Tess", email: "e", department: "d", managerId: 1, location: "l", status: .active,
+                                         role: .technician, tier: 1, password: "correct horse battery"), account),
+        ("get", "/accounts/{id}", nil, account),
+        ("patch", "/accounts/{id}", accountFields, account),
+        ("put", "/accounts/{id}/password", NewPassword(password: "correct horse battery", currentPassword: "old one"), Done()),
+        ("get", "/me", nil, Me(actor: "tess", role: .technician, tier: 1, account: account)),
+        ("get", "/api-tokens", nil, [token]),
+        ("post", "/api-tokens", NewAPIToken(name: "sync", role: .auditor), CreatedAPIToken(id: 2, name: "sync", role: .auditor, token: "dsa_x")),
     ]
 
     @Test(arguments: operations.indices)

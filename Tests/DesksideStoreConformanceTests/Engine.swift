@@ -25,6 +25,18 @@ enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
             try await PostgresServer.withDatabase { database in try await body(PostgresKnowledge(database)) }
         }
     }
+
+    /// Runs `body` on a new, migrated, empty database of this engine, then removes it.
+    func withAccounts(_ body: (any AccountRepository) async throws -> Void) async throws {
+        switch self {
+        case .sqlite:
+            let directory = try Fixtures.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            try await body(try CollectorStore(path: directory + "/collector.sqlite").accounts)
+        case .postgres:
+            try await PostgresServer.withDatabase { database in try await body(PostgresAccounts(database)) }
+        }
+    }
 }
 
 /// The test PostgreSQL server: where it is comes from `DESKSIDE_POSTGRES_URL` and

@@ -54,7 +54,7 @@ import Testing
     @Test func oneTicketPerFaultFollowsItThroughClearAndReturn() throws {
         var fleet = try Fleet(agents: 1)
         defer { try? FileManager.default.removeItem(atPath: fleet.directory) }
-        let owner = try fleet.store.createAccount(.init(username: "ana", name: "Ana", role: .requester), passwordHash: nil, now: Self.time)
+        let owner = try fleet.store.accounts.blocking.createAccount(.init(username: "ana", name: "Ana", role: .requester), now: Self.time)
         let asset = try fleet.report(0, [])
         try fleet.store.assignAsset(id: asset, to: owner.id, actor: "admin", note: "new laptop", now: Self.time)
 
@@ -106,8 +106,8 @@ import Testing
     @Test func anAssetsOpenFaultTicketsFollowItToItsNewOwner() throws {
         var fleet = try Fleet(agents: 1)
         defer { try? FileManager.default.removeItem(atPath: fleet.directory) }
-        let ana = try fleet.store.createAccount(.init(username: "ana", name: "Ana", role: .requester), passwordHash: nil, now: Self.time)
-        let ben = try fleet.store.createAccount(.init(username: "ben", name: "Ben", role: .requester), passwordHash: nil, now: Self.time)
+        let ana = try fleet.store.accounts.blocking.createAccount(.init(username: "ana", name: "Ana", role: .requester), now: Self.time)
+        let ben = try fleet.store.accounts.blocking.createAccount(.init(username: "ben", name: "Ben", role: .requester), now: Self.time)
         let asset = try fleet.report(0, [])
         try fleet.store.assignAsset(id: asset, to: ana.id, actor: "tess", note: "", now: Self.time)
         try fleet.report(0, [Self.disk], minutes: 1)

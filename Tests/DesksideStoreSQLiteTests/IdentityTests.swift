@@ -38,8 +38,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let laptop = CollectorStoreTests.inventory("laptop")
         let asset = try Self.report(store, "agent-1", laptop)
-        let owner = try store.createAccount(.init(username: "jdupont", name: "J Dupont", email: "jd@example.com", role: .requester, tier: nil),
-                                            passwordHash: nil, now: Self.time)
+        let owner = try store.accounts.blocking.createAccount(.init(username: "jdupont", name: "J Dupont", email: "jd@example.com", role: .requester, tier: nil),
+                                            now: Self.time)
         try store.assignAsset(id: asset, to: owner.id, actor: "tess", note: "laptop", now: Self.time)
         let ticket = try store.createTicket(.init(title: "Slow", description: "", requesterId: owner.id, category: "general", impact: .low, urgency: .low,
                                                   tier: 1, assetIds: [asset], source: "staff"), actor: "tess", now: Self.time)
@@ -151,8 +151,8 @@ import Testing
         let off = try CollectorStore(path: directory + "/off.sqlite")
         for store in [store, off] {
             try store.registerAgent(uuid: "agent-1", certificateFingerprint: "SHA256:a1", at: Self.time)
-            _ = try store.createAccount(.init(username: "jdupont", name: "J Dupont", email: "jd@example.com", role: .requester, tier: nil),
-                                        passwordHash: nil, now: Self.time)
+            _ = try store.accounts.blocking.createAccount(.init(username: "jdupont", name: "J Dupont", email: "jd@example.com", role: .requester, tier: nil),
+                                        now: Self.time)
         }
         let laptop = CollectorStoreTests.inventory("laptop")
         try #require(laptop.os.loggedInUsers.first?.name == "jdupont")

@@ -19,8 +19,8 @@ import Testing
     static func world() throws -> (CollectorStore, String, laptop: Int64) {
         let (store, directory) = try IdentityTests.store()
         let laptop = try IdentityTests.report(store, "agent-1", CollectorStoreTests.inventory("laptop"))
-        _ = try store.createAccount(.init(username: "jdupont", name: "Jeanne Dupont", email: "jd@example.com", role: .requester, tier: nil),
-                                    passwordHash: nil, now: time)
+        _ = try store.accounts.blocking.createAccount(.init(username: "jdupont", name: "Jeanne Dupont", email: "jd@example.com", role: .requester, tier: nil),
+                                    now: time)
         return (store, directory, laptop)
     }
 

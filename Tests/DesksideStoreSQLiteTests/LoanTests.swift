@@ -14,8 +14,8 @@ import Testing
 
     static func world() throws -> (CollectorStore, String, account: Int64, assets: [Int64]) {
         let (store, directory) = try IdentityTests.store()
-        let account = try store.createAccount(.init(username: "jdupont", name: "J Dupont", email: "jd@example.com", role: .requester, tier: nil),
-                                              passwordHash: nil, now: time).id
+        let account = try store.accounts.blocking.createAccount(.init(username: "jdupont", name: "J Dupont", email: "jd@example.com", role: .requester, tier: nil),
+                                              now: time).id
         let assets = try ["ThinkPad loaner", "USB-C dock", "Headset"].map { name in
             try store.createAsset(try RegisterTests.changes(#"{"name": "\#(name)"}"#), actor: "tess", now: time)
         }

@@ -31,8 +31,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // The agent's laptop: inventory, packages, faults (a ticket), an owner.
         let laptop = try IdentityTests.report(store, "agent-1", CollectorStoreTests.inventory("laptop"))
-        let owner = try store.createAccount(.init(username: "jdupont", name: "J Dupont", email: "jd@example.com", role: .requester, tier: nil),
-                                            passwordHash: nil, now: Self.time)
+        let owner = try store.accounts.blocking.createAccount(.init(username: "jdupont", name: "J Dupont", email: "jd@example.com", role: .requester, tier: nil),
+                                            now: Self.time)
         try store.assignAsset(id: laptop, to: owner.id, actor: "tess", note: "her laptop", now: Self.time)
         let ticket = try store.createTicket(.init(title: "Slow", description: "", requesterId: owner.id, category: "general", impact: .low, urgency: .low,
                                                   tier: 1, assetIds: [laptop], source: "staff"), actor: "tess", now: Self.time)
