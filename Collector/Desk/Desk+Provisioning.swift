@@ -38,7 +38,7 @@ extension Desk {
             if error.field.contains(".parameters") || error.field.hasSuffix(".kind") { throw HelpdeskError.unprocessable("template: \(error)") }
             throw HelpdeskError.invalid("template: \(error)")
         }
-        for name in template.scriptNames where try store.script(name: name) == nil {
+        for name in template.scriptNames where try store.scripts.blocking.script(name: name) == nil {
             throw HelpdeskError.unprocessable("template: there is no script \(name) in the library")
         }
         guard let record = try store.saveTemplate(template, write, actor: principal.actor, now: clock()) else {

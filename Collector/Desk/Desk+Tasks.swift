@@ -6,6 +6,7 @@ import Foundation
 public import DesksideHelpdesk
 public import DesksideJSON
 import DesksideProvisioning
+public import DesksideAPI
 import DesksideStore
 public import DesksideStoreSQLite
 public import DesksideTasks
@@ -142,7 +143,7 @@ extension Desk {
         guard case .object(let members) = parameters, case .string(let name)? = members.first(where: { $0.key == "name" })?.value else {
             throw HelpdeskError.invalid("parameters.name: script.run names a script of the library")
         }
-        guard let script = try store.script(name: name) else { throw HelpdeskError.unprocessable("there is no script \(name) in the library") }
+        guard let script = try store.scripts.blocking.script(name: name) else { throw HelpdeskError.unprocessable("there is no script \(name) in the library") }
         do { return try Template.withScriptBody(parameters, body: script.body) } catch { throw HelpdeskError.invalid("parameters.\(error)") }
     }
 
@@ -187,30 +188,30 @@ extension Desk {
 extension Desk {
     // MARK: - Script library
 
-    public func scripts(_ principal: Principal) throws -> [CollectorStore.Script] {
+    public func scripts(_ principal: Principal) async throws -> [Script] {
         try requireReader(principal)
-        return try store.scripts()
+        return try await scripts.scripts()
     }
 
-    public func script(_ principal: Principal, name: String) throws -> CollectorStore.Script {
+    public func script(_ principal: Principal, name: String) async throws -> Script {
         try requireReader(principal)
-        guard let script = try store.script(name: name) else { throw HelpdeskError.notFound }
+        guard let script = try await scripts.script(name: name) else { throw HelpdeskError.notFound }
         return script
     }
 
     /// Admins write the library; a script is checked as a `script.run` task would be (its name, its
     /// `#!` line naming an allowed interpreter, its size).
-    public func saveScript(_ principal: Principal, name: String, description: String, body: String) throws -> CollectorStore.Script {
+    public func saveScript(_ principal: Principal, name: String, description: String, body: String) async throws -> Script {
         try requireAdmin(principal)
         do { try TaskSpec.scriptRun(ScriptRun(name: name, body: body)).validate() } catch { throw HelpdeskError.invalid("\(error)") }
         guard TextLimits.length(description) <= 2000 else { throw HelpdeskError.invalid("description: must be at most 2,000 characters") }
-        let saved = try store.saveScript(name: name, description: description, body: body, actor: principal.actor, now: clock())
+        let saved = try await scripts.saveScript(name: name, description: description, body: body, actor: principal.actor, now: clock())
         try store.audit(actor: principal.actor, action: "script.save", allowed: true, detail: name, at: clock())
         return saved
     }
 
-    public func deleteScript(_ principal: Principal, name: String) throws {
+    public func deleteScript(_ principal: Principal, name: String) async throws {
         try requireAdmin(principal)
-        guard try store.deleteScript(name: name) else { throw HelpdeskError.notFound }
+        guard try await scripts.deleteScript(name: name) else { throw HelpdeskError.notFound }
     }
 }

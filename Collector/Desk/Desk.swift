@@ -23,6 +23,8 @@ public struct Desk: Sendable {
     public let knowledge: any KnowledgeRepository
     /// Accounts, sign-in and API tokens (`store.accounts` on SQLite).
     public let accounts: any AccountRepository
+    /// The script library (`store.scripts` on SQLite).
+    public let scripts: any ScriptRepository
     let clock: @Sendable () -> Date
     /// The bcrypt cost for new passwords (12 in production; tests may lower it to keep the suite fast).
     let passwordCost: UInt8
@@ -32,11 +34,13 @@ public struct Desk: Sendable {
     /// networks webhooks may reach); the delivery worker checks again at each connection.
     let webhookCheck: @Sendable (String) throws -> Void
 
-    public init(store: CollectorStore, knowledge: (any KnowledgeRepository)? = nil, accounts: (any AccountRepository)? = nil, passwordCost: UInt8 = 12, tasks: TaskDispatch? = nil, clock: @escaping @Sendable () -> Date = { Date() },
+    public init(store: CollectorStore, knowledge: (any KnowledgeRepository)? = nil, accounts: (any AccountRepository)? = nil, scripts: (any ScriptRepository)? = nil,
+                passwordCost: UInt8 = 12, tasks: TaskDispatch? = nil, clock: @escaping @Sendable () -> Date = { Date() },
                 webhookCheck: @escaping @Sendable (String) throws -> Void = { _ in }) {
         self.store = store
         self.knowledge = knowledge ?? store.knowledge
         self.accounts = accounts ?? store.accounts
+        self.scripts = scripts ?? store.scripts
         self.passwordCost = passwordCost
         self.tasks = tasks
         self.clock = clock

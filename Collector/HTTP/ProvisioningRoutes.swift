@@ -1,3 +1,4 @@
+import DesksideAPI
 import DesksideDesk
 import DesksideHelpdesk
 import DesksideProvisioning
@@ -11,10 +12,6 @@ struct ProvisioningRoutes {
     let route: DeskRoute
 
     struct Tick: Decodable, Sendable { var done: Bool }
-    struct ScriptBody: Decodable, Sendable {
-        var description: String?
-        var body: String
-    }
     struct Offboarding: Decodable, Sendable { var account: String }
 
     func add(to group: RouterGroup<APIContext>) {
@@ -40,22 +37,22 @@ struct ProvisioningRoutes {
         }
 
         group.get("scripts") { _, context in
-            try await route.run(context) { desk, principal in try desk.scripts(principal) }
+            try await route.runAsync(context) { desk, principal in try await desk.scripts(principal) }
         }
         group.get("scripts/{name}") { _, context in
             let name = try context.name()
-            return try await route.run(context) { desk, principal in try desk.script(principal, name: name) }
+            return try await route.runAsync(context) { desk, principal in try await desk.script(principal, name: name) }
         }
         group.put("scripts/{name}") { request, context in
             let name = try context.name()
-            return try await route.run(request, context, ScriptBody.self) { desk, principal, script in
-                try desk.saveScript(principal, name: name, description: script.description ?? "", body: script.body)
+            return try await route.runAsync(request, context, ScriptFields.self) { desk, principal, script in
+                try await desk.saveScript(principal, name: name, description: script.description ?? "", body: script.body)
             }
         }
         group.delete("scripts/{name}") { _, context in
             let name = try context.name()
-            return try await route.run(context) { desk, principal in
-                try desk.deleteScript(principal, name: name)
+            return try await route.runAsync(context) { desk, principal in
+                try await desk.deleteScript(principal, name: name)
                 return Done()
             }
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DesksideAPI
 import DesksideClient
 import DesksideFiles
 import DesksideJSON
@@ -257,9 +258,9 @@ struct ScriptsCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
         func run() async throws {
             let client = try Connection.client()
-            let document = try await api { try await client.call("GET", "/scripts") }
-            output.list(document.elements, columns: [Column("name"), Column("description"), Column("updated", "updatedAt"), Column("by", "updatedBy")],
-                        document: document)
+            let scripts = try await api { try await client.call([Script].self, "GET", "/scripts") }
+            output.list(try scripts.map(Output.document), columns: [Column("name"), Column("description"), Column("updated", "updatedAt"), Column("by", "updatedBy")],
+                        document: try Output.document(scripts))
         }
     }
 
@@ -268,8 +269,8 @@ struct ScriptsCommand: AsyncParsableCommand {
         @Argument var name: String
         func run() async throws {
             let client = try Connection.client()
-            let script = try await api { try await client.call("GET", "/scripts/\(name)") }
-            print(script["body"]?.text ?? "", terminator: "")
+            let script = try await api { try await client.call(Script.self, "GET", "/scripts/\(name)") }
+            print(script.body, terminator: "")
         }
     }
 
@@ -281,7 +282,8 @@ struct ScriptsCommand: AsyncParsableCommand {
         func run() async throws {
             guard let bytes = DurableFile.read(file, limit: 1 << 20) else { throw ValidationError("cannot read \(file)") }
             let client = try Connection.client()
-            _ = try await api { try await client.call("PUT", "/scripts/\(name)", body: ["description": .string(description), "body": .string(String(decoding: bytes, as: UTF8.self))]) }
+            let fields = ScriptFields(description: description, body: String(decoding: bytes, as: UTF8.self))
+            _ = try await api { try await client.call(Script.self, "PUT", "/scripts/\(name)", json: fields) }
             print("saved script \(name)")
         }
     }
@@ -290,7 +292,7 @@ struct ScriptsCommand: AsyncParsableCommand {
         @Argument var name: String
         func run() async throws {
             let client = try Connection.client()
-            _ = try await api { try await client.call("DELETE", "/scripts/\(name)") }
+            _ = try await api { try await client.call(Done.self, "DELETE", "/scripts/\(name)") }
             print("deleted script \(name)")
         }
     }

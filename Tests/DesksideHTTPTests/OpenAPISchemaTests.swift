@@ -9,7 +9,7 @@ import Testing
 /// resources are DesksideAPI types, a full value of the Swift type is encoded and checked against
 /// the schema the document gives that operation: every key encoded is described, every property
 /// described is encoded, and each value has the described type (through `$ref`, `anyOf`, arrays).
-/// The knowledge base's and the accounts' routes so far; a feature is added here as its types move.
+/// The knowledge base's, the accounts' and the script library's routes so far; a feature is added here as its types move.
 @Suite struct OpenAPISchemaTests {
     static let document = try! JSONParser.parse(Array(OpenAPIDocument.json.utf8))
 
@@ -23,6 +23,8 @@ import Testing
                                  updatedAt: "2026-12-07T11:00:00Z")
     static let accountFields = AccountFields(username: "tess", name: "Tess", email: "e", department: "d", managerId: 1, location: "l",
                                              status: .onboarding, role: .technician, tier: 2)
+    static let script = Script(id: 5, name: "clear_queue", description: "Clears the print queue", body: "#!/bin/sh\nlpstat\n",
+                               createdAt: "2026-12-07T10:00:00Z", updatedAt: "2026-12-07T11:00:00Z", updatedBy: "ann")
     static let token = APIToken(id: 2, name: "sync", role: .auditor, createdAt: "2026-12-07T10:00:00Z", revokedAt: "2026-12-07T12:00:00Z")
 
     /// (operation, what it takes, what it answers), as the routes encode and decode them.
@@ -42,6 +44,10 @@ import Testing
         ("get", "/me", nil, Me(actor: "tess", role: .technician, tier: 1, account: account)),
         ("get", "/api-tokens", nil, [token]),
         ("post", "/api-tokens", NewAPIToken(name: "sync", role: .auditor), CreatedAPIToken(id: 2, name: "sync", role: .auditor, token: "dsa_x")),
+        ("get", "/scripts", nil, [script]),
+        ("get", "/scripts/{name}", nil, script),
+        ("put", "/scripts/{name}", ScriptFields(description: "Clears the print queue", body: "#!/bin/sh\n"), script),
+        ("delete", "/scripts/{name}", nil, Done()),
     ]
 
     @Test(arguments: operations.indices)

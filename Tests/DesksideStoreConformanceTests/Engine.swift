@@ -14,28 +14,38 @@ enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     var testDescription: String { rawValue }
 
-    /// Runs `body` on a new, migrated, empty database of this engine, then removes it.
-    func withKnowledge(_ body: (any KnowledgeRepository) async throws -> Void) async throws {
-        switch self {
-        case .sqlite:
-            let directory = try Fixtures.temporaryDirectory()
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            try await body(try CollectorStore(path: directory + "/collector.sqlite").knowledge)
-        case .postgres:
-            try await PostgresServer.withDatabase { database in try await body(PostgresKnowledge(database)) }
-        }
+    /// Every repository of one engine, on one database.
+    struct Repositories {
+        var knowledge: any KnowledgeRepository
+        var accounts: any AccountRepository
+        var scripts: any ScriptRepository
     }
 
     /// Runs `body` on a new, migrated, empty database of this engine, then removes it.
-    func withAccounts(_ body: (any AccountRepository) async throws -> Void) async throws {
+    func withRepositories(_ body: (Repositories) async throws -> Void) async throws {
         switch self {
         case .sqlite:
             let directory = try Fixtures.temporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            try await body(try CollectorStore(path: directory + "/collector.sqlite").accounts)
+            let store = try CollectorStore(path: directory + "/collector.sqlite")
+            try await body(Repositories(knowledge: store.knowledge, accounts: store.accounts, scripts: store.scripts))
         case .postgres:
-            try await PostgresServer.withDatabase { database in try await body(PostgresAccounts(database)) }
+            try await PostgresServer.withDatabase { database in
+                try await body(Repositories(knowledge: PostgresKnowledge(database), accounts: PostgresAccounts(database), scripts: PostgresScripts(database)))
+            }
         }
+    }
+
+    func withKnowledge(_ body: (any KnowledgeRepository) async throws -> Void) async throws {
+        try await withRepositories { try await body($0.knowledge) }
+    }
+
+    func withAccounts(_ body: (any AccountRepository) async throws -> Void) async throws {
+        try await withRepositories { try await body($0.accounts) }
+    }
+
+    func withScripts(_ body: (any ScriptRepository) async throws -> Void) async throws {
+        try await withRepositories { try await body($0.scripts) }
     }
 }
 

@@ -106,6 +106,50 @@ import Testing
 
     /// `deskside kb` and `deskside canned` decode the API's typed resources (DesksideAPI): write,
     /// search, show, change and delete an article; add, list and delete a canned answer.
+    /// Accounts, API tokens and the script library through `deskside`, decoded as the API's types.
+    @Test func accountsTokensAndScriptsFromTheTerminal() throws {
+        let (directory, collector) = try Self.collector()
+        defer { collector.stop(); try? FileManager.default.removeItem(atPath: directory) }
+        let cli = CLI(credentials: directory + "/config/credentials.json")
+        let password = try String(contentsOfFile: directory + "/data/secrets/admin-password", encoding: .utf8)
+        try #require(try cli(["login", "--server", collector.httpAddress, "--username", "admin"], stdin: password).status == 0)
+
+        let tess = try #require(try cli.json(["accounts", "create", "--username", "tess", "--name", "Tess Tech", "--email", "tess@example.com",
+                                              "--role", "technician", "--tier", "1"]) as? [String: Any])
+        #expect(tess["role"] as? String == "technician" && tess["tier"] as? Int == 1 && tess["status"] as? String == "active")
+        let wizard = try cli(["accounts", "create", "--username", "merlin", "--name", "M", "--role", "wizard"])
+        #expect(wizard.status != 0 && wizard.err.contains("technician"), "a role the API does not know is refused before any request: \(wizard.err)")
+        #expect(try cli(["accounts", "create", "--username", "nameless"]).err.contains("--name and --role"))
+        let technicians = try cli(["accounts", "list", "--role", "technician"])
+        #expect(technicians.status == 0 && technicians.out.contains("tess") && !technicians.out.contains("admin"), "\(technicians.out)")
+        let promoted = try #require(try cli.json(["accounts", "update", "tess", "--tier", "2", "--manager", "admin"]) as? [String: Any])
+        #expect(promoted["tier"] as? Int == 2 && promoted["managerId"] as? Int != nil)
+        #expect(try cli(["accounts", "show", "tess"]).out.contains("Tess Tech"))
+
+        let tokenFile = directory + "/sync.token"
+        let made = try cli(["tokens", "create", "--name", "inventory sync", "--role", "auditor", "--to", tokenFile])
+        #expect(made.status == 0 && !made.out.contains("dsa_"), "the secret goes to the file only: \(made.out)")
+        let secret = try String(contentsOfFile: tokenFile, encoding: .utf8)
+        #expect(try secret.hasPrefix("dsa_") && Self.mode(tokenFile) == 0o600)
+        let tokens = try #require(try cli.json(["tokens", "list"]) as? [[String: Any]])
+        let id = try #require(tokens.first { $0["name"] as? String == "inventory sync" }?["id"] as? Int)
+        try #require(try cli(["tokens", "revoke", String(id)]).status == 0)
+        let revoked = try #require(try cli.json(["tokens", "list"]) as? [[String: Any]])
+        #expect(revoked.first { $0["id"] as? Int == id }?["revokedAt"] as? String != nil)
+
+        let scriptFile = directory + "/clear.sh"
+        try "#!/bin/sh\nlprm -\n".write(toFile: scriptFile, atomically: true, encoding: .utf8)
+        try #require(try cli(["scripts", "put", "clear_queue", scriptFile, "--description", "Clears the print queue"]).status == 0)
+        #expect(try cli(["scripts", "list"]).out.contains("Clears the print queue"))
+        #expect(try cli(["scripts", "show", "clear_queue"]).out == "#!/bin/sh\nlprm -\n")
+        try #require(try cli(["scripts", "delete", "clear_queue"]).status == 0)
+        #expect(try cli(["scripts", "show", "clear_queue"]).err.contains("NOT_FOUND"))
+    }
+
+    static func mode(_ path: String) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int ?? 0) & 0o777
+    }
+
     @Test func theKnowledgeBaseFromTheTerminal() throws {
         let (directory, collector) = try Self.collector()
         defer { collector.stop(); try? FileManager.default.removeItem(atPath: directory) }
