@@ -98,4 +98,22 @@ enum PostgresServer {
         }
         try await connection.close()
     }
+
+    /// `scripts/postgres start|stop DIRECTORY`: a server of a test's own (to stop and start while the
+    /// other tests' server stays up); the environment it prints, as a dictionary.
+    static func own(_ command: String, _ directory: String) throws -> [String: String] {
+        let result = try Fixtures.run(Fixtures.packageRoot + "/scripts/postgres", [command, directory])
+        try #require(result.status == 0, "scripts/postgres \(command): \(String(decoding: result.stderr, as: UTF8.self))")
+        var exported: [String: String] = [:]
+        for line in String(decoding: result.stdout, as: UTF8.self).split(separator: "\n") where line.hasPrefix("export ") {
+            let pair = line.dropFirst("export ".count).split(separator: "=", maxSplits: 1).map(String.init)
+            if pair.count == 2 { exported[pair[0]] = pair[1] }
+        }
+        return exported
+    }
+
+    /// The location of a server started with `own("start", …)`.
+    static func location(_ environment: [String: String]) throws -> PostgresLocation {
+        try PostgresLocation(url: try #require(environment["DESKSIDE_POSTGRES_URL"]), passwordFile: environment["DESKSIDE_POSTGRES_PASSWORD_FILE"])
+    }
 }

@@ -12,29 +12,14 @@ import Testing
 /// Before `PostgresConnection.rows` wrote its statements on the event loop, writers caught by the
 /// restart waited for ever (postgres-nio answers no statement written after its handler left).
 @Suite(.serialized) struct PostgresRestartTests {
-    static let script = Fixtures.packageRoot + "/scripts/postgres"
-
-    /// `scripts/postgres start|stop DIRECTORY`; the environment it prints, as a dictionary.
-    static func server(_ command: String, _ directory: String) throws -> [String: String] {
-        let result = try Fixtures.run(script, [command, directory])
-        try #require(result.status == 0, "scripts/postgres \(command): \(String(decoding: result.stderr, as: UTF8.self))")
-        var exported: [String: String] = [:]
-        for line in String(decoding: result.stdout, as: UTF8.self).split(separator: "\n") where line.hasPrefix("export ") {
-            let pair = line.dropFirst("export ".count).split(separator: "=", maxSplits: 1).map(String.init)
-            if pair.count == 2 { exported[pair[0]] = pair[1] }
-        }
-        return exported
-    }
-
     @Test(.timeLimit(.minutes(2))) func writesCarryOnAfterTheServerRestartsAndNoneAcknowledgedIsLost() async throws {
         let directory = try Fixtures.temporaryDirectory()
         defer {
-            _ = try? Self.server("stop", directory + "/pg")
+            _ = try? PostgresServer.own("stop", directory + "/pg")
             try? FileManager.default.removeItem(atPath: directory)
         }
-        let environment = try Self.server("start", directory + "/pg")
-        let server = try PostgresLocation(url: try #require(environment["DESKSIDE_POSTGRES_URL"]),
-                                          passwordFile: environment["DESKSIDE_POSTGRES_PASSWORD_FILE"])
+        let environment = try PostgresServer.own("start", directory + "/pg")
+        let server = try PostgresServer.location(environment)
         try await PostgresServer.admin(server) { connection in try await connection.query("CREATE DATABASE restarts", logger: PostgresServer.logger) }
         let store = try await PostgresStore.open(server.database("restarts"), logger: PostgresServer.logger)
         let knowledge = PostgresKnowledge(store)
@@ -61,9 +46,9 @@ import Testing
             }
             group.addTask {
                 try await Task.sleep(for: .milliseconds(500))
-                _ = try Self.server("stop", directory + "/pg")
+                _ = try PostgresServer.own("stop", directory + "/pg")
                 try await Task.sleep(for: .milliseconds(500))
-                _ = try Self.server("start", directory + "/pg")
+                _ = try PostgresServer.own("start", directory + "/pg")
                 run.restarted.store(true, ordering: .relaxed)
                 // Writes resume: wait for some (the pool backs off between reconnection attempts).
                 let deadline = Date().addingTimeInterval(60)
