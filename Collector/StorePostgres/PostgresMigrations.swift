@@ -25,7 +25,7 @@ enum PostgresMigrations {
     /// The key of the advisory lock that migrations hold (any 64-bit number no other program uses).
     static let lockKey: Int64 = 0x4465_736B_7369_6465   // "Deskside"
 
-    static let all: [Migration] = [knowledge, accounts, scripts]
+    static let all: [Migration] = [knowledge, accounts, scripts, clock]
 
     static func migrate(_ connection: PostgresConnection, database: String, logger: Logger) async throws {
         try await connection.transaction(logger: logger) { connection in
@@ -174,6 +174,17 @@ enum PostgresMigrations {
             created_at timestamptz NOT NULL,
             updated_at timestamptz NOT NULL,
             updated_by text NOT NULL
+        )
+        """,
+    ])
+
+    /// The minute clock's ticks: one row per minute, taken by the collector that runs it.
+    static let clock = Migration(id: "4: clock", statements: [
+        """
+        CREATE TABLE clock_tick (
+            minute timestamptz PRIMARY KEY CHECK (minute = date_trunc('minute', minute)),
+            collector text NOT NULL CHECK (char_length(collector) BETWEEN 1 AND 200),
+            taken_at timestamptz NOT NULL
         )
         """,
     ])
