@@ -129,9 +129,12 @@ public struct PostgresAccounts: AccountRepository {
                                  binds: binds)
         page.binds.append(query.limit)
         page.binds.append(query.offset)
-        let items = try await database.rows(page).map { try Self.account($0, now: now) }
-        let total = try await database.rows(PostgresQuery(unsafeSQL: "SELECT count(*) FROM account" + filter, binds: binds))[0].decode(Int64.self)
-        return (items, Int(total))
+        let count = PostgresQuery(unsafeSQL: "SELECT count(*) FROM account" + filter, binds: binds), logger = database.logger
+        // One transaction, so that the page and its total agree (as they do on SQLite's read transaction).
+        return try await database.transaction { connection in
+            let items = try await connection.rows(page, logger: logger).map { try Self.account($0, now: now) }
+            return (items, Int(try await connection.rows(count, logger: logger)[0].decode(Int64.self)))
+        }
     }
 
     // MARK: - Signing in
