@@ -118,7 +118,7 @@ struct AdminPages {
             }
         }
         group.get("fault-rules") { _, context in
-            let rules = try await route.call(context) { desk, principal in try desk.faultRules(principal) }
+            let rules = try await route.callAsync(context) { desk, principal in try await desk.faultRules(principal) }
             return route.page("fault-rules", RulesView(chrome: Chrome(context, title: "Fault rules", section: "accounts"), rows: rules.map { rule in
                 .init(code: rule.code, opensTicket: rule.opensTicket, category: rule.category, tier: rule.tier,
                       impacts: Level.allCases.map { AssetPages.Choice(value: $0.rawValue, label: $0.rawValue, selected: $0 == rule.impact) },
@@ -126,11 +126,11 @@ struct AdminPages {
             }))
         }
         group.post("fault-rules") { request, context in
-            try await route.post(request, context) { desk, principal, form in
+            try await route.postAsync(request, context) { desk, principal, form in
                 guard let impact = Level(rawValue: form.text("impact") ?? ""), let urgency = Level(rawValue: form.text("urgency") ?? "") else {
                     throw ConsoleError.badForm("choose an impact and an urgency")
                 }
-                _ = try desk.setFaultRule(principal, FaultRule(code: try form.required("code", "The fault code"), opensTicket: form.flag("opensTicket"),
+                _ = try await desk.setFaultRule(principal, FaultRule(code: try form.required("code", "The fault code"), opensTicket: form.flag("opensTicket"),
                                                                category: try form.required("category", "The category"), impact: impact, urgency: urgency,
                                                                tier: try form.int("tier", "The tier")))
                 return "/fault-rules"

@@ -71,14 +71,16 @@ extension Desk {
 
     // MARK: - Fault rules
 
-    public func faultRules(_ principal: Principal) throws -> [FaultRule] {
+    /// Every code's rule: those an admin set, and the defaults of the known codes.
+    public func faultRules(_ principal: Principal) async throws -> [FaultRule] {
         try requireReader(principal)
-        return try store.faultRules()
+        return FaultRule.listed(stored: try await faultRuleStore.storedFaultRules())
     }
 
-    public func setFaultRule(_ principal: Principal, _ rule: FaultRule) throws {
+    public func setFaultRule(_ principal: Principal, _ rule: FaultRule) async throws {
         try requireAdmin(principal)
-        try store.setFaultRule(rule)
+        try rule.validate()
+        try await faultRuleStore.setFaultRule(rule)
         try store.audit(actor: principal.actor, action: "faultRule.set", allowed: true, detail: rule.code, at: clock())
     }
 }

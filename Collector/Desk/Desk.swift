@@ -25,6 +25,8 @@ public struct Desk: Sendable {
     public let accounts: any AccountRepository
     /// The script library (`store.scripts` on SQLite).
     public let scripts: any ScriptRepository
+    /// The fault rules an admin set (`store.faultRules` on SQLite).
+    public let faultRuleStore: any FaultRuleRepository
     let clock: @Sendable () -> Date
     /// The bcrypt cost for new passwords (12 in production; tests may lower it to keep the suite fast).
     let passwordCost: UInt8
@@ -35,12 +37,13 @@ public struct Desk: Sendable {
     let webhookCheck: @Sendable (String) throws -> Void
 
     public init(store: CollectorStore, knowledge: (any KnowledgeRepository)? = nil, accounts: (any AccountRepository)? = nil, scripts: (any ScriptRepository)? = nil,
-                passwordCost: UInt8 = 12, tasks: TaskDispatch? = nil, clock: @escaping @Sendable () -> Date = { Date() },
+                faultRules: (any FaultRuleRepository)? = nil, passwordCost: UInt8 = 12, tasks: TaskDispatch? = nil, clock: @escaping @Sendable () -> Date = { Date() },
                 webhookCheck: @escaping @Sendable (String) throws -> Void = { _ in }) {
         self.store = store
         self.knowledge = knowledge ?? store.knowledge
         self.accounts = accounts ?? store.accounts
         self.scripts = scripts ?? store.scripts
+        self.faultRuleStore = faultRules ?? store.faultRules
         self.passwordCost = passwordCost
         self.tasks = tasks
         self.clock = clock

@@ -58,14 +58,14 @@ struct KnowledgeRoutes {
             return try await route.runAsync(context) { desk, principal in try await desk.deleteCannedAnswer(principal, id: id); return Done() }
         }
         group.get("fault-rules") { _, context in
-            try await route.run(context) { desk, principal in try desk.faultRules(principal) }
+            try await route.runAsync(context) { desk, principal in try await desk.faultRules(principal) }
         }
         group.put("fault-rules/{code}") { request, context in
             guard let code = context.parameters.get("code"), code.count <= 64, !code.isEmpty else { throw HelpdeskError.notFound }
-            return try await route.run(request, context, Rule.self) { desk, principal, body in
+            return try await route.runAsync(request, context, Rule.self) { desk, principal, body in
                 let rule = FaultRule(code: code, opensTicket: body.opensTicket, category: body.category, impact: body.impact,
                                      urgency: body.urgency, tier: body.tier)
-                try desk.setFaultRule(principal, rule)
+                try await desk.setFaultRule(principal, rule)
                 return rule
             }
         }

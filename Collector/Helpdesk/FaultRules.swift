@@ -35,6 +35,13 @@ public struct FaultRule: Codable, Sendable, Equatable {
         guard !category.isEmpty, category.count <= 64 else { throw HelpdeskError.invalid("category must be 1 to 64 characters") }
     }
 
+    /// Every code's rule as the desk lists them: the stored ones, and the defaults of the known codes
+    /// none is stored for, by code.
+    public static func listed(stored: [FaultRule]) -> [FaultRule] {
+        let byCode = Dictionary(stored.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+        return Set(knownCodes + byCode.keys).sorted().map { byCode[$0] ?? defaultRule(for: $0) }
+    }
+
     /// The rule for `code` when none is stored.
     public static func defaultRule(for code: String) -> FaultRule {
         switch code {

@@ -25,7 +25,7 @@ enum PostgresMigrations {
     /// The key of the advisory lock that migrations hold (any 64-bit number no other program uses).
     static let lockKey: Int64 = 0x4465_736B_7369_6465   // "Deskside"
 
-    static let all: [Migration] = [knowledge, accounts, scripts, clock]
+    static let all: [Migration] = [knowledge, accounts, scripts, clock, faultRules]
 
     static func migrate(_ connection: PostgresConnection, database: String, logger: Logger) async throws {
         try await connection.transaction(logger: logger) { connection in
@@ -185,6 +185,20 @@ enum PostgresMigrations {
             minute timestamptz PRIMARY KEY CHECK (minute = date_trunc('minute', minute)),
             collector text NOT NULL CHECK (char_length(collector) BETWEEN 1 AND 200),
             taken_at timestamptz NOT NULL
+        )
+        """,
+    ])
+
+    /// The fault rules an admin set; the codes without one follow the domain's defaults.
+    static let faultRules = Migration(id: "5: fault rules", statements: [
+        """
+        CREATE TABLE fault_rule (
+            code text PRIMARY KEY CHECK (char_length(code) BETWEEN 1 AND 64),
+            opens_ticket boolean NOT NULL,
+            category text NOT NULL CHECK (char_length(category) BETWEEN 1 AND 64),
+            impact text NOT NULL CHECK (impact IN ('high', 'medium', 'low')),
+            urgency text NOT NULL CHECK (urgency IN ('high', 'medium', 'low')),
+            tier integer NOT NULL CHECK (tier IN (1, 2, 3))
         )
         """,
     ])

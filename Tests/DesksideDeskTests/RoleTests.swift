@@ -82,7 +82,7 @@ import Testing
         }
         await #expect(throws: HelpdeskError.forbidden) { try await desk.createArticle(world.alice, .init(title: "t", body: "b")) }
         await #expect(throws: HelpdeskError.forbidden) { try await desk.cannedAnswers(world.alice) }
-        #expect(throws: HelpdeskError.forbidden) { try desk.setFaultRule(world.alice, .defaultRule(for: "memory.low")) }
+        await #expect(throws: HelpdeskError.forbidden) { try await desk.setFaultRule(world.alice, .defaultRule(for: "memory.low")) }
         // Internal notes stay out of a requester's timeline.
         _ = try desk.change(world.technician, ticketID: world.aliceTicket, .comment(body: "user is VIP", internal: true))
         #expect(try await desk.ticket(world.alice, id: world.aliceTicket).timeline.allSatisfy { !$0.internal })
@@ -110,7 +110,7 @@ import Testing
             ("set password", { try await desk.setPassword(auditor, accountID: world.alice.accountID!, password: "0123456789ab", currentPassword: nil) }),
             ("article", { _ = try await desk.createArticle(auditor, .init(title: "t", body: "b")) }),
             ("canned answer", { _ = try await desk.createCannedAnswer(auditor, title: "t", body: "b") }),
-            ("fault rule", { try desk.setFaultRule(auditor, .defaultRule(for: "memory.low")) }),
+            ("fault rule", { try await desk.setFaultRule(auditor, .defaultRule(for: "memory.low")) }),
         ]
         for (name, write) in writes {
             await #expect(throws: HelpdeskError.forbidden, "\(name)") { try await write() }
@@ -128,7 +128,7 @@ import Testing
         #expect(throws: HelpdeskError.forbidden) { try desk.change(tech, ticketID: world.aliceTicket, .rate(rating: 5, comment: "")) }
         await #expect(throws: HelpdeskError.forbidden) { try await desk.createAccount(tech, .init(username: "x", name: "X", role: .admin), password: nil) }
         await #expect(throws: HelpdeskError.forbidden) { try await desk.updateAccount(tech, id: tech.accountID!, .init(role: .admin)) }
-        #expect(throws: HelpdeskError.forbidden) { try desk.setFaultRule(tech, .defaultRule(for: "memory.low")) }
+        await #expect(throws: HelpdeskError.forbidden) { try await desk.setFaultRule(tech, .defaultRule(for: "memory.low")) }
         // The requester rates, which closes the ticket.
         let rated = try desk.change(world.alice, ticketID: world.aliceTicket, .rate(rating: 4, comment: "quick"))
         #expect(rated.status == .closed)

@@ -19,6 +19,7 @@ enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
         var knowledge: any KnowledgeRepository
         var accounts: any AccountRepository
         var scripts: any ScriptRepository
+        var faultRules: any FaultRuleRepository
     }
 
     /// Runs `body` on a new, migrated, empty database of this engine, then removes it.
@@ -28,10 +29,11 @@ enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
             let directory = try Fixtures.temporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let store = try CollectorStore(path: directory + "/collector.sqlite")
-            try await body(Repositories(knowledge: store.knowledge, accounts: store.accounts, scripts: store.scripts))
+            try await body(Repositories(knowledge: store.knowledge, accounts: store.accounts, scripts: store.scripts, faultRules: store.faultRules))
         case .postgres:
             try await PostgresServer.withDatabase { database in
-                try await body(Repositories(knowledge: PostgresKnowledge(database), accounts: PostgresAccounts(database), scripts: PostgresScripts(database)))
+                try await body(Repositories(knowledge: PostgresKnowledge(database), accounts: PostgresAccounts(database), scripts: PostgresScripts(database),
+                                            faultRules: PostgresFaultRules(database)))
             }
         }
     }
@@ -46,6 +48,10 @@ enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     func withScripts(_ body: (any ScriptRepository) async throws -> Void) async throws {
         try await withRepositories { try await body($0.scripts) }
+    }
+
+    func withFaultRules(_ body: (any FaultRuleRepository) async throws -> Void) async throws {
+        try await withRepositories { try await body($0.faultRules) }
     }
 }
 

@@ -119,7 +119,7 @@ import Testing
         #expect(try fleet.store.assignments(assetID: asset).map(\.username) == ["ana", "ben"])
     }
 
-    @Test func rulesDecideWhetherAndWhereTicketsOpen() throws {
+    @Test func rulesDecideWhetherAndWhereTicketsOpen() async throws {
         var fleet = try Fleet(agents: 1)
         defer { try? FileManager.default.removeItem(atPath: fleet.directory) }
         let reboot = Fault(code: "reboot.required", severity: .warning, subject: "", summary: "reboot pending", facts: [:])
@@ -139,7 +139,7 @@ import Testing
         let battery = try #require(try fleet.store.tickets(matching: all).items.first { $0.faultCode == "battery.worn" })
         #expect(battery.urgency == .low && battery.priority == .low)
 
-        try fleet.store.setFaultRule(FaultRule(code: "reboot.required", opensTicket: true, category: "maintenance", impact: .low, urgency: .low, tier: 3))
+        try await fleet.store.faultRules.setFaultRule(FaultRule(code: "reboot.required", opensTicket: true, category: "maintenance", impact: .low, urgency: .low, tier: 3))
         try fleet.report(0, [smart], minutes: 1)
         try fleet.report(0, [reboot, smart], minutes: 2)
         tickets = try fleet.store.tickets(matching: all).items

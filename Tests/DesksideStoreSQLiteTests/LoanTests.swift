@@ -81,7 +81,7 @@ import Testing
         #expect(try store.checkRegisterFaults(now: late) == (0, 0))
     }
 
-    @Test func warrantiesExpiringRaiseOnceAndARuleCanKeepThemOffTheQueue() throws {
+    @Test func warrantiesExpiringRaiseOnceAndARuleCanKeepThemOffTheQueue() async throws {
         let (store, directory, _, assets) = try Self.world()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let today = CollectorStore.today(Self.time)
@@ -96,7 +96,7 @@ import Testing
         try store.updateAsset(id: assets[0], try RegisterTests.changes(#"{"warrantyEnd": "\#(today.adding(days: 800))"}"#), actor: "tess", now: Self.time)
         #expect(try store.checkRegisterFaults(now: Self.time) == (0, 1))
         // A rule turns the fault into a line on the asset, no ticket.
-        try store.setFaultRule(FaultRule(code: CollectorFault.warrantyExpiring, opensTicket: false, category: "asset", impact: .low, urgency: .low, tier: 1))
+        try await store.faultRules.setFaultRule(FaultRule(code: CollectorFault.warrantyExpiring, opensTicket: false, category: "asset", impact: .low, urgency: .low, tier: 1))
         try store.updateAsset(id: assets[2], try RegisterTests.changes(#"{"warrantyEnd": "\#(today.adding(days: 10))"}"#), actor: "tess", now: Self.time)
         #expect(try store.checkRegisterFaults(now: Self.time) == (1, 0))
         #expect(try store.faultRecords(assetID: assets[2]).map(\.code) == [CollectorFault.warrantyExpiring])
