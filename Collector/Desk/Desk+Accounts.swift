@@ -33,24 +33,24 @@ extension Desk {
         switch attempt {
         case .verify(let accountID, let hash):
             guard try await checkRunner({ Bcrypt.verify(password, hash: hash) }) else {
-                try store.audit(actor: "account:\(accountID)", action: "login", allowed: false, detail: "wrong password", at: now)
+                try await audit(actor: "account:\(accountID)", action: "login", allowed: false, detail: "wrong password", at: now)
                 throw DeskAuthError.refused
             }
             let secret = "dss_" + SecretDigest.randomHex(bytes: 32)
             let expires = now.addingTimeInterval(Double(settings.sessionHours) * 3600)
             let idle = console ? now.addingTimeInterval(Double(settings.consoleIdleMinutes) * 60) : nil
             try await accounts.loginSucceeded(accountID: accountID, secret: secret, now: now, expiresAt: expires, idleExpiresAt: idle)
-            try store.audit(actor: "account:\(accountID)", action: "login", allowed: true, detail: "", at: now)
+            try await audit(actor: "account:\(accountID)", action: "login", allowed: true, detail: "", at: now)
             guard let account = try await accounts.account(id: accountID, now: now) else { throw DeskAuthError.refused }
             return Session(token: secret, expiresAt: expires, account: account)
         case .locked(let accountID):
             _ = try await checkRunner({ Bcrypt.verify(password, hash: Self.decoyHash) })
-            try store.audit(actor: "account:\(accountID)", action: "login", allowed: false, detail: "locked", at: now)
+            try await audit(actor: "account:\(accountID)", action: "login", allowed: false, detail: "locked", at: now)
             throw DeskAuthError.refused
         case .refused:
             // What was typed as a username is not logged: it may be a password typed in the wrong field.
             _ = try await checkRunner({ Bcrypt.verify(password, hash: Self.decoyHash) })
-            try store.audit(actor: "-", action: "login", allowed: false, detail: "unknown, departed or password-less account", at: now)
+            try await audit(actor: "-", action: "login", allowed: false, detail: "unknown, departed or password-less account", at: now)
             throw DeskAuthError.refused
         }
     }
@@ -64,7 +64,7 @@ extension Desk {
     public func logoutEverywhere(_ principal: Principal) async throws -> Int {
         guard let account = principal.accountID else { throw HelpdeskError.forbidden }
         let ended = try await accounts.endSessions(accountID: account)
-        try store.audit(actor: principal.actor, action: "logout.everywhere", allowed: true, detail: "\(ended) sessions", at: clock())
+        try await audit(actor: principal.actor, action: "logout.everywhere", allowed: true, detail: "\(ended) sessions", at: clock())
         return ended
     }
 
@@ -99,14 +99,14 @@ extension Desk {
         try requireAdmin(principal)
         guard (1...100).contains(TextLimits.length(name)) else { throw HelpdeskError.invalid("a token's name is 1 to 100 characters") }
         let token = try await accounts.createAPIToken(name: name, role: role, now: clock())
-        try store.audit(actor: principal.actor, action: "apiToken.create", allowed: true, detail: "\(name) as \(role.rawValue)", at: clock())
+        try await audit(actor: principal.actor, action: "apiToken.create", allowed: true, detail: "\(name) as \(role.rawValue)", at: clock())
         return token
     }
 
     public func revokeAPIToken(_ principal: Principal, id: Int64) async throws {
         try requireAdmin(principal)
         guard try await accounts.revokeAPIToken(id: id, now: clock()) else { throw HelpdeskError.notFound }
-        try store.audit(actor: principal.actor, action: "apiToken.revoke", allowed: true, detail: String(id), at: clock())
+        try await audit(actor: principal.actor, action: "apiToken.revoke", allowed: true, detail: String(id), at: clock())
     }
 
     // MARK: - Accounts
@@ -135,7 +135,7 @@ extension Desk {
         try Self.check(fields)
         let hash = try password.map { try hashPassword($0) }
         let account = try await accounts.createAccount(fields, passwordHash: hash, now: clock())
-        try store.audit(actor: principal.actor, action: "account.create", allowed: true, detail: "\(account.username) as \(account.role.rawValue)", at: clock())
+        try await audit(actor: principal.actor, action: "account.create", allowed: true, detail: "\(account.username) as \(account.role.rawValue)", at: clock())
         return account
     }
 
@@ -144,7 +144,7 @@ extension Desk {
         try requireAdmin(principal)
         try Self.check(fields)
         let account = try await accounts.updateAccount(id: id, fields, now: clock())
-        try store.audit(actor: principal.actor, action: "account.update", allowed: true, detail: account.username, at: clock())
+        try await audit(actor: principal.actor, action: "account.update", allowed: true, detail: account.username, at: clock())
         return account
     }
 
@@ -158,7 +158,7 @@ extension Desk {
             }
         }
         try await accounts.setPasswordHash(accountID: accountID, try hashPassword(password), now: clock())
-        try store.audit(actor: principal.actor, action: "account.password", allowed: true, detail: String(accountID), at: clock())
+        try await audit(actor: principal.actor, action: "account.password", allowed: true, detail: String(accountID), at: clock())
     }
 
     /// The first admin account, made by `serve`'s first start when none exists; returns its password.

@@ -81,6 +81,6 @@ extension Desk {
         try requireAdmin(principal)
         try rule.validate()
         try await faultRuleStore.setFaultRule(rule)
-        try store.audit(actor: principal.actor, action: "faultRule.set", allowed: true, detail: rule.code, at: clock())
+        try await audit(actor: principal.actor, action: "faultRule.set", allowed: true, detail: rule.code, at: clock())
     }
 }

@@ -206,7 +206,7 @@ extension Desk {
         do { try TaskSpec.scriptRun(ScriptRun(name: name, body: body)).validate() } catch { throw HelpdeskError.invalid("\(error)") }
         guard TextLimits.length(description) <= 2000 else { throw HelpdeskError.invalid("description: must be at most 2,000 characters") }
         let saved = try await scripts.saveScript(name: name, description: description, body: body, actor: principal.actor, now: clock())
-        try store.audit(actor: principal.actor, action: "script.save", allowed: true, detail: name, at: clock())
+        try await audit(actor: principal.actor, action: "script.save", allowed: true, detail: name, at: clock())
         return saved
     }
 

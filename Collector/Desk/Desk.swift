@@ -27,6 +27,9 @@ public struct Desk: Sendable {
     public let scripts: any ScriptRepository
     /// The fault rules an admin set (`store.faultRules` on SQLite).
     public let faultRuleStore: any FaultRuleRepository
+    /// The security audit log (`store.auditTrail` on SQLite), for the async calls; the others still
+    /// write it through the SQLite store (`store.audit`).
+    public let auditTrail: any AuditTrail
     let clock: @Sendable () -> Date
     /// The bcrypt cost for new passwords (12 in production; tests may lower it to keep the suite fast).
     let passwordCost: UInt8
@@ -37,13 +40,15 @@ public struct Desk: Sendable {
     let webhookCheck: @Sendable (String) throws -> Void
 
     public init(store: CollectorStore, knowledge: (any KnowledgeRepository)? = nil, accounts: (any AccountRepository)? = nil, scripts: (any ScriptRepository)? = nil,
-                faultRules: (any FaultRuleRepository)? = nil, passwordCost: UInt8 = 12, tasks: TaskDispatch? = nil, clock: @escaping @Sendable () -> Date = { Date() },
+                faultRules: (any FaultRuleRepository)? = nil,
+                auditTrail: (any AuditTrail)? = nil, passwordCost: UInt8 = 12, tasks: TaskDispatch? = nil, clock: @escaping @Sendable () -> Date = { Date() },
                 webhookCheck: @escaping @Sendable (String) throws -> Void = { _ in }) {
         self.store = store
         self.knowledge = knowledge ?? store.knowledge
         self.accounts = accounts ?? store.accounts
         self.scripts = scripts ?? store.scripts
         self.faultRuleStore = faultRules ?? store.faultRules
+        self.auditTrail = auditTrail ?? store.auditTrail
         self.passwordCost = passwordCost
         self.tasks = tasks
         self.clock = clock
@@ -64,6 +69,11 @@ public struct Desk: Sendable {
 
     func requireAdmin(_ principal: Principal) throws {
         guard principal.role == .admin else { throw HelpdeskError.forbidden }
+    }
+
+    /// Appends to the audit log (`detail` holds no secret).
+    func audit(actor: String, action: String, allowed: Bool, detail: String, at time: Date) async throws {
+        try await auditTrail.record(AuditEntry(at: time, actor: actor, action: action, allowed: allowed, detail: detail))
     }
 
     /// Runs calls into the SQLite store's synchronous API on a GCD worker rather than on one of Swift's

@@ -20,6 +20,7 @@ enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
         var accounts: any AccountRepository
         var scripts: any ScriptRepository
         var faultRules: any FaultRuleRepository
+        var auditTrail: any AuditTrail
     }
 
     /// Runs `body` on a new, migrated, empty database of this engine, then removes it.
@@ -29,11 +30,12 @@ enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
             let directory = try Fixtures.temporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let store = try CollectorStore(path: directory + "/collector.sqlite")
-            try await body(Repositories(knowledge: store.knowledge, accounts: store.accounts, scripts: store.scripts, faultRules: store.faultRules))
+            try await body(Repositories(knowledge: store.knowledge, accounts: store.accounts, scripts: store.scripts, faultRules: store.faultRules,
+                                        auditTrail: store.auditTrail))
         case .postgres:
             try await PostgresServer.withDatabase { database in
                 try await body(Repositories(knowledge: PostgresKnowledge(database), accounts: PostgresAccounts(database), scripts: PostgresScripts(database),
-                                            faultRules: PostgresFaultRules(database)))
+                                            faultRules: PostgresFaultRules(database), auditTrail: PostgresAuditTrail(database)))
             }
         }
     }
