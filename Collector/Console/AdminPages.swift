@@ -131,8 +131,8 @@ struct AdminPages {
                     throw ConsoleError.badForm("choose an impact and an urgency")
                 }
                 _ = try await desk.setFaultRule(principal, FaultRule(code: try form.required("code", "The fault code"), opensTicket: form.flag("opensTicket"),
-                                                               category: try form.required("category", "The category"), impact: impact, urgency: urgency,
-                                                               tier: try form.int("tier", "The tier")))
+                                                                     category: try form.required("category", "The category"), impact: impact,
+                                                                     urgency: urgency, tier: try form.int("tier", "The tier")))
                 return "/fault-rules"
             }
         }
