@@ -33,7 +33,8 @@ extension Run {
         let now = Date()
         _ = try await store.accounts.createAccount(.init(username: "tess", name: "Tess", email: "tess@example.com", role: .technician, tier: 1),
                                                    passwordHash: nil, now: now)
-        _ = try store.createWebhook(url: webhookURL, events: ["ticket.opened"], secret: "whsec_bench_0123456789abcdef", actor: "bench", now: now)
+        _ = try await store.subscriptions.createWebhook(url: webhookURL, events: ["ticket.opened"], secret: "whsec_bench_0123456789abcdef", actor: "bench",
+                                                       now: now)
         let queueStart = Date()
         for index in 0..<(count / 2) {
             _ = try store.createTicket(.init(title: "Bench ticket \(index)", description: "queued by the benchmark", requesterId: nil, category: "general",

@@ -74,15 +74,15 @@ struct NotificationPages {
     func addPersonal(to group: RouterGroup<APIContext>) {
         let route = self.route
         group.get("preferences") { request, context in
-            let preferences = try await route.call(context) { desk, principal in try desk.mailPreferences(principal) }
+            let preferences = try await route.callAsync(context) { desk, principal in try await desk.mailPreferences(principal) }
             return route.page("preferences", PreferencesView(
                 chrome: Chrome(context, title: "Mail preferences", section: nil, flash: request.uri.queryParameters.get("done") == nil ? nil : "Your choices are saved."),
                 rows: preferences.map { .init(type: $0.type, label: EventType(rawValue: $0.type).flatMap { Self.labels[$0] } ?? $0.type, mailed: $0.mailed) }))
         }
         group.post("preferences") { request, context in
-            try await route.post(request, context) { desk, principal, form in
-                let kinds = try desk.mailPreferences(principal)
-                _ = try desk.setMailPreferences(principal, kinds.map { .init(type: $0.type, mailed: form.flag("mail-" + $0.type)) })
+            try await route.postAsync(request, context) { desk, principal, form in
+                let kinds = try await desk.mailPreferences(principal)
+                _ = try await desk.setMailPreferences(principal, kinds.map { .init(type: $0.type, mailed: form.flag("mail-" + $0.type)) })
                 return "/preferences?done=saved"
             }
         }
@@ -132,23 +132,23 @@ struct NotificationPages {
         }
         group.post("webhooks") { request, context in
             let form = try await ConsoleForm.read(request, context)
-            let made = try await route.call(context) { desk, principal in
+            let made = try await route.callAsync(context) { desk, principal in
                 let events = (form.text("events") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                return try desk.createWebhook(principal, url: try form.required("url", "The URL"), events: events)
+                return try await desk.createWebhook(principal, url: try form.required("url", "The URL"), events: events)
             }
             return try await Self.webhooks(route, context, secret: made.secret)
         }
         group.post("webhooks/:id/delete") { request, context in
             let id = try context.id()
-            return try await route.post(request, context) { desk, principal, _ in
-                try desk.deleteWebhook(principal, id: id)
+            return try await route.postAsync(request, context) { desk, principal, _ in
+                try await desk.deleteWebhook(principal, id: id)
                 return "/webhooks"
             }
         }
     }
 
     static func webhooks(_ route: ConsoleRoute, _ context: APIContext, secret: String?) async throws -> Response {
-        let hooks = try await route.call(context) { desk, principal in try desk.webhooks(principal) }
+        let hooks = try await route.callAsync(context) { desk, principal in try await desk.webhooks(principal) }
         return route.page("webhooks", WebhooksView(chrome: Chrome(context, title: "Webhooks", section: "notifications"),
                                                    rows: hooks.map { .init(id: $0.id, url: $0.url, events: $0.events.joined(separator: ", "), created: $0.createdAt) },
                                                    secret: secret))

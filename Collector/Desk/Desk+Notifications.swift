@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+public import DesksideAPI
 public import DesksideHelpdesk
 import DesksideJSON
 import DesksideNotifications
@@ -43,20 +44,14 @@ extension Desk {
 
     // MARK: - Webhooks
 
-    /// A new webhook and its signing secret, shown this once.
-    public struct NewWebhook: Codable, Sendable {
-        public var webhook: CollectorStore.WebhookRecord
-        public var secret: String
-    }
-
-    public func webhooks(_ principal: Principal) throws -> [CollectorStore.WebhookRecord] {
+    public func webhooks(_ principal: Principal) async throws -> [Webhook] {
         try requireAdmin(principal)
-        return try store.webhooks()
+        return try await subscriptions.webhooks()
     }
 
     /// Subscribes `url` to the event types `events` match (`ticket.*`, `fault.storm`, `*`). The URL
     /// must be http(s) and, resolved now, in the networks webhooks may reach (`webhookCheck`).
-    public func createWebhook(_ principal: Principal, url: String, events: [String]) throws -> NewWebhook {
+    public func createWebhook(_ principal: Principal, url: String, events: [String]) async throws -> CreatedWebhook {
         try requireAdmin(principal)
         guard !events.isEmpty, events.count <= 50 else { throw HelpdeskError.invalid("events: one to 50 patterns (ticket.*, fault.storm, *)") }
         for pattern in events where !EventType.isPattern(pattern) {
@@ -64,48 +59,39 @@ extension Desk {
         }
         guard url.utf8.count <= 2000 else { throw HelpdeskError.invalid("url: at most 2,000 characters") }
         do {
-            try webhookCheck(url)
+            let check = webhookCheck
+            try await blocking { try check(url) }   // resolves the name: not on a cooperative thread
         } catch {
             throw HelpdeskError.unprocessable("url: \(error)")
         }
         let secret = "whsec_" + SecretDigest.randomHex(bytes: 32)
-        return NewWebhook(webhook: try store.createWebhook(url: url, events: events, secret: secret, actor: principal.actor, now: clock()), secret: secret)
+        let webhook = try await subscriptions.createWebhook(url: url, events: events, secret: secret, actor: principal.actor, now: clock())
+        return CreatedWebhook(webhook: webhook, secret: secret)
     }
 
-    public func deleteWebhook(_ principal: Principal, id: Int64) throws {
+    public func deleteWebhook(_ principal: Principal, id: Int64) async throws {
         try requireAdmin(principal)
-        guard try store.deleteWebhook(id: id) else { throw HelpdeskError.notFound }
+        guard try await subscriptions.deleteWebhook(id: id) else { throw HelpdeskError.notFound }
     }
 
     // MARK: - Preferences
 
-    /// One kind of mail and whether the caller receives it.
-    public struct MailPreference: Codable, Sendable, Equatable {
-        public var type: String
-        public var mailed: Bool
-
-        public init(type: String, mailed: Bool) {
-            self.type = type
-            self.mailed = mailed
-        }
-    }
-
     /// The kinds of mail the caller may receive, each on or off (all on until turned off).
-    public func mailPreferences(_ principal: Principal) throws -> [MailPreference] {
+    public func mailPreferences(_ principal: Principal) async throws -> [MailPreference] {
         guard let account = principal.accountID else { throw HelpdeskError.unprocessable("an API token has no mail preferences") }
-        let off = Set(try store.notificationOptOuts(accountID: account))
+        let off = Set(try await subscriptions.mailOptOuts(accountID: account))
         return EventType.allCases.filter(\.mailable).map { MailPreference(type: $0.rawValue, mailed: !off.contains($0.rawValue)) }
     }
 
-    public func setMailPreferences(_ principal: Principal, _ preferences: [MailPreference]) throws -> [MailPreference] {
+    public func setMailPreferences(_ principal: Principal, _ preferences: [MailPreference]) async throws -> [MailPreference] {
         guard let account = principal.accountID else { throw HelpdeskError.unprocessable("an API token has no mail preferences") }
-        var off: [EventType] = []
+        var off: Set<String> = []
         for preference in preferences {
             guard let type = EventType(rawValue: preference.type), type.mailable else { throw HelpdeskError.invalid("\(preference.type) is not a kind of mail") }
-            if !preference.mailed { off.append(type) }
+            if !preference.mailed { off.insert(type.rawValue) }
         }
-        try store.setNotificationOptOuts(accountID: account, off)
-        return try mailPreferences(principal)
+        try await subscriptions.setMailOptOuts(accountID: account, off)
+        return try await mailPreferences(principal)
     }
 }
 

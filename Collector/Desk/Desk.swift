@@ -30,6 +30,8 @@ public struct Desk: Sendable {
     /// The security audit log (`store.auditTrail` on SQLite), for the async calls; the others still
     /// write it through the SQLite store (`store.audit`).
     public let auditTrail: any AuditTrail
+    /// Webhooks and mail preferences (`store.subscriptions` on SQLite).
+    public let subscriptions: any SubscriptionRepository
     let clock: @Sendable () -> Date
     /// The bcrypt cost for new passwords (12 in production; tests may lower it to keep the suite fast).
     let passwordCost: UInt8
@@ -41,7 +43,8 @@ public struct Desk: Sendable {
 
     public init(store: CollectorStore, knowledge: (any KnowledgeRepository)? = nil, accounts: (any AccountRepository)? = nil, scripts: (any ScriptRepository)? = nil,
                 faultRules: (any FaultRuleRepository)? = nil,
-                auditTrail: (any AuditTrail)? = nil, passwordCost: UInt8 = 12, tasks: TaskDispatch? = nil, clock: @escaping @Sendable () -> Date = { Date() },
+                auditTrail: (any AuditTrail)? = nil,
+                subscriptions: (any SubscriptionRepository)? = nil, passwordCost: UInt8 = 12, tasks: TaskDispatch? = nil, clock: @escaping @Sendable () -> Date = { Date() },
                 webhookCheck: @escaping @Sendable (String) throws -> Void = { _ in }) {
         self.store = store
         self.knowledge = knowledge ?? store.knowledge
@@ -49,6 +52,7 @@ public struct Desk: Sendable {
         self.scripts = scripts ?? store.scripts
         self.faultRuleStore = faultRules ?? store.faultRules
         self.auditTrail = auditTrail ?? store.auditTrail
+        self.subscriptions = subscriptions ?? store.subscriptions
         self.passwordCost = passwordCost
         self.tasks = tasks
         self.clock = clock

@@ -28,15 +28,6 @@ struct NotificationRoutes {
         var history: CollectorStore.HistoryExtent
     }
 
-    struct NewWebhook: Decodable, Sendable {
-        var url: String
-        var events: [String]
-    }
-
-    struct Preferences: Codable, Sendable {
-        var preferences: [Desk.MailPreference]
-    }
-
     func add(to group: RouterGroup<APIContext>) {
         let route = self.route, secret = onboardingHookSecret
         group.get("status") { _, context in
@@ -59,26 +50,26 @@ struct NotificationRoutes {
             return try await route.run(request, context, TicketRoutes.Empty.self) { desk, principal, _ in try desk.resendNotification(principal, id: id) }
         }
         group.get("webhooks") { _, context in
-            try await route.run(context) { desk, principal in try desk.webhooks(principal) }
+            try await route.runAsync(context) { desk, principal in try await desk.webhooks(principal) }
         }
         group.post("webhooks") { request, context in
-            try await route.run(request, context, NewWebhook.self, status: .created) { desk, principal, body in
-                try desk.createWebhook(principal, url: body.url, events: body.events)
+            try await route.runAsync(request, context, NewWebhook.self, status: .created) { desk, principal, body in
+                try await desk.createWebhook(principal, url: body.url, events: body.events)
             }
         }
         group.delete("webhooks/{id}") { _, context in
             let id = try context.id()
-            return try await route.run(context) { desk, principal in
-                try desk.deleteWebhook(principal, id: id)
+            return try await route.runAsync(context) { desk, principal in
+                try await desk.deleteWebhook(principal, id: id)
                 return Done()
             }
         }
         group.get("me/mail-preferences") { _, context in
-            try await route.run(context) { desk, principal in Preferences(preferences: try desk.mailPreferences(principal)) }
+            try await route.runAsync(context) { desk, principal in MailPreferences(preferences: try await desk.mailPreferences(principal)) }
         }
         group.put("me/mail-preferences") { request, context in
-            try await route.run(request, context, Preferences.self) { desk, principal, body in
-                Preferences(preferences: try desk.setMailPreferences(principal, body.preferences))
+            try await route.runAsync(request, context, MailPreferences.self) { desk, principal, body in
+                MailPreferences(preferences: try await desk.setMailPreferences(principal, body.preferences))
             }
         }
         group.get("tickets/{id}/attachments/{attachment}") { _, context in

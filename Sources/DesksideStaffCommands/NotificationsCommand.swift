@@ -1,4 +1,5 @@
 import ArgumentParser
+import DesksideAPI
 import DesksideClient
 import DesksideJSON
 
@@ -66,8 +67,8 @@ struct WebhooksCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try Connection.client()
-            let document = try await api { try await client.call("GET", "/webhooks") }
-            output.list(document.elements ?? [], columns: WebhooksCommand.columns, document: document, footer: nil)
+            let webhooks = try await api { try await client.call([Webhook].self, "GET", "/webhooks") }
+            output.list(try webhooks.map(Output.document), columns: WebhooksCommand.columns, document: try Output.document(webhooks), footer: nil)
         }
     }
 
@@ -83,9 +84,10 @@ struct WebhooksCommand: AsyncParsableCommand {
         func run() async throws {
             guard !events.isEmpty else { throw ValidationError("name the events: --event 'ticket.*' (repeatable)") }
             let client = try Connection.client()
-            let made = try await api { try await client.call("POST", "/webhooks", body: ["url": .string(url), "events": .strings(events)]) }
-            output.record(made["webhook"] ?? .null, fields: WebhooksCommand.columns)
-            if case .string(let secret)? = made["secret"], !output.json { print("\nsigning secret (shown once): \(secret)") }
+            let made = try await api { try await client.call(CreatedWebhook.self, "POST", "/webhooks", json: NewWebhook(url: url, events: events)) }
+            // With --json the answer is printed whole, its secret included: it is shown this once.
+            output.record(try output.json ? Output.document(made) : Output.document(made.webhook), fields: WebhooksCommand.columns)
+            if !output.json { print("\nsigning secret (shown once): \(made.secret)") }
         }
     }
 
@@ -95,7 +97,7 @@ struct WebhooksCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try Connection.client()
-            _ = try await api { try await client.call("DELETE", "/webhooks/\(id)") }
+            _ = try await api { try await client.call(Done.self, "DELETE", "/webhooks/\(id)") }
             print("removed webhook \(id)")
         }
     }

@@ -73,7 +73,7 @@ import Testing
         #expect(try world.mails(after: seen) == ["ticket.commented tess"], "the assignee, no longer the whole tier")
 
         seen = try world.all.count
-        _ = try world.desk.setMailPreferences(world.jd, [.init(type: "ticket.commented", mailed: false)])
+        _ = try await world.desk.setMailPreferences(world.jd, [.init(type: "ticket.commented", mailed: false)])
         _ = try world.desk.change(world.tess, ticketID: ticket.id, .comment(body: "Fixed on our side", internal: false))
         #expect(try world.mails(after: seen).isEmpty, "jd turned comments off")
         seen = try world.all.count
@@ -89,19 +89,19 @@ import Testing
         let notice = try #require(due.first { $0.record.type == "ticket.resolved" })
         #expect(notice.record.type == "ticket.resolved")
         #expect(String(decoding: notice.notice, as: UTF8.self).contains("The VPN gateway was restarted."), "the notice holds what it says")
-        #expect(try world.desk.mailPreferences(world.jd).first { $0.type == "ticket.commented" }?.mailed == false)
+        #expect(try await world.desk.mailPreferences(world.jd).first { $0.type == "ticket.commented" }?.mailed == false)
     }
 
     @Test func withoutMailOnlyWebhooksAreWritten() async throws {
         let world = try await World(mail: false)
         defer { world.remove() }
-        let hook = try world.desk.createWebhook(.system, url: "https://hooks.example.com/desk", events: ["ticket.*"])
+        let hook = try await world.desk.createWebhook(.system, url: "https://hooks.example.com/desk", events: ["ticket.*"])
         #expect(hook.secret.hasPrefix("whsec_") && hook.secret.count > 60)
         _ = try world.desk.createTicket(world.jd, .init(title: "Printer", description: "jammed"))
         let rows = try world.all
         #expect(rows.map(\.channel) == [.webhook] && rows.first?.recipient == "https://hooks.example.com/desk")
-        #expect(throws: HelpdeskError.self) { try world.desk.createWebhook(.system, url: "https://hooks.example.com/x", events: ["tickets.*"]) }
-        #expect(throws: HelpdeskError.forbidden) { try world.desk.createWebhook(world.tess, url: "https://hooks.example.com/x", events: ["*"]) }
+        await #expect(throws: HelpdeskError.self) { try await world.desk.createWebhook(.system, url: "https://hooks.example.com/x", events: ["tickets.*"]) }
+        await #expect(throws: HelpdeskError.forbidden) { try await world.desk.createWebhook(world.tess, url: "https://hooks.example.com/x", events: ["*"]) }
         #expect(try world.desk.outboxHealth().mail == false)
     }
 

@@ -9,7 +9,7 @@ import Testing
 /// resources are DesksideAPI types, a full value of the Swift type is encoded and checked against
 /// the schema the document gives that operation: every key encoded is described, every property
 /// described is encoded, and each value has the described type (through `$ref`, `anyOf`, arrays).
-/// The knowledge base's, the accounts' and the script library's routes so far; a feature is added here as its types move.
+/// The knowledge base's, the accounts', the script library's, the webhooks' and the mail preferences' routes so far; a feature is added here as its types move.
 @Suite struct OpenAPISchemaTests {
     static let document = try! JSONParser.parse(Array(OpenAPIDocument.json.utf8))
 
@@ -25,6 +25,8 @@ import Testing
                                              status: .onboarding, role: .technician, tier: 2)
     static let script = Script(id: 5, name: "clear_queue", description: "Clears the print queue", body: "#!/bin/sh\nlpstat\n",
                                createdAt: "2026-12-07T10:00:00Z", updatedAt: "2026-12-07T11:00:00Z", updatedBy: "ann")
+    static let webhook = Webhook(id: 3, url: "https://hooks.example.com/desk", events: ["ticket.*", "fault.storm"], active: true, createdBy: "ann",
+                                 createdAt: "2026-12-07T10:00:00Z")
     static let token = APIToken(id: 2, name: "sync", role: .auditor, createdAt: "2026-12-07T10:00:00Z", revokedAt: "2026-12-07T12:00:00Z")
 
     /// (operation, what it takes, what it answers), as the routes encode and decode them.
@@ -48,6 +50,12 @@ import Testing
         ("get", "/scripts/{name}", nil, script),
         ("put", "/scripts/{name}", ScriptFields(description: "Clears the print queue", body: "#!/bin/sh\n"), script),
         ("delete", "/scripts/{name}", nil, Done()),
+        ("get", "/webhooks", nil, [webhook]),
+        ("post", "/webhooks", NewWebhook(url: "https://hooks.example.com/desk", events: ["ticket.*"]), CreatedWebhook(webhook: webhook, secret: "whsec_x")),
+        ("delete", "/webhooks/{id}", nil, Done()),
+        ("get", "/me/mail-preferences", nil, MailPreferences(preferences: [MailPreference(type: "ticket.commented", mailed: false)])),
+        ("put", "/me/mail-preferences", MailPreferences(preferences: [MailPreference(type: "ticket.commented", mailed: true)]),
+         MailPreferences(preferences: [MailPreference(type: "ticket.commented", mailed: true)])),
     ]
 
     @Test(arguments: operations.indices)

@@ -21,6 +21,7 @@ enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
         var scripts: any ScriptRepository
         var faultRules: any FaultRuleRepository
         var auditTrail: any AuditTrail
+        var subscriptions: any SubscriptionRepository
     }
 
     /// Runs `body` on a new, migrated, empty database of this engine, then removes it.
@@ -31,11 +32,12 @@ enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let store = try CollectorStore(path: directory + "/collector.sqlite")
             try await body(Repositories(knowledge: store.knowledge, accounts: store.accounts, scripts: store.scripts, faultRules: store.faultRules,
-                                        auditTrail: store.auditTrail))
+                                        auditTrail: store.auditTrail, subscriptions: store.subscriptions))
         case .postgres:
             try await PostgresServer.withDatabase { database in
                 try await body(Repositories(knowledge: PostgresKnowledge(database), accounts: PostgresAccounts(database), scripts: PostgresScripts(database),
-                                            faultRules: PostgresFaultRules(database), auditTrail: PostgresAuditTrail(database)))
+                                            faultRules: PostgresFaultRules(database), auditTrail: PostgresAuditTrail(database),
+                                            subscriptions: PostgresSubscriptions(database)))
             }
         }
     }

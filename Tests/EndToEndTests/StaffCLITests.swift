@@ -106,8 +106,8 @@ import Testing
 
     /// `deskside kb` and `deskside canned` decode the API's typed resources (DesksideAPI): write,
     /// search, show, change and delete an article; add, list and delete a canned answer.
-    /// Accounts, API tokens and the script library through `deskside`, decoded as the API's types.
-    @Test func accountsTokensAndScriptsFromTheTerminal() throws {
+    /// Accounts, API tokens, the script library and webhooks through `deskside`, decoded as the API's types.
+    @Test func accountsTokensScriptsAndWebhooksFromTheTerminal() throws {
         let (directory, collector) = try Self.collector()
         defer { collector.stop(); try? FileManager.default.removeItem(atPath: directory) }
         let cli = CLI(credentials: directory + "/config/credentials.json")
@@ -144,6 +144,9 @@ import Testing
         #expect(try cli(["scripts", "show", "clear_queue"]).out == "#!/bin/sh\nlprm -\n")
         try #require(try cli(["scripts", "delete", "clear_queue"]).status == 0)
         #expect(try cli(["scripts", "show", "clear_queue"]).err.contains("NOT_FOUND"))
+
+        #expect(try cli.json(["webhooks", "list"]) as? [Any] != nil)
+        #expect(try cli(["webhooks", "remove", "999"]).err.contains("NOT_FOUND"))
     }
 
     static func mode(_ path: String) throws -> Int {
