@@ -470,7 +470,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DesksideHelpdeskTests",
-            dependencies: ["DesksideHelpdesk", "DesksideInventory"],
+            dependencies: ["DesksideAPI", "DesksideHelpdesk", "DesksideInventory"],
             path: "Tests/DesksideHelpdeskTests"
         ),
         .testTarget(

@@ -30,9 +30,8 @@ public protocol AccountRepository: Sendable {
     /// email and department. `total` counts every match.
     func accounts(matching query: AccountQuery, now: Date) async throws -> (items: [Account], total: Int)
 
-    /// Reserves one sign-in attempt, atomically: the failure count goes up *before* the password is
-    /// checked, and the attempt that reaches `maxFailures` locks the account for `lockSeconds`.
-    /// Parallel guesses therefore get at most `maxFailures` password checks between them.
+    /// Reserves one sign-in attempt: reads the account's lockout and stores what `SignInLockout`
+    /// decides, under a lock on its row, so that parallel guesses take turns.
     func reserveLoginAttempt(username: String, now: Date, maxFailures: Int, lockSeconds: Int) async throws -> LoginAttempt
     /// A verified password: the failure count is cleared and a session starts (`idleExpiresAt` for a
     /// console session, which also ends when left unused). Expired sessions are removed.

@@ -140,21 +140,24 @@ public struct PostgresAccounts: AccountRepository {
     // MARK: - Signing in
 
     public func reserveLoginAttempt(username: String, now: Date, maxFailures: Int, lockSeconds: Int) async throws -> LoginAttempt {
-        let logger = database.logger, until = now.addingTimeInterval(Double(lockSeconds))
+        let logger = database.logger
         return try await database.transaction { connection in
             // The row lock makes parallel attempts on one account take turns, as SQLite's single writer does.
             guard let row = try await connection.rows("""
-                SELECT id, password_hash, status, locked_until FROM account WHERE lower(username) = lower(\(username)) FOR UPDATE
+                SELECT id, password_hash, status, failed_logins, locked_until FROM account WHERE lower(username) = lower(\(username)) FOR UPDATE
                 """, logger: logger).first else { return .refused }
-            let (id, hash, status, lockedUntil) = try row.decode((Int64, String?, String, Date?).self)
-            guard let hash, status != AccountStatus.departed.rawValue else { return .refused }
-            if let lockedUntil, lockedUntil > now { return .locked(accountID: id) }
-            try await connection.run("""
-                UPDATE account SET failed_logins = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END, locked_until = NULL
-                WHERE id = \(id)
-                """, logger: logger)
-            try await connection.run("UPDATE account SET locked_until = \(until) WHERE id = \(id) AND failed_logins >= \(maxFailures)", logger: logger)
-            return .verify(accountID: id, passwordHash: hash)
+            let (id, hash, status, failures, lockedUntil) = try row.decode((Int64, String?, String, Int32, Date?).self)
+            switch SignInLockout.attempt(hasPassword: hash != nil, departed: status == AccountStatus.departed.rawValue,
+                                         SignInLockout.State(failures: Int(failures), lockedUntil: lockedUntil), now: now,
+                                         maxFailures: maxFailures, lockSeconds: lockSeconds) {
+            case .refuse: return .refused
+            case .locked: return .locked(accountID: id)
+            case .check(let state):
+                try await connection.run("""
+                    UPDATE account SET failed_logins = \(Int32(state.failures)), locked_until = \(state.lockedUntil) WHERE id = \(id)
+                    """, logger: logger)
+                return .verify(accountID: id, passwordHash: hash!)
+            }
         }
     }
 

@@ -42,6 +42,7 @@ public struct SQLiteAccounts: AccountRepository {
         var id: Int64
         var passwordHash: String?
         var status: AccountStatus
+        var failedLogins: Int
         var lockedUntil: String?
     }
 
@@ -164,18 +165,20 @@ public struct SQLiteAccounts: AccountRepository {
     // MARK: - Signing in
 
     public func reserveLoginAttempt(username: String, now: Date, maxFailures: Int, lockSeconds: Int) async throws -> LoginAttempt {
-        let time = Timestamp.text(now)
-        let until = Timestamp.text(now.addingTimeInterval(Double(lockSeconds)))
-        return try await pool.write { db in
-            guard let row = try SignInRow.fetchOne(cached: db, sql: "SELECT id, passwordHash, status, lockedUntil FROM account WHERE username = ?",
-                                                   arguments: [username]),
-                  let hash = row.passwordHash, row.status != .departed else { return .refused }
-            if let locked = row.lockedUntil, locked > time { return .locked(accountID: row.id) }
-            try db.run("""
-                UPDATE account SET failedLogins = CASE WHEN lockedUntil IS NOT NULL THEN 1 ELSE failedLogins + 1 END, lockedUntil = NULL WHERE id = ?
-                """, arguments: [row.id])
-            try db.run("UPDATE account SET lockedUntil = ? WHERE id = ? AND failedLogins >= ?", arguments: [until, row.id, maxFailures])
-            return .verify(accountID: row.id, passwordHash: hash)
+        try await pool.write { db in
+            guard let row = try SignInRow.fetchOne(cached: db, sql: """
+                SELECT id, passwordHash, status, failedLogins, lockedUntil FROM account WHERE username = ?
+                """, arguments: [username]) else { return .refused }
+            let stored = SignInLockout.State(failures: row.failedLogins, lockedUntil: try row.lockedUntil.map(Timestamp.date))
+            switch SignInLockout.attempt(hasPassword: row.passwordHash != nil, departed: row.status == .departed, stored, now: now,
+                                         maxFailures: maxFailures, lockSeconds: lockSeconds) {
+            case .refuse: return .refused
+            case .locked: return .locked(accountID: row.id)
+            case .check(let state):
+                try db.run("UPDATE account SET failedLogins = ?, lockedUntil = ? WHERE id = ?",
+                           arguments: [state.failures, state.lockedUntil.map(Timestamp.text), row.id])
+                return .verify(accountID: row.id, passwordHash: row.passwordHash!)
+            }
         }
     }
 
